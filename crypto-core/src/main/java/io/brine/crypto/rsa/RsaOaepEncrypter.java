@@ -1,0 +1,51 @@
+package io.brine.crypto.rsa;
+
+import io.brine.crypto.SecretAccess;
+import io.brine.crypto.SecretBytes;
+import io.brine.crypto.WeakKeyException;
+import java.security.GeneralSecurityException;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+
+/**
+ * RSA-OAEP with SHA-256 and MGF1-SHA-256 to one public key: how the master wraps a session key or a
+ * publish key to a minion, and how a minion sends its challenge token to the master.
+ */
+public final class RsaOaepEncrypter {
+  private final RSAPublicKey key;
+
+  private RsaOaepEncrypter(RSAPublicKey key) {
+    this.key = key;
+  }
+
+  /** @throws WeakKeyException if the key is below 2048 bits or its exponent is not 65537 */
+  public static RsaOaepEncrypter create(RSAPublicKey key) throws WeakKeyException {
+    return new RsaOaepEncrypter(RsaKeys.checkPolicy(key));
+  }
+
+  /** Encrypts up to {@link #maxPlaintextBytes()} bytes. */
+  public byte[] encrypt(byte[] plaintext) throws GeneralSecurityException {
+    if (plaintext.length > maxPlaintextBytes()) {
+      throw new IllegalArgumentException(
+          "RSA-OAEP with this key takes at most " + maxPlaintextBytes() + " bytes");
+    }
+    Cipher c = Cipher.getInstance(RsaOaep.TRANSFORMATION);
+    c.init(Cipher.ENCRYPT_MODE, key, RsaOaep.SHA256);
+    return c.doFinal(plaintext);
+  }
+
+  /** Wraps secret key material; the temporary copy of the bytes is wiped before returning. */
+  public byte[] wrap(SecretBytes secret) throws GeneralSecurityException {
+    byte[] raw = secret.copyOut(SecretAccess.INSECURE);
+    try {
+      return encrypt(raw);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  public int maxPlaintextBytes() {
+    return RsaOaep.maxPlaintextBytes(RsaKeys.modulusBits(key));
+  }
+}
