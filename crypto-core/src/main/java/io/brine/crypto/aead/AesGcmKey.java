@@ -28,7 +28,12 @@ public final class AesGcmKey implements Destroyable {
 
   /** A fresh random key from the system CSPRNG. */
   public static AesGcmKey generate() {
-    return new AesGcmKey(SecretBytes.random(KEY_SIZE_IN_BYTES, RANDOM));
+    return generate(RANDOM);
+  }
+
+  /** A fresh random key from {@code random} (tests pass a seeded source to replay a run). */
+  public static AesGcmKey generate(SecureRandom random) {
+    return new AesGcmKey(SecretBytes.random(KEY_SIZE_IN_BYTES, random));
   }
 
   /** Uses {@code bytes} as the key; the holder passes to this key and is wiped with it. */
