@@ -1,0 +1,93 @@
+package io.brine.vault;
+
+import io.brine.vault.storage.Storage;
+
+/**
+ * The vault as the operator API and the master see it: OpenBao's seal, unseal and quorum
+ * operations over a barrier. Every method is safe to call from several threads.
+ *
+ * <p>Tokens: privileged calls take the token from init (or one made by generate-root). While the
+ * vault is sealed they throw {@link SealedException}, except {@link #seal}, which then does nothing.
+ *
+ * <p>Shares are given as OpenBao accepts them: hex first (kept if it decodes to 16..33 bytes),
+ * otherwise standard base64.
+ */
+public interface Vault {
+  /** Never throws: a storage failure is reported as sealed with a warning. */
+  SealStatus sealStatus();
+
+  /** The seal configuration exists. */
+  boolean isInitialized() throws VaultException;
+
+  /**
+   * Initializes a fresh vault. Under Shamir the vault stays sealed and the caller gets the unseal
+   * shares; under PKCS#11 it comes back unsealed and the caller gets recovery shares.
+   *
+   * @throws InvalidRequestException if already initialized or the parameters are not valid for the
+   *     configured seal
+   */
+  InitResult initialize(InitRequest request) throws VaultException;
+
+  /**
+   * Adds one unseal share (recovery share under auto-unseal after a manual seal, or a share of the
+   * old seal with {@code migrate} during a seal migration). An identical share is ignored. When the
+   * threshold is reached the collected shares are discarded whether or not they worked.
+   *
+   * @return the status after this share (unsealed when it completed a good set)
+   * @throws InvalidRequestException for a malformed share, a wrong set of shares, or a share of
+   *     another vault
+   */
+  SealStatus submitUnsealKey(String key, boolean migrate) throws VaultException;
+
+  /** Discards the shares collected so far. */
+  SealStatus resetUnseal() throws VaultException;
+
+  /** Seals: wipes the root key, the keyring and every key held for others. */
+  void seal(String token) throws VaultException;
+
+  /** Succeeds for a valid token on an unsealed vault. */
+  void checkToken(String token) throws VaultException;
+
+  /** Adds a barrier term; new writes use it, old terms stay readable. */
+  KeyringStatus rotateKeyring(String token) throws VaultException;
+
+  KeyringStatus keyringStatus(String token) throws VaultException;
+
+  /** A new root key re-encrypts the keyring; the unseal (or recovery) shares do not change. */
+  void rotateRootKey(String token) throws VaultException;
+
+  RotationStatus rotationStatus(String token, RotationKind kind) throws VaultException;
+
+  /** Starts collecting current shares for new shares {@code shares}/{@code threshold}. */
+  RotationStatus startRotation(String token, RotationKind kind, int shares, int threshold)
+      throws VaultException;
+
+  void cancelRotation(String token, RotationKind kind) throws VaultException;
+
+  /**
+   * Adds one current share to a rotation. The share that reaches the threshold commits the new
+   * keys in one atomic step and returns the new shares ({@code complete}).
+   *
+   * @throws InvalidRequestException for a wrong nonce, a share given twice, or a wrong set
+   */
+  RotationUpdate submitRotationKey(String token, RotationKind kind, String key, String nonce)
+      throws VaultException;
+
+  GenerateRootStatus generateRootStatus(String token) throws VaultException;
+
+  /** Starts an attempt; the status carries the one-time pad that encodes the new token. */
+  GenerateRootStatus startGenerateRoot(String token) throws VaultException;
+
+  void cancelGenerateRoot(String token) throws VaultException;
+
+  /** Adds one share; the last returns {@code encoded_token} = base64(token XOR otp). */
+  GenerateRootStatus submitGenerateRootKey(String token, String key, String nonce)
+      throws VaultException;
+
+  /**
+   * The barrier: a {@link Storage} whose every call throws {@link SealedException} while sealed.
+   */
+  Storage barrier();
+
+  void addListener(VaultListener listener);
+}
