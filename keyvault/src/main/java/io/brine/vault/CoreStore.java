@@ -38,6 +38,14 @@ final class CoreStore {
     return Optional.of(record);
   }
 
+  /**
+   * Whether the storage holds barrier entries. With no core record beside them, someone deleted
+   * the record: initializing again would make that data unreadable for good.
+   */
+  boolean hasBarrierEntries() throws VaultException {
+    return !physical.list("barrier/").isEmpty();
+  }
+
   /** One atomic put: the old record or the new one survives a crash, nothing in between. */
   void write(CoreRecord record) throws VaultException {
     byte[] raw;

@@ -211,6 +211,11 @@ public final class VaultCore implements Vault, AutoCloseable {
       if (record() != null) {
         throw new InvalidRequestException("Vault is already initialized");
       }
+      if (core.hasBarrierEntries()) {
+        throw new InvalidRequestException(
+            "the storage holds vault data but its core record (core/vault) is missing: restore it"
+                + " from a backup; initializing again would make that data unreadable");
+      }
       boolean hsmSeal = "pkcs11".equals(sealConfig.activeType());
       if (hsmSeal) {
         if (req.secretShares() != 0 || req.secretThreshold() != 0) {
@@ -627,12 +632,17 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   private void replaceRootKey(KeyWrapper wrapper) throws VaultException {
     AesGcmKey newRoot = AesGcmKey.generate(random);
-    CoreRecord rotated =
-        record.withRootKey(
-            CoreRecord.Stored.of(wrapper.wrap(newRoot.secret())),
-            CoreRecord.encodeKeyring(keyring.encrypt(newRoot)));
-    core.write(rotated);
-    record = rotated;
+    try {
+      CoreRecord rotated =
+          record.withRootKey(
+              CoreRecord.Stored.of(wrapper.wrap(newRoot.secret())),
+              CoreRecord.encodeKeyring(keyring.encrypt(newRoot)));
+      core.write(rotated);
+      record = rotated;
+    } catch (VaultException | RuntimeException e) {
+      newRoot.destroy();
+      throw e;
+    }
     rootKey.destroy();
     rootKey = newRoot;
   }
@@ -762,12 +772,17 @@ public final class VaultCore implements Vault, AutoCloseable {
       SecretBytes newRecovery = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, random);
       try {
         List<byte[]> shares = KeyShares.split(newRecovery, q.newShares, q.newThreshold, random);
-        CoreRecord rotated =
-            record.withRecovery(
-                new SealParameters("shamir", q.newShares, q.newThreshold),
-                CoreRecord.Stored.of(hsm().wrap(newRecovery)));
-        core.write(rotated);
-        record = rotated;
+        try {
+          CoreRecord rotated =
+              record.withRecovery(
+                  new SealParameters("shamir", q.newShares, q.newThreshold),
+                  CoreRecord.Stored.of(hsm().wrap(newRecovery)));
+          core.write(rotated);
+          record = rotated;
+        } catch (VaultException | RuntimeException e) {
+          KeyShares.wipe(shares);
+          throw e;
+        }
         log.info("recovery shares rotated to {} of {}", q.newThreshold, q.newShares);
         return shares;
       } finally {
