@@ -1,0 +1,92 @@
+package io.brine.master.api;
+
+import io.brine.vault.InvalidRequestException;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One request as an endpoint sees it. Valid only while the endpoint runs: {@link #body} reads the
+ * request's buffer, which is wiped and released right after.
+ */
+final class ApiRequest {
+  private static final String BEARER = "bearer ";
+
+  private final Map<String, List<String>> query;
+  private final String token;
+  private final ByteBuf content;
+  private JsonBody body;
+
+  ApiRequest(FullHttpRequest request, QueryStringDecoder uri) {
+    this.query = uri.parameters();
+    this.token = token(request);
+    this.content = request.content();
+  }
+
+  /** The client token: {@code X-Vault-Token}, else {@code Authorization: Bearer}; null if none. */
+  String token() {
+    return token;
+  }
+
+  /** The body as a JSON object, parsed on first use. */
+  JsonBody body() throws InvalidRequestException {
+    if (body == null) {
+      body = JsonBody.parse(content);
+    }
+    return body;
+  }
+
+  /** A whole-number query parameter, e.g. health's {@code sealedcode}; the last one given wins. */
+  int statusCodeParameter(String name, int fallback) throws InvalidRequestException {
+    List<String> values = query.get(name);
+    if (values == null || values.isEmpty()) {
+      return fallback;
+    }
+    int code;
+    try {
+      code = Integer.parseInt(values.get(values.size() - 1));
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("unable to parse " + name + " value");
+    }
+    if (code < 200 || code > 599) {
+      throw new InvalidRequestException(name + " must be an HTTP status code from 200 to 599");
+    }
+    return code;
+  }
+
+  /** A boolean query parameter: absent is false, present without a value is true. */
+  boolean flagParameter(String name) throws InvalidRequestException {
+    List<String> values = query.get(name);
+    if (values == null || values.isEmpty()) {
+      return false;
+    }
+    String value = values.get(values.size() - 1).toLowerCase(Locale.ROOT);
+    switch (value) {
+      case "":
+      case "true":
+      case "1":
+        return true;
+      case "false":
+      case "0":
+        return false;
+      default:
+        throw new InvalidRequestException("unable to parse " + name + " value");
+    }
+  }
+
+  private static String token(FullHttpRequest request) {
+    String header = request.headers().get("X-Vault-Token");
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return authorization.substring(BEARER.length()).trim();
+    }
+    return null;
+  }
+}

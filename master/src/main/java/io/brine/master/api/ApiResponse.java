@@ -1,0 +1,41 @@
+package io.brine.master.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/**
+ * What an endpoint answers: a status and a JSON body (none for 204), plus the {@code Allow} header
+ * of a 405. {@link HttpResponses} turns it into HTTP.
+ */
+record ApiResponse(HttpResponseStatus status, JsonNode body, String allow) {
+
+  static ApiResponse ok(JsonNode body) {
+    return new ApiResponse(HttpResponseStatus.OK, body, null);
+  }
+
+  static ApiResponse withStatus(HttpResponseStatus status, JsonNode body) {
+    return new ApiResponse(status, body, null);
+  }
+
+  static ApiResponse noContent() {
+    return new ApiResponse(HttpResponseStatus.NO_CONTENT, null, null);
+  }
+
+  /** OpenBao's error body: {@code {"errors":["message"]}}. */
+  static ApiResponse error(HttpResponseStatus status, String message) {
+    ObjectNode body = ApiJson.object();
+    body.putArray("errors").add(message);
+    return new ApiResponse(status, body, null);
+  }
+
+  static ApiResponse methodNotAllowed(Collection<HttpMethod> allowed) {
+    ApiResponse error = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "unsupported operation");
+    String allow =
+        allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+    return new ApiResponse(error.status(), error.body(), allow);
+  }
+}

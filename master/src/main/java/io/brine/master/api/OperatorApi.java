@@ -1,0 +1,90 @@
+package io.brine.master.api;
+
+import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
+import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
+import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
+import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
+import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
+
+import io.brine.vault.InvalidRequestException;
+import io.brine.vault.PermissionDeniedException;
+import io.brine.vault.SealedException;
+import io.brine.vault.Vault;
+import io.brine.vault.VaultException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one request: the sealed gate, then the route, then the endpoint, then the exception's
+ * type mapped to OpenBao's status code. No Netty state: one instance serves every connection.
+ *
+ * <p>Logs method, path and status at debug; never a body, a share or a token. A failing vault call
+ * is logged once at warn with its one-line message (stack trace at debug), and the client gets the
+ * message, never a stack trace.
+ */
+final class OperatorApi {
+  private static final Logger log = LoggerFactory.getLogger(OperatorApi.class);
+
+  static final String SEALED = "Vault is sealed";
+
+  private final Vault vault;
+  private final Routes routes;
+
+  OperatorApi(Vault vault, Routes routes) {
+    this.vault = vault;
+    this.routes = routes;
+  }
+
+  /** Every operator path over {@code vault}. */
+  static OperatorApi create(Vault vault, String buildDate, Clock clock) {
+    return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock));
+  }
+
+  /** May block: runs on the vault executor. */
+  ApiResponse respond(FullHttpRequest request) {
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
+    HttpMethod method = request.method();
+    ApiResponse response;
+    if (!routes.servedWhileSealed(path) && vault.sealStatus().sealed()) {
+      response = ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
+    } else {
+      response = route(method, path, new ApiRequest(request, uri));
+    }
+    log.debug("{} {} -> {}", method, path, response.status().code());
+    return response;
+  }
+
+  private ApiResponse route(HttpMethod method, String path, ApiRequest request) {
+    Map<HttpMethod, Endpoint> endpoints = routes.find(path);
+    if (endpoints == null) {
+      return ApiResponse.error(NOT_FOUND, "unsupported path");
+    }
+    Endpoint endpoint = endpoints.get(method);
+    if (endpoint == null) {
+      return ApiResponse.methodNotAllowed(endpoints.keySet());
+    }
+    try {
+      return endpoint.handle(request);
+    } catch (SealedException e) {
+      return ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
+    } catch (InvalidRequestException e) {
+      return ApiResponse.error(BAD_REQUEST, e.getMessage());
+    } catch (PermissionDeniedException e) {
+      return ApiResponse.error(FORBIDDEN, e.getMessage());
+    } catch (VaultException e) {
+      log.warn("{} {} failed: {}", method, path, e.getMessage());
+      log.debug("{} {} failure", method, path, e);
+      return ApiResponse.error(INTERNAL_SERVER_ERROR, e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("{} {} failed: {}", method, path, e.toString());
+      log.debug("{} {} failure", method, path, e);
+      return ApiResponse.error(INTERNAL_SERVER_ERROR, "internal error");
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.brine.master.api;
+
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.HEAD;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.vault.InitRequest;
+import io.brine.vault.InvalidRequestException;
+import io.brine.vault.SealStatus;
+import io.brine.vault.Vault;
+import io.brine.vault.VaultException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+
+/**
+ * The paths that answer while the vault is sealed: {@code sys/seal-status}, {@code sys/init},
+ * {@code sys/unseal}, {@code sys/seal} and {@code sys/health}, as OpenBao's {@code
+ * internal/http/sys_seal.go}, {@code sys_init.go} and {@code sys_health.go} answer them.
+ */
+final class SealEndpoints {
+  static final String PGP_UNSUPPORTED = "PGP-encrypted shares are not supported";
+
+  private final Vault vault;
+  private final String buildDate;
+  private final Clock clock;
+
+  SealEndpoints(Vault vault, String buildDate, Clock clock) {
+    this.vault = vault;
+    this.buildDate = buildDate;
+    this.clock = clock;
+  }
+
+  void register(Routes.Builder routes) {
+    routes
+        .always("/v1/sys/seal-status", this::sealStatus, GET)
+        .always("/v1/sys/init", this::initialized, GET)
+        .always("/v1/sys/init", this::init, PUT, POST)
+        .always("/v1/sys/unseal", this::unseal, PUT, POST)
+        .always("/v1/sys/seal", this::seal, PUT, POST)
+        .always("/v1/sys/health", this::health, GET, HEAD);
+  }
+
+  private ApiResponse sealStatus(ApiRequest request) {
+    return ApiResponse.ok(ApiJson.sealStatus(vault.sealStatus(), buildDate));
+  }
+
+  private ApiResponse initialized(ApiRequest request) throws VaultException {
+    return ApiResponse.ok(ApiJson.object().put("initialized", vault.isInitialized()));
+  }
+
+  private ApiResponse init(ApiRequest request) throws VaultException {
+    JsonBody body = request.body();
+    if (body.isSet("pgp_keys")
+        || body.isSet("recovery_pgp_keys")
+        || body.isSet("root_token_pgp_key")) {
+      throw new InvalidRequestException(PGP_UNSUPPORTED);
+    }
+    InitRequest init =
+        new InitRequest(
+            body.integer("secret_shares"),
+            body.integer("secret_threshold"),
+            body.integer("recovery_shares"),
+            body.integer("recovery_threshold"));
+    return ApiResponse.ok(ApiJson.initResult(vault.initialize(init)));
+  }
+
+  /** {@code reset} wins over {@code key}; each accepted part answers the seal status. */
+  private ApiResponse unseal(ApiRequest request) throws VaultException {
+    JsonBody body = request.body();
+    SealStatus status;
+    if (body.bool("reset")) {
+      status = vault.resetUnseal();
+    } else {
+      String key = body.string("key");
+      if (key == null || key.isEmpty()) {
+        throw new InvalidRequestException(
+            "'key' must be specified in request body as JSON, or 'reset' set to true");
+      }
+      status = vault.submitUnsealKey(key, body.bool("migrate"));
+    }
+    return ApiResponse.ok(ApiJson.sealStatus(status, buildDate));
+  }
+
+  /** 204; the vault skips the token check when already sealed, as OpenBao does. */
+  private ApiResponse seal(ApiRequest request) throws VaultException {
+    vault.seal(request.token());
+    return ApiResponse.noContent();
+  }
+
+  /**
+   * 200 unsealed, 501 not initialized, 503 sealed, each overridable by query ({@code activecode},
+   * {@code uninitcode}, {@code sealedcode}). brine has no standbys, so {@code standbyok} and {@code
+   * standbycode} change nothing; they are accepted for OpenBao's load-balancer checks.
+   */
+  private ApiResponse health(ApiRequest request) throws VaultException {
+    SealStatus s = vault.sealStatus();
+    int code;
+    if (!s.initialized()) {
+      code = request.statusCodeParameter("uninitcode", 501);
+    } else if (s.sealed()) {
+      code = request.statusCodeParameter("sealedcode", 503);
+    } else {
+      code = request.statusCodeParameter("activecode", 200);
+    }
+    // Checked for a 400 on a bad value, as OpenBao does; no standby, so they change nothing.
+    request.flagParameter("standbyok");
+    request.statusCodeParameter("standbycode", 429);
+    ObjectNode body = ApiJson.object();
+    body.put("initialized", s.initialized());
+    body.put("sealed", s.sealed());
+    body.put("standby", false);
+    body.put("performance_standby", false);
+    body.put("server_time_utc", clock.instant().getEpochSecond());
+    body.put("version", s.version());
+    return ApiResponse.withStatus(HttpResponseStatus.valueOf(code), body);
+  }
+}

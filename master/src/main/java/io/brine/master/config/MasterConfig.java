@@ -1,0 +1,182 @@
+package io.brine.master.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.brine.crypto.rsa.RsaKeys;
+import io.brine.vault.seal.Pkcs11Config;
+import io.brine.vault.seal.SealConfiguration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The master's config file, YAML, with Salt's key names where Salt has one ({@code pki_dir}, {@code
+ * keysize}) and OpenBao's for the vault block. {@code
+ * src/main/resources/io/brine/master/master.example.yaml} documents every key.
+ *
+ * <p>Loading is strict: an unknown key, a missing required key or a bad value is a {@link
+ * ConfigException} naming the file and the key, so a typo never silently falls back to a default.
+ * Relative paths are taken from the config file's folder.
+ *
+ * @param file the file this was loaded from (null when built in code)
+ * @param pkiDir Salt's PKI folder; the master's public key goes to {@code master/master.pub} in it
+ * @param keysize bits of the master's RSA key, generated in the vault at first unseal
+ * @param vault the vault block
+ */
+public record MasterConfig(Path file, Path pkiDir, int keysize, VaultConfig vault) {
+  public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
+
+  /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
+  static final int MAX_REQUEST_BYTES_LIMIT = 32 * 1024 * 1024;
+
+  static final int MIN_REQUEST_BYTES = 1024;
+
+  private static final Set<String> TOP_KEYS = Set.of("pki_dir", "keysize", "vault");
+  private static final Set<String> VAULT_KEYS =
+      Set.of(
+          "storage_dir", "api_addr", "tls_cert_file", "tls_key_file", "max_request_bytes", "seal");
+  private static final Set<String> SEAL_KEYS =
+      Set.of("type", "lib", "slot", "token_label", "pin_env", "pin_file", "key_label", "disabled");
+
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  public MasterConfig {
+    Objects.requireNonNull(pkiDir, "pkiDir");
+    Objects.requireNonNull(vault, "vault");
+  }
+
+  /** Where the master's public key is written in clear: {@code <pki_dir>/master/master.pub}. */
+  public Path masterPublicKeyFile() {
+    return pkiDir.resolve("master").resolve("master.pub");
+  }
+
+  /** Reads and checks the config file. */
+  public static MasterConfig load(Path file) throws ConfigException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readString(file));
+    } catch (JsonProcessingException e) {
+      String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new ConfigException(file + ": not valid YAML: " + reason + where, e);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such config file", e);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read the config file: " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new ConfigException(file + ": the config file is empty");
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(file + ": expected a mapping of keys at the top level");
+    }
+    YamlSection top = new YamlSection(file, "", root);
+    top.requireOnly(TOP_KEYS);
+    Path pkiDir = top.requiredPath("pki_dir");
+    int keysize =
+        (int)
+            top.integer(
+                "keysize", DEFAULT_KEYSIZE, RsaKeys.MIN_MODULUS_BITS, RsaKeys.MAX_MODULUS_BITS);
+    YamlSection vault = top.section("vault");
+    if (vault == null) {
+      throw top.fail("vault", "required key is missing");
+    }
+    return new MasterConfig(file, pkiDir, keysize, vaultConfig(vault));
+  }
+
+  private static VaultConfig vaultConfig(YamlSection vault) throws ConfigException {
+    vault.requireOnly(VAULT_KEYS);
+    Path storageDir = vault.requiredPath("storage_dir");
+    String apiAddr =
+        vault.string("api_addr", VaultConfig.DEFAULT_API_HOST + ":" + VaultConfig.DEFAULT_API_PORT);
+    ApiAddress address = ApiAddress.parse(apiAddr);
+    if (address == null) {
+      throw vault.fail(
+          "api_addr",
+          "expected host:port (e.g. 127.0.0.1:8200 or [::1]:8200), got '" + apiAddr + "'");
+    }
+    Path cert = vault.path("tls_cert_file");
+    Path key = vault.path("tls_key_file");
+    if (cert != null && key == null) {
+      throw vault.fail("tls_key_file", "required when tls_cert_file is set");
+    }
+    if (key != null && cert == null) {
+      throw vault.fail("tls_cert_file", "required when tls_key_file is set");
+    }
+    requireReadable(vault, "tls_cert_file", cert);
+    requireReadable(vault, "tls_key_file", key);
+    int maxRequestBytes =
+        (int)
+            vault.integer(
+                "max_request_bytes",
+                VaultConfig.DEFAULT_MAX_REQUEST_BYTES,
+                MIN_REQUEST_BYTES,
+                MAX_REQUEST_BYTES_LIMIT);
+    SealConfiguration seal = sealConfig(vault.section("seal"));
+    return new VaultConfig(
+        storageDir, address.host(), address.port(), cert, key, maxRequestBytes, seal);
+  }
+
+  private static SealConfiguration sealConfig(YamlSection seal) throws ConfigException {
+    if (seal == null) {
+      return SealConfiguration.shamir();
+    }
+    seal.requireOnly(SEAL_KEYS);
+    String type = seal.requiredString("type");
+    if (type.equals("shamir")) {
+      for (String key : SEAL_KEYS) {
+        if (!key.equals("type") && seal.has(key)) {
+          throw seal.fail(key, "applies to type pkcs11 only; this seal is shamir");
+        }
+      }
+      return SealConfiguration.shamir();
+    }
+    if (!type.equals("pkcs11")) {
+      throw seal.fail("type", "expected shamir or pkcs11, got '" + type + "'");
+    }
+    String lib = seal.requiredString("lib");
+    // A bare file name is left to the dynamic loader's search path; anything with a slash is a
+    // path.
+    if (lib.contains("/")) {
+      lib = seal.resolve("lib", lib).toString();
+    }
+    Long slot = seal.has("slot") ? seal.integer("slot", 0, 0, Long.MAX_VALUE) : null;
+    String tokenLabel = seal.string("token_label", null);
+    if ((slot == null) == (tokenLabel == null)) {
+      throw seal.fail(
+          slot == null ? "token_label" : "slot",
+          slot == null
+              ? "set token_label (or slot) to say which token holds the key"
+              : "set either slot or token_label, not both");
+    }
+    String pinEnv = seal.string("pin_env", null);
+    Path pinFile = seal.path("pin_file");
+    if ((pinEnv == null) == (pinFile == null)) {
+      throw seal.fail(
+          pinEnv == null ? "pin_env" : "pin_file",
+          pinEnv == null
+              ? "set pin_env (an environment variable) or pin_file to give the token's user PIN"
+              : "set either pin_env or pin_file, not both");
+    }
+    String keyLabel = seal.requiredString("key_label");
+    Pkcs11Config hsm =
+        new Pkcs11Config(
+            lib, slot, tokenLabel, pinEnv, pinFile == null ? null : pinFile.toString(), keyLabel);
+    return seal.bool("disabled", false)
+        ? SealConfiguration.migrateFromPkcs11(hsm)
+        : SealConfiguration.pkcs11(hsm);
+  }
+
+  private static void requireReadable(YamlSection section, String key, Path file)
+      throws ConfigException {
+    if (file != null && !Files.isReadable(file)) {
+      throw section.fail(key, "cannot read " + file);
+    }
+  }
+}

@@ -1,0 +1,460 @@
+package io.brine.master.api;
+
+import static io.brine.master.testing.ApiClient.key;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brine.master.MasterDaemon;
+import io.brine.master.config.MasterConfig;
+import io.brine.master.testing.ApiClient;
+import io.brine.master.testing.ApiClient.Reply;
+import io.brine.master.testing.TestMaster;
+import io.brine.vault.VaultCore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator API of a Shamir-sealed master, over real HTTP on loopback. */
+class ShamirOperatorApiTest {
+  private static final Pattern START_LINE =
+      Pattern.compile(
+          "brine master (\\S+): operator API on http://127\\.0\\.0\\.1:(\\d+), vault sealed"
+              + " \\(shamir\\)\n");
+
+  @TempDir Path dir;
+
+  private TestMaster.Started started;
+  private MasterDaemon master;
+  private ApiClient api;
+
+  @BeforeEach
+  void start() throws Exception {
+    started = TestMaster.start(TestMaster.shamir(dir));
+    master = started.daemon();
+    api = started.client();
+  }
+
+  @AfterEach
+  void stop() {
+    master.close();
+  }
+
+  private record Init(List<String> keys, List<String> keysBase64, String token) {}
+
+  private Init init(int n, int t) throws Exception {
+    Reply r = api.put("/v1/sys/init", Map.of("secret_shares", n, "secret_threshold", t));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode j = r.json();
+    return new Init(
+        strings(j.get("keys")), strings(j.get("keys_base64")), j.get("root_token").asText());
+  }
+
+  private Init initAndUnseal() throws Exception {
+    Init init = init(5, 3);
+    for (String k : init.keys().subList(0, 3)) {
+      assertThat(api.put("/v1/sys/unseal", key(k)).status()).isEqualTo(200);
+    }
+    return init;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void startLine_namesVersionUrlAndState() {
+    Matcher m = START_LINE.matcher(started.stdout());
+    assertThat(m.matches()).as(started.stdout()).isTrue();
+    assertThat(Integer.parseInt(m.group(2))).isEqualTo(master.apiPort());
+    assertThat(m.group(1)).isEqualTo(master.build().version());
+  }
+
+  @Test
+  void start_onABusyPort_failsWithOneLine() throws Exception {
+    Path other = Files.createDirectory(dir.resolve("other"));
+    Path file = other.resolve("master.yaml");
+    Files.writeString(
+        file,
+        "pki_dir: pki\nvault:\n  storage_dir: vault\n  api_addr: 127.0.0.1:"
+            + master.apiPort()
+            + "\n");
+
+    assertThatThrownBy(() -> TestMaster.start(MasterConfig.load(file)))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot listen on 127.0.0.1:" + master.apiPort() + ": ");
+  }
+
+  @Test
+  void sealStatus_beforeInit_isUninitializedAndSealed() throws Exception {
+    Reply r = api.get("/v1/sys/seal-status");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(r.headers().firstValue("cache-control")).hasValue("no-store");
+    JsonNode s = r.json();
+    assertThat(s.get("type").asText()).isEqualTo("shamir");
+    assertThat(s.get("initialized").asBoolean()).isFalse();
+    assertThat(s.get("sealed").asBoolean()).isTrue();
+    assertThat(s.get("t").asInt()).isZero();
+    assertThat(s.get("n").asInt()).isZero();
+    assertThat(s.get("progress").asInt()).isZero();
+    assertThat(s.get("nonce").asText()).isEmpty();
+    assertThat(s.get("version").asText()).isEqualTo(master.build().version());
+    assertThat(s.get("build_date").asText()).isEqualTo(s.get("commit_date").asText());
+    assertThat(s.get("migration").asBoolean()).isFalse();
+    assertThat(s.get("recovery_seal").asBoolean()).isFalse();
+    assertThat(s.has("recovery_seal_type")).isFalse();
+    assertThat(s.get("storage_type").asText()).isEqualTo("file");
+    assertThat(api.get("/v1/sys/init").json().get("initialized").asBoolean()).isFalse();
+  }
+
+  @Test
+  void init_5of3_givesKeys_andStaysSealed() throws Exception {
+    Init init = init(5, 3);
+
+    assertThat(init.keys()).hasSize(5).allSatisfy(k -> assertThat(k).matches("[0-9a-f]{66}"));
+    assertThat(init.keysBase64()).hasSize(5);
+    assertThat(init.token()).startsWith("brn.");
+    JsonNode s = api.get("/v1/sys/seal-status").json();
+    assertThat(s.get("initialized").asBoolean()).isTrue();
+    assertThat(s.get("sealed").asBoolean()).isTrue();
+    assertThat(s.get("t").asInt()).isEqualTo(3);
+    assertThat(s.get("n").asInt()).isEqualTo(5);
+    assertThat(api.get("/v1/sys/init").json().get("initialized").asBoolean()).isTrue();
+  }
+
+  @Test
+  void init_twice_is400() throws Exception {
+    init(1, 1);
+
+    Reply again = api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1));
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.error()).isEqualTo("Vault is already initialized");
+  }
+
+  @Test
+  void init_withPgpKeys_orBadParameters_is400() throws Exception {
+    Reply pgp =
+        api.put(
+            "/v1/sys/init",
+            Map.of("secret_shares", 1, "secret_threshold", 1, "pgp_keys", List.of("abc")));
+    assertThat(pgp.status()).isEqualTo(400);
+    assertThat(pgp.error()).isEqualTo("PGP-encrypted shares are not supported");
+
+    Reply bad = api.put("/v1/sys/init", Map.of("secret_shares", "five", "secret_threshold", 3));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error()).isEqualTo("'secret_shares' must be a whole number");
+
+    Reply recovery =
+        api.put(
+            "/v1/sys/init",
+            Map.of("secret_shares", 1, "secret_threshold", 1, "recovery_shares", 1));
+    assertThat(recovery.status()).isEqualTo(400);
+    assertThat(api.get("/v1/sys/init").json().get("initialized").asBoolean()).isFalse();
+  }
+
+  @Test
+  void unseal_byParts_showsProgressAndOneNonce_thenUnseals() throws Exception {
+    Init init = init(5, 3);
+
+    JsonNode first = api.put("/v1/sys/unseal", key(init.keys().get(4))).json();
+    assertThat(first.get("progress").asInt()).isEqualTo(1);
+    assertThat(first.get("nonce").asText()).isNotEmpty();
+    assertThat(first.get("sealed").asBoolean()).isTrue();
+    JsonNode second = api.put("/v1/sys/unseal", key(init.keysBase64().get(1))).json();
+    assertThat(second.get("progress").asInt()).isEqualTo(2);
+    assertThat(second.get("nonce").asText()).isEqualTo(first.get("nonce").asText());
+    Reply done = api.send("POST", "/v1/sys/unseal", ApiClient.toJson(key(init.keys().get(0))));
+
+    assertThat(done.status()).isEqualTo(200);
+    assertThat(done.json().get("sealed").asBoolean()).isFalse();
+    assertThat(done.json().get("progress").asInt()).isZero();
+    assertThat(master.keys().masterKey()).as("master key loaded at unseal").isPresent();
+  }
+
+  @Test
+  void unseal_wrongShare_is400_andStaysSealed() throws Exception {
+    Init init = init(5, 3);
+    byte[] foreign = HexFormat.of().parseHex(init.keys().get(0));
+    foreign[0] ^= 0x5a; // same x coordinate, different y: combines to a wrong key
+
+    api.put("/v1/sys/unseal", key(init.keys().get(1)));
+    api.put("/v1/sys/unseal", key(init.keys().get(2)));
+    Reply wrong = api.put("/v1/sys/unseal", key(HexFormat.of().formatHex(foreign)));
+
+    assertThat(wrong.status()).as(wrong.text()).isEqualTo(400);
+    JsonNode s = api.get("/v1/sys/seal-status").json();
+    assertThat(s.get("sealed").asBoolean()).isTrue();
+    assertThat(s.get("progress").asInt()).as("parts discarded at the threshold").isZero();
+
+    Reply malformed = api.put("/v1/sys/unseal", key("not a share"));
+    assertThat(malformed.status()).isEqualTo(400);
+  }
+
+  @Test
+  void unseal_reset_discardsParts_andWinsOverKey() throws Exception {
+    Init init = init(5, 3);
+    api.put("/v1/sys/unseal", key(init.keys().get(0)));
+
+    JsonNode reset =
+        api.put("/v1/sys/unseal", Map.of("key", init.keys().get(1), "reset", true)).json();
+
+    assertThat(reset.get("progress").asInt()).isZero();
+    assertThat(reset.get("nonce").asText()).isEmpty();
+    Reply neither = api.put("/v1/sys/unseal", Map.of("migrate", false));
+    assertThat(neither.status()).isEqualTo(400);
+    assertThat(neither.error())
+        .isEqualTo("'key' must be specified in request body as JSON, or 'reset' set to true");
+  }
+
+  @Test
+  void seal_needsTheToken_byHeaderOrBearer() throws Exception {
+    Init init = initAndUnseal();
+
+    Reply none = api.put("/v1/sys/seal", null);
+    assertThat(none.status()).isEqualTo(403);
+    assertThat(none.error()).isEqualTo("permission denied");
+    Reply wrong = api.put("/v1/sys/seal", null, "brn.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(api.get("/v1/sys/seal-status").json().get("sealed").asBoolean()).isFalse();
+
+    Reply bearer = api.send("PUT", "/v1/sys/seal", null, "Authorization", "Bearer " + init.token());
+    assertThat(bearer.status()).isEqualTo(204);
+    assertThat(bearer.text()).isEmpty();
+    assertThat(api.get("/v1/sys/seal-status").json().get("sealed").asBoolean()).isTrue();
+    assertThat(master.keys().masterKey()).as("dropped at seal").isEmpty();
+    assertThat(api.put("/v1/sys/seal", null).status())
+        .as("already sealed: 204 without a token check")
+        .isEqualTo(204);
+  }
+
+  @Test
+  void sealed_otherPaths_answer503() throws Exception {
+    Init init = init(5, 3);
+
+    for (String path :
+        List.of(
+            "/v1/sys/rotate",
+            "/v1/secret/foo",
+            "/v1/sys/rotate/root/init",
+            "/v1/sys/generate-root-token/attempt")) {
+      Reply r = api.put(path, Map.of(), init.token());
+      assertThat(r.status()).as(path).isEqualTo(503);
+      assertThat(r.error()).as(path).isEqualTo("Vault is sealed");
+    }
+    assertThat(api.get("/v1/sys/key-status", init.token()).status()).isEqualTo(503);
+  }
+
+  @Test
+  void health_codesFollowTheState_andOverrides() throws Exception {
+    Reply uninit = api.get("/v1/sys/health");
+    assertThat(uninit.status()).isEqualTo(501);
+    JsonNode h = uninit.json();
+    assertThat(h.get("initialized").asBoolean()).isFalse();
+    assertThat(h.get("sealed").asBoolean()).isTrue();
+    assertThat(h.get("standby").asBoolean()).isFalse();
+    assertThat(h.get("performance_standby").asBoolean()).isFalse();
+    assertThat(h.get("server_time_utc").asLong())
+        .isBetween(Instant.now().getEpochSecond() - 60, Instant.now().getEpochSecond() + 60);
+    assertThat(h.get("version").asText()).isEqualTo(master.build().version());
+    assertThat(api.get("/v1/sys/health?uninitcode=299").status()).isEqualTo(299);
+
+    Init init = init(5, 3);
+    assertThat(api.get("/v1/sys/health").status()).isEqualTo(503);
+    assertThat(api.get("/v1/sys/health?sealedcode=200&standbyok=true").status()).isEqualTo(200);
+    Reply bad = api.get("/v1/sys/health?sealedcode=abc");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error()).isEqualTo("unable to parse sealedcode value");
+
+    for (String k : init.keys().subList(0, 3)) {
+      api.put("/v1/sys/unseal", key(k));
+    }
+    assertThat(api.get("/v1/sys/health").status()).isEqualTo(200);
+    assertThat(api.get("/v1/sys/health?activecode=202").status()).isEqualTo(202);
+    Reply head = api.send("HEAD", "/v1/sys/health", null);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.text()).isEmpty();
+  }
+
+  @Test
+  void badBodies_are400_or413_andTheConnectionStaysUsable() throws Exception {
+    Reply malformed = api.send("PUT", "/v1/sys/unseal", "{\"key\": ");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.error()).startsWith("failed to parse JSON input: ");
+
+    Reply array = api.send("PUT", "/v1/sys/unseal", "[1, 2]");
+    assertThat(array.status()).isEqualTo(400);
+    assertThat(array.error()).startsWith("failed to parse JSON input: ");
+
+    Reply big = api.send("PUT", "/v1/sys/unseal", "{\"key\":\"" + "a".repeat(100 * 1024) + "\"}");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.error()).isEqualTo("request body too large");
+
+    assertThat(api.get("/v1/sys/seal-status").status()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownPath_is404_wrongMethod_is405() throws Exception {
+    initAndUnseal();
+
+    assertThat(api.get("/v1/sys/no-such-thing").status()).isEqualTo(404);
+    Reply wrongMethod = api.get("/v1/sys/unseal");
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST, PUT");
+  }
+
+  @Test
+  void rekey_overHttp_givesNewShares_thatUnseal() throws Exception {
+    Init init = initAndUnseal();
+    String token = init.token();
+
+    assertThat(api.get("/v1/sys/rotate/root/init").status()).as("token required").isEqualTo(403);
+    assertThat(api.get("/v1/sys/rekey/init").status())
+        .as("legacy alias, authenticated")
+        .isEqualTo(403);
+    JsonNode started =
+        api.put(
+                "/v1/sys/rotate/root/init",
+                Map.of("secret_shares", 3, "secret_threshold", 2),
+                token)
+            .json();
+    assertThat(started.get("started").asBoolean()).isTrue();
+    assertThat(started.get("t").asInt()).isEqualTo(2);
+    assertThat(started.get("n").asInt()).isEqualTo(3);
+    assertThat(started.get("required").asInt()).isEqualTo(3);
+    assertThat(started.get("verification_required").asBoolean()).isFalse();
+    String nonce = started.get("nonce").asText();
+    assertThat(api.get("/v1/sys/rekey/init", token).json().get("nonce").asText()).isEqualTo(nonce);
+
+    Reply wrongNonce =
+        api.put(
+            "/v1/sys/rotate/root/update", Map.of("key", init.keys().get(0), "nonce", "x"), token);
+    assertThat(wrongNonce.status()).isEqualTo(400);
+    JsonNode one =
+        api.put(
+                "/v1/sys/rotate/root/update",
+                Map.of("key", init.keys().get(0), "nonce", nonce),
+                token)
+            .json();
+    assertThat(one.get("progress").asInt()).isEqualTo(1);
+    api.put("/v1/sys/rekey/update", Map.of("key", init.keys().get(1), "nonce", nonce), token);
+    JsonNode done =
+        api.put(
+                "/v1/sys/rotate/root/update",
+                Map.of("key", init.keys().get(2), "nonce", nonce),
+                token)
+            .json();
+
+    assertThat(done.get("complete").asBoolean()).isTrue();
+    List<String> newKeys = strings(done.get("keys"));
+    assertThat(newKeys).hasSize(3);
+    assertThat(strings(done.get("keys_base64"))).hasSize(3);
+    assertThat(api.put("/v1/sys/seal", null, token).status()).isEqualTo(204);
+    assertThat(api.put("/v1/sys/unseal", key(init.keys().get(0))).json().get("progress").asInt())
+        .isEqualTo(1);
+    api.put("/v1/sys/unseal", Map.of("reset", true));
+    api.put("/v1/sys/unseal", key(newKeys.get(2)));
+    JsonNode unsealed = api.put("/v1/sys/unseal", key(newKeys.get(0))).json();
+    assertThat(unsealed.get("sealed").asBoolean()).as("2 of the 3 new shares unseal").isFalse();
+    assertThat(unsealed.get("t").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void rekey_cancel_is204() throws Exception {
+    Init init = initAndUnseal();
+    api.put(
+        "/v1/sys/rotate/root/init",
+        Map.of("secret_shares", 1, "secret_threshold", 1),
+        init.token());
+
+    assertThat(api.delete("/v1/sys/rotate/root/init", init.token()).status()).isEqualTo(204);
+    assertThat(api.get("/v1/sys/rotate/root/init", init.token()).json().get("started").asBoolean())
+        .isFalse();
+    Reply recovery =
+        api.put(
+            "/v1/sys/rotate/recovery/init",
+            Map.of("secret_shares", 1, "secret_threshold", 1),
+            init.token());
+    assertThat(recovery.status()).as("no recovery keys under shamir").isEqualTo(400);
+  }
+
+  @Test
+  void generateRoot_overHttp_givesATokenThatWorks() throws Exception {
+    Init init = initAndUnseal();
+    String token = init.token();
+
+    JsonNode attempt = api.put("/v1/sys/generate-root-token/attempt", Map.of(), token).json();
+    assertThat(attempt.get("started").asBoolean()).isTrue();
+    assertThat(attempt.get("required").asInt()).isEqualTo(3);
+    assertThat(attempt.get("complete").asBoolean()).isFalse();
+    String otp = attempt.get("otp").asText();
+    assertThat(otp).hasSize(attempt.get("otp_length").asInt());
+    String nonce = attempt.get("nonce").asText();
+    assertThat(api.get("/v1/sys/generate-root-token/attempt", token).json().get("progress").asInt())
+        .isZero();
+
+    JsonNode last = null;
+    for (String k : init.keys().subList(1, 4)) {
+      last =
+          api.put("/v1/sys/generate-root-token/update", Map.of("key", k, "nonce", nonce), token)
+              .json();
+    }
+
+    assertThat(last.get("complete").asBoolean()).isTrue();
+    String encoded = last.get("encoded_token").asText();
+    assertThat(last.get("encoded_root_token").asText()).isEqualTo(encoded);
+    String newToken = VaultCore.decodeWithOtp(encoded, otp);
+    assertThat(newToken).startsWith("brn.").isNotEqualTo(token);
+    assertThat(api.get("/v1/sys/key-status", newToken).status()).isEqualTo(200);
+
+    api.put("/v1/sys/generate-root-token/attempt", Map.of(), token);
+    assertThat(api.delete("/v1/sys/generate-root-token/attempt", token).status()).isEqualTo(204);
+    Reply ownOtp = api.put("/v1/sys/generate-root-token/attempt", Map.of("otp", "abc"), token);
+    assertThat(ownOtp.status()).isEqualTo(400);
+  }
+
+  @Test
+  void keyring_rotate_addsATerm_andKeyStatusShowsIt() throws Exception {
+    Init init = initAndUnseal();
+
+    assertThat(api.put("/v1/sys/rotate", null).status()).isEqualTo(403);
+    JsonNode rotated = api.put("/v1/sys/rotate", null, init.token()).json();
+    assertThat(rotated.get("term").asInt()).isEqualTo(2);
+    JsonNode status = api.get("/v1/sys/key-status", init.token()).json();
+    assertThat(status.get("term").asInt()).isEqualTo(2);
+    assertThat(Instant.parse(status.get("install_time").asText())).isBeforeOrEqualTo(Instant.now());
+    assertThat(status.get("encryptions").asLong()).isNotNegative();
+    assertThat(
+            api.send("POST", "/v1/sys/rotate/keyring", null, "X-Vault-Token", init.token())
+                .json()
+                .get("term")
+                .asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void rotateRoot_is204_andTheSharesStillUnseal() throws Exception {
+    Init init = initAndUnseal();
+
+    assertThat(api.put("/v1/sys/rotate/root", null, init.token()).status()).isEqualTo(204);
+    api.put("/v1/sys/seal", null, init.token());
+    for (String k : init.keys().subList(2, 5)) {
+      api.put("/v1/sys/unseal", key(k));
+    }
+    assertThat(api.get("/v1/sys/seal-status").json().get("sealed").asBoolean()).isFalse();
+  }
+}

@@ -1,0 +1,286 @@
+package io.brine.master.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brine.vault.seal.Pkcs11Config;
+import io.brine.vault.seal.SealConfiguration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MasterConfigTest {
+  @TempDir Path dir;
+
+  private Path file(String yaml) throws IOException {
+    Path f = dir.resolve("master.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private static final String MINIMAL = "pki_dir: pki\nvault:\n  storage_dir: vault\n";
+
+  @Test
+  void load_fullFile_readsEveryKey_andResolvesRelativePathsFromTheFilesFolder() throws Exception {
+    Files.writeString(dir.resolve("api.crt"), "cert");
+    Files.writeString(dir.resolve("api.key"), "key");
+    Path f =
+        file(
+            "pki_dir: pki\n"
+                + "keysize: 2048\n"
+                + "vault:\n"
+                + "  storage_dir: /var/lib/brine/vault\n"
+                + "  api_addr: 0.0.0.0:8201\n"
+                + "  tls_cert_file: api.crt\n"
+                + "  tls_key_file: ./api.key\n"
+                + "  max_request_bytes: 4096\n"
+                + "  seal:\n"
+                + "    type: pkcs11\n"
+                + "    lib: /usr/lib/softhsm/libsofthsm2.so\n"
+                + "    token_label: brine\n"
+                + "    pin_file: secrets/pin\n"
+                + "    key_label: brine-unseal\n");
+
+    MasterConfig c = MasterConfig.load(f);
+
+    assertThat(c.file()).isEqualTo(f);
+    assertThat(c.pkiDir()).isEqualTo(dir.resolve("pki"));
+    assertThat(c.masterPublicKeyFile()).isEqualTo(dir.resolve("pki/master/master.pub"));
+    assertThat(c.keysize()).isEqualTo(2048);
+    VaultConfig v = c.vault();
+    assertThat(v.storageDir()).isEqualTo(Path.of("/var/lib/brine/vault"));
+    assertThat(v.apiHost()).isEqualTo("0.0.0.0");
+    assertThat(v.apiPort()).isEqualTo(8201);
+    assertThat(v.tls()).isTrue();
+    assertThat(v.tlsCertFile()).isEqualTo(dir.resolve("api.crt"));
+    assertThat(v.tlsKeyFile()).isEqualTo(dir.resolve("api.key"));
+    assertThat(v.maxRequestBytes()).isEqualTo(4096);
+    assertThat(v.seal())
+        .isEqualTo(
+            SealConfiguration.pkcs11(
+                new Pkcs11Config(
+                    "/usr/lib/softhsm/libsofthsm2.so",
+                    null,
+                    "brine",
+                    null,
+                    dir.resolve("secrets/pin").toString(),
+                    "brine-unseal")));
+  }
+
+  @Test
+  void load_minimalFile_usesDefaults() throws Exception {
+    MasterConfig c = MasterConfig.load(file(MINIMAL));
+
+    assertThat(c.keysize()).isEqualTo(4096);
+    assertThat(c.vault().storageDir()).isEqualTo(dir.resolve("vault"));
+    assertThat(c.vault().apiHost()).isEqualTo("127.0.0.1");
+    assertThat(c.vault().apiPort()).isEqualTo(8200);
+    assertThat(c.vault().tls()).isFalse();
+    assertThat(c.vault().maxRequestBytes()).isEqualTo(65536);
+    assertThat(c.vault().seal()).isEqualTo(SealConfiguration.shamir());
+  }
+
+  @Test
+  void load_pkcs11BySlotWithPinEnvDisabled_isAMigrationBackToShamir() throws Exception {
+    MasterConfig c =
+        MasterConfig.load(
+            file(
+                MINIMAL
+                    + "  api_addr: '[::1]:0'\n"
+                    + "  seal:\n"
+                    + "    type: pkcs11\n"
+                    + "    lib: libsofthsm2.so\n"
+                    + "    slot: 7\n"
+                    + "    pin_env: BRINE_HSM_PIN\n"
+                    + "    key_label: k\n"
+                    + "    disabled: true\n"));
+
+    assertThat(c.vault().apiHost()).isEqualTo("::1");
+    assertThat(c.vault().apiPort()).isZero();
+    assertThat(c.vault().seal())
+        .as("a bare library name is left to the loader's search path")
+        .isEqualTo(
+            SealConfiguration.migrateFromPkcs11(
+                new Pkcs11Config("libsofthsm2.so", 7L, null, "BRINE_HSM_PIN", null, "k")));
+  }
+
+  @Test
+  void load_shippedExample_isValid() throws Exception {
+    Path example = dir.resolve("example.yaml");
+    try (InputStream in =
+        MasterConfig.class.getResourceAsStream("/io/brine/master/master.example.yaml")) {
+      assertThat(in).as("master.example.yaml on the classpath").isNotNull();
+      Files.copy(in, example);
+    }
+
+    MasterConfig c = MasterConfig.load(example);
+
+    assertThat(c.pkiDir()).isEqualTo(Path.of("/etc/brine/pki"));
+    assertThat(c.vault().apiPort()).isEqualTo(8200);
+  }
+
+  @Test
+  void load_unknownKey_namesItAndTheFile() throws Exception {
+    Path f = file(MINIMAL + "  sotrage_dir: x\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ": vault.sotrage_dir: unknown key")
+        .hasMessageContaining("storage_dir")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void load_pinInTheConfigFile_isRefusedWithAHint() throws Exception {
+    Path f =
+        file(
+            MINIMAL
+                + "  seal:\n    type: pkcs11\n    lib: /x.so\n    token_label: t\n"
+                + "    pin: '1234'\n    key_label: k\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessageContaining("vault.seal.pin: unknown key; the PIN never goes in the config file")
+        .hasMessageNotContaining("1234");
+  }
+
+  @Test
+  void load_missingStorageDir_isRefused() throws Exception {
+    Path f = file("pki_dir: pki\nvault:\n  api_addr: 127.0.0.1:8200\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ": vault.storage_dir: required key is missing");
+  }
+
+  @Test
+  void load_missingVaultBlock_isRefused() throws Exception {
+    Path f = file("pki_dir: pki\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessage(f + ": vault: required key is missing");
+  }
+
+  @Test
+  void load_badApiAddr_isRefused() throws Exception {
+    for (String addr : new String[] {"localhost", "127.0.0.1:99999", "::1:8200", ":8200", "h:x"}) {
+      Path f = file(MINIMAL + "  api_addr: '" + addr + "'\n");
+
+      assertThatThrownBy(() -> MasterConfig.load(f))
+          .as(addr)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith(f + ": vault.api_addr: expected host:port");
+    }
+  }
+
+  @Test
+  void load_keysize1024_isRefused() throws Exception {
+    Path f = file("keysize: 1024\n" + MINIMAL);
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ": keysize: must be between 2048 and 16384, got 1024");
+  }
+
+  @Test
+  void load_keysizeAsText_isRefused() throws Exception {
+    Path f = file("keysize: big\n" + MINIMAL);
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessage(f + ": keysize: expected a whole number, got a string");
+  }
+
+  @Test
+  void load_tlsCertWithoutKey_isRefused() throws Exception {
+    Files.writeString(dir.resolve("api.crt"), "cert");
+    Path f = file(MINIMAL + "  tls_cert_file: api.crt\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ": vault.tls_key_file: required when tls_cert_file is set");
+  }
+
+  @Test
+  void load_tlsFilesMissing_isRefused() throws Exception {
+    Path f = file(MINIMAL + "  tls_cert_file: api.crt\n  tls_key_file: api.key\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessage(f + ": vault.tls_cert_file: cannot read " + dir.resolve("api.crt"));
+  }
+
+  @Test
+  void load_pinEnvAndPinFileBoth_isRefused() throws Exception {
+    Path f =
+        file(
+            MINIMAL
+                + "  seal:\n"
+                + "    type: pkcs11\n"
+                + "    lib: /usr/lib/softhsm/libsofthsm2.so\n"
+                + "    token_label: brine\n"
+                + "    pin_env: BRINE_HSM_PIN\n"
+                + "    pin_file: /etc/brine/pin\n"
+                + "    key_label: brine-unseal\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ": vault.seal.pin_file: set either pin_env or pin_file, not both");
+  }
+
+  @Test
+  void load_pkcs11WithoutToken_isRefused() throws Exception {
+    Path f =
+        file(
+            MINIMAL
+                + "  seal:\n    type: pkcs11\n    lib: /x.so\n    pin_env: P\n    key_label: k\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessageStartingWith(f + ": vault.seal.token_label: set token_label (or slot)");
+  }
+
+  @Test
+  void load_shamirWithHsmKeys_isRefused() throws Exception {
+    Path f = file(MINIMAL + "  seal:\n    type: shamir\n    lib: /x.so\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessage(f + ": vault.seal.lib: applies to type pkcs11 only; this seal is shamir");
+  }
+
+  @Test
+  void load_unknownSealType_isRefused() throws Exception {
+    Path f = file(MINIMAL + "  seal:\n    type: awskms\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .hasMessage(f + ": vault.seal.type: expected shamir or pkcs11, got 'awskms'");
+  }
+
+  @Test
+  void load_duplicateKey_isRefused() throws Exception {
+    Path f = file(MINIMAL + "  storage_dir: other\n");
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ": not valid YAML: ")
+        .hasMessageContaining("storage_dir");
+  }
+
+  @Test
+  void load_notYamlOrEmptyOrMissing_isRefused() throws Exception {
+    Path broken = file("pki_dir: [unclosed\n");
+    assertThatThrownBy(() -> MasterConfig.load(broken))
+        .hasMessageStartingWith(broken + ": not valid YAML: ");
+
+    Path empty = file("");
+    assertThatThrownBy(() -> MasterConfig.load(empty))
+        .hasMessage(empty + ": the config file is empty");
+
+    Path list = file("- a\n- b\n");
+    assertThatThrownBy(() -> MasterConfig.load(list))
+        .hasMessage(list + ": expected a mapping of keys at the top level");
+
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> MasterConfig.load(missing))
+        .hasMessage(missing + ": no such config file");
+  }
+}

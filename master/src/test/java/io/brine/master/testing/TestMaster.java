@@ -1,0 +1,60 @@
+package io.brine.master.testing;
+
+import io.brine.master.MasterDaemon;
+import io.brine.master.config.ConfigException;
+import io.brine.master.config.MasterConfig;
+import io.brine.vault.VaultException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Config files for tests: a master in {@code dir} with its PKI and vault folders beside the config,
+ * the API on any free port of 127.0.0.1, and a 2048-bit key (4096 takes seconds to generate).
+ */
+public final class TestMaster {
+  private TestMaster() {}
+
+  /** A Shamir master's config, written to {@code dir/master.yaml} and loaded. */
+  public static MasterConfig shamir(Path dir) throws IOException, ConfigException {
+    return write(dir, "");
+  }
+
+  /**
+   * A config with {@code extraVaultLines} (YAML indented by two spaces, under {@code vault:})
+   * added, e.g. a seal block.
+   */
+  public static MasterConfig write(Path dir, String extraVaultLines)
+      throws IOException, ConfigException {
+    Path file = dir.resolve("master.yaml");
+    Files.writeString(
+        file,
+        "pki_dir: pki\n"
+            + "keysize: 2048\n"
+            + "vault:\n"
+            + "  storage_dir: vault\n"
+            + "  api_addr: 127.0.0.1:0\n"
+            + extraVaultLines);
+    return MasterConfig.load(file);
+  }
+
+  /** Starts the master, keeping its start line. */
+  public static Started start(MasterConfig config) throws IOException, VaultException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    MasterDaemon daemon;
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      daemon = MasterDaemon.start(config, print);
+    }
+    return new Started(daemon, out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A running master and what it printed to standard output. */
+  public record Started(MasterDaemon daemon, String stdout) {
+    public ApiClient client() {
+      return new ApiClient(daemon.apiUrl());
+    }
+  }
+}
