@@ -1,0 +1,8 @@
+package io.brine.cli.operator;
+
+/** {@code --format}: a table for people, or the API's answer as JSON or YAML for scripts. */
+enum Format {
+  TABLE,
+  JSON,
+  YAML
+}

@@ -1,0 +1,267 @@
+package io.brine.cli.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brine.cli.CliException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's operator API over HTTP(S), OpenBao's paths and JSON. Every failure is a {@link
+ * CliException} with one line a person can act on; the token travels in {@code X-Vault-Token} and
+ * appears in no message and no log.
+ */
+final class OperatorClient {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Long enough for a PKCS#11 unseal or the master's first key generation after unseal. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_ERROR_CHARS = 300;
+
+  private final String address;
+  private final URI base;
+  private final String token;
+  private final HttpClient http;
+
+  private OperatorClient(String address, URI base, String token, HttpClient http) {
+    this.address = address;
+    this.base = base;
+    this.token = token;
+    this.http = http;
+  }
+
+  /**
+   * @param address http(s)://host:port of the master's operator API
+   * @param token the token for privileged calls, or null
+   * @param caFile PEM certificates to trust for an https address instead of the JDK's CAs, or null
+   */
+  static OperatorClient connect(String address, String token, Path caFile) {
+    URI base = parseAddress(address);
+    String bearer = blankToNull(token);
+    if (bearer != null && !bearer.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new CliException(
+          "the token holds characters no brine token has (spaces or line breaks?)");
+    }
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (caFile != null) {
+      if (!"https".equals(base.getScheme())) {
+        throw new CliException(
+            "--tls-ca applies to an https address, and " + address + " is not one");
+      }
+      builder.sslContext(trusting(caFile));
+    }
+    return new OperatorClient(address, base, bearer, builder.build());
+  }
+
+  JsonNode get(String path) {
+    return send("GET", path, null);
+  }
+
+  /** PUT with a JSON body; {@code body} null sends an empty object. Null when answered 204. */
+  JsonNode put(String path, Map<String, ?> body) {
+    return send("PUT", path, body == null ? Map.of() : body);
+  }
+
+  JsonNode delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  private JsonNode send(String method, String path, Map<String, ?> body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json");
+    if (token != null) {
+      request.header("X-Vault-Token", token);
+    }
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json");
+      request.method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpConnectTimeoutException e) {
+      throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+    } catch (HttpTimeoutException e) {
+      throw new CliException(
+          method + " " + path + ": no answer within " + REQUEST_TIMEOUT.toMinutes() + " minutes",
+          e);
+    } catch (IOException e) {
+      throw unreachable(reason(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(method + " " + path + ": interrupted", e);
+    }
+    LoggerFactory.getLogger(OperatorClient.class)
+        .debug("{} {} answered {}", method, path, response.statusCode());
+    return answer(method, path, response);
+  }
+
+  private static JsonNode answer(String method, String path, HttpResponse<byte[]> response) {
+    int status = response.statusCode();
+    byte[] body = response.body();
+    if (status >= 200 && status < 300) {
+      if (status == 204 || body.length == 0) {
+        return null;
+      }
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new CliException(method + " " + path + ": the answer is not JSON", e);
+      }
+    }
+    throw failure(method, path, status, body);
+  }
+
+  /** "PUT /v1/sys/seal: 403 permission denied", from OpenBao's {"errors": ["..."]}. */
+  private static CliException failure(String method, String path, int status, byte[] body) {
+    String message;
+    try {
+      JsonNode errors = JSON.readTree(body).path("errors");
+      message = errors.isArray() && !errors.isEmpty() ? errors.get(0).asText() : null;
+    } catch (IOException e) {
+      message = null;
+    }
+    if (message == null) {
+      message = new String(body, StandardCharsets.UTF_8).strip();
+    }
+    message = message.replaceAll("\\s+", " ");
+    if (message.length() > MAX_ERROR_CHARS) {
+      message = message.substring(0, MAX_ERROR_CHARS) + "...";
+    }
+    return new CliException(
+        method + " " + path + ": " + status + (message.isEmpty() ? "" : " " + message));
+  }
+
+  private CliException unreachable(String reason, Exception cause) {
+    return new CliException("cannot reach brine master at " + address + ": " + reason, cause);
+  }
+
+  /** The JDK often wraps the useful words ("Connection refused") one or two causes deep. */
+  private static String reason(IOException e) {
+    if (e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException) {
+      return "TLS handshake failed: "
+          + innermostMessage(e)
+          + " (give the CA that signed the master's certificate with --tls-ca)";
+    }
+    String message = innermostMessage(e);
+    if (message != null) {
+      return message;
+    }
+    return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+  }
+
+  private static String innermostMessage(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage().strip();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return message == null ? null : message.replaceAll("\\s+", " ");
+  }
+
+  private static URI parseAddress(String address) {
+    URI uri;
+    try {
+      uri = new URI(address);
+    } catch (URISyntaxException e) {
+      throw notAnAddress(address, e);
+    }
+    boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+    String path = uri.getRawPath();
+    if (!web
+        || uri.getHost() == null
+        || uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || !(path == null || path.isEmpty() || path.equals("/"))) {
+      throw notAnAddress(address, null);
+    }
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+  }
+
+  private static CliException notAnAddress(String address, Exception cause) {
+    return new CliException(
+        "the address "
+            + address
+            + " is not of the form http(s)://host:port (e.g. http://127.0.0.1:8200)",
+        cause);
+  }
+
+  private static SSLContext trusting(Path caFile) {
+    try (InputStream in = Files.newInputStream(caFile)) {
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certificates.isEmpty()) {
+        throw new CliException("no certificate in " + caFile);
+      }
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      int i = 0;
+      for (Certificate certificate : certificates) {
+        trusted.setCertificateEntry("ca-" + i++, certificate);
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (NoSuchFileException e) {
+      throw new CliException("cannot read the CA file " + caFile + ": no such file", e);
+    } catch (CertificateException e) {
+      throw new CliException("cannot read the CA file " + caFile + ": not PEM certificates", e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CliException("cannot read the CA file " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] toJson(Map<String, ?> body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("a request body did not serialize", e);
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,113 @@
+package io.brine.cli.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brine.cli.Brine;
+import io.brine.cli.CliException;
+import io.brine.cli.Environment;
+import io.brine.cli.TakesSecretArguments;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every operator command that talks to the master shares: the address, the token, the output
+ * format and the CA, each with its environment fallback, plus reading a key share.
+ */
+abstract class OperatorCommand implements Callable<Integer>, TakesSecretArguments {
+  static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--address",
+      paramLabel = "<url>",
+      description =
+          "The master's operator API (default: $BRINE_ADDR, else " + DEFAULT_ADDRESS + ").")
+  String address;
+
+  @Option(
+      names = "--token",
+      paramLabel = "<token>",
+      description =
+          "Token for privileged calls (default: $BRINE_TOKEN, which is better: a token given"
+              + " here stays in shell history).")
+  String token;
+
+  @Option(
+      names = "--format",
+      paramLabel = "<format>",
+      defaultValue = "table",
+      description = "table (default), json or yaml; json and yaml print the API's answer as is.")
+  Format format;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "<pem>",
+      description = "CA certificates to trust for an https address (default: $BRINE_CACERT).")
+  Path tlsCa;
+
+  @Override
+  public final Integer call() {
+    Output output = new Output(spec.commandLine().getOut(), format);
+    return offline() ? runOffline(output) : run(client(), output);
+  }
+
+  /** Runs the command against the master; returns its exit code. */
+  abstract int run(OperatorClient api, Output output);
+
+  /** True when this invocation needs no master (e.g. decoding a token). */
+  boolean offline() {
+    return false;
+  }
+
+  int runOffline(Output output) {
+    throw new IllegalStateException(spec.qualifiedName() + " has no offline mode");
+  }
+
+  private OperatorClient client() {
+    Environment environment = brine().environment();
+    String url =
+        address != null ? address : environment.getOrDefault("BRINE_ADDR", DEFAULT_ADDRESS);
+    String bearer = token != null ? token : environment.get("BRINE_TOKEN");
+    Path ca = tlsCa;
+    if (ca == null && url.startsWith("https:")) {
+      String fromEnvironment = environment.getOrDefault("BRINE_CACERT", null);
+      ca = fromEnvironment == null ? null : Path.of(fromEnvironment);
+    }
+    return OperatorClient.connect(url, bearer, ca);
+  }
+
+  Brine brine() {
+    return (Brine) spec.root().userObject();
+  }
+
+  /** A key share from the argument, else from the terminal without echo, else from stdin. */
+  String shareOrPrompt(String argument, String prompt) {
+    if (argument != null) {
+      return argument;
+    }
+    return ShareInput.read(brine(), prompt);
+  }
+
+  /** A usage error: "Error: <message>" and the help hint, exit 1. */
+  ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** True when the option was given on the command line (not just defaulted). */
+  boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isMissingNode() || value.isNull() ? "" : value.asText();
+  }
+
+  static CliException unexpected(String what) {
+    return new CliException("the master's answer has no " + what);
+  }
+}

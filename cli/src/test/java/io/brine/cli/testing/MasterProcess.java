@@ -1,0 +1,174 @@
+package io.brine.cli.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real {@code brine master} in a child JVM, started the way a user starts it ({@code Brine master
+ * -c master.yaml}) on this JVM's class path, on a free port it reports in its start line. Its
+ * stderr (the log) goes to {@code master.log} beside the config, for a failing test to show.
+ */
+public final class MasterProcess implements AutoCloseable {
+  /** "brine master 0.1.0: operator API on http://127.0.0.1:40123, vault sealed (shamir)". */
+  private static final Pattern START_LINE = Pattern.compile("operator API on (https?://[^,\\s]+)");
+
+  private static final long START_TIMEOUT_SECONDS = 60;
+
+  private final Process process;
+  private final String address;
+  private final String startLine;
+  private final Path log;
+
+  private MasterProcess(Process process, String address, String startLine, Path log) {
+    this.process = process;
+    this.address = address;
+    this.startLine = startLine;
+    this.log = log;
+  }
+
+  /** A Shamir master with a 2048-bit key, its files under {@code dir}. */
+  public static MasterProcess start(Path dir) {
+    return start(dir, "");
+  }
+
+  /**
+   * @param vaultExtra more YAML under {@code vault:}, each line indented by two spaces (a seal
+   *     block, TLS files)
+   */
+  public static MasterProcess start(Path dir, String vaultExtra) {
+    try {
+      Path config = dir.resolve("master.yaml");
+      Files.writeString(
+          config,
+          "pki_dir: "
+              + dir.resolve("pki")
+              + "\n"
+              + "keysize: 2048\n"
+              + "vault:\n"
+              + "  storage_dir: "
+              + dir.resolve("vault")
+              + "\n"
+              + "  api_addr: 127.0.0.1:0\n"
+              + vaultExtra);
+      return startWithConfig(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static MasterProcess startWithConfig(Path config) throws IOException {
+    Path log = config.resolveSibling("master.log");
+    Process process =
+        new ProcessBuilder(java("io.brine.cli.Brine", "master", "-c", config.toString()))
+            .redirectError(log.toFile())
+            .start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> drain(process, lines), "master-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        if (line != null) {
+          Matcher matcher = START_LINE.matcher(line);
+          if (matcher.find()) {
+            return new MasterProcess(process, matcher.group(1), line, log);
+          }
+        }
+        if (!process.isAlive() && lines.isEmpty()) {
+          break;
+        }
+      }
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          "the master did not print its start line; its log:\n" + Files.readString(log));
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the master started", e);
+    }
+  }
+
+  /** The command line of a child JVM running {@code mainClass} on this JVM's class path. */
+  public static List<String> java(String mainClass, String... args) {
+    return java(List.of(), mainClass, args);
+  }
+
+  /** As {@link #java(String, String...)}, with more JVM options (e.g. -Dname=value). */
+  public static List<String> java(List<String> jvmOptions, String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-exports");
+    command.add("jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED");
+    // Short-lived JVMs on a small machine: the C1 compiler and serial GC start faster.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** http://127.0.0.1:port, as BRINE_ADDR takes it. */
+  public String address() {
+    return address;
+  }
+
+  public String startLine() {
+    return startLine;
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM, then waits; kills it if it does not stop in time. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void drain(Process process, BlockingQueue<String> lines) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        lines.add(line);
+      }
+    } catch (IOException e) {
+      // The process ended; nothing more to read.
+    }
+  }
+}
