@@ -1,6 +1,5 @@
 package io.brine.vault;
 
-import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.SecretAccess;
 import io.brine.crypto.SecretBytes;
 import io.brine.crypto.aead.AesGcmKey;
@@ -12,12 +11,8 @@ import io.brine.vault.seal.SealConfiguration;
 import io.brine.vault.seal.ShamirKek;
 import io.brine.vault.seal.pkcs11.Pkcs11Wrapper;
 import io.brine.vault.storage.Storage;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -30,18 +25,17 @@ import org.slf4j.LoggerFactory;
  * The vault: OpenBao's key hierarchy (shares or HSM, then root key, then keyring, then entries)
  * over a physical {@link Storage}, with the barrier in front of everything but the core record.
  *
- * <p>All state changes happen under one lock; they are rare and short (an RSA operation is never
- * done here). Every change to the key hierarchy is one atomic write of the {@link CoreRecord}, so a
- * crash leaves the old keys or the new ones usable. The unseal flows by case:
+ * <p>All state changes happen under one lock; they are rare and short. Every change to the key
+ * hierarchy is one atomic write of the {@link CoreRecord}, so a crash leaves the old keys or the
+ * new ones usable. This class holds init, unseal and seal; {@link ShareRotations}, {@link
+ * RootGeneration} and {@link SealMigration} hold the quorum flows, over the shared {@link
+ * VaultState}. The unseal flows by case:
  *
  * <ul>
  *   <li>Shamir: the shares combine to the KEK, which unwraps the root key.
  *   <li>PKCS#11: the HSM unwraps the root key at start ({@link #autoUnseal}); after a manual seal
  *       the recovery shares authorize the HSM unwrap, they never decrypt anything themselves.
- *   <li>Migration Shamir to PKCS#11: the old unseal shares become the recovery shares (their KEK
- *       becomes the recovery key) and a new root key is wrapped by the HSM.
- *   <li>Migration PKCS#11 to Shamir: the recovery shares become the unseal shares (the recovery key
- *       becomes the KEK); the HSM and the shares are both needed.
+ *   <li>A seal migration in either direction: see {@link SealMigration}.
  * </ul>
  */
 public final class VaultCore implements Vault, AutoCloseable {
@@ -50,37 +44,18 @@ public final class VaultCore implements Vault, AutoCloseable {
   /** OpenBao's automatic keyring rotation point: about 90 % of the 2^32 GCM message limit. */
   public static final long DEFAULT_MAX_OPERATIONS_PER_TERM = 3_865_470_566L;
 
-  private static final String BASE62 =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-  private final CoreStore core;
-  private final Barrier barrier;
-  private final SealConfiguration sealConfig;
-  private final HsmConnector hsmConnector;
-  private final SecureRandom random;
   private final String version;
   private final String storageType;
   private final List<VaultListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService maintenance;
-
   private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock.
-  private CoreRecord record;
-  private boolean recordLoaded;
-  private AesGcmKey rootKey;
-  private Keyring keyring;
-  private SecretBytes kek;
-  private KeyWrapper hsm;
+  // Everything below is guarded by lock.
+  private final VaultState state;
+  private final ShareRotations rotations;
+  private final RootGeneration rootGeneration;
   private final ShareCollector unsealParts = new ShareCollector();
-  private final Map<RotationKind, QuorumState> rotations = new EnumMap<>(RotationKind.class);
-  private QuorumState generateRoot;
-  private volatile boolean sealed = true;
 
   private VaultCore(Builder b) {
-    this.core = new CoreStore(b.physical);
-    this.sealConfig = b.sealConfig;
-    this.hsmConnector = b.hsmConnector;
-    this.random = b.random;
     this.version = b.version;
     this.storageType = b.storageType;
     this.maintenance =
@@ -90,7 +65,12 @@ public final class VaultCore implements Vault, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.barrier = new Barrier(b.physical, b.maxOperationsPerTerm, this::keyringRotationDue);
+    Barrier barrier = new Barrier(b.physical, b.maxOperationsPerTerm, this::keyringRotationDue);
+    this.state =
+        new VaultState(
+            new CoreStore(b.physical), barrier, b.sealConfig, b.hsmConnector, b.random, listeners);
+    this.rotations = new ShareRotations(state);
+    this.rootGeneration = new RootGeneration(state);
   }
 
   public static Builder builder(Storage physical) {
@@ -159,21 +139,20 @@ public final class VaultCore implements Vault, AutoCloseable {
     try {
       CoreRecord r;
       try {
-        r = record();
+        r = state.record();
       } catch (VaultException e) {
         log.warn("cannot read the vault's core record: {}", e.getMessage());
         log.debug("core record read failed", e);
-        return new SealStatus(
-            sealConfig.activeType(), false, true, 0, 0, 0, "", version, false, false, null,
-            storageType);
+        r = null;
       }
       if (r == null) {
         return new SealStatus(
-            sealConfig.activeType(), false, true, 0, 0, 0, "", version, false, false, null,
+            state.sealConfig.activeType(), false, true, 0, 0, 0, "", version, false, false, null,
             storageType);
       }
-      boolean autoUnseal = isHsmSealed(r);
-      SealParameters quorum = quorumParameters(r);
+      boolean autoUnseal = VaultState.isHsmSealed(r);
+      SealParameters quorum = VaultState.quorumParameters(r);
+      boolean sealed = state.sealed;
       return new SealStatus(
           r.seal().type(),
           true,
@@ -183,7 +162,7 @@ public final class VaultCore implements Vault, AutoCloseable {
           sealed ? unsealParts.progress() : 0,
           sealed ? unsealParts.nonce() : "",
           version,
-          migrationPending(r),
+          state.migrationPending(r),
           autoUnseal,
           autoUnseal ? "shamir" : null,
           storageType);
@@ -196,7 +175,7 @@ public final class VaultCore implements Vault, AutoCloseable {
   public boolean isInitialized() throws VaultException {
     lock.lock();
     try {
-      return record() != null;
+      return state.record() != null;
     } finally {
       lock.unlock();
     }
@@ -208,101 +187,118 @@ public final class VaultCore implements Vault, AutoCloseable {
   public InitResult initialize(InitRequest req) throws VaultException {
     lock.lock();
     try {
-      if (record() != null) {
+      if (state.record() != null) {
         throw new InvalidRequestException("Vault is already initialized");
       }
-      if (core.hasBarrierEntries()) {
+      if (state.core.hasBarrierEntries()) {
         throw new InvalidRequestException(
             "the storage holds vault data but its core record (core/vault) is missing: restore it"
                 + " from a backup; initializing again would make that data unreadable");
       }
-      boolean hsmSeal = "pkcs11".equals(sealConfig.activeType());
-      if (hsmSeal) {
-        if (req.secretShares() != 0 || req.secretThreshold() != 0) {
-          throw new InvalidRequestException(
-              "parameters secret_shares,secret_threshold not applicable to seal type pkcs11");
-        }
-        SealParameters.validate("recovery", req.recoveryShares(), req.recoveryThreshold());
-      } else {
-        if (req.recoveryShares() != 0 || req.recoveryThreshold() != 0) {
-          throw new InvalidRequestException(
-              "parameters recovery_shares,recovery_threshold not applicable to seal type shamir");
-        }
-        SealParameters.validate("secret", req.secretShares(), req.secretThreshold());
-      }
+      boolean hsmSeal = "pkcs11".equals(state.sealConfig.activeType());
+      int shares = hsmSeal ? req.recoveryShares() : req.secretShares();
+      int threshold = hsmSeal ? req.recoveryThreshold() : req.secretThreshold();
+      checkInitParameters(req, hsmSeal);
 
-      AesGcmKey root = AesGcmKey.generate(random);
-      Keyring newKeyring = Keyring.generate();
-      String keyringCt = CoreRecord.encodeKeyring(newKeyring.encrypt(root));
-      SecretBytes shareSource = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, random);
-      List<byte[]> shares = null;
+      AesGcmKey root = AesGcmKey.generate(state.random);
+      Keyring keyring = Keyring.generate();
+      // Shamir: the shares' key is the KEK. PKCS#11: it is the recovery key.
+      SecretBytes shareKey = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, state.random);
+      List<byte[]> split = KeyShares.split(shareKey, shares, threshold, state.random);
       try {
         CoreRecord fresh;
-        if (hsmSeal) {
-          KeyWrapper h = hsm();
-          shares =
-              KeyShares.split(shareSource, req.recoveryShares(), req.recoveryThreshold(), random);
-          fresh =
-              new CoreRecord(
-                  CoreRecord.FORMAT,
-                  new SealParameters("pkcs11", 1, 1),
-                  new SealParameters("shamir", req.recoveryShares(), req.recoveryThreshold()),
-                  CoreRecord.Stored.of(h.wrap(root.secret())),
-                  CoreRecord.Stored.of(h.wrap(shareSource)),
-                  keyringCt);
-        } else {
-          shares = KeyShares.split(shareSource, req.secretShares(), req.secretThreshold(), random);
-          ShamirKek wrapper = ShamirKek.of(shareSource);
-          try {
-            fresh =
-                new CoreRecord(
-                    CoreRecord.FORMAT,
-                    new SealParameters("shamir", req.secretShares(), req.secretThreshold()),
-                    null,
-                    CoreRecord.Stored.of(wrapper.wrap(root.secret())),
-                    null,
-                    keyringCt);
-          } finally {
-            wrapper.destroy();
-          }
+        try {
+          fresh = initialRecord(hsmSeal, shares, threshold, root, keyring, shareKey);
+        } catch (VaultException | RuntimeException e) {
+          root.destroy();
+          keyring.destroy();
+          throw e;
         }
         // The token goes behind the barrier before the core record exists: a crash in between
         // leaves an uninitialized vault (and one unreadable stray entry), never a vault without
         // a root token.
-        barrier.install(newKeyring);
+        state.barrier.install(keyring);
         String token;
         try {
-          token = RootTokens.create(barrier, random);
-        } catch (VaultException e) {
-          barrier.seal();
+          token = RootTokens.create(state.barrier, state.random);
+          state.commit(fresh);
+        } catch (VaultException | RuntimeException e) {
+          state.barrier.seal();
+          root.destroy();
           throw e;
         }
-        core.write(fresh);
-        record = fresh;
         log.info(
             "vault initialized: seal {}, {} of {} {}shares",
             fresh.seal().type(),
-            hsmSeal ? req.recoveryThreshold() : req.secretThreshold(),
-            hsmSeal ? req.recoveryShares() : req.secretShares(),
+            threshold,
+            shares,
             hsmSeal ? "recovery " : "");
-        List<String> hex = KeyShares.hex(shares);
-        List<String> b64 = KeyShares.base64(shares);
+        List<String> hex = KeyShares.hex(split);
+        List<String> b64 = KeyShares.base64(split);
         if (hsmSeal) {
           // Auto-unseal comes back unsealed from init, as OpenBao's does.
-          becomeUnsealed(root, newKeyring, null);
+          state.becomeUnsealed(root, keyring, null);
           return new InitResult(List.of(), List.of(), hex, b64, token);
         }
-        barrier.seal();
+        state.barrier.seal();
         root.destroy();
         return new InitResult(hex, b64, List.of(), List.of(), token);
       } finally {
-        shareSource.destroy();
-        if (shares != null) {
-          KeyShares.wipe(shares);
-        }
+        shareKey.destroy();
+        KeyShares.wipe(split);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static void checkInitParameters(InitRequest req, boolean hsmSeal)
+      throws InvalidRequestException {
+    if (hsmSeal) {
+      if (req.secretShares() != 0 || req.secretThreshold() != 0) {
+        throw new InvalidRequestException(
+            "parameters secret_shares,secret_threshold not applicable to seal type pkcs11");
+      }
+      SealParameters.validate("recovery", req.recoveryShares(), req.recoveryThreshold());
+    } else {
+      if (req.recoveryShares() != 0 || req.recoveryThreshold() != 0) {
+        throw new InvalidRequestException(
+            "parameters recovery_shares,recovery_threshold not applicable to seal type shamir");
+      }
+      SealParameters.validate("secret", req.secretShares(), req.secretThreshold());
+    }
+  }
+
+  private CoreRecord initialRecord(
+      boolean hsmSeal,
+      int shares,
+      int threshold,
+      AesGcmKey root,
+      Keyring keyring,
+      SecretBytes shareKey)
+      throws VaultException {
+    String keyringCt = CoreRecord.encodeKeyring(keyring.encrypt(root));
+    if (hsmSeal) {
+      KeyWrapper hsm = state.hsm();
+      return new CoreRecord(
+          CoreRecord.FORMAT,
+          new SealParameters("pkcs11", 1, 1),
+          new SealParameters("shamir", shares, threshold),
+          CoreRecord.Stored.of(hsm.wrap(root.secret())),
+          CoreRecord.Stored.of(hsm.wrap(shareKey)),
+          keyringCt);
+    }
+    ShamirKek kek = ShamirKek.of(shareKey);
+    try {
+      return new CoreRecord(
+          CoreRecord.FORMAT,
+          new SealParameters("shamir", shares, threshold),
+          null,
+          CoreRecord.Stored.of(kek.wrap(root.secret())),
+          null,
+          keyringCt);
+    } finally {
+      kek.destroy();
     }
   }
 
@@ -312,11 +308,11 @@ public final class VaultCore implements Vault, AutoCloseable {
   public SealStatus submitUnsealKey(String key, boolean migrate) throws VaultException {
     lock.lock();
     try {
-      CoreRecord r = requireInitialized();
-      if (!sealed) {
+      CoreRecord r = state.requireInitialized();
+      if (!state.sealed) {
         return sealStatus();
       }
-      boolean migrating = migrationPending(r);
+      boolean migrating = state.migrationPending(r);
       if (migrating && !migrate) {
         throw new InvalidRequestException(
             "migrate option not provided and seal migration is pending");
@@ -324,7 +320,7 @@ public final class VaultCore implements Vault, AutoCloseable {
       if (!migrating && migrate) {
         throw new InvalidRequestException("migrate option provided but no seal migration is pending");
       }
-      SealParameters quorum = quorumParameters(r);
+      SealParameters quorum = VaultState.quorumParameters(r);
       if (quorum == null) {
         throw new InvalidRequestException(
             "this vault has no recovery shares: restart the master to auto-unseal it");
@@ -356,76 +352,41 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   private void completeUnseal(CoreRecord r, SecretBytes combined, boolean migrating)
       throws VaultException {
-    if (!isHsmSealed(r)) {
-      ShamirKek oldKek = ShamirKek.of(combined);
+    if (!VaultState.isHsmSealed(r)) {
+      ShamirKek kek = ShamirKek.of(combined);
       AesGcmKey root;
       try {
-        root = AesGcmKey.fromSecret(oldKek.unwrap(r.rootKey().toWrappedKey()));
+        root = AesGcmKey.fromSecret(kek.unwrap(r.rootKey().toWrappedKey()));
       } finally {
-        oldKek.destroy();
+        kek.destroy();
       }
-      Keyring opened = openKeyring(r, root);
+      Keyring opened = openOrDestroy(r, root);
       if (migrating) {
-        migrateShamirToHsm(r, combined, root, opened);
+        SealMigration.toHsm(state, r, combined, root, opened);
         return;
       }
-      becomeUnsealed(root, opened, SecretBytes.wrap(copy(combined)));
+      state.becomeUnsealed(root, opened, SecretBytes.wrap(combined.copyOut(SecretAccess.INSECURE)));
       log.info("vault unsealed with {} shares", r.seal().threshold());
       return;
     }
-    checkRecoveryShares(r, combined);
-    AesGcmKey root = AesGcmKey.fromSecret(hsm().unwrap(r.rootKey().toWrappedKey()));
-    Keyring opened = openKeyring(r, root);
+    state.checkRecoveryShares(r, combined);
+    AesGcmKey root = AesGcmKey.fromSecret(state.hsm().unwrap(r.rootKey().toWrappedKey()));
+    Keyring opened = openOrDestroy(r, root);
     if (migrating) {
-      migrateHsmToShamir(r, combined, root, opened);
+      SealMigration.toShamir(state, r, combined, root, opened);
       return;
     }
-    becomeUnsealed(root, opened, null);
+    state.becomeUnsealed(root, opened, null);
     log.info("vault unsealed by the HSM, authorized by recovery shares");
   }
 
-  /** Old unseal shares become recovery shares; a new root key is wrapped by the HSM. */
-  private void migrateShamirToHsm(
-      CoreRecord r, SecretBytes oldKek, AesGcmKey oldRoot, Keyring opened) throws VaultException {
-    KeyWrapper h = hsm();
-    AesGcmKey newRoot = AesGcmKey.generate(random);
-    CoreRecord migrated =
-        new CoreRecord(
-            CoreRecord.FORMAT,
-            new SealParameters("pkcs11", 1, 1),
-            new SealParameters("shamir", r.seal().shares(), r.seal().threshold()),
-            CoreRecord.Stored.of(h.wrap(newRoot.secret())),
-            CoreRecord.Stored.of(h.wrap(oldKek)),
-            CoreRecord.encodeKeyring(opened.encrypt(newRoot)));
-    core.write(migrated);
-    record = migrated;
-    oldRoot.destroy();
-    becomeUnsealed(newRoot, opened, null);
-    log.info("seal migrated from shamir to pkcs11; the old unseal shares are now recovery shares");
-  }
-
-  /** Recovery shares become unseal shares: the recovery key is the new KEK. */
-  private void migrateHsmToShamir(
-      CoreRecord r, SecretBytes recoveryKey, AesGcmKey root, Keyring opened)
-      throws VaultException {
-    ShamirKek newKek = ShamirKek.of(recoveryKey);
-    CoreRecord migrated;
+  private Keyring openOrDestroy(CoreRecord r, AesGcmKey root) throws VaultException {
     try {
-      migrated =
-          new CoreRecord(
-              CoreRecord.FORMAT,
-              new SealParameters("shamir", r.recovery().shares(), r.recovery().threshold()),
-              null,
-              CoreRecord.Stored.of(newKek.wrap(root.secret())),
-              null,
-              r.keyring());
-    } finally {
-      newKek.destroy();
+      return state.openKeyring(r, root);
+    } catch (VaultException e) {
+      root.destroy();
+      throw e;
     }
-    core.write(migrated);
-    record = migrated;
-    becomeUnsealed(root, opened, SecretBytes.wrap(copy(recoveryKey)));
-    log.info("seal migrated from pkcs11 to shamir; the recovery shares are now unseal shares");
   }
 
   /**
@@ -438,19 +399,19 @@ public final class VaultCore implements Vault, AutoCloseable {
   public boolean autoUnseal() throws VaultException {
     lock.lock();
     try {
-      CoreRecord r = record();
-      if (!sealed) {
+      CoreRecord r = state.record();
+      if (!state.sealed) {
         return true;
       }
-      if (r == null || !isHsmSealed(r) || migrationPending(r)) {
+      if (r == null || !VaultState.isHsmSealed(r) || state.migrationPending(r)) {
         return false;
       }
-      AesGcmKey root = AesGcmKey.fromSecret(hsm().unwrap(r.rootKey().toWrappedKey()));
-      becomeUnsealed(root, openKeyring(r, root), null);
+      AesGcmKey root = AesGcmKey.fromSecret(state.hsm().unwrap(r.rootKey().toWrappedKey()));
+      state.becomeUnsealed(root, openOrDestroy(r, root), null);
       log.info("vault auto-unsealed by the HSM");
       return true;
     } catch (VaultException e) {
-      hsm = null; // reconnect on the next attempt: the HSM may come back
+      state.forgetHsm(); // reconnect on the next attempt: the HSM may come back
       throw e;
     } finally {
       lock.unlock();
@@ -461,8 +422,8 @@ public final class VaultCore implements Vault, AutoCloseable {
   public SealStatus resetUnseal() throws VaultException {
     lock.lock();
     try {
-      requireInitialized();
-      if (!sealed) {
+      state.requireInitialized();
+      if (!state.sealed) {
         throw new InvalidRequestException("vault is unsealed");
       }
       unsealParts.reset();
@@ -476,10 +437,10 @@ public final class VaultCore implements Vault, AutoCloseable {
   public void seal(String token) throws VaultException {
     lock.lock();
     try {
-      if (sealed) {
+      if (state.sealed) {
         return;
       }
-      requireToken(token);
+      state.requireToken(token);
       sealNow();
       log.info("vault sealed");
     } finally {
@@ -488,67 +449,19 @@ public final class VaultCore implements Vault, AutoCloseable {
   }
 
   private void sealNow() {
-    barrier.seal();
-    keyring = null;
-    if (rootKey != null) {
-      rootKey.destroy();
-      rootKey = null;
-    }
-    if (kek != null) {
-      kek.destroy();
-      kek = null;
-    }
-    hsm = null;
     unsealParts.reset();
-    rotations.values().forEach(q -> q.parts.reset());
-    rotations.clear();
-    if (generateRoot != null) {
-      generateRoot.parts.reset();
-      generateRoot = null;
-    }
-    sealed = true;
-    for (VaultListener l : listeners) {
-      try {
-        l.sealed();
-      } catch (RuntimeException e) {
-        log.warn("a seal listener failed: {}", e.getMessage());
-        log.debug("seal listener failure", e);
-      }
-    }
-  }
-
-  private void becomeUnsealed(AesGcmKey root, Keyring opened, SecretBytes shamirKek) {
-    rootKey = root;
-    keyring = opened;
-    kek = shamirKek;
-    barrier.install(opened);
-    sealed = false;
-    for (VaultListener l : listeners) {
-      try {
-        l.unsealed(barrier);
-      } catch (VaultException | RuntimeException e) {
-        log.warn("an unseal listener failed: {}", e.getMessage());
-        log.debug("unseal listener failure", e);
-      }
-    }
+    rotations.cancelAll();
+    rootGeneration.cancel();
+    state.wipeKeys();
   }
 
   @Override
   public void checkToken(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
+      state.requireToken(token);
     } finally {
       lock.unlock();
-    }
-  }
-
-  private void requireToken(String token) throws VaultException {
-    if (sealed) {
-      throw new SealedException();
-    }
-    if (!RootTokens.isValid(barrier, token)) {
-      throw new PermissionDeniedException();
     }
   }
 
@@ -558,32 +471,22 @@ public final class VaultCore implements Vault, AutoCloseable {
   public KeyringStatus rotateKeyring(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      rotateKeyringNow();
-      return keyringStatusNow();
+      state.requireToken(token);
+      state.rotateKeyring();
+      return state.keyringStatus();
     } finally {
       lock.unlock();
     }
   }
 
-  private void rotateKeyringNow() throws VaultException {
-    // Persist first, then use: no entry may be written under a term the stored keyring lacks.
-    Keyring next = keyring.withNewTerm();
-    CoreRecord rotated = record.withKeyring(CoreRecord.encodeKeyring(next.encrypt(rootKey)));
-    core.write(rotated);
-    record = rotated;
-    barrier.install(next);
-    keyring = next;
-    log.info("barrier keyring rotated to term {}", next.activeTerm());
-  }
-
+  /** The barrier asks from a writer's thread, maybe under this lock: rotate on another thread. */
   private void keyringRotationDue() {
     maintenance.execute(
         () -> {
           lock.lock();
           try {
-            if (!sealed) {
-              rotateKeyringNow();
+            if (!state.sealed) {
+              state.rotateKeyring();
             }
           } catch (VaultException | RuntimeException e) {
             log.warn("automatic keyring rotation failed: {}", e.getMessage());
@@ -598,30 +501,27 @@ public final class VaultCore implements Vault, AutoCloseable {
   public KeyringStatus keyringStatus(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      return keyringStatusNow();
+      state.requireToken(token);
+      return state.keyringStatus();
     } finally {
       lock.unlock();
     }
-  }
-
-  private KeyringStatus keyringStatusNow() throws VaultException {
-    return new KeyringStatus(
-        barrier.activeTerm(), barrier.activeTermInstallTime(), barrier.encryptionsInActiveTerm());
   }
 
   @Override
   public void rotateRootKey(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
+      state.requireToken(token);
       // Only the root key changes: the KEK (and so every operator's share) stays as it is.
-      KeyWrapper wrapper = isHsmSealed(record) ? hsm() : ShamirKek.of(kek);
-      try {
-        replaceRootKey(wrapper);
-      } finally {
-        if (wrapper instanceof ShamirKek) {
-          ((ShamirKek) wrapper).destroy();
+      if (VaultState.isHsmSealed(state.requireInitialized())) {
+        state.replaceRootKey(state.hsm());
+      } else {
+        ShamirKek kek = ShamirKek.of(state.kek);
+        try {
+          state.replaceRootKey(kek);
+        } finally {
+          kek.destroy();
         }
       }
       log.info("root key rotated");
@@ -630,44 +530,17 @@ public final class VaultCore implements Vault, AutoCloseable {
     }
   }
 
-  private void replaceRootKey(KeyWrapper wrapper) throws VaultException {
-    AesGcmKey newRoot = AesGcmKey.generate(random);
-    try {
-      CoreRecord rotated =
-          record.withRootKey(
-              CoreRecord.Stored.of(wrapper.wrap(newRoot.secret())),
-              CoreRecord.encodeKeyring(keyring.encrypt(newRoot)));
-      core.write(rotated);
-      record = rotated;
-    } catch (VaultException | RuntimeException e) {
-      newRoot.destroy();
-      throw e;
-    }
-    rootKey.destroy();
-    rootKey = newRoot;
-  }
-
-  // ---------------------------------------------------------------- share rotation (rekey)
+  // ---------------------------------------------------------------- quorum operations
 
   @Override
   public RotationStatus rotationStatus(String token, RotationKind kind) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      return rotationStatusNow(kind);
+      state.requireToken(token);
+      return rotations.status(kind);
     } finally {
       lock.unlock();
     }
-  }
-
-  private RotationStatus rotationStatusNow(RotationKind kind) {
-    QuorumState q = rotations.get(kind);
-    int required = quorumParameters(record).threshold();
-    if (q == null) {
-      return new RotationStatus(false, "", 0, 0, 0, required);
-    }
-    return new RotationStatus(
-        true, q.parts.nonce(), q.newThreshold, q.newShares, q.parts.progress(), required);
   }
 
   @Override
@@ -675,29 +548,8 @@ public final class VaultCore implements Vault, AutoCloseable {
       throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      if (rotations.containsKey(kind)) {
-        throw new InvalidRequestException("rotation already in progress");
-      }
-      if (migrationPending(record)) {
-        throw new InvalidRequestException("cannot rotate keys while a seal migration is pending");
-      }
-      boolean hsmSealed = isHsmSealed(record);
-      if (kind == RotationKind.RECOVERY) {
-        if (!hsmSealed) {
-          throw new InvalidRequestException(
-              "recovery keys exist only under auto-unseal (pkcs11); this vault uses shamir");
-        }
-        SealParameters.validate("recovery", shares, threshold);
-      } else if (hsmSealed) {
-        // Under auto-unseal a root rotation changes the root key only; no shares are made.
-        shares = 0;
-        threshold = 0;
-      } else {
-        SealParameters.validate("secret", shares, threshold);
-      }
-      rotations.put(kind, new QuorumState(shares, threshold, null));
-      return rotationStatusNow(kind);
+      state.requireToken(token);
+      return rotations.start(kind, shares, threshold);
     } finally {
       lock.unlock();
     }
@@ -707,11 +559,8 @@ public final class VaultCore implements Vault, AutoCloseable {
   public void cancelRotation(String token, RotationKind kind) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      QuorumState q = rotations.remove(kind);
-      if (q != null) {
-        q.parts.reset();
-      }
+      state.requireToken(token);
+      rotations.cancel(kind);
     } finally {
       lock.unlock();
     }
@@ -722,152 +571,30 @@ public final class VaultCore implements Vault, AutoCloseable {
       String token, RotationKind kind, String key, String nonce) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      QuorumState q = rotations.get(kind);
-      if (q == null) {
-        throw new InvalidRequestException("no rotation in progress");
-      }
-      if (!q.parts.nonce().equals(nonce)) {
-        throw new InvalidRequestException("nonce does not match the rotation in progress");
-      }
-      q.parts.add(KeyShares.decode(key), ShareCollector.OnDuplicate.REFUSE);
-      int required = quorumParameters(record).threshold();
-      if (q.parts.progress() < required) {
-        return new RotationUpdate(false, nonce, List.of(), List.of(), rotationStatusNow(kind));
-      }
-      List<SecretBytes> parts = q.parts.takeParts();
-      try {
-        SecretBytes combined = KeyShares.combine(parts);
-        try {
-          checkCurrentQuorum(combined);
-          List<byte[]> newShares = commitRotation(kind, q);
-          rotations.remove(kind);
-          try {
-            return new RotationUpdate(
-                true,
-                nonce,
-                KeyShares.hex(newShares),
-                KeyShares.base64(newShares),
-                new RotationStatus(false, "", q.newThreshold, q.newShares, 0, required));
-          } finally {
-            KeyShares.wipe(newShares);
-          }
-        } finally {
-          combined.destroy();
-        }
-      } catch (VaultException e) {
-        q.parts.clearParts(); // the operation and its nonce stay; progress starts again
-        throw e;
-      } finally {
-        ShareCollector.destroyAll(parts);
-      }
+      state.requireToken(token);
+      return rotations.submit(kind, key, nonce);
     } finally {
       lock.unlock();
     }
   }
-
-  /** Commits a finished rotation with one atomic write and returns the new shares (maybe none). */
-  private List<byte[]> commitRotation(RotationKind kind, QuorumState q) throws VaultException {
-    if (kind == RotationKind.RECOVERY) {
-      SecretBytes newRecovery = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, random);
-      try {
-        List<byte[]> shares = KeyShares.split(newRecovery, q.newShares, q.newThreshold, random);
-        try {
-          CoreRecord rotated =
-              record.withRecovery(
-                  new SealParameters("shamir", q.newShares, q.newThreshold),
-                  CoreRecord.Stored.of(hsm().wrap(newRecovery)));
-          core.write(rotated);
-          record = rotated;
-        } catch (VaultException | RuntimeException e) {
-          KeyShares.wipe(shares);
-          throw e;
-        }
-        log.info("recovery shares rotated to {} of {}", q.newThreshold, q.newShares);
-        return shares;
-      } finally {
-        newRecovery.destroy();
-      }
-    }
-    if (isHsmSealed(record)) {
-      replaceRootKey(hsm());
-      log.info("root key rotated (auto-unseal: recovery shares unchanged)");
-      return List.of();
-    }
-    // Shamir rekey: a new KEK for new shares, and a new root key, in one write.
-    SecretBytes newKek = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, random);
-    List<byte[]> shares = KeyShares.split(newKek, q.newShares, q.newThreshold, random);
-    ShamirKek wrapper = ShamirKek.of(newKek);
-    AesGcmKey newRoot = AesGcmKey.generate(random);
-    try {
-      CoreRecord rotated =
-          record
-              .withSeal(new SealParameters("shamir", q.newShares, q.newThreshold))
-              .withRootKey(
-                  CoreRecord.Stored.of(wrapper.wrap(newRoot.secret())),
-                  CoreRecord.encodeKeyring(keyring.encrypt(newRoot)));
-      core.write(rotated);
-      record = rotated;
-    } catch (VaultException e) {
-      newKek.destroy();
-      newRoot.destroy();
-      KeyShares.wipe(shares);
-      throw e;
-    } finally {
-      wrapper.destroy();
-    }
-    rootKey.destroy();
-    rootKey = newRoot;
-    kek.destroy();
-    kek = newKek;
-    log.info("unseal shares rotated to {} of {}, with a new root key", q.newThreshold, q.newShares);
-    return shares;
-  }
-
-  // ---------------------------------------------------------------- generate root
 
   @Override
   public GenerateRootStatus generateRootStatus(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      return generateRootStatusNow(null, null);
+      state.requireToken(token);
+      return rootGeneration.status();
     } finally {
       lock.unlock();
     }
-  }
-
-  private GenerateRootStatus generateRootStatusNow(String otp, String encoded) {
-    int required = quorumParameters(record).threshold();
-    if (generateRoot == null) {
-      return new GenerateRootStatus(
-          false, "", 0, required, encoded != null, encoded, otp, RootTokens.LENGTH);
-    }
-    return new GenerateRootStatus(
-        true,
-        generateRoot.parts.nonce(),
-        generateRoot.parts.progress(),
-        required,
-        false,
-        null,
-        otp,
-        RootTokens.LENGTH);
   }
 
   @Override
   public GenerateRootStatus startGenerateRoot(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      if (generateRoot != null) {
-        throw new InvalidRequestException("root generation already in progress");
-      }
-      StringBuilder otp = new StringBuilder(RootTokens.LENGTH);
-      for (int i = 0; i < RootTokens.LENGTH; i++) {
-        otp.append(BASE62.charAt(random.nextInt(BASE62.length())));
-      }
-      generateRoot = new QuorumState(0, 0, otp.toString());
-      return generateRootStatusNow(generateRoot.otp, null);
+      state.requireToken(token);
+      return rootGeneration.start();
     } finally {
       lock.unlock();
     }
@@ -877,11 +604,8 @@ public final class VaultCore implements Vault, AutoCloseable {
   public void cancelGenerateRoot(String token) throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      if (generateRoot != null) {
-        generateRoot.parts.reset();
-        generateRoot = null;
-      }
+      state.requireToken(token);
+      rootGeneration.cancel();
     } finally {
       lock.unlock();
     }
@@ -892,70 +616,18 @@ public final class VaultCore implements Vault, AutoCloseable {
       throws VaultException {
     lock.lock();
     try {
-      requireToken(token);
-      QuorumState q = generateRoot;
-      if (q == null) {
-        throw new InvalidRequestException("no root generation in progress");
-      }
-      if (!q.parts.nonce().equals(nonce)) {
-        throw new InvalidRequestException("nonce does not match the root generation in progress");
-      }
-      q.parts.add(KeyShares.decode(key), ShareCollector.OnDuplicate.REFUSE);
-      if (q.parts.progress() < quorumParameters(record).threshold()) {
-        return generateRootStatusNow(null, null);
-      }
-      List<SecretBytes> parts = q.parts.takeParts();
-      try {
-        SecretBytes combined = KeyShares.combine(parts);
-        try {
-          checkCurrentQuorum(combined);
-        } finally {
-          combined.destroy();
-        }
-        String newToken = RootTokens.create(barrier, random);
-        generateRoot = null;
-        log.info("a new root token was generated with a quorum of shares");
-        return generateRootStatusNow(null, encodeWithOtp(newToken, q.otp));
-      } catch (VaultException e) {
-        q.parts.clearParts();
-        throw e;
-      } finally {
-        ShareCollector.destroyAll(parts);
-      }
+      state.requireToken(token);
+      return rootGeneration.submit(key, nonce);
     } finally {
       lock.unlock();
     }
-  }
-
-  /** base64(token XOR otp), as OpenBao encodes a generated root token. */
-  static String encodeWithOtp(String token, String otp) {
-    byte[] t = token.getBytes(StandardCharsets.US_ASCII);
-    byte[] o = otp.getBytes(StandardCharsets.US_ASCII);
-    byte[] x = new byte[t.length];
-    for (int i = 0; i < t.length; i++) {
-      x[i] = (byte) (t[i] ^ o[i]);
-    }
-    return Base64.getEncoder().encodeToString(x);
-  }
-
-  /** The inverse of {@link #encodeWithOtp}, for the CLI. */
-  public static String decodeWithOtp(String encoded, String otp) {
-    byte[] x = Base64.getDecoder().decode(encoded);
-    byte[] o = otp.getBytes(StandardCharsets.US_ASCII);
-    if (x.length != o.length) {
-      throw new IllegalArgumentException("the one-time pad does not match the encoded token");
-    }
-    for (int i = 0; i < x.length; i++) {
-      x[i] ^= o[i];
-    }
-    return new String(x, StandardCharsets.US_ASCII);
   }
 
   // ---------------------------------------------------------------- barrier and listeners
 
   @Override
   public Storage barrier() {
-    return barrier;
+    return state.barrier;
   }
 
   @Override
@@ -963,116 +635,17 @@ public final class VaultCore implements Vault, AutoCloseable {
     listeners.add(Objects.requireNonNull(listener));
   }
 
+  /** Seals (wiping every key) and stops the maintenance thread. */
   @Override
   public void close() {
     lock.lock();
     try {
-      if (!sealed) {
+      if (!state.sealed) {
         sealNow();
       }
     } finally {
       lock.unlock();
     }
     maintenance.shutdownNow();
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  private CoreRecord record() throws VaultException {
-    if (!recordLoaded) {
-      record = core.read().orElse(null);
-      recordLoaded = true;
-    }
-    return record;
-  }
-
-  private CoreRecord requireInitialized() throws VaultException {
-    CoreRecord r = record();
-    if (r == null) {
-      throw new InvalidRequestException("Vault is not initialized");
-    }
-    return r;
-  }
-
-  private static boolean isHsmSealed(CoreRecord r) {
-    return "pkcs11".equals(r.seal().type());
-  }
-
-  private boolean migrationPending(CoreRecord r) {
-    return !r.seal().type().equals(sealConfig.activeType());
-  }
-
-  /** Whose shares a quorum operation takes: the unseal shares, or the recovery shares. */
-  private static SealParameters quorumParameters(CoreRecord r) {
-    return isHsmSealed(r) ? r.recovery() : r.seal();
-  }
-
-  private KeyWrapper hsm() throws VaultException {
-    if (hsm == null) {
-      if (sealConfig.pkcs11() == null) {
-        throw new VaultException(
-            "this vault is sealed by an HSM (pkcs11) but no pkcs11 seal is configured; add the"
-                + " seal block (with disabled: true to migrate to Shamir shares)");
-      }
-      hsm = hsmConnector.connect(sealConfig.pkcs11());
-    }
-    return hsm;
-  }
-
-  private Keyring openKeyring(CoreRecord r, AesGcmKey root) throws VaultException {
-    try {
-      return Keyring.decrypt(r.keyringCiphertext(), root);
-    } catch (DecryptionFailedException e) {
-      throw new IntegrityException(
-          "the stored keyring does not open with the stored root key: the storage is corrupt");
-    }
-  }
-
-  /** The combined shares must be the current unseal KEK (Shamir) or recovery key (HSM). */
-  private void checkCurrentQuorum(SecretBytes combined) throws VaultException {
-    if (isHsmSealed(record)) {
-      checkRecoveryShares(record, combined);
-      return;
-    }
-    ShamirKek candidate;
-    try {
-      candidate = ShamirKek.of(combined);
-    } catch (InvalidRequestException e) {
-      throw new InvalidRequestException("these shares do not match this vault");
-    }
-    try {
-      SecretBytes storedRoot = candidate.unwrap(record.rootKey().toWrappedKey());
-      try {
-        if (!storedRoot.equalsInConstantTime(rootKey.secret())) {
-          throw new InvalidRequestException("these shares do not match this vault");
-        }
-      } finally {
-        storedRoot.destroy();
-      }
-    } catch (InvalidRequestException e) {
-      throw new InvalidRequestException("these shares do not match this vault");
-    } finally {
-      candidate.destroy();
-    }
-  }
-
-  private void checkRecoveryShares(CoreRecord r, SecretBytes combined) throws VaultException {
-    if (r.recoveryKey() == null) {
-      throw new InvalidRequestException("this vault has no recovery key");
-    }
-    SecretBytes stored = hsm().unwrap(r.recoveryKey().toWrappedKey());
-    try {
-      if (!stored.equalsInConstantTime(combined)) {
-        throw new InvalidRequestException(
-            "these recovery shares do not match this vault (a wrong share, or shares of another"
-                + " vault)");
-      }
-    } finally {
-      stored.destroy();
-    }
-  }
-
-  private static byte[] copy(SecretBytes s) {
-    return s.copyOut(SecretAccess.INSECURE);
   }
 }

@@ -415,7 +415,7 @@ class VaultCoreShamirTest {
     GenerateRootStatus done = vault.submitGenerateRootKey(t, r.keys().get(0), started.nonce());
 
     assertThat(done.complete()).isTrue();
-    String token = VaultCore.decodeWithOtp(done.encodedToken(), started.otp());
+    String token = TokenOtp.decode(done.encodedToken(), started.otp());
     assertThat(token).isNotEqualTo(t).startsWith("brn.");
     vault.checkToken(token);
     assertThat(vault.generateRootStatus(token).started()).isFalse();

@@ -3,7 +3,7 @@ package io.brine.cli.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
-import io.brine.vault.VaultCore;
+import io.brine.vault.TokenOtp;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -149,7 +149,7 @@ final class GenerateRoot extends OperatorCommand {
 
   private static String decode(String encoded, String otp) {
     try {
-      return VaultCore.decodeWithOtp(encoded.strip(), otp.strip());
+      return TokenOtp.decode(encoded.strip(), otp.strip());
     } catch (IllegalArgumentException e) {
       // Base64's own message quotes the offending character; ours says what to check.
       throw new CliException(

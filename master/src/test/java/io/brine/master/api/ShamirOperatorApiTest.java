@@ -10,7 +10,7 @@ import io.brine.master.config.MasterConfig;
 import io.brine.master.testing.ApiClient;
 import io.brine.master.testing.ApiClient.Reply;
 import io.brine.master.testing.TestMaster;
-import io.brine.vault.VaultCore;
+import io.brine.vault.TokenOtp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -417,7 +417,7 @@ class ShamirOperatorApiTest {
     assertThat(last.get("complete").asBoolean()).isTrue();
     String encoded = last.get("encoded_token").asText();
     assertThat(last.get("encoded_root_token").asText()).isEqualTo(encoded);
-    String newToken = VaultCore.decodeWithOtp(encoded, otp);
+    String newToken = TokenOtp.decode(encoded, otp);
     assertThat(newToken).startsWith("brn.").isNotEqualTo(token);
     assertThat(api.get("/v1/sys/key-status", newToken).status()).isEqualTo(200);
 

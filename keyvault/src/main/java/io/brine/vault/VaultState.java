@@ -1,0 +1,249 @@
+package io.brine.vault;
+
+import io.brine.crypto.DecryptionFailedException;
+import io.brine.crypto.SecretBytes;
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.vault.barrier.Barrier;
+import io.brine.vault.barrier.Keyring;
+import io.brine.vault.seal.HsmConnector;
+import io.brine.vault.seal.KeyWrapper;
+import io.brine.vault.seal.SealConfiguration;
+import io.brine.vault.seal.ShamirKek;
+import java.security.SecureRandom;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vault's keys and the record that stores them, with the steps every flow shares: reading the
+ * record, checking a token or a quorum, committing a new record, unsealing and wiping. Not
+ * thread-safe: {@link VaultCore} calls everything here under its one lock.
+ */
+final class VaultState {
+  private static final Logger log = LoggerFactory.getLogger(VaultState.class);
+
+  final CoreStore core;
+  final Barrier barrier;
+  final SealConfiguration sealConfig;
+  final SecureRandom random;
+  private final HsmConnector hsmConnector;
+  private final List<VaultListener> listeners;
+
+  private CoreRecord record;
+  private boolean recordLoaded;
+  /** The live keys, null while sealed. {@code kek} only under the Shamir seal. */
+  AesGcmKey rootKey;
+
+  Keyring keyring;
+  SecretBytes kek;
+  private KeyWrapper hsm;
+  /** Read without the lock by status callers. */
+  volatile boolean sealed = true;
+
+  VaultState(
+      CoreStore core,
+      Barrier barrier,
+      SealConfiguration sealConfig,
+      HsmConnector hsmConnector,
+      SecureRandom random,
+      List<VaultListener> listeners) {
+    this.core = core;
+    this.barrier = barrier;
+    this.sealConfig = sealConfig;
+    this.hsmConnector = hsmConnector;
+    this.random = random;
+    this.listeners = listeners;
+  }
+
+  /** The stored record (read once, then kept: every write goes through {@link #commit}). */
+  CoreRecord record() throws VaultException {
+    if (!recordLoaded) {
+      record = core.read().orElse(null);
+      recordLoaded = true;
+    }
+    return record;
+  }
+
+  CoreRecord requireInitialized() throws VaultException {
+    CoreRecord r = record();
+    if (r == null) {
+      throw new InvalidRequestException("Vault is not initialized");
+    }
+    return r;
+  }
+
+  /** Writes {@code next} atomically; only then does it become the record. */
+  void commit(CoreRecord next) throws VaultException {
+    core.write(next);
+    record = next;
+    recordLoaded = true;
+  }
+
+  static boolean isHsmSealed(CoreRecord r) {
+    return "pkcs11".equals(r.seal().type());
+  }
+
+  boolean migrationPending(CoreRecord r) {
+    return !r.seal().type().equals(sealConfig.activeType());
+  }
+
+  /** Whose shares a quorum operation takes: the unseal shares, or the recovery shares. */
+  static SealParameters quorumParameters(CoreRecord r) {
+    return isHsmSealed(r) ? r.recovery() : r.seal();
+  }
+
+  int requiredShares() throws VaultException {
+    return quorumParameters(requireInitialized()).threshold();
+  }
+
+  void requireToken(String token) throws VaultException {
+    if (sealed) {
+      throw new SealedException();
+    }
+    if (!RootTokens.isValid(barrier, token)) {
+      throw new PermissionDeniedException();
+    }
+  }
+
+  /** The HSM wrapper, connecting on first use (again after a failure: the HSM may come back). */
+  KeyWrapper hsm() throws VaultException {
+    if (hsm == null) {
+      if (sealConfig.pkcs11() == null) {
+        throw new VaultException(
+            "this vault is sealed by an HSM (pkcs11) but no pkcs11 seal is configured; add the"
+                + " seal block (with disabled: true to migrate to Shamir shares)");
+      }
+      hsm = hsmConnector.connect(sealConfig.pkcs11());
+    }
+    return hsm;
+  }
+
+  void forgetHsm() {
+    hsm = null;
+  }
+
+  Keyring openKeyring(CoreRecord r, AesGcmKey root) throws VaultException {
+    try {
+      return Keyring.decrypt(r.keyringCiphertext(), root);
+    } catch (DecryptionFailedException e) {
+      throw new IntegrityException(
+          "the stored keyring does not open with the stored root key: the storage is corrupt");
+    }
+  }
+
+  /** The combined shares must be the current unseal KEK (Shamir) or recovery key (HSM). */
+  void checkCurrentQuorum(SecretBytes combined) throws VaultException {
+    CoreRecord r = requireInitialized();
+    if (isHsmSealed(r)) {
+      checkRecoveryShares(r, combined);
+      return;
+    }
+    ShamirKek candidate;
+    try {
+      candidate = ShamirKek.of(combined);
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException("these shares do not match this vault");
+    }
+    try {
+      SecretBytes storedRoot = candidate.unwrap(r.rootKey().toWrappedKey());
+      try {
+        if (!storedRoot.equalsInConstantTime(rootKey.secret())) {
+          throw new InvalidRequestException("these shares do not match this vault");
+        }
+      } finally {
+        storedRoot.destroy();
+      }
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException("these shares do not match this vault");
+    } finally {
+      candidate.destroy();
+    }
+  }
+
+  /** Recovery shares authorize; compared in constant time with the HSM-unwrapped recovery key. */
+  void checkRecoveryShares(CoreRecord r, SecretBytes combined) throws VaultException {
+    if (r.recoveryKey() == null) {
+      throw new InvalidRequestException("this vault has no recovery key");
+    }
+    SecretBytes stored = hsm().unwrap(r.recoveryKey().toWrappedKey());
+    try {
+      if (!stored.equalsInConstantTime(combined)) {
+        throw new InvalidRequestException(
+            "these recovery shares do not match this vault (a wrong share, or shares of another"
+                + " vault)");
+      }
+    } finally {
+      stored.destroy();
+    }
+  }
+
+  /** A new root key re-encrypts the keyring; {@code wrapper} (KEK or HSM) stores it. */
+  void replaceRootKey(KeyWrapper wrapper) throws VaultException {
+    AesGcmKey newRoot = AesGcmKey.generate(random);
+    try {
+      commit(
+          record.withRootKey(
+              CoreRecord.Stored.of(wrapper.wrap(newRoot.secret())),
+              CoreRecord.encodeKeyring(keyring.encrypt(newRoot))));
+    } catch (VaultException | RuntimeException e) {
+      newRoot.destroy();
+      throw e;
+    }
+    rootKey.destroy();
+    rootKey = newRoot;
+  }
+
+  /** Adds a keyring term. Persisted first: no entry may be written under an unstored term. */
+  void rotateKeyring() throws VaultException {
+    Keyring next = keyring.withNewTerm();
+    commit(record.withKeyring(CoreRecord.encodeKeyring(next.encrypt(rootKey))));
+    barrier.install(next);
+    keyring = next;
+    log.info("barrier keyring rotated to term {}", next.activeTerm());
+  }
+
+  KeyringStatus keyringStatus() throws VaultException {
+    return new KeyringStatus(
+        barrier.activeTerm(), barrier.activeTermInstallTime(), barrier.encryptionsInActiveTerm());
+  }
+
+  void becomeUnsealed(AesGcmKey root, Keyring opened, SecretBytes shamirKek) {
+    rootKey = root;
+    keyring = opened;
+    kek = shamirKek;
+    barrier.install(opened);
+    sealed = false;
+    for (VaultListener l : listeners) {
+      try {
+        l.unsealed(barrier);
+      } catch (VaultException | RuntimeException e) {
+        log.warn("an unseal listener failed: {}", e.getMessage());
+        log.debug("unseal listener failure", e);
+      }
+    }
+  }
+
+  /** Wipes every key and tells the listeners; the caller resets its quorum operations. */
+  void wipeKeys() {
+    barrier.seal();
+    keyring = null;
+    if (rootKey != null) {
+      rootKey.destroy();
+      rootKey = null;
+    }
+    if (kek != null) {
+      kek.destroy();
+      kek = null;
+    }
+    hsm = null;
+    sealed = true;
+    for (VaultListener l : listeners) {
+      try {
+        l.sealed();
+      } catch (RuntimeException e) {
+        log.warn("a seal listener failed: {}", e.getMessage());
+        log.debug("seal listener failure", e);
+      }
+    }
+  }
+}
