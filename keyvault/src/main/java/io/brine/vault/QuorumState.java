@@ -1,5 +1,8 @@
 package io.brine.vault;
 
+import io.brine.crypto.SecretBytes;
+import java.util.List;
+
 /**
  * One quorum operation in progress (a rotation or a root-token generation): its parameters and the
  * shares collected under its nonce.
@@ -17,5 +20,37 @@ final class QuorumState {
     this.newThreshold = newThreshold;
     this.otp = otp;
     parts.startIfIdle();
+  }
+
+  /**
+   * Adds one share given with {@code nonce}; true when {@code required} shares are held.
+   *
+   * @param operation names the operation in the error for a wrong nonce
+   */
+  boolean add(String key, String nonce, int required, String operation) throws VaultException {
+    if (!parts.nonce().equals(nonce)) {
+      throw new InvalidRequestException("nonce does not match the " + operation + " in progress");
+    }
+    parts.add(KeyShares.decode(key), ShareCollector.OnDuplicate.REFUSE);
+    return parts.progress() >= required;
+  }
+
+  /**
+   * Combines the shares held and checks them against the vault's current unseal or recovery key.
+   * The shares are discarded either way; the operation and its nonce stay, so after a wrong set
+   * every holder submits again.
+   */
+  void verifyQuorum(VaultState state) throws VaultException {
+    List<SecretBytes> taken = parts.takeParts();
+    try {
+      SecretBytes combined = KeyShares.combine(taken);
+      try {
+        state.checkCurrentQuorum(combined);
+      } finally {
+        combined.destroy();
+      }
+    } finally {
+      ShareCollector.destroyAll(taken);
+    }
   }
 }

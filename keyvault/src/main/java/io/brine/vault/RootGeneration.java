@@ -1,7 +1,5 @@
 package io.brine.vault;
 
-import io.brine.crypto.SecretBytes;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,30 +65,13 @@ final class RootGeneration {
     if (q == null) {
       throw new InvalidRequestException("no root generation in progress");
     }
-    if (!q.parts.nonce().equals(nonce)) {
-      throw new InvalidRequestException("nonce does not match the root generation in progress");
-    }
-    q.parts.add(KeyShares.decode(key), ShareCollector.OnDuplicate.REFUSE);
-    if (q.parts.progress() < state.requiredShares()) {
+    if (!q.add(key, nonce, state.requiredShares(), "root generation")) {
       return status();
     }
-    List<SecretBytes> parts = q.parts.takeParts();
-    try {
-      SecretBytes combined = KeyShares.combine(parts);
-      try {
-        state.checkCurrentQuorum(combined);
-      } finally {
-        combined.destroy();
-      }
-      String newToken = RootTokens.create(state.barrier, state.random);
-      attempt = null;
-      log.info("a new root token was generated with a quorum of shares");
-      return status(null, TokenOtp.encode(newToken, q.otp));
-    } catch (VaultException e) {
-      q.parts.clearParts();
-      throw e;
-    } finally {
-      ShareCollector.destroyAll(parts);
-    }
+    q.verifyQuorum(state);
+    String newToken = RootTokens.create(state.barrier, state.random);
+    attempt = null;
+    log.info("a new root token was generated with a quorum of shares");
+    return status(null, TokenOtp.encode(newToken, q.otp));
   }
 }

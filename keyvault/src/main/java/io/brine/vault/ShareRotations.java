@@ -78,39 +78,21 @@ final class ShareRotations {
     if (q == null) {
       throw new InvalidRequestException("no rotation in progress");
     }
-    if (!q.parts.nonce().equals(nonce)) {
-      throw new InvalidRequestException("nonce does not match the rotation in progress");
-    }
-    q.parts.add(KeyShares.decode(key), ShareCollector.OnDuplicate.REFUSE);
-    int required = state.requiredShares();
-    if (q.parts.progress() < required) {
+    if (!q.add(key, nonce, state.requiredShares(), "rotation")) {
       return new RotationUpdate(false, nonce, List.of(), List.of(), status(kind));
     }
-    List<SecretBytes> parts = q.parts.takeParts();
+    q.verifyQuorum(state);
+    List<byte[]> newShares = commit(kind, q);
+    running.remove(kind);
     try {
-      SecretBytes combined = KeyShares.combine(parts);
-      try {
-        state.checkCurrentQuorum(combined);
-      } finally {
-        combined.destroy();
-      }
-      List<byte[]> newShares = commit(kind, q);
-      running.remove(kind);
-      try {
-        return new RotationUpdate(
-            true,
-            nonce,
-            KeyShares.hex(newShares),
-            KeyShares.base64(newShares),
-            new RotationStatus(false, "", q.newThreshold, q.newShares, 0, state.requiredShares()));
-      } finally {
-        KeyShares.wipe(newShares);
-      }
-    } catch (VaultException e) {
-      q.parts.clearParts(); // the operation and its nonce stay; progress starts again
-      throw e;
+      return new RotationUpdate(
+          true,
+          nonce,
+          KeyShares.hex(newShares),
+          KeyShares.base64(newShares),
+          new RotationStatus(false, "", q.newThreshold, q.newShares, 0, state.requiredShares()));
     } finally {
-      ShareCollector.destroyAll(parts);
+      KeyShares.wipe(newShares);
     }
   }
 

@@ -457,9 +457,21 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   @Override
   public void checkToken(String token) throws VaultException {
+    privileged(token, () -> null);
+  }
+
+  /** A vault step that may fail; run under the lock. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws VaultException;
+  }
+
+  /** Runs {@code step} under the lock once {@code token} has been checked. */
+  private <T> T privileged(String token, Step<T> step) throws VaultException {
     lock.lock();
     try {
       state.requireToken(token);
+      return step.run();
     } finally {
       lock.unlock();
     }
@@ -469,14 +481,12 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   @Override
   public KeyringStatus rotateKeyring(String token) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      state.rotateKeyring();
-      return state.keyringStatus();
-    } finally {
-      lock.unlock();
-    }
+    return privileged(
+        token,
+        () -> {
+          state.rotateKeyring();
+          return state.keyringStatus();
+        });
   }
 
   /** The barrier asks from a writer's thread, maybe under this lock: rotate on another thread. */
@@ -499,13 +509,7 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   @Override
   public KeyringStatus keyringStatus(String token) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return state.keyringStatus();
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, state::keyringStatus);
   }
 
   @Override
@@ -534,93 +538,55 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   @Override
   public RotationStatus rotationStatus(String token, RotationKind kind) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return rotations.status(kind);
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, () -> rotations.status(kind));
   }
 
   @Override
   public RotationStatus startRotation(String token, RotationKind kind, int shares, int threshold)
       throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return rotations.start(kind, shares, threshold);
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, () -> rotations.start(kind, shares, threshold));
   }
 
   @Override
   public void cancelRotation(String token, RotationKind kind) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      rotations.cancel(kind);
-    } finally {
-      lock.unlock();
-    }
+    privileged(
+        token,
+        () -> {
+          rotations.cancel(kind);
+          return null;
+        });
   }
 
   @Override
   public RotationUpdate submitRotationKey(
       String token, RotationKind kind, String key, String nonce) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return rotations.submit(kind, key, nonce);
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, () -> rotations.submit(kind, key, nonce));
   }
 
   @Override
   public GenerateRootStatus generateRootStatus(String token) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return rootGeneration.status();
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, rootGeneration::status);
   }
 
   @Override
   public GenerateRootStatus startGenerateRoot(String token) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return rootGeneration.start();
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, rootGeneration::start);
   }
 
   @Override
   public void cancelGenerateRoot(String token) throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      rootGeneration.cancel();
-    } finally {
-      lock.unlock();
-    }
+    privileged(
+        token,
+        () -> {
+          rootGeneration.cancel();
+          return null;
+        });
   }
 
   @Override
   public GenerateRootStatus submitGenerateRootKey(String token, String key, String nonce)
       throws VaultException {
-    lock.lock();
-    try {
-      state.requireToken(token);
-      return rootGeneration.submit(key, nonce);
-    } finally {
-      lock.unlock();
-    }
+    return privileged(token, () -> rootGeneration.submit(key, nonce));
   }
 
   // ---------------------------------------------------------------- barrier and listeners
