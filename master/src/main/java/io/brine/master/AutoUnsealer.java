@@ -3,6 +3,7 @@ package io.brine.master;
 import io.brine.vault.VaultCore;
 import io.brine.vault.VaultException;
 import io.brine.vault.VaultListener;
+import io.brine.vault.seal.pkcs11.HsmLoginException;
 import io.brine.vault.storage.Storage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,8 +63,17 @@ final class AutoUnsealer implements VaultListener, AutoCloseable {
         stop();
       }
       // false: not initialized yet, or a seal migration waiting for shares; keep waiting.
-    } catch (VaultException | RuntimeException e) {
-      String reason = e instanceof VaultException ? e.getMessage() : e.toString();
+    } catch (HsmLoginException e) {
+      // Retrying a wrong PIN on a timer would lock a real token's PIN for good.
+      log.error(
+          "vault stays sealed: {}; not retrying, so the token's PIN does not get locked: fix the"
+              + " PIN and restart the master",
+          e.getMessage());
+      log.debug("auto-unseal login failed", e);
+      stop();
+    } catch (Throwable e) {
+      // Anything escaping would cancel the schedule without a word: log it and keep trying.
+      String reason = e instanceof VaultException ? String.valueOf(e.getMessage()) : e.toString();
       if (!reason.equals(lastReason)) {
         log.warn("vault stays sealed: {}; retrying every {} s", reason, RETRY_SECONDS);
         lastReason = reason;

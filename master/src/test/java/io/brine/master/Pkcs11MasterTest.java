@@ -174,4 +174,53 @@ class Pkcs11MasterTest {
       assertThat(master.keys().masterKey()).isEmpty();
     }
   }
+
+  /**
+   * A wrong PIN is said once, at error, and not retried on a timer: a real token locks its PIN
+   * after a few failed logins. The token here is one no test in this JVM has logged in to (a login
+   * lasts for the process, so a logged-in token would accept any PIN).
+   */
+  @Test
+  void wrongPin_staysSealed_servesStatus_andStopsRetrying() throws Exception {
+    try (MasterDaemon master = TestMaster.start(config(hsmKey.library())).daemon()) {
+      init(new ApiClient(master.apiUrl()));
+    }
+    Path wrongPin = dir.resolve("wrong.pin");
+    java.nio.file.Files.writeString(wrongPin, "999999\n");
+    MasterConfig config =
+        TestMaster.write(
+            dir,
+            "  seal:\n"
+                + "    type: pkcs11\n"
+                + "    lib: "
+                + hsmKey.library()
+                + "\n"
+                + "    token_label: "
+                + SoftHsm.TOKEN_NEVER_LOGGED_IN
+                + "\n"
+                + "    pin_file: "
+                + wrongPin
+                + "\n"
+                + "    key_label: "
+                + hsmKey.keyLabel()
+                + "\n");
+
+    TestMaster.Started started = TestMaster.start(config);
+    try (MasterDaemon master = started.daemon()) {
+      ApiClient api = started.client();
+      assertThat(api.get("/v1/sys/seal-status").json().get("sealed").asBoolean()).isTrue();
+      assertThat(api.get("/v1/sys/health").status()).isEqualTo(503);
+      List<ILoggingEvent> errors;
+      synchronized (logged) {
+        errors = logged.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+      }
+      assertThat(errors).hasSize(1);
+      assertThat(errors.get(0).getFormattedMessage())
+          .contains("wrong PIN")
+          .contains("not retrying")
+          .doesNotContain("999999")
+          .doesNotContain("\n");
+      assertThat(warnings()).as("no retry warnings").isEmpty();
+    }
+  }
 }

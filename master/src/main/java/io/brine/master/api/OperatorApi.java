@@ -47,14 +47,24 @@ final class OperatorApi {
 
   /** May block: runs on the vault executor. */
   ApiResponse respond(FullHttpRequest request) {
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-    String path = uri.path();
     HttpMethod method = request.method();
+    QueryStringDecoder uri;
+    String path;
+    ApiRequest parsed;
+    try {
+      uri = new QueryStringDecoder(request.uri());
+      path = uri.path();
+      parsed = new ApiRequest(request, uri);
+    } catch (IllegalArgumentException e) {
+      // A bad percent-escape in the path or query: the client's mistake, answered as such.
+      log.debug("malformed request URI", e);
+      return ApiResponse.error(BAD_REQUEST, "malformed request URI");
+    }
     ApiResponse response;
     if (!routes.servedWhileSealed(path) && vault.sealStatus().sealed()) {
       response = ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
     } else {
-      response = route(method, path, new ApiRequest(request, uri));
+      response = route(method, path, parsed);
     }
     log.debug("{} {} -> {}", method, path, response.status().code());
     return response;

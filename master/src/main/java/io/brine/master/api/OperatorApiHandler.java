@@ -1,6 +1,7 @@
 package io.brine.master.api;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
+import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_URI_TOO_LONG;
 
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,13 +55,20 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
       vaultCalls.execute(
           () -> {
             ApiResponse response;
+            boolean keep = keepAlive;
             try {
               response = api.respond(request);
+            } catch (RuntimeException e) {
+              // Never leave a client without an answer, nor lose this executor thread.
+              log.warn("operator API request failed: {}", e.toString());
+              log.debug("operator API request failure", e);
+              response = ApiResponse.error(INTERNAL_SERVER_ERROR, "internal error");
+              keep = false;
             } finally {
               wipe(request.content());
               request.release();
             }
-            HttpResponses.send(ctx, response, request.protocolVersion(), keepAlive, head);
+            HttpResponses.send(ctx, response, request.protocolVersion(), keep, head);
           });
     } catch (RejectedExecutionException e) {
       request.release(); // shutting down
@@ -87,7 +96,9 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
   /** A client that goes away or speaks garbage (plain HTTP to the TLS port) costs a debug line. */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException || cause instanceof DecoderException) {
+    if (cause instanceof IOException
+        || cause instanceof DecoderException
+        || cause instanceof ReadTimeoutException) {
       log.debug(
           "operator API connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {

@@ -4,11 +4,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 /** The operator API's pipeline, one connection at a time, in the order bytes travel through it. */
 final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
+  static final String IDLE = "idle";
+  static final int IDLE_SECONDS = 30;
   static final String TLS = "tls";
   static final String HTTP = "http";
   static final String AGGREGATOR = "aggregator";
@@ -35,6 +38,9 @@ final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
+    // A connection that sends nothing for 30 s (a stalled TLS handshake included) is closed:
+    // idle sockets and half-read requests are not free, and anyone may open one.
+    p.addLast(IDLE, new ReadTimeoutHandler(IDLE_SECONDS));
     // TLS first, when configured: everything after it sees plain HTTP.
     if (ssl != null) {
       p.addLast(TLS, ssl.newHandler(ch.alloc()));

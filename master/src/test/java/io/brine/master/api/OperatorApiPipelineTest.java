@@ -120,6 +120,17 @@ class OperatorApiPipelineTest {
   }
 
   @Test
+  void badPercentEscape_isA400_andTheConnectionKeepsWorking() throws Exception {
+    send(request("GET", "/v1/sys/health?x=%zz", null));
+    Wire bad = response();
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("errors").get(0).asText()).isEqualTo("malformed request URI");
+
+    send(request("GET", "/v1/sys/seal-status", null));
+    assertThat(response().status()).isEqualTo(200);
+  }
+
+  @Test
   void connectionClose_isHonoured() {
     send(request("GET", "/v1/sys/seal-status", null, "Connection: close"));
 

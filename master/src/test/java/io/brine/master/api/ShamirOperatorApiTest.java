@@ -51,6 +51,28 @@ class ShamirOperatorApiTest {
     master.close();
   }
 
+  /**
+   * Bad escapes over real sockets, more of them than the API has vault threads: each is answered
+   * 400 and the API keeps serving (once, each such request killed a thread without an answer).
+   */
+  @Test
+  void malformedUris_areAnswered400_andTheApiKeepsServing() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", master.apiPort())) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write(
+                ("GET /v1/sys/health?x=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String reply =
+            new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(reply).startsWith("HTTP/1.1 400").contains("malformed request URI");
+      }
+    }
+    assertThat(api.get("/v1/sys/seal-status").status()).isEqualTo(200);
+  }
+
   private record Init(List<String> keys, List<String> keysBase64, String token) {}
 
   private Init init(int n, int t) throws Exception {

@@ -47,7 +47,9 @@ final class HsmToken {
    * @param extraConfig more SunPKCS11 config lines (e.g. key-generation attributes), or ""
    */
   static HsmToken open(HsmSettings settings, String extraConfig) throws VaultException {
-    if (!Files.exists(Path.of(settings.library()))) {
+    // A bare file name is left to the dynamic loader's search path, as SunPKCS11 does.
+    Path library = Path.of(settings.library());
+    if (library.getParent() != null && !Files.exists(library)) {
       throw new VaultException("PKCS#11 library " + settings.library() + " not found");
     }
     char[] pin = HsmPin.read(settings);
@@ -143,10 +145,12 @@ final class HsmToken {
     } catch (IOException e) {
       if (Causes.find(e, FailedLoginException.class) != null) {
         log.debug("login to {} failed", settings.tokenName(), e);
-        throw new VaultException("HSM login failed: wrong PIN for " + settings.tokenName(), e);
+        throw new HsmLoginException("HSM login failed: wrong PIN for " + settings.tokenName(), e);
       }
       if (Causes.find(e, LoginException.class) != null) {
-        throw failure("HSM login failed for " + settings.tokenName(), e);
+        log.debug("login to {} failed", settings.tokenName(), e);
+        throw new HsmLoginException(
+            "HSM login failed for " + settings.tokenName() + ": " + Causes.describe(e), e);
       }
       throw failure("cannot read the objects on " + settings.tokenName(), e);
     } catch (GeneralSecurityException | ProviderException e) {

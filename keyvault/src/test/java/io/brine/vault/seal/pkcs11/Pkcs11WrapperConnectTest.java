@@ -129,7 +129,7 @@ class Pkcs11WrapperConnectTest {
             keyLabel);
 
     assertThatThrownBy(() -> Pkcs11Wrapper.connect(config))
-        .isExactlyInstanceOf(VaultException.class)
+        .isExactlyInstanceOf(HsmLoginException.class)
         .hasMessage("HSM login failed: wrong PIN for token '" + SoftHsm.TOKEN_NEVER_LOGGED_IN + "'")
         .hasRootCauseMessage("CKR_PIN_INCORRECT");
   }
