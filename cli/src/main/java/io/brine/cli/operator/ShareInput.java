@@ -23,7 +23,23 @@ final class ShareInput {
 
   static String read(Brine brine, String prompt) {
     Console console = brine.console();
-    String share = console != null ? fromConsole(console, prompt) : fromStream(brine.stdin());
+    String share;
+    if (console != null) {
+      share = fromConsole(console, prompt);
+    } else {
+      // No Console (stdout redirected, or a pipe on stdin): if a person is typing on a terminal
+      // all the same, echo goes off and the prompt goes to stderr, out of the piped output.
+      try (EchoOff echoOff = EchoOff.ifStdinIsATerminal()) {
+        if (echoOff.active()) {
+          System.err.print(prompt);
+          System.err.flush();
+        }
+        share = fromStream(brine.stdin());
+        if (echoOff.active()) {
+          System.err.println();
+        }
+      }
+    }
     if (share.isEmpty()) {
       throw new CliException("no key given");
     }
