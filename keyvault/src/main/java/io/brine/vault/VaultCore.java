@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class VaultCore implements Vault, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VaultCore.class);
 
-  /** OpenBao's automatic keyring rotation point: about 90 % of the 2^32 GCM message limit. */
-  public static final long DEFAULT_MAX_OPERATIONS_PER_TERM = 3_865_470_566L;
+  /** The barrier's: OpenBao's automatic keyring rotation point, about 90 % of 2^32. */
+  public static final long DEFAULT_MAX_OPERATIONS_PER_TERM = Barrier.DEFAULT_MAX_OPERATIONS_PER_TERM;
+
+  /** How long a status waits for the lock before answering from what it knows without it. */
+  private static final long STATUS_LOCK_WAIT_MILLIS = 500;
 
   private final String version;
   private final String storageType;
@@ -135,40 +139,60 @@ public final class VaultCore implements Vault, AutoCloseable {
 
   @Override
   public SealStatus sealStatus() {
-    lock.lock();
+    boolean locked;
+    try {
+      // An HSM that hangs holds the lock in autoUnseal; status (health checks, the API's sealed
+      // gate) must answer all the same, from what is known without it.
+      locked = lock.tryLock(STATUS_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
     try {
       CoreRecord r;
-      try {
-        r = state.record();
-      } catch (VaultException e) {
-        log.warn("cannot read the vault's core record: {}", e.getMessage());
-        log.debug("core record read failed", e);
-        r = null;
+      if (locked) {
+        try {
+          r = state.record();
+        } catch (VaultException e) {
+          log.warn("cannot read the vault's core record: {}", e.getMessage());
+          log.debug("core record read failed", e);
+          r = null;
+        }
+      } else {
+        r = state.recordIfLoaded();
       }
-      if (r == null) {
-        return new SealStatus(
-            state.sealConfig.activeType(), false, true, 0, 0, 0, "", version, false, false, null,
-            storageType);
-      }
-      boolean autoUnseal = VaultState.isHsmSealed(r);
-      SealParameters quorum = VaultState.quorumParameters(r);
-      boolean sealed = state.sealed;
-      return new SealStatus(
-          r.seal().type(),
-          true,
-          sealed,
-          quorum == null ? 0 : quorum.threshold(),
-          quorum == null ? 0 : quorum.shares(),
-          sealed ? unsealParts.progress() : 0,
-          sealed ? unsealParts.nonce() : "",
-          version,
-          state.migrationPending(r),
-          autoUnseal,
-          autoUnseal ? "shamir" : null,
-          storageType);
+      return statusOf(r, locked);
     } finally {
-      lock.unlock();
+      if (locked) {
+        lock.unlock();
+      }
     }
+  }
+
+  /** Unseal progress is reported only with the lock held; without it, 0 and no nonce. */
+  private SealStatus statusOf(CoreRecord r, boolean locked) {
+    if (r == null) {
+      return new SealStatus(
+          state.sealConfig.activeType(), false, true, 0, 0, 0, "", version, false, false, null,
+          storageType);
+    }
+    boolean autoUnseal = VaultState.isHsmSealed(r);
+    SealParameters quorum = VaultState.quorumParameters(r);
+    boolean sealed = state.sealed;
+    boolean showProgress = sealed && locked;
+    return new SealStatus(
+        r.seal().type(),
+        true,
+        sealed,
+        quorum == null ? 0 : quorum.threshold(),
+        quorum == null ? 0 : quorum.shares(),
+        showProgress ? unsealParts.progress() : 0,
+        showProgress ? unsealParts.nonce() : "",
+        version,
+        state.migrationPending(r),
+        autoUnseal,
+        autoUnseal ? "shamir" : null,
+        storageType);
   }
 
   @Override

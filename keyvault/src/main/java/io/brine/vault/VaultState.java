@@ -29,8 +29,10 @@ final class VaultState {
   private final HsmConnector hsmConnector;
   private final List<VaultListener> listeners;
 
-  private CoreRecord record;
-  private boolean recordLoaded;
+  /** Volatile so a status can be read while a slow HSM call holds the vault's lock. */
+  private volatile CoreRecord record;
+
+  private volatile boolean recordLoaded;
   /** The live keys, null while sealed. {@code kek} only under the Shamir seal. */
   AesGcmKey rootKey;
 
@@ -62,6 +64,11 @@ final class VaultState {
       recordLoaded = true;
     }
     return record;
+  }
+
+  /** The record as last read, without reading storage: for callers that do not hold the lock. */
+  CoreRecord recordIfLoaded() {
+    return recordLoaded ? record : null;
   }
 
   CoreRecord requireInitialized() throws VaultException {

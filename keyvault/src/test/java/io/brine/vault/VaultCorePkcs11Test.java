@@ -9,6 +9,11 @@ import io.brine.vault.storage.FileStorage;
 import io.brine.vault.testing.SoftHsm;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +139,47 @@ class VaultCorePkcs11Test {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     assertThat(vault.sealStatus().sealed()).isTrue();
     assertThat(vault.sealStatus().initialized()).isTrue();
+  }
+
+  /** A hung HSM holds the vault's lock in autoUnseal; status must still answer (health checks). */
+  @Test
+  void hsmThatHangs_doesNotBlockSealStatus() throws Exception {
+    open(SealConfiguration.pkcs11(hsmKey));
+    vault.initialize(new InitRequest(0, 0, 3, 2));
+    vault.close();
+    CountDownLatch inHsm = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    vault =
+        VaultCore.builder(FileStorage.open(dir.resolve("vault")))
+            .seal(SealConfiguration.pkcs11(hsmKey))
+            .hsmConnector(
+                config -> {
+                  inHsm.countDown();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  throw new VaultException("HSM not answering");
+                })
+            .build();
+    vault.isInitialized(); // loads the record, as the master's start does
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> hung = pool.submit(() -> vault.autoUnseal());
+      inHsm.await();
+
+      SealStatus s = pool.submit(() -> vault.sealStatus()).get(60, TimeUnit.SECONDS);
+
+      assertThat(s.initialized()).isTrue();
+      assertThat(s.sealed()).isTrue();
+      assertThat(s.type()).isEqualTo("pkcs11");
+      release.countDown();
+      assertThatThrownBy(() -> hung.get(60, TimeUnit.SECONDS)).hasMessageContaining("HSM not answering");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
   }
 
   @Test

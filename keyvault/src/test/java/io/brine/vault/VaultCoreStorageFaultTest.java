@@ -51,7 +51,7 @@ class VaultCoreStorageFaultTest {
         FileStorage.open(
             dir,
             (step, path) -> {
-              if (diskFull.get() && step == WriteStep.WRITE_TEMP) {
+              if (diskFull.get() && step == WriteStep.FSYNC_TEMP) {
                 throw new IOException("No space left on device");
               }
             });

@@ -96,6 +96,23 @@ final class OperatorClient {
     return send("DELETE", path, null);
   }
 
+  /** The API's answers are small JSON objects; a peer that sends more is not a brine master. */
+  private static final int MAX_ANSWER_BYTES = 1 << 20;
+
+  /** Reads at most {@link #MAX_ANSWER_BYTES} of the answer. */
+  private static byte[] boundedBody(InputStream body, String method, String path)
+      throws IOException {
+    try (InputStream in = body) {
+      byte[] answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+      if (answer.length > MAX_ANSWER_BYTES) {
+        throw new CliException(
+            method + " " + path + ": the answer is larger than " + MAX_ANSWER_BYTES
+                + " bytes; is this a brine master?");
+      }
+      return answer;
+    }
+  }
+
   private JsonNode send(String method, String path, Map<String, ?> body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
@@ -110,9 +127,13 @@ final class OperatorClient {
       request.header("Content-Type", "application/json");
       request.method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
     }
-    HttpResponse<byte[]> response;
+    int status;
+    byte[] answer;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<InputStream> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      status = response.statusCode();
+      answer = boundedBody(response.body(), method, path);
     } catch (HttpConnectTimeoutException e) {
       throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
     } catch (HttpTimeoutException e) {
@@ -126,13 +147,11 @@ final class OperatorClient {
       throw new CliException(method + " " + path + ": interrupted", e);
     }
     LoggerFactory.getLogger(OperatorClient.class)
-        .debug("{} {} answered {}", method, path, response.statusCode());
-    return answer(method, path, response);
+        .debug("{} {} answered {}", method, path, status);
+    return answer(method, path, status, answer);
   }
 
-  private static JsonNode answer(String method, String path, HttpResponse<byte[]> response) {
-    int status = response.statusCode();
-    byte[] body = response.body();
+  private static JsonNode answer(String method, String path, int status, byte[] body) {
     if (status >= 200 && status < 300) {
       if (status == 204 || body.length == 0) {
         return null;

@@ -95,15 +95,13 @@ final class SealEndpoints {
    * standbycode} change nothing; they are accepted for OpenBao's load-balancer checks.
    */
   private ApiResponse health(ApiRequest request) throws VaultException {
+    // Every override is checked, whatever the state, so a typo is a 400 now, not on the day the
+    // vault seals (OpenBao checks them all up front too).
+    int uninitialized = request.statusCodeParameter("uninitcode", 501);
+    int sealedCode = request.statusCodeParameter("sealedcode", 503);
+    int active = request.statusCodeParameter("activecode", 200);
     SealStatus s = vault.sealStatus();
-    int code;
-    if (!s.initialized()) {
-      code = request.statusCodeParameter("uninitcode", 501);
-    } else if (s.sealed()) {
-      code = request.statusCodeParameter("sealedcode", 503);
-    } else {
-      code = request.statusCodeParameter("activecode", 200);
-    }
+    int code = !s.initialized() ? uninitialized : s.sealed() ? sealedCode : active;
     // Checked for a 400 on a bad value, as OpenBao does; no standby, so they change nothing.
     request.flagParameter("standbyok");
     request.statusCodeParameter("standbycode", 429);

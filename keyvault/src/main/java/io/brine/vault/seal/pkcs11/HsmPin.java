@@ -48,9 +48,17 @@ final class HsmPin {
     return value.toCharArray();
   }
 
+  /** A PKCS#11 PIN is at most 255 bytes; a little room for a line ending and spaces. */
+  private static final int MAX_PIN_FILE_BYTES = 300;
+
   private static char[] fromFile(String file) throws VaultException {
     byte[] bytes;
     try {
+      long size = Files.size(Path.of(file));
+      if (size > MAX_PIN_FILE_BYTES) {
+        throw new VaultException(
+            "the HSM PIN file " + file + " is " + size + " bytes; a PIN is at most 255");
+      }
       bytes = Files.readAllBytes(Path.of(file));
     } catch (NoSuchFileException e) {
       throw new VaultException("cannot read the HSM PIN file " + file + ": no such file", e);
