@@ -1,0 +1,327 @@
+package io.brine.protocol.handshake;
+
+import static io.brine.protocol.handshake.Answers.AUTH;
+import static io.brine.protocol.handshake.Answers.EPH;
+import static io.brine.protocol.handshake.Answers.EPOCH;
+import static io.brine.protocol.handshake.Answers.MAC;
+import static io.brine.protocol.handshake.Answers.MASTER_PUB;
+import static io.brine.protocol.handshake.Answers.NONCE;
+import static io.brine.protocol.handshake.Answers.PUBLISH_KEY;
+import static io.brine.protocol.handshake.Answers.REASON;
+import static io.brine.protocol.handshake.Answers.SESSION_KEY;
+import static io.brine.protocol.handshake.Answers.SIG;
+import static io.brine.protocol.handshake.Answers.TOKEN;
+
+import io.brine.crypto.DecryptionFailedException;
+import io.brine.crypto.InvalidMacException;
+import io.brine.crypto.InvalidSignatureException;
+import io.brine.crypto.MalformedKeyException;
+import io.brine.crypto.SecretBytes;
+import io.brine.crypto.WeakKeyException;
+import io.brine.crypto.agreement.X25519KeyPair;
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.SequencedAesGcm;
+import io.brine.crypto.rsa.Fingerprints;
+import io.brine.crypto.rsa.Pem;
+import io.brine.crypto.rsa.RsaOaepDecrypter;
+import io.brine.crypto.rsa.RsaOaepEncrypter;
+import io.brine.crypto.rsa.RsaPssVerifier;
+import io.brine.protocol.MinionId;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.publish.PublishKey;
+import io.brine.protocol.wire.MessageType;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Set;
+
+/**
+ * The minion's side of one handshake attempt, without I/O: {@link #start} makes the HELLO, {@link
+ * #finish} checks the master's answer. One object per attempt (its nonce, ephemeral key and token
+ * are used once); {@code finish} may be called once.
+ *
+ * <p>An answer is accepted only if it echoes this attempt's nonce, presents the pinned master key
+ * (or one matching {@code master_finger}, or any key on first contact), and carries a valid MAC
+ * (when a token was sent) or RSA-PSS signature (first contact) over the transcript. A WELCOME must
+ * also return the token, and its keys must unwrap under this minion's private key.
+ */
+public final class MinionHandshake {
+  static final int TOKEN_BYTES = 32;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The result of {@link #finish}. */
+  public sealed interface Outcome permits Welcomed, Refused {}
+
+  /**
+   * Accepted.
+   *
+   * @param masterKey the master's key; pin it if {@code firstContact}
+   * @param firstContact whether no key was pinned before this handshake
+   */
+  public record Welcomed(
+      Session session, PublishKey publishKey, RSAPublicKey masterKey, boolean firstContact)
+      implements Outcome {}
+
+  /**
+   * PENDING, REJECTED, DENIED or SEALED. {@code authenticated} is false only for SEALED, which the
+   * master cannot sign; treat that one as "retry later" and nothing more. On first contact without
+   * {@code master_finger} the signature is checked against the key the answer itself carries
+   * (trust on first use), so such an answer is never a reason to pin anything.
+   */
+  public record Refused(MessageType type, String reason, boolean authenticated)
+      implements Outcome {}
+
+  private final MinionId id;
+  private final RsaOaepDecrypter decrypter;
+  private final MasterTrust trust;
+  private final byte[] nonce;
+  private final X25519KeyPair eph;
+  private final SecretBytes token;
+  private final byte[] hello;
+  private boolean finished;
+
+  private MinionHandshake(
+      MinionId id,
+      RsaOaepDecrypter decrypter,
+      MasterTrust trust,
+      byte[] nonce,
+      X25519KeyPair eph,
+      SecretBytes token,
+      byte[] hello) {
+    this.id = id;
+    this.decrypter = decrypter;
+    this.trust = trust;
+    this.nonce = nonce;
+    this.eph = eph;
+    this.token = token;
+    this.hello = hello;
+  }
+
+  /**
+   * Starts an attempt. A token is sent only when a master key is pinned: it is encrypted to that
+   * key, and only the real master can turn it into the MAC key.
+   */
+  public static MinionHandshake start(MinionId id, KeyPair minionKeys, MasterTrust trust)
+      throws WeakKeyException {
+    if (!(minionKeys.getPrivate() instanceof RSAPrivateCrtKey priv)
+        || !(minionKeys.getPublic() instanceof RSAPublicKey pub)) {
+      throw new IllegalArgumentException("the minion key pair must be RSA with CRT parameters");
+    }
+    RsaOaepDecrypter decrypter = RsaOaepDecrypter.create(priv);
+    byte[] nonce = new byte[Hello.NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    X25519KeyPair eph = X25519KeyPair.generate();
+    SecretBytes token = null;
+    byte[] tokenWrapped = null;
+    if (trust.pinned() != null) {
+      token = SecretBytes.random(TOKEN_BYTES, RANDOM);
+      try {
+        tokenWrapped = RsaOaepEncrypter.create(trust.pinned()).wrap(token);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot encrypt to the pinned master key", e);
+      }
+    }
+    byte[] hello = Hello.write(id, Pem.writePublicKey(pub), nonce, eph.publicKey(), tokenWrapped);
+    return new MinionHandshake(id, decrypter, trust, nonce, eph, token, hello);
+  }
+
+  /** The HELLO body to send. */
+  public byte[] hello() {
+    return hello.clone();
+  }
+
+  /**
+   * Checks the master's answer to this attempt's HELLO.
+   *
+   * @throws ProtocolException with a one-line reason if the answer is malformed, replayed, from
+   *     another master or not authentic; the caller closes the connection and retries later
+   */
+  public Outcome finish(MessageType type, byte[] body) throws ProtocolException {
+    if (finished) {
+      throw new IllegalStateException("this handshake attempt is finished; start a new one");
+    }
+    finished = true;
+    try {
+      return switch (type) {
+        case WELCOME -> welcome(body);
+        case PENDING, REJECTED, DENIED -> refused(type, body);
+        case SEALED -> sealed(body);
+        default -> throw new ProtocolException(type + " from the master during the handshake");
+      };
+    } finally {
+      eph.destroy();
+      if (token != null) {
+        token.destroy();
+      }
+    }
+  }
+
+  private Welcomed welcome(byte[] body) throws ProtocolException {
+    JsonBody json =
+        JsonBody.parse(
+            "WELCOME",
+            body,
+            Set.of(MASTER_PUB, NONCE, EPH, SESSION_KEY, PUBLISH_KEY, EPOCH, AUTH),
+            Set.of(TOKEN));
+    checkNonce("WELCOME", json);
+    String masterPem = json.string(MASTER_PUB, Hello.MAX_PEM_CHARS);
+    RSAPublicKey masterKey = checkMasterKey("WELCOME", masterPem);
+    byte[] masterEph = json.bytes(EPH, Hello.X25519_BYTES, Hello.X25519_BYTES);
+    byte[] sessionWrapped = json.bytes(SESSION_KEY, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
+    byte[] publishWrapped = json.bytes(PUBLISH_KEY, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
+    int epoch = json.integer(EPOCH);
+    if (epoch < 0) {
+      throw new ProtocolException("WELCOME has a negative epoch");
+    }
+    byte[] tokenWrapped = null;
+    if (token != null) {
+      if (!json.has(TOKEN)) {
+        throw new ProtocolException("WELCOME does not return the token this minion sent");
+      }
+      tokenWrapped = json.bytes(TOKEN, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
+    } else if (json.has(TOKEN)) {
+      throw new ProtocolException("WELCOME returns a token although this minion sent none");
+    }
+    byte[] transcript =
+        new Transcript(hello, MessageType.WELCOME)
+            .field(masterPem)
+            .field(nonce)
+            .field(masterEph)
+            .field(sessionWrapped)
+            .field(publishWrapped)
+            .field(epoch)
+            .field(tokenWrapped)
+            .digest();
+    checkAuth("WELCOME", json, masterKey, transcript);
+
+    // Authentic and fresh; now the private-key work.
+    if (tokenWrapped != null) {
+      SecretBytes returned = unwrap("token", tokenWrapped);
+      try {
+        if (returned.length() != TOKEN_BYTES || !returned.equalsInConstantTime(token)) {
+          throw new ProtocolException(
+              "WELCOME returns a token other than the one this minion sent");
+        }
+      } finally {
+        returned.destroy();
+      }
+    }
+    SecretBytes random = unwrapKey(SESSION_KEY, sessionWrapped);
+    SecretBytes shared;
+    try {
+      shared = eph.agree(masterEph);
+    } catch (InvalidKeyException e) {
+      random.destroy();
+      throw new ProtocolException("WELCOME has an unusable X25519 key", e);
+    }
+    AesGcmKey sessionKey = Derivation.sessionKey(random, shared, nonce, id);
+    Session session = new Session(id, epoch, sessionKey, SequencedAesGcm.Role.INITIATOR);
+    PublishKey publishKey =
+        new PublishKey(epoch, AesGcmKey.fromSecret(unwrapKey(PUBLISH_KEY, publishWrapped)));
+    return new Welcomed(session, publishKey, masterKey, trust.pinned() == null);
+  }
+
+  private Refused refused(MessageType type, byte[] body) throws ProtocolException {
+    String what = type.toString();
+    JsonBody json = JsonBody.parse(what, body, Set.of(MASTER_PUB, NONCE, REASON, AUTH), Set.of());
+    checkNonce(what, json);
+    String masterPem = json.string(MASTER_PUB, Hello.MAX_PEM_CHARS);
+    RSAPublicKey masterKey = checkMasterKey(what, masterPem);
+    String reason = json.string(REASON, Answers.MAX_REASON_CHARS);
+    byte[] transcript =
+        new Transcript(hello, type).field(masterPem).field(nonce).field(reason).digest();
+    checkAuth(what, json, masterKey, transcript);
+    return new Refused(type, reason, true);
+  }
+
+  private Refused sealed(byte[] body) throws ProtocolException {
+    JsonBody json = JsonBody.parse("SEALED", body, Set.of(NONCE, REASON), Set.of());
+    checkNonce("SEALED", json);
+    return new Refused(MessageType.SEALED, json.string(REASON, Answers.MAX_REASON_CHARS), false);
+  }
+
+  private void checkNonce(String what, JsonBody json) throws ProtocolException {
+    byte[] echoed = json.bytes(NONCE, Hello.NONCE_BYTES, Hello.NONCE_BYTES);
+    if (!MessageDigest.isEqual(echoed, nonce)) {
+      throw new ProtocolException(what + " answers another HELLO (nonce mismatch: replayed?)");
+    }
+  }
+
+  private RSAPublicKey checkMasterKey(String what, String pem) throws ProtocolException {
+    RSAPublicKey key;
+    try {
+      key = Pem.readPublicKey(pem);
+    } catch (MalformedKeyException | WeakKeyException e) {
+      throw new ProtocolException(what + " has an unusable master key: " + e.getMessage());
+    }
+    RSAPublicKey pinned = trust.pinned();
+    if (pinned != null
+        && !(pinned.getModulus().equals(key.getModulus())
+            && pinned.getPublicExponent().equals(key.getPublicExponent()))) {
+      throw new ProtocolException(
+          "the master presented key "
+              + Fingerprints.salt(key)
+              + " but "
+              + Fingerprints.salt(pinned)
+              + " is pinned; refusing it (delete minion_master.pub only if the master key was"
+              + " replaced on purpose)");
+    }
+    if (trust.finger() != null && !trust.finger().equals(Fingerprints.salt(key))) {
+      throw new ProtocolException(
+          "the master presented key "
+              + Fingerprints.salt(key)
+              + ", which does not match master_finger "
+              + trust.finger());
+    }
+    return key;
+  }
+
+  private void checkAuth(String what, JsonBody json, RSAPublicKey masterKey, byte[] transcript)
+      throws ProtocolException {
+    if (token != null) {
+      JsonBody auth = json.object(AUTH, Set.of(MAC), Set.of());
+      byte[] tag = auth.bytes(MAC, 32, 32);
+      try {
+        Derivation.verifyReplyMac(token, nonce, tag, transcript);
+      } catch (InvalidMacException e) {
+        throw new ProtocolException(what + " MAC does not verify: not from the pinned master");
+      }
+    } else {
+      JsonBody auth = json.object(AUTH, Set.of(SIG), Set.of());
+      byte[] sig = auth.bytes(SIG, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
+      try {
+        RsaPssVerifier.create(masterKey).verify(sig, transcript);
+      } catch (InvalidSignatureException | WeakKeyException e) {
+        throw new ProtocolException(what + " signature does not verify under the master key");
+      }
+    }
+  }
+
+  private SecretBytes unwrap(String field, byte[] wrapped) throws ProtocolException {
+    try {
+      return decrypter.unwrap(wrapped);
+    } catch (DecryptionFailedException e) {
+      throw new ProtocolException(
+          "WELCOME "
+              + field
+              + " is not encrypted to this minion's key (the master holds another key for "
+              + id
+              + ")",
+          e);
+    }
+  }
+
+  private SecretBytes unwrapKey(String field, byte[] wrapped) throws ProtocolException {
+    SecretBytes k = unwrap(field, wrapped);
+    if (k.length() != AesGcmKey.KEY_SIZE_IN_BYTES) {
+      k.destroy();
+      throw new ProtocolException("WELCOME " + field + " is not a 32-byte key");
+    }
+    return k;
+  }
+}

@@ -1,0 +1,355 @@
+package io.brine.protocol.handshake;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.crypto.DecryptionFailedException;
+import io.brine.crypto.SecretAccess;
+import io.brine.crypto.SecretBytes;
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.rsa.Fingerprints;
+import io.brine.crypto.rsa.RsaOaepDecrypter;
+import io.brine.crypto.rsa.RsaOaepEncrypter;
+import io.brine.protocol.MinionId;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.handshake.MinionHandshake.Outcome;
+import io.brine.protocol.handshake.MinionHandshake.Refused;
+import io.brine.protocol.handshake.MinionHandshake.Welcomed;
+import io.brine.protocol.publish.PublishKey;
+import io.brine.protocol.wire.MessageType;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HandshakeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MinionId ID = MinionId.of("web1.example.com");
+  private static final RSAPublicKey MASTER_PUB = (RSAPublicKey) TestKeys.MASTER.getPublic();
+  private static final RSAPublicKey MINION_PUB = (RSAPublicKey) TestKeys.MINION.getPublic();
+
+  private MasterHandshake master;
+  private PublishKey publishKey;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    master = MasterHandshake.create(TestKeys.MASTER);
+    publishKey = new PublishKey(7, AesGcmKey.generate());
+  }
+
+  private MinionHandshake minion(MasterTrust trust) throws Exception {
+    return MinionHandshake.start(ID, TestKeys.MINION, trust);
+  }
+
+  private MasterHandshake.Accepted accept(MinionHandshake m) throws Exception {
+    return master.welcome(Hello.parse(m.hello()), MINION_PUB, publishKey);
+  }
+
+  // ---- full handshakes
+
+  @Test
+  void firstContact_signedWelcome_establishesSessionBothWays() throws Exception {
+    MinionHandshake m = minion(MasterTrust.firstContact());
+    Hello hello = Hello.parse(m.hello());
+    assertThat(hello.hasToken()).isFalse();
+    assertThat(hello.id()).isEqualTo(ID);
+    MasterHandshake.Accepted accepted = master.welcome(hello, MINION_PUB, publishKey);
+    assertThat(JSON.readTree(accepted.body()).get("auth").has("sig")).isTrue();
+
+    Welcomed w = (Welcomed) m.finish(MessageType.WELCOME, accepted.body());
+
+    assertThat(w.firstContact()).isTrue();
+    assertThat(w.masterKey().getModulus()).isEqualTo(MASTER_PUB.getModulus());
+    assertRoundTrips(w.session(), accepted.session());
+    assertSameKey(w.publishKey(), publishKey);
+  }
+
+  @Test
+  void pinned_macWelcome_establishesSessionBothWays() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    assertThat(Hello.parse(m.hello()).hasToken()).isTrue();
+    MasterHandshake.Accepted accepted = accept(m);
+    ObjectNode body = (ObjectNode) JSON.readTree(accepted.body());
+    assertThat(body.get("auth").has("mac")).isTrue();
+    assertThat(body.has("token")).isTrue();
+
+    Welcomed w = (Welcomed) m.finish(MessageType.WELCOME, accepted.body());
+
+    assertThat(w.firstContact()).isFalse();
+    assertThat(w.session().epoch()).isEqualTo(7);
+    assertThat(w.publishKey().epoch()).isEqualTo(7);
+    assertRoundTrips(w.session(), accepted.session());
+    assertSameKey(w.publishKey(), publishKey);
+  }
+
+  @Test
+  void masterFinger_matching_welcomes() throws Exception {
+    MinionHandshake m = minion(MasterTrust.finger(Fingerprints.salt(MASTER_PUB).toUpperCase()));
+    assertThat(m.finish(MessageType.WELCOME, accept(m).body())).isInstanceOf(Welcomed.class);
+  }
+
+  @Test
+  void session_replayedReorderedOrRetypedMessage_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    MasterHandshake.Accepted accepted = accept(m);
+    Session minionEnd = ((Welcomed) m.finish(MessageType.WELCOME, accepted.body())).session();
+    Session masterEnd = accepted.session();
+
+    byte[] first = minionEnd.seal(MessageType.REQUEST, "one".getBytes(UTF_8));
+    byte[] second = minionEnd.seal(MessageType.REQUEST, "two".getBytes(UTF_8));
+    assertThatThrownBy(() -> masterEnd.open(MessageType.REQUEST, second))
+        .isInstanceOf(DecryptionFailedException.class);
+    assertThatThrownBy(() -> masterEnd.open(MessageType.REPLY, first))
+        .isInstanceOf(DecryptionFailedException.class);
+    assertThat(masterEnd.open(MessageType.REQUEST, first)).isEqualTo("one".getBytes(UTF_8));
+    assertThatThrownBy(() -> masterEnd.open(MessageType.REQUEST, first))
+        .isInstanceOf(DecryptionFailedException.class);
+    // A message reflected back to its sender does not open either.
+    byte[] reply = masterEnd.seal(MessageType.REPLY, "r".getBytes(UTF_8));
+    assertThatThrownBy(() -> masterEnd.open(MessageType.REPLY, reply))
+        .isInstanceOf(DecryptionFailedException.class);
+  }
+
+  @Test
+  void finish_calledTwice_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.firstContact());
+    byte[] welcome = accept(m).body();
+    m.finish(MessageType.WELCOME, welcome);
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, welcome))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  // ---- answers that must be refused
+
+  @Test
+  void replayedWelcome_forAnotherHello_isRefused() throws Exception {
+    byte[] old = accept(minion(MasterTrust.pinned(MASTER_PUB))).body();
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, old))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("nonce mismatch");
+  }
+
+  @Test
+  void welcome_fromAnotherMasterKey_whenPinned_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    byte[] firstContactHello = minionHelloWithoutToken(m);
+    MasterHandshake other = MasterHandshake.create(TestKeys.OTHER_MASTER);
+    // The other master cannot decrypt the token at all ...
+    assertThatThrownBy(() -> other.welcome(Hello.parse(m.hello()), MINION_PUB, publishKey))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("pinned another master key");
+    // ... and if it answers anyway (signing, as on first contact), the minion refuses its key.
+    byte[] forged = other.welcome(Hello.parse(firstContactHello), MINION_PUB, publishKey).body();
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, forged))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("is pinned");
+  }
+
+  @Test
+  void welcome_withWrongMasterFinger_isRefused() throws Exception {
+    String wrong = Fingerprints.salt((RSAPublicKey) TestKeys.OTHER_MASTER.getPublic());
+    MinionHandshake m = minion(MasterTrust.finger(wrong));
+    byte[] welcome = accept(m).body();
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, welcome))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("does not match master_finger");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "master_pub", "nonce", "eph", "session_key", "publish_key", "epoch", "token", "auth"
+      })
+  void welcome_withAnyFieldTampered_isRefused(String field) throws Exception {
+    for (MasterTrust trust : List.of(MasterTrust.firstContact(), MasterTrust.pinned(MASTER_PUB))) {
+      MinionHandshake m = minion(trust);
+      ObjectNode body = (ObjectNode) JSON.readTree(accept(m).body());
+      if (!body.has(field)) {
+        continue; // the token exists only when pinned
+      }
+      switch (field) {
+        case "master_pub" -> body.put(field, TestKeys.pem(TestKeys.OTHER_MASTER.getPublic()));
+        case "epoch" -> body.put(field, body.get(field).intValue() + 1);
+        case "auth" -> {
+          ObjectNode auth = (ObjectNode) body.get(field);
+          String name = auth.fieldNames().next();
+          auth.put(name, flipBit(auth.get(name).textValue()));
+        }
+        default -> body.put(field, flipBit(body.get(field).textValue()));
+      }
+      byte[] tampered = JSON.writeValueAsBytes(body);
+      assertThatThrownBy(() -> m.finish(MessageType.WELCOME, tampered))
+          .as("%s with %s", field, trust)
+          .isInstanceOf(ProtocolException.class);
+    }
+  }
+
+  @Test
+  void welcome_returningAnotherToken_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    Hello hello = Hello.parse(m.hello());
+    ObjectNode body =
+        (ObjectNode) JSON.readTree(master.welcome(hello, MINION_PUB, publishKey).body());
+    // A master that knows the real token (it can MAC) but returns another one.
+    SecretBytes realToken =
+        RsaOaepDecrypter.create((RSAPrivateCrtKey) TestKeys.MASTER.getPrivate())
+            .unwrap(hello.token());
+    byte[] otherToken =
+        RsaOaepEncrypter.create(MINION_PUB).wrap(SecretBytes.random(32, new SecureRandom()));
+    body.put("token", Base64.getEncoder().encodeToString(otherToken));
+    byte[] transcript =
+        new Transcript(hello.body(), MessageType.WELCOME)
+            .field(body.get("master_pub").textValue())
+            .field(hello.nonce())
+            .field(b64(body, "eph"))
+            .field(b64(body, "session_key"))
+            .field(b64(body, "publish_key"))
+            .field(body.get("epoch").intValue())
+            .field(otherToken)
+            .digest();
+    ((ObjectNode) body.get("auth"))
+        .put("mac", Base64.getEncoder().encodeToString(
+            Derivation.replyMac(realToken, hello.nonce(), transcript)));
+
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, JSON.writeValueAsBytes(body)))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("token other than");
+  }
+
+  @Test
+  void impostor_withOwnKeyForAcceptedId_getsDeniedAndCannotUnwrapAWelcome() throws Exception {
+    MinionHandshake impostor =
+        MinionHandshake.start(ID, TestKeys.IMPOSTOR, MasterTrust.pinned(MASTER_PUB));
+    Hello hello = Hello.parse(impostor.hello());
+    assertThat(hello.publicKey().getModulus()).isNotEqualTo(MINION_PUB.getModulus());
+
+    // What the master does: the presented key differs from minions/<id>, so DENIED.
+    Outcome o =
+        impostor.finish(
+            MessageType.DENIED, master.refuse(hello, MessageType.DENIED, "key differs"));
+    assertThat(o).isEqualTo(new Refused(MessageType.DENIED, "key differs", true));
+
+    // A master that wrongly answers WELCOME still wraps to the accepted key: useless to the
+    // impostor.
+    for (MasterTrust trust : List.of(MasterTrust.firstContact(), MasterTrust.pinned(MASTER_PUB))) {
+      MinionHandshake again = MinionHandshake.start(ID, TestKeys.IMPOSTOR, trust);
+      byte[] welcome = master.welcome(Hello.parse(again.hello()), MINION_PUB, publishKey).body();
+      assertThatThrownBy(() -> again.finish(MessageType.WELCOME, welcome))
+          .isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("is not encrypted to this minion's key");
+    }
+  }
+
+  @Test
+  void hello_withLowOrderEphemeralKey_isRefusedByMaster() throws Exception {
+    ObjectNode hello = (ObjectNode) JSON.readTree(minion(MasterTrust.firstContact()).hello());
+    hello.put("eph", Base64.getEncoder().encodeToString(new byte[32]));
+    Hello parsed = Hello.parse(JSON.writeValueAsBytes(hello));
+    assertThatThrownBy(() -> master.welcome(parsed, MINION_PUB, publishKey))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("X25519");
+  }
+
+  // ---- refusals
+
+  @Test
+  void pending_firstContact_isSignedAndAccepted() throws Exception {
+    MinionHandshake m = minion(MasterTrust.firstContact());
+    byte[] body = master.refuse(Hello.parse(m.hello()), MessageType.PENDING, "awaiting operator");
+    assertThat(JSON.readTree(body).get("auth").has("sig")).isTrue();
+    assertThat(m.finish(MessageType.PENDING, body))
+        .isEqualTo(new Refused(MessageType.PENDING, "awaiting operator", true));
+  }
+
+  @Test
+  void rejected_pinned_isMacedAndAccepted() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    byte[] body = master.refuse(Hello.parse(m.hello()), MessageType.REJECTED, "rejected");
+    assertThat(JSON.readTree(body).get("auth").has("mac")).isTrue();
+    assertThat(m.finish(MessageType.REJECTED, body))
+        .isEqualTo(new Refused(MessageType.REJECTED, "rejected", true));
+  }
+
+  @Test
+  void refusal_withTamperedReasonOrType_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    byte[] body = master.refuse(Hello.parse(m.hello()), MessageType.PENDING, "wait");
+    ObjectNode tampered = (ObjectNode) JSON.readTree(body);
+    tampered.put("reason", "go away");
+    assertThatThrownBy(() -> m.finish(MessageType.PENDING, JSON.writeValueAsBytes(tampered)))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("MAC does not verify");
+
+    MinionHandshake m2 = minion(MasterTrust.firstContact());
+    byte[] pending = master.refuse(Hello.parse(m2.hello()), MessageType.PENDING, "wait");
+    assertThatThrownBy(() -> m2.finish(MessageType.REJECTED, pending))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("signature does not verify");
+  }
+
+  @Test
+  void sealed_isUnauthenticatedButMustEchoTheNonce() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    Hello hello = Hello.parse(m.hello());
+    assertThat(m.finish(MessageType.SEALED, MasterHandshake.sealed(hello, "vault sealed")))
+        .isEqualTo(new Refused(MessageType.SEALED, "vault sealed", false));
+
+    MinionHandshake other = minion(MasterTrust.pinned(MASTER_PUB));
+    assertThatThrownBy(
+            () -> other.finish(MessageType.SEALED, MasterHandshake.sealed(hello, "vault sealed")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("nonce mismatch");
+  }
+
+  @Test
+  void sessionTrafficDuringHandshake_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.firstContact());
+    assertThatThrownBy(() -> m.finish(MessageType.REPLY, new byte[0]))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("REPLY from the master during the handshake");
+  }
+
+  // ---- helpers
+
+  private static byte[] minionHelloWithoutToken(MinionHandshake m) throws Exception {
+    ObjectNode hello = (ObjectNode) JSON.readTree(m.hello());
+    hello.remove("token");
+    return JSON.writeValueAsBytes(hello);
+  }
+
+  private static void assertRoundTrips(Session minionEnd, Session masterEnd) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      byte[] request = ("request " + i).getBytes(UTF_8);
+      assertThat(masterEnd.open(MessageType.REQUEST, minionEnd.seal(MessageType.REQUEST, request)))
+          .isEqualTo(request);
+      byte[] reply = ("reply " + i).getBytes(UTF_8);
+      assertThat(minionEnd.open(MessageType.REPLY, masterEnd.seal(MessageType.REPLY, reply)))
+          .isEqualTo(reply);
+    }
+  }
+
+  private static void assertSameKey(PublishKey a, PublishKey b) {
+    assertThat(a.epoch()).isEqualTo(b.epoch());
+    assertThat(a.key().secret().copyOut(SecretAccess.INSECURE))
+        .isEqualTo(b.key().secret().copyOut(SecretAccess.INSECURE));
+  }
+
+  private static String flipBit(String base64) {
+    byte[] b = Base64.getDecoder().decode(base64);
+    b[b.length / 2] ^= 0x01;
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  private static byte[] b64(ObjectNode o, String field) {
+    return Base64.getDecoder().decode(o.get(field).textValue());
+  }
+}
