@@ -1,5 +1,6 @@
 package io.brine.cli;
 
+import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.operator.Operator;
 import java.io.Console;
@@ -31,7 +32,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Brine.Version.class,
     description = "A Salt-style master whose keys live in a sealed vault.",
-    subcommands = {MasterCommand.class, Operator.class, HelpCommand.class},
+    subcommands = {MasterCommand.class, Operator.class, KeyCommand.class, HelpCommand.class},
     footer = {
       "",
       "Exit codes: 0 ok, 1 error (usage errors included),",

@@ -27,8 +27,21 @@ import java.util.Set;
  * @param pkiDir Salt's PKI folder; the master's public key goes to {@code master/master.pub} in it
  * @param keysize bits of the master's RSA key, generated in the vault at first unseal
  * @param vault the vault block
+ * @param autoAccept Salt's {@code auto_accept}: every new minion key is accepted without an
+ *     operator
+ * @param autosignFile Salt's {@code autosign_file}: ids (exact or glob, one a line) accepted at
+ *     once, or null
+ * @param autorejectFile Salt's {@code autoreject_file}: ids rejected at once (checked first), or
+ *     null
  */
-public record MasterConfig(Path file, Path pkiDir, int keysize, VaultConfig vault) {
+public record MasterConfig(
+    Path file,
+    Path pkiDir,
+    int keysize,
+    VaultConfig vault,
+    boolean autoAccept,
+    Path autosignFile,
+    Path autorejectFile) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
 
   /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
@@ -36,7 +49,8 @@ public record MasterConfig(Path file, Path pkiDir, int keysize, VaultConfig vaul
 
   static final int MIN_REQUEST_BYTES = 1024;
 
-  private static final Set<String> TOP_KEYS = Set.of("pki_dir", "keysize", "vault");
+  private static final Set<String> TOP_KEYS =
+      Set.of("pki_dir", "keysize", "vault", "auto_accept", "autosign_file", "autoreject_file");
   private static final Set<String> VAULT_KEYS =
       Set.of(
           "storage_dir", "api_addr", "tls_cert_file", "tls_key_file", "max_request_bytes", "seal");
@@ -87,7 +101,13 @@ public record MasterConfig(Path file, Path pkiDir, int keysize, VaultConfig vaul
     if (vault == null) {
       throw top.fail("vault", "required key is missing");
     }
-    return new MasterConfig(file, pkiDir, keysize, vaultConfig(vault));
+    // The signing files may be missing or appear later (they are read at each decision): no
+    // existence check here.
+    boolean autoAccept = top.bool("auto_accept", false);
+    Path autosignFile = top.path("autosign_file");
+    Path autorejectFile = top.path("autoreject_file");
+    return new MasterConfig(
+        file, pkiDir, keysize, vaultConfig(vault), autoAccept, autosignFile, autorejectFile);
   }
 
   private static VaultConfig vaultConfig(YamlSection vault) throws ConfigException {

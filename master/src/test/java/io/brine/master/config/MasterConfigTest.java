@@ -81,6 +81,34 @@ class MasterConfigTest {
     assertThat(c.vault().tls()).isFalse();
     assertThat(c.vault().maxRequestBytes()).isEqualTo(65536);
     assertThat(c.vault().seal()).isEqualTo(SealConfiguration.shamir());
+    assertThat(c.autoAccept()).isFalse();
+    assertThat(c.autosignFile()).isNull();
+    assertThat(c.autorejectFile()).isNull();
+  }
+
+  @Test
+  void load_keyAcceptanceKeys_readWithSaltsNames_pathsFromTheFilesFolder() throws Exception {
+    MasterConfig c =
+        MasterConfig.load(
+            file(
+                "pki_dir: pki\n"
+                    + "auto_accept: true\n"
+                    + "autosign_file: autosign.conf\n"
+                    + "autoreject_file: /etc/brine/autoreject.conf\n"
+                    + "vault:\n  storage_dir: vault\n"));
+
+    assertThat(c.autoAccept()).isTrue();
+    assertThat(c.autosignFile()).isEqualTo(dir.resolve("autosign.conf"));
+    assertThat(c.autorejectFile()).isEqualTo(Path.of("/etc/brine/autoreject.conf"));
+  }
+
+  @Test
+  void load_autoAcceptNotABoolean_isRefused() throws Exception {
+    Path f = file("auto_accept: yes please\n" + MINIMAL);
+
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auto_accept: expected true or false");
   }
 
   @Test
@@ -120,6 +148,7 @@ class MasterConfigTest {
 
     assertThat(c.pkiDir()).isEqualTo(Path.of("/etc/brine/pki"));
     assertThat(c.vault().apiPort()).isEqualTo(8200);
+    assertThat(c.autoAccept()).as("auto_accept off, as Salt's default").isFalse();
   }
 
   @Test
