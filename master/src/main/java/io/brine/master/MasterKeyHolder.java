@@ -1,5 +1,6 @@
 package io.brine.master;
 
+import io.brine.common.files.DurableFiles;
 import io.brine.crypto.rsa.Fingerprints;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
@@ -7,23 +8,14 @@ import io.brine.vault.VaultException;
 import io.brine.vault.VaultListener;
 import io.brine.vault.storage.Storage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +38,6 @@ public final class MasterKeyHolder implements VaultListener {
 
   /** Where the master's private key is kept, behind the barrier. */
   public static final String PRIVATE_KEY_PATH = "master/rsa-private-key";
-
-  private static final boolean POSIX =
-      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private final Path publicKeyFile;
   private final int keysize;
@@ -129,9 +118,10 @@ public final class MasterKeyHolder implements VaultListener {
     String pem = Pem.writePublicKey(key);
     byte[] wanted = pem.getBytes(StandardCharsets.US_ASCII);
     try {
-      byte[] existing = readIfPresent(publicKeyFile);
+      byte[] existing = DurableFiles.read(publicKeyFile, 64 * 1024);
       if (!Arrays.equals(existing, wanted)) {
-        writeAtomically(publicKeyFile, wanted);
+        DurableFiles.ensureFolder(publicKeyFile.toAbsolutePath().getParent());
+        DurableFiles.write(publicKeyFile, wanted, DurableFiles.PUBLIC);
         if (existing == null) {
           log.info("wrote the master's public key to {}", publicKeyFile);
         } else {
@@ -146,54 +136,5 @@ public final class MasterKeyHolder implements VaultListener {
           "cannot write the master's public key to " + publicKeyFile + ": " + e, e);
     }
     log.info("master key fingerprint (salt-key -F master): {}", Fingerprints.salt(pem));
-  }
-
-  private static byte[] readIfPresent(Path file) throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
-
-  /** Temp file beside the target, forced to disk, made 0644, renamed over it; folders 0700. */
-  private static void writeAtomically(Path file, byte[] content) throws IOException {
-    Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent());
-    Files.createDirectories(dir, posix("rwx------"));
-    Path temp =
-        Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", posix("rw-------"));
-    try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      if (POSIX) {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      forceFolder(dir);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  /** Makes the rename durable; not every file system lets a folder be opened for this. */
-  private static void forceFolder(Path dir) {
-    try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-      folder.force(true);
-    } catch (IOException e) {
-      log.debug("cannot force folder {} to disk", dir, e);
-    }
-  }
-
-  private static FileAttribute<?>[] posix(String permissions) {
-    return POSIX
-        ? new FileAttribute<?>[] {
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))
-        }
-        : new FileAttribute<?>[0];
   }
 }

@@ -1,5 +1,6 @@
 package io.brine.minion.keys;
 
+import io.brine.common.files.DurableFiles;
 import io.brine.crypto.rsa.Fingerprints;
 import io.brine.crypto.rsa.Pem;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class MasterKeyPin {
   /** The pinned key, if this minion has met its master before. */
   public Optional<RSAPublicKey> pinned() throws KeyFileException {
     try {
-      byte[] pem = KeyFiles.readIfPresent(file);
+      byte[] pem = DurableFiles.read(file, MinionKeyFiles.MAX_KEY_FILE_BYTES);
       if (pem == null) {
         return Optional.empty();
       }
@@ -79,8 +80,11 @@ public final class MasterKeyPin {
           "the master's key " + finger + " does not match master_finger " + masterFinger);
     }
     try {
-      KeyFiles.write(
-          file, Pem.writePublicKey(presented).getBytes(StandardCharsets.US_ASCII), KeyFiles.PUBLIC);
+      DurableFiles.ensureFolder(file.toAbsolutePath().getParent());
+      DurableFiles.write(
+          file,
+          Pem.writePublicKey(presented).getBytes(StandardCharsets.US_ASCII),
+          DurableFiles.PUBLIC);
     } catch (IOException e) {
       throw new KeyFileException("cannot pin the master's key in " + file + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.brine.minion.keys;
 
+import io.brine.common.files.DurableFiles;
 import io.brine.crypto.WeakKeyException;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MinionKeyFiles {
   private static final Logger log = LoggerFactory.getLogger(MinionKeyFiles.class);
+
+  /** A PEM private key is a few KB even at 16384 bits. */
+  static final int MAX_KEY_FILE_BYTES = 64 * 1024;
 
   private final Path privateKeyFile;
   private final Path publicKeyFile;
@@ -56,7 +61,7 @@ public final class MinionKeyFiles {
    */
   public KeyPair loadOrCreate(int keysize) throws KeyFileException {
     try {
-      byte[] pem = KeyFiles.readIfPresent(privateKeyFile);
+      byte[] pem = DurableFiles.read(privateKeyFile, MAX_KEY_FILE_BYTES);
       KeyPair pair;
       if (pem == null) {
         pair = create(keysize);
@@ -81,7 +86,8 @@ public final class MinionKeyFiles {
     KeyPair pair = RsaKeys.generate(keysize);
     byte[] pem = Pem.writePrivateKey((RSAPrivateCrtKey) pair.getPrivate());
     try {
-      KeyFiles.write(privateKeyFile, pem, KeyFiles.PRIVATE);
+      DurableFiles.ensureFolder(privateKeyFile.toAbsolutePath().getParent());
+      DurableFiles.write(privateKeyFile, pem, DurableFiles.PRIVATE);
     } finally {
       Arrays.fill(pem, (byte) 0);
     }
@@ -91,9 +97,9 @@ public final class MinionKeyFiles {
 
   private void publishPublicHalf(RSAPublicKey key) throws IOException {
     byte[] wanted = Pem.writePublicKey(key).getBytes(StandardCharsets.US_ASCII);
-    byte[] existing = KeyFiles.readIfPresent(publicKeyFile);
+    byte[] existing = DurableFiles.read(publicKeyFile, MAX_KEY_FILE_BYTES);
     if (!Arrays.equals(existing, wanted)) {
-      KeyFiles.write(publicKeyFile, wanted, KeyFiles.PUBLIC);
+      DurableFiles.write(publicKeyFile, wanted, DurableFiles.PUBLIC);
       if (existing != null) {
         log.warn("{} did not match minion.pem; rewrote it from the private key", publicKeyFile);
       }
@@ -102,8 +108,9 @@ public final class MinionKeyFiles {
 
   private void tightenMode() throws IOException {
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(privateKeyFile);
-    if (!mode.equals(KeyFiles.PRIVATE)) {
-      Files.setPosixFilePermissions(privateKeyFile, KeyFiles.PRIVATE);
+    Set<PosixFilePermission> wanted = PosixFilePermissions.fromString(DurableFiles.PRIVATE);
+    if (!mode.equals(wanted)) {
+      Files.setPosixFilePermissions(privateKeyFile, wanted);
       log.warn("{} had mode {}; set it to 0600", privateKeyFile, mode);
     }
   }
