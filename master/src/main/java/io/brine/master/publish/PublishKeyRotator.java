@@ -1,13 +1,11 @@
 package io.brine.master.publish;
 
 import io.brine.crypto.aead.AesGcmKey;
+import io.brine.protocol.publish.PublishKey;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -18,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The shared publish key and its rotations (seed 000, rows 15-23): a new key at every master start,
  * every {@code publish_session} (default 24 h), within a second of a reject or delete of an
- * accepted key, and on demand. Each key has an epoch, which only grows; the previous key stays
- * usable for decrypting during a short grace period so a publication in flight across a rotation
- * is not lost, and is destroyed after it.
+ * accepted key, and on demand. Each key has an epoch, which only grows. The previous key is
+ * destroyed a grace period after the rotation, so a publication being encrypted as the rotation
+ * happens is not cut off; minions keep their own grace for decrypting ({@code PublishKeyring}).
  *
  * <p>Listeners hear each rotation (the minion listener then asks connected minions to
  * re-authenticate, spread over a window). Thread-safe.
@@ -31,14 +29,6 @@ public final class PublishKeyRotator implements AutoCloseable {
   /** Rotations asked for "soon" are coalesced into one, at most this long after the first ask. */
   static final Duration SOON = Duration.ofSeconds(1);
 
-  /** One publish key: its epoch, the key, and when it was made. */
-  public record PublishKey(int epoch, AesGcmKey key, Instant created) {
-    public PublishKey {
-      Objects.requireNonNull(key);
-      Objects.requireNonNull(created);
-    }
-  }
-
   /** Told after every rotation, on the thread that rotated. */
   public interface Listener {
     void rotated(PublishKey current, String reason);
@@ -46,23 +36,21 @@ public final class PublishKeyRotator implements AutoCloseable {
 
   private final Duration publishSession;
   private final Duration grace;
-  private final Clock clock;
   private final ScheduledExecutorService timer;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   private PublishKey current;
   private PublishKey previous;
-  private Instant previousUsableUntil = Instant.MIN;
   private ScheduledFuture<?> pendingSoon;
   private ScheduledFuture<?> periodic;
 
   /**
    * @param publishSession Salt's {@code publish_session}: the longest a key lives
-   * @param grace how long the previous key still decrypts after a rotation
+   * @param grace how long after a rotation the previous key is destroyed
    * @param timer runs the periodic and the "soon" rotations
    */
   public PublishKeyRotator(
-      Duration publishSession, Duration grace, Clock clock, ScheduledExecutorService timer) {
+      Duration publishSession, Duration grace, ScheduledExecutorService timer) {
     if (publishSession.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("publish_session must be at least 1 s");
     }
@@ -71,7 +59,6 @@ public final class PublishKeyRotator implements AutoCloseable {
     }
     this.publishSession = publishSession;
     this.grace = grace;
-    this.clock = clock;
     this.timer = timer;
   }
 
@@ -97,17 +84,6 @@ public final class PublishKeyRotator implements AutoCloseable {
     return current;
   }
 
-  /** The key for {@code epoch}: the current one, or the previous one during its grace period. */
-  public synchronized Optional<PublishKey> forEpoch(int epoch) {
-    if (current != null && current.epoch() == epoch) {
-      return Optional.of(current);
-    }
-    if (previous != null && previous.epoch() == epoch && clock.instant().isBefore(previousUsableUntil)) {
-      return Optional.of(previous);
-    }
-    return Optional.empty();
-  }
-
   /**
    * Rotates within {@link #SOON}: asks made while one is pending join it, so deleting fifty keys
    * in a loop rotates once.
@@ -125,12 +101,11 @@ public final class PublishKeyRotator implements AutoCloseable {
     PublishKey next;
     synchronized (this) {
       if (previous != null) {
-        previous.key().destroy(); // its grace, if any, is cut short by a second rotation
+        previous.destroy(); // its grace, if any, is cut short by a second rotation
       }
       previous = current;
-      previousUsableUntil = clock.instant().plus(grace);
       int epoch = current == null ? firstEpoch() : current.epoch() + 1;
-      next = new PublishKey(epoch, AesGcmKey.generate(), clock.instant());
+      next = new PublishKey(epoch, AesGcmKey.generate());
       current = next;
       if (previous != null) {
         PublishKey retired = previous;
@@ -152,7 +127,7 @@ public final class PublishKeyRotator implements AutoCloseable {
   private synchronized void retire(PublishKey retired) {
     if (previous == retired) {
       previous = null;
-      retired.key().destroy();
+      retired.destroy();
     }
   }
 
@@ -174,11 +149,11 @@ public final class PublishKeyRotator implements AutoCloseable {
       pendingSoon.cancel(false);
     }
     if (previous != null) {
-      previous.key().destroy();
+      previous.destroy();
       previous = null;
     }
     if (current != null) {
-      current.key().destroy();
+      current.destroy();
     }
   }
 }
