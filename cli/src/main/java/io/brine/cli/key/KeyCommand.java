@@ -4,7 +4,7 @@ import io.brine.cli.Brine;
 import io.brine.cli.CliException;
 import io.brine.cli.key.KeyView.Format;
 import io.brine.crypto.rsa.RsaKeys;
-import io.brine.master.config.ConfigException;
+import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.pki.IdGlob;
 import io.brine.master.pki.KeyChanges;

@@ -3,7 +3,7 @@ package io.brine.cli.master;
 import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
 import io.brine.master.MasterDaemon;
-import io.brine.master.config.ConfigException;
+import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
 import io.brine.vault.VaultException;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.brine.cli.operator;
 
 import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
-import io.brine.master.config.ConfigException;
+import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
 import io.brine.vault.VaultException;
 import io.brine.vault.seal.Pkcs11Config;

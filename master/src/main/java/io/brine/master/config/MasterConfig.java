@@ -1,15 +1,11 @@
 package io.brine.master.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.brine.common.config.ConfigException;
+import io.brine.common.config.YamlSection;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -57,9 +53,6 @@ public record MasterConfig(
   private static final Set<String> SEAL_KEYS =
       Set.of("type", "lib", "slot", "token_label", "pin_env", "pin_file", "key_label", "disabled");
 
-  private static final YAMLMapper YAML =
-      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
   public MasterConfig {
     Objects.requireNonNull(pkiDir, "pkiDir");
     Objects.requireNonNull(vault, "vault");
@@ -72,25 +65,7 @@ public record MasterConfig(
 
   /** Reads and checks the config file. */
   public static MasterConfig load(Path file) throws ConfigException {
-    JsonNode root;
-    try {
-      root = YAML.readTree(Files.readString(file));
-    } catch (JsonProcessingException e) {
-      String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new ConfigException(file + ": not valid YAML: " + reason + where, e);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such config file", e);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read the config file: " + e.getMessage(), e);
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new ConfigException(file + ": the config file is empty");
-    }
-    if (!root.isObject()) {
-      throw new ConfigException(file + ": expected a mapping of keys at the top level");
-    }
-    YamlSection top = new YamlSection(file, "", root);
+    YamlSection top = YamlSection.readFile(file);
     top.requireOnly(TOP_KEYS);
     Path pkiDir = top.requiredPath("pki_dir");
     int keysize =

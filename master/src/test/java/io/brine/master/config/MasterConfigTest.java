@@ -1,5 +1,7 @@
 package io.brine.master.config;
 
+import io.brine.common.config.ConfigException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
 package io.brine.master.testing;
 
 import io.brine.master.MasterDaemon;
-import io.brine.master.config.ConfigException;
+import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
 import io.brine.vault.VaultException;
 import java.io.ByteArrayOutputStream;

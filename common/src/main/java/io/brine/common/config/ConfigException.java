@@ -1,4 +1,4 @@
-package io.brine.master.config;
+package io.brine.common.config;
 
 /**
  * The master's config file cannot be used: it is missing or unreadable, is not YAML, has an unknown

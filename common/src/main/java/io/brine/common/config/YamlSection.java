@@ -1,7 +1,13 @@
-package io.brine.master.config;
+package io.brine.common.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
@@ -14,19 +20,49 @@ import java.util.TreeSet;
  * dotted key ({@code vault.seal.lib}). A key given as {@code null} (or with no value) counts as
  * absent.
  */
-final class YamlSection {
+public final class YamlSection {
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /**
+   * The top-level mapping of a YAML config file.
+   *
+   * @throws ConfigException naming the file for a missing file, bad YAML, or an empty file
+   */
+  public static YamlSection readFile(Path file) throws ConfigException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readString(file));
+    } catch (JsonProcessingException e) {
+      String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new ConfigException(file + ": not valid YAML: " + reason + where, e);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such config file", e);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read the config file: " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new ConfigException(file + ": the config file is empty");
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(file + ": expected a mapping of keys at the top level");
+    }
+    return new YamlSection(file, "", root);
+  }
+
   private final Path file;
   private final String prefix;
   private final JsonNode node;
 
-  YamlSection(Path file, String prefix, JsonNode node) {
+  public YamlSection(Path file, String prefix, JsonNode node) {
     this.file = file;
     this.prefix = prefix;
     this.node = node;
   }
 
   /** Refuses any key not in {@code known}, listing the ones that are. */
-  void requireOnly(Set<String> known) throws ConfigException {
+  public void requireOnly(Set<String> known) throws ConfigException {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!known.contains(name)) {
@@ -39,13 +75,13 @@ final class YamlSection {
     }
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     JsonNode value = node.get(key);
     return value != null && !value.isNull();
   }
 
   /** A nested mapping, or null when the key is absent. */
-  YamlSection section(String key) throws ConfigException {
+  public YamlSection section(String key) throws ConfigException {
     if (!has(key)) {
       return null;
     }
@@ -56,7 +92,7 @@ final class YamlSection {
     return new YamlSection(file, qualified(key), value);
   }
 
-  String string(String key, String fallback) throws ConfigException {
+  public String string(String key, String fallback) throws ConfigException {
     if (!has(key)) {
       return fallback;
     }
@@ -67,7 +103,7 @@ final class YamlSection {
     return value.asText().trim();
   }
 
-  String requiredString(String key) throws ConfigException {
+  public String requiredString(String key) throws ConfigException {
     String value = string(key, null);
     if (value == null) {
       throw fail(key, "required key is missing");
@@ -75,7 +111,7 @@ final class YamlSection {
     return value;
   }
 
-  long integer(String key, long fallback, long min, long max) throws ConfigException {
+  public long integer(String key, long fallback, long min, long max) throws ConfigException {
     if (!has(key)) {
       return fallback;
     }
@@ -90,7 +126,7 @@ final class YamlSection {
     return n;
   }
 
-  boolean bool(String key, boolean fallback) throws ConfigException {
+  public boolean bool(String key, boolean fallback) throws ConfigException {
     if (!has(key)) {
       return fallback;
     }
@@ -102,16 +138,16 @@ final class YamlSection {
   }
 
   /** A path; a relative one is taken from the config file's folder. Null when absent. */
-  Path path(String key) throws ConfigException {
+  public Path path(String key) throws ConfigException {
     String value = string(key, null);
     return value == null ? null : resolve(key, value);
   }
 
-  Path requiredPath(String key) throws ConfigException {
+  public Path requiredPath(String key) throws ConfigException {
     return resolve(key, requiredString(key));
   }
 
-  Path resolve(String key, String value) throws ConfigException {
+  public Path resolve(String key, String value) throws ConfigException {
     try {
       Path p = Path.of(value);
       return p.isAbsolute() ? p.normalize() : folder().resolve(p).normalize();
@@ -120,7 +156,7 @@ final class YamlSection {
     }
   }
 
-  ConfigException fail(String key, String problem) {
+  public ConfigException fail(String key, String problem) {
     return new ConfigException(file + ": " + qualified(key) + ": " + problem);
   }
 
