@@ -3,6 +3,12 @@ package io.brine.master;
 import io.brine.master.api.OperatorApiServer;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
+import io.brine.master.listener.MinionListener;
+import io.brine.master.listener.SessionRequests;
+import io.brine.master.pki.AcceptancePolicy;
+import io.brine.master.pki.PkiDirectory;
+import io.brine.master.publish.PublishKeyRotator;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.brine.vault.SealStatus;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultCore;
@@ -10,9 +16,14 @@ import io.brine.vault.VaultException;
 import io.brine.vault.storage.FileStorage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,15 +32,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master: its vault over the configured storage folder, the master's RSA key held while the
- * vault is unsealed ({@link MasterKeyHolder}), and the operator API. With a PKCS#11 seal it also
+ * vault is unsealed ({@link MasterKeyHolder}), the operator API, the PKI folder, the publish key
+ * and its rotations ({@link PublishKeyRotator}), and the listener minions connect to ({@link
+ * MinionListener}; it answers SEALED while the vault is sealed). With a PKCS#11 seal it also
  * unseals itself through the HSM, retrying while the HSM is unreachable.
  *
- * <p>{@link #start} prints one line to standard output once the API listens:
+ * <p>{@link #start} prints one line to standard output once the API and the listener listen:
  *
- * <pre>brine master 0.1.0: operator API on http://127.0.0.1:8200, vault sealed (shamir)</pre>
+ * <pre>
+ * brine master 0.1.0: operator API on http://127.0.0.1:8200, vault sealed (shamir); minions on 0.0.0.0:4506
+ * </pre>
  *
- * <p>{@link #close} seals the vault (wiping its keys and dropping the master's key) and stops the
- * API; {@link #awaitShutdown} blocks until then.
+ * <p>{@link #close} stops the listener and the API and seals the vault (wiping its keys and
+ * dropping the master's key); {@link #awaitShutdown} blocks until then.
  */
 public final class MasterDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MasterDaemon.class);
@@ -37,11 +52,21 @@ public final class MasterDaemon implements AutoCloseable {
   /** How long start waits for the first HSM attempt, so the start line says how it went. */
   private static final long FIRST_AUTO_UNSEAL_WAIT_SECONDS = 15;
 
+  /**
+   * How long the master keeps the previous publish key after a rotation, beyond the re-auth
+   * window, for a publication being encrypted as the rotation happens.
+   */
+  private static final Duration PUBLISH_KEY_GRACE = Duration.ofSeconds(30);
+
   private final BuildInfo build;
   private final VaultCore vault;
   private final MasterKeyHolder keys;
   private final AutoUnsealer autoUnsealer;
   private final OperatorApiServer api;
+  private final PkiDirectory pki;
+  private final ScheduledExecutorService rotationTimer;
+  private final PublishKeyRotator publishKeys;
+  private final MinionListener minions;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -50,12 +75,20 @@ public final class MasterDaemon implements AutoCloseable {
       VaultCore vault,
       MasterKeyHolder keys,
       AutoUnsealer autoUnsealer,
-      OperatorApiServer api) {
+      OperatorApiServer api,
+      PkiDirectory pki,
+      ScheduledExecutorService rotationTimer,
+      PublishKeyRotator publishKeys,
+      MinionListener minions) {
     this.build = build;
     this.vault = vault;
     this.keys = keys;
     this.autoUnsealer = autoUnsealer;
     this.api = api;
+    this.pki = pki;
+    this.rotationTimer = rotationTimer;
+    this.publishKeys = publishKeys;
+    this.minions = minions;
   }
 
   /** Starts the master and prints the start line to {@link System#out}. */
@@ -67,7 +100,8 @@ public final class MasterDaemon implements AutoCloseable {
    * Starts the master and prints the start line to {@code out}.
    *
    * @throws VaultException when the storage folder cannot be opened
-   * @throws IOException when the API cannot listen, or the TLS certificate or key cannot be used
+   * @throws IOException when the API or the minion listener cannot listen, the TLS certificate or
+   *     key cannot be used, or the PKI folder cannot be opened
    */
   public static MasterDaemon start(MasterConfig config, PrintStream out)
       throws IOException, VaultException {
@@ -82,27 +116,65 @@ public final class MasterDaemon implements AutoCloseable {
     MasterKeyHolder keys = new MasterKeyHolder(config.pkiDir(), config.keysize());
     vault.addListener(keys);
     AutoUnsealer autoUnsealer = null;
-    OperatorApiServer api;
+    OperatorApiServer api = null;
+    ScheduledExecutorService rotationTimer = null;
+    PublishKeyRotator publishKeys = null;
+    PkiDirectory pki;
+    MinionListener minions;
     try {
+      pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
       if ("pkcs11".equals(settings.seal().activeType())) {
         autoUnsealer = new AutoUnsealer(vault);
         vault.addListener(autoUnsealer);
       }
-      api = OperatorApiServer.start(vault, settings, build.buildDate());
+      MasterConfig.Minions listen = config.minions();
+      rotationTimer =
+          Executors.newSingleThreadScheduledExecutor(
+              new DefaultThreadFactory("brine-publish-key", true));
+      publishKeys =
+          new PublishKeyRotator(
+              listen.publishSession(),
+              listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
+              rotationTimer);
+      publishKeys.start();
+      api = OperatorApiServer.start(vault, settings, build.buildDate(), publishKeys);
+      minions =
+          MinionListener.start(
+              listen,
+              () -> masterKeyWhileUnsealed(vault, keys),
+              pki,
+              publishKeys,
+              SessionRequests.NONE);
     } catch (IOException | RuntimeException e) {
+      if (api != null) {
+        api.close();
+      }
       if (autoUnsealer != null) {
         autoUnsealer.close();
+      }
+      if (publishKeys != null) {
+        publishKeys.close();
+      }
+      if (rotationTimer != null) {
+        rotationTimer.shutdownNow();
       }
       vault.close();
       throw e;
     }
-    MasterDaemon daemon = new MasterDaemon(build, vault, keys, autoUnsealer, api);
+    MasterDaemon daemon =
+        new MasterDaemon(
+            build, vault, keys, autoUnsealer, api, pki, rotationTimer, publishKeys, minions);
     if (autoUnsealer != null) {
       daemon.awaitFirstAttempt(autoUnsealer.start());
     }
     out.println(daemon.startLine());
     out.flush();
     return daemon;
+  }
+
+  private static Optional<KeyPair> masterKeyWhileUnsealed(
+      Vault vault, MasterKeyHolder keys) {
+    return vault.sealStatus().sealed() ? Optional.empty() : keys.masterKey();
   }
 
   private void awaitFirstAttempt(Future<?> first) {
@@ -119,7 +191,10 @@ public final class MasterDaemon implements AutoCloseable {
     }
   }
 
-  /** {@code brine master <version>: operator API on <url>, vault <sealed|unsealed> (<type>)}. */
+  /**
+   * {@code brine master <version>: operator API on <url>, vault <sealed|unsealed> (<type>); minions
+   * on <interface>:<port>}.
+   */
   String startLine() {
     SealStatus status = vault.sealStatus();
     return "brine master "
@@ -130,7 +205,8 @@ public final class MasterDaemon implements AutoCloseable {
         + (status.sealed() ? "sealed" : "unsealed")
         + " ("
         + status.type()
-        + ")";
+        + "); minions on "
+        + minions.address();
   }
 
   /** The port the operator API listens on (the chosen one when the config said 0). */
@@ -141,6 +217,24 @@ public final class MasterDaemon implements AutoCloseable {
   /** The operator API's base URL, e.g. {@code https://127.0.0.1:8200}. */
   public String apiUrl() {
     return api.url();
+  }
+
+  /** The port minions connect to (the chosen one when {@code ret_port} was 0). */
+  public int minionPort() {
+    return minions.port();
+  }
+
+  public MinionListener minionListener() {
+    return minions;
+  }
+
+  /** The PKI folder; pass what its transitions return to {@link MinionListener#onKeysChanged}. */
+  public PkiDirectory pki() {
+    return pki;
+  }
+
+  public PublishKeyRotator publishKeys() {
+    return publishKeys;
   }
 
   public Vault vault() {
@@ -160,17 +254,23 @@ public final class MasterDaemon implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops the API, seals the vault (wiping its keys) and releases {@link #awaitShutdown}. */
+  /**
+   * Stops the minion listener, the publish key's rotations and the API, seals the vault (wiping its
+   * keys) and releases {@link #awaitShutdown}.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     try {
+      minions.close();
       if (autoUnsealer != null) {
         autoUnsealer.close();
       }
       api.close();
+      publishKeys.close();
+      rotationTimer.shutdownNow();
     } finally {
       vault.close();
       log.info("master stopped; vault sealed");

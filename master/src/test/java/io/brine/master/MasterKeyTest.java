@@ -62,7 +62,8 @@ class MasterKeyTest {
       assertThat(filesContaining(dir, "PRIVATE KEY")).as("no private key in clear").isEmpty();
       assertThat(filesContaining(config.vault().storageDir(), "BEGIN")).isEmpty();
       try (Stream<Path> temps = Files.list(pub.getParent())) {
-        assertThat(temps).as("no temp file left").containsExactly(pub);
+        // The minion key folders (minions, minions_pre, ...) are made by the master at start.
+        assertThat(temps.filter(Files::isRegularFile)).as("no temp file left").containsExactly(pub);
       }
     }
   }

@@ -87,6 +87,8 @@ class HsmOperatorTest {
             + dir.resolve("pki")
             + "\n"
             + "keysize: 2048\n"
+            + "interface: 127.0.0.1\n"
+            + "ret_port: 0\n"
             + "vault:\n"
             + "  storage_dir: "
             + dir.resolve("vault")

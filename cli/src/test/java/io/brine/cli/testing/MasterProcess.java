@@ -56,6 +56,8 @@ public final class MasterProcess implements AutoCloseable {
               + dir.resolve("pki")
               + "\n"
               + "keysize: 2048\n"
+              + "interface: 127.0.0.1\n"
+              + "ret_port: 0\n"
               + "vault:\n"
               + "  storage_dir: "
               + dir.resolve("vault")

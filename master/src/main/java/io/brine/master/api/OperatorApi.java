@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERR
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
+import io.brine.master.publish.PublishKeyRotator;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.PermissionDeniedException;
 import io.brine.vault.SealedException;
@@ -40,9 +41,15 @@ final class OperatorApi {
     this.routes = routes;
   }
 
-  /** Every operator path over {@code vault}. */
+  /** Every operator path over {@code vault}, without the master's own {@code /v1/brine/} paths. */
   static OperatorApi create(Vault vault, String buildDate, Clock clock) {
-    return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock));
+    return create(vault, buildDate, clock, null);
+  }
+
+  /** Every operator path; {@code publishKeys} null leaves out {@code /v1/brine/keys/*}. */
+  static OperatorApi create(
+      Vault vault, String buildDate, Clock clock, PublishKeyRotator publishKeys) {
+    return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock, publishKeys));
   }
 
   /** May block: runs on the vault executor. */

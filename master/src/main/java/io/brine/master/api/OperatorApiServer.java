@@ -1,6 +1,7 @@
 package io.brine.master.api;
 
 import io.brine.master.config.VaultConfig;
+import io.brine.master.publish.PublishKeyRotator;
 import io.brine.vault.Vault;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -58,8 +59,18 @@ public final class OperatorApiServer implements AutoCloseable {
    */
   public static OperatorApiServer start(Vault vault, VaultConfig config, String buildDate)
       throws IOException {
+    return start(vault, config, buildDate, null);
+  }
+
+  /**
+   * Listens on {@code config}'s address, with the master's own paths ({@code /v1/brine/keys/*})
+   * over {@code publishKeys} when it is not null.
+   */
+  public static OperatorApiServer start(
+      Vault vault, VaultConfig config, String buildDate, PublishKeyRotator publishKeys)
+      throws IOException {
     SslContext ssl = config.tls() ? serverTls(config) : null;
-    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC());
+    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), publishKeys);
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("brine-api-io", true), NioIoHandler.newFactory());

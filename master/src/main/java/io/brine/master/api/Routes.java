@@ -1,5 +1,6 @@
 package io.brine.master.api;
 
+import io.brine.master.publish.PublishKeyRotator;
 import io.brine.vault.Vault;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Clock;
@@ -29,12 +30,21 @@ final class Routes {
     return new Builder();
   }
 
-  /** Every path of the operator API. */
-  static Routes operatorApi(Vault vault, String buildDate, Clock clock) {
+  /**
+   * Every path of the operator API.
+   *
+   * @param publishKeys the master's publish key, for {@code /v1/brine/keys/*}; null leaves those
+   *     paths out (a vault without a master around it)
+   */
+  static Routes operatorApi(
+      Vault vault, String buildDate, Clock clock, PublishKeyRotator publishKeys) {
     Builder routes = builder();
     new SealEndpoints(vault, buildDate, clock).register(routes);
     new KeyRotationEndpoints(vault).register(routes);
     new GenerateRootEndpoints(vault).register(routes);
+    if (publishKeys != null) {
+      new BrineKeyEndpoints(vault, publishKeys).register(routes);
+    }
     return routes.build();
   }
 

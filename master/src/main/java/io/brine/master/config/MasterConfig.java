@@ -7,6 +7,7 @@ import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
@@ -29,6 +30,8 @@ import java.util.Set;
  *     once, or null
  * @param autorejectFile Salt's {@code autoreject_file}: ids rejected at once (checked first), or
  *     null
+ * @param minions where and how the master listens for minions, and how often the publish key
+ *     rotates
  */
 public record MasterConfig(
     Path file,
@@ -37,7 +40,8 @@ public record MasterConfig(
     VaultConfig vault,
     boolean autoAccept,
     Path autosignFile,
-    Path autorejectFile) {
+    Path autorejectFile,
+    Minions minions) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
 
   /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
@@ -46,7 +50,20 @@ public record MasterConfig(
   static final int MIN_REQUEST_BYTES = 1024;
 
   private static final Set<String> TOP_KEYS =
-      Set.of("pki_dir", "keysize", "vault", "auto_accept", "autosign_file", "autoreject_file");
+      Set.of(
+          "pki_dir",
+          "keysize",
+          "vault",
+          "auto_accept",
+          "autosign_file",
+          "autoreject_file",
+          "interface",
+          "ret_port",
+          "publish_session",
+          "reauth_window",
+          "max_frame_bytes",
+          "handshake_threads",
+          "max_pending_handshakes");
   private static final Set<String> VAULT_KEYS =
       Set.of(
           "storage_dir", "api_addr", "tls_cert_file", "tls_key_file", "max_request_bytes", "seal");
@@ -56,6 +73,74 @@ public record MasterConfig(
   public MasterConfig {
     Objects.requireNonNull(pkiDir, "pkiDir");
     Objects.requireNonNull(vault, "vault");
+    Objects.requireNonNull(minions, "minions");
+  }
+
+  /**
+   * The minion side of the master: Salt's {@code interface}, {@code ret_port} and {@code
+   * publish_session}, and brine's own limits on the handshake work.
+   *
+   * @param interfaceHost the address the minion listener binds ({@code interface})
+   * @param retPort its port ({@code ret_port}); 0 picks any free port (tests)
+   * @param publishSession the longest a publish key lives ({@code publish_session})
+   * @param reauthWindow after a rotation, connected minions are asked to re-authenticate at a
+   *     random moment within this window ({@code reauth_window}), so they do not all arrive at once
+   * @param maxFrameBytes the largest frame accepted from a minion ({@code max_frame_bytes})
+   * @param handshakeThreads threads doing the handshakes' RSA work, off the event loop
+   * @param maxPendingHandshakes HELLOs queued or in work at once; a HELLO beyond this closes its
+   *     connection (the minion retries later) instead of growing a queue without bound
+   */
+  public record Minions(
+      String interfaceHost,
+      int retPort,
+      Duration publishSession,
+      Duration reauthWindow,
+      int maxFrameBytes,
+      int handshakeThreads,
+      int maxPendingHandshakes) {
+    public static final String DEFAULT_INTERFACE = "0.0.0.0";
+    public static final int DEFAULT_RET_PORT = 4506;
+    public static final long DEFAULT_PUBLISH_SESSION_SECONDS = 86400;
+    public static final long DEFAULT_REAUTH_WINDOW_SECONDS = 60;
+    public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
+
+    /** A HELLO body may be 64 KiB, plus the 2-byte frame header. */
+    static final int MIN_FRAME_BYTES = 64 * 1024 + 2;
+
+    static final int MAX_FRAME_BYTES_LIMIT = 64 * 1024 * 1024;
+
+    public Minions {
+      Objects.requireNonNull(interfaceHost, "interfaceHost");
+      Objects.requireNonNull(publishSession, "publishSession");
+      Objects.requireNonNull(reauthWindow, "reauthWindow");
+      if (retPort < 0 || retPort > 65535) {
+        throw new IllegalArgumentException("ret_port must be in 0..65535");
+      }
+      if (publishSession.compareTo(Duration.ofSeconds(1)) < 0 || reauthWindow.isNegative()) {
+        throw new IllegalArgumentException("publish_session >= 1 s, reauth_window >= 0");
+      }
+      if (handshakeThreads < 1 || maxPendingHandshakes < 1) {
+        throw new IllegalArgumentException("handshake_threads and max_pending_handshakes >= 1");
+      }
+    }
+
+    /** The defaults, on {@code interfaceHost:retPort}. */
+    public static Minions defaults(String interfaceHost, int retPort) {
+      return new Minions(
+          interfaceHost,
+          retPort,
+          Duration.ofSeconds(DEFAULT_PUBLISH_SESSION_SECONDS),
+          Duration.ofSeconds(DEFAULT_REAUTH_WINDOW_SECONDS),
+          DEFAULT_MAX_FRAME_BYTES,
+          defaultHandshakeThreads(),
+          DEFAULT_MAX_PENDING_HANDSHAKES);
+    }
+
+    /** One handshake thread per CPU: the RSA work is CPU-bound. */
+    public static int defaultHandshakeThreads() {
+      return Runtime.getRuntime().availableProcessors();
+    }
   }
 
   /** Where the master's public key is written in clear: {@code <pki_dir>/master/master.pub}. */
@@ -82,7 +167,48 @@ public record MasterConfig(
     Path autosignFile = top.path("autosign_file");
     Path autorejectFile = top.path("autoreject_file");
     return new MasterConfig(
-        file, pkiDir, keysize, vaultConfig(vault), autoAccept, autosignFile, autorejectFile);
+        file,
+        pkiDir,
+        keysize,
+        vaultConfig(vault),
+        autoAccept,
+        autosignFile,
+        autorejectFile,
+        minions(top));
+  }
+
+  private static Minions minions(YamlSection top) throws ConfigException {
+    String host = top.string("interface", Minions.DEFAULT_INTERFACE);
+    if (host.isBlank()) {
+      throw top.fail("interface", "expected an address to listen on, e.g. 0.0.0.0 or ::");
+    }
+    int port = (int) top.integer("ret_port", Minions.DEFAULT_RET_PORT, 0, 65535);
+    long publishSession =
+        top.integer(
+            "publish_session", Minions.DEFAULT_PUBLISH_SESSION_SECONDS, 1, 366L * 24 * 3600);
+    long reauthWindow =
+        top.integer("reauth_window", Minions.DEFAULT_REAUTH_WINDOW_SECONDS, 0, 24 * 3600);
+    int maxFrameBytes =
+        (int)
+            top.integer(
+                "max_frame_bytes",
+                Minions.DEFAULT_MAX_FRAME_BYTES,
+                Minions.MIN_FRAME_BYTES,
+                Minions.MAX_FRAME_BYTES_LIMIT);
+    int threads =
+        (int) top.integer("handshake_threads", Minions.defaultHandshakeThreads(), 1, 1024);
+    int maxPending =
+        (int)
+            top.integer(
+                "max_pending_handshakes", Minions.DEFAULT_MAX_PENDING_HANDSHAKES, 1, 1_000_000);
+    return new Minions(
+        host,
+        port,
+        Duration.ofSeconds(publishSession),
+        Duration.ofSeconds(reauthWindow),
+        maxFrameBytes,
+        threads,
+        maxPending);
   }
 
   private static VaultConfig vaultConfig(YamlSection vault) throws ConfigException {

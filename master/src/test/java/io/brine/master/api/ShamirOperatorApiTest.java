@@ -31,7 +31,7 @@ class ShamirOperatorApiTest {
   private static final Pattern START_LINE =
       Pattern.compile(
           "brine master (\\S+): operator API on http://127\\.0\\.0\\.1:(\\d+), vault sealed"
-              + " \\(shamir\\)\n");
+              + " \\(shamir\\); minions on 127\\.0\\.0\\.1:(\\d+)\n");
 
   @TempDir Path dir;
 
@@ -103,6 +103,7 @@ class ShamirOperatorApiTest {
     assertThat(m.matches()).as(started.stdout()).isTrue();
     assertThat(Integer.parseInt(m.group(2))).isEqualTo(master.apiPort());
     assertThat(m.group(1)).isEqualTo(master.build().version());
+    assertThat(Integer.parseInt(m.group(3))).isEqualTo(master.minionPort());
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +87,56 @@ class MasterConfigTest {
     assertThat(c.autoAccept()).isFalse();
     assertThat(c.autosignFile()).isNull();
     assertThat(c.autorejectFile()).isNull();
+    MasterConfig.Minions m = c.minions();
+    assertThat(m.interfaceHost()).isEqualTo("0.0.0.0");
+    assertThat(m.retPort()).isEqualTo(4506);
+    assertThat(m.publishSession()).isEqualTo(Duration.ofDays(1));
+    assertThat(m.reauthWindow()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(m.maxFrameBytes()).isEqualTo(1024 * 1024);
+    assertThat(m.handshakeThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(m.maxPendingHandshakes()).isEqualTo(1024);
+  }
+
+  @Test
+  void load_minionListenerKeys_readWithSaltsNames() throws Exception {
+    MasterConfig c =
+        MasterConfig.load(
+            file(
+                "interface: 127.0.0.1\n"
+                    + "ret_port: 0\n"
+                    + "publish_session: 3600\n"
+                    + "reauth_window: 0\n"
+                    + "max_frame_bytes: 65538\n"
+                    + "handshake_threads: 3\n"
+                    + "max_pending_handshakes: 10\n"
+                    + MINIMAL));
+
+    assertThat(c.minions())
+        .isEqualTo(
+            new MasterConfig.Minions(
+                "127.0.0.1", 0, Duration.ofHours(1), Duration.ZERO, 65538, 3, 10));
+  }
+
+  @Test
+  void load_minionListenerKeysOutOfRange_areRefusedByName() throws Exception {
+    for (String line :
+        new String[] {
+          "ret_port: 65536",
+          "publish_session: 0",
+          "reauth_window: -1",
+          "max_frame_bytes: 1024",
+          "handshake_threads: 0",
+          "max_pending_handshakes: 0",
+          "interface: ''"
+        }) {
+      Path f = file(line + "\n" + MINIMAL);
+      String key = line.substring(0, line.indexOf(':'));
+
+      assertThatThrownBy(() -> MasterConfig.load(f))
+          .as(line)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key + ":");
+    }
   }
 
   @Test
@@ -151,6 +202,8 @@ class MasterConfigTest {
     assertThat(c.pkiDir()).isEqualTo(Path.of("/etc/brine/pki"));
     assertThat(c.vault().apiPort()).isEqualTo(8200);
     assertThat(c.autoAccept()).as("auto_accept off, as Salt's default").isFalse();
+    assertThat(c.minions().retPort()).isEqualTo(4506);
+    assertThat(c.minions().reauthWindow()).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * Config files for tests: a master in {@code dir} with its PKI and vault folders beside the config,
- * the API on any free port of 127.0.0.1, and a 2048-bit key (4096 takes seconds to generate).
+ * the API and the minion listener on free ports of 127.0.0.1, and a 2048-bit key (4096 takes
+ * seconds to generate).
  */
 public final class TestMaster {
   private TestMaster() {}
@@ -34,6 +35,8 @@ public final class TestMaster {
         file,
         "pki_dir: pki\n"
             + "keysize: 2048\n"
+            + "interface: 127.0.0.1\n"
+            + "ret_port: 0\n"
             + "vault:\n"
             + "  storage_dir: vault\n"
             + "  api_addr: 127.0.0.1:0\n"

@@ -43,7 +43,10 @@ public final class Session implements Destroyable {
     return epoch;
   }
 
-  /** Encrypts the next message this end sends; {@code type} is REQUEST or REPLY. */
+  /**
+   * Encrypts the next message this end sends; {@code type} is REQUEST, REPLY or REAUTH (the
+   * master's request to re-authenticate after a rotation, docs/protocol.md §3.1).
+   */
   public byte[] seal(MessageType type, byte[] plaintext) throws GeneralSecurityException {
     return aead.encrypt(plaintext, associatedData(type));
   }
@@ -59,7 +62,9 @@ public final class Session implements Destroyable {
   }
 
   private byte[] associatedData(MessageType type) {
-    if (type != MessageType.REQUEST && type != MessageType.REPLY) {
+    if (type != MessageType.REQUEST
+        && type != MessageType.REPLY
+        && type != MessageType.REAUTH) {
       throw new IllegalArgumentException(type + " is not session traffic");
     }
     byte[] id = minionId.value().getBytes(StandardCharsets.US_ASCII);

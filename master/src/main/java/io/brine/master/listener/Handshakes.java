@@ -1,0 +1,160 @@
+package io.brine.master.listener;
+
+import io.brine.crypto.WeakKeyException;
+import io.brine.master.pki.AuthResult;
+import io.brine.master.pki.PkiDirectory;
+import io.brine.master.publish.PublishKeyRotator;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.handshake.Hello;
+import io.brine.protocol.handshake.MasterHandshake;
+import io.brine.protocol.handshake.Session;
+import io.brine.protocol.wire.MessageType;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Answers HELLOs off the event loop. The RSA work (one private-key operation per handshake, plus
+ * the PKI folder's file reads and writes) runs on {@code handshake_threads} threads. At most {@code
+ * max_pending_handshakes} HELLOs wait or run at once: {@link #submit} refuses the next one, and the
+ * caller closes that connection, so a storm of minions meets back-pressure rather than a queue that
+ * grows until the master runs out of memory. Thread-safe.
+ */
+final class Handshakes implements AutoCloseable {
+  /** The master's answer to one HELLO: its frame, the new session when accepted, a log word. */
+  record Decision(MessageType type, byte[] body, Session session, String verdict) {}
+
+  private record CachedHandshake(KeyPair keys, MasterHandshake handshake) {}
+
+  private final Supplier<Optional<KeyPair>> masterKey;
+  private final PkiDirectory pki;
+  private final PublishKeyRotator rotator;
+  private final int maxPending;
+  private final ExecutorService threads;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicReference<CachedHandshake> cached = new AtomicReference<>();
+
+  /**
+   * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
+   */
+  Handshakes(
+      Supplier<Optional<KeyPair>> masterKey,
+      PkiDirectory pki,
+      PublishKeyRotator rotator,
+      int threads,
+      int maxPending) {
+    this.masterKey = masterKey;
+    this.pki = pki;
+    this.rotator = rotator;
+    this.maxPending = maxPending;
+    this.threads =
+        Executors.newFixedThreadPool(threads, new DefaultThreadFactory("brine-handshake", true));
+  }
+
+  /**
+   * Queues {@code hello}; the future completes on a handshake thread with the answer, or
+   * exceptionally with a {@link ProtocolException} (close the connection) or another failure.
+   *
+   * @return null when {@code max_pending_handshakes} are already waiting or running
+   */
+  CompletableFuture<Decision> submit(Hello hello) {
+    if (pending.incrementAndGet() > maxPending) {
+      pending.decrementAndGet();
+      return null;
+    }
+    CompletableFuture<Decision> answer;
+    try {
+      answer = CompletableFuture.supplyAsync(() -> decideUnchecked(hello), threads);
+    } catch (RuntimeException e) { // rejected: the listener is closing
+      pending.decrementAndGet();
+      return CompletableFuture.failedFuture(e);
+    }
+    return answer.whenComplete((d, e) -> pending.decrementAndGet());
+  }
+
+  /** HELLOs waiting or in work now. */
+  int pending() {
+    return pending.get();
+  }
+
+  private Decision decideUnchecked(Hello hello) {
+    try {
+      return decide(hello);
+    } catch (ProtocolException | IOException | InvalidKeyException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  Decision decide(Hello hello) throws ProtocolException, IOException, InvalidKeyException {
+    Optional<KeyPair> keys = masterKey.get();
+    if (keys.isEmpty()) {
+      return new Decision(
+          MessageType.SEALED,
+          MasterHandshake.sealed(hello, "master vault is sealed"),
+          null,
+          "sealed");
+    }
+    MasterHandshake handshake = handshakeFor(keys.get());
+    AuthResult result = pki.authorize(hello.id(), hello.publicKeyPem());
+    return switch (result.verdict()) {
+      case ACCEPTED -> {
+        MasterHandshake.Accepted accepted =
+            handshake.welcome(hello, result.acceptedKey(), rotator.current());
+        yield new Decision(
+            MessageType.WELCOME, accepted.body(), accepted.session(), "accepted");
+      }
+      case PENDING ->
+          refusal(handshake, hello, MessageType.PENDING, "key waits for an operator to accept it");
+      case REJECTED -> refusal(handshake, hello, MessageType.REJECTED, "key is rejected");
+      case DENIED ->
+          refusal(
+              handshake,
+              hello,
+              MessageType.DENIED,
+              "another key is accepted or pending for this id");
+    };
+  }
+
+  private static Decision refusal(
+      MasterHandshake handshake, Hello hello, MessageType type, String reason)
+      throws ProtocolException {
+    String verdict = type.name().toLowerCase(Locale.ROOT);
+    return new Decision(type, handshake.refuse(hello, type, reason), null, verdict);
+  }
+
+  /** Builds the handshake object once per unseal: it holds the key's prepared RSA primitives. */
+  private MasterHandshake handshakeFor(KeyPair keys) {
+    CachedHandshake c = cached.get();
+    if (c != null && c.keys() == keys) {
+      return c.handshake();
+    }
+    try {
+      MasterHandshake handshake = MasterHandshake.create(keys);
+      cached.set(new CachedHandshake(keys, handshake));
+      return handshake;
+    } catch (WeakKeyException e) {
+      throw new IllegalStateException("the master key breaks the key policy", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    threads.shutdownNow();
+    try {
+      threads.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.brine.master.listener;
+
+import io.brine.master.config.MasterConfig;
+import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.PkiDirectory;
+import io.brine.master.publish.PublishKeyRotator;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where minions connect ({@code interface}:{@code ret_port}, Netty NIO): each connection runs the
+ * handshake of docs/protocol.md §2 and then its session. It works while the vault is sealed,
+ * answering SEALED, so minions keep retrying and authenticate once an operator unseals.
+ *
+ * <p>It follows the publish key: after each rotation it asks connected minions to re-authenticate
+ * over their connections ({@link Reauthentication}); when an accepted key is removed, the caller
+ * passes the {@link KeyChanges} to {@link #onKeysChanged}, which closes that minion's connection at
+ * once and rotates the publish key within a second.
+ */
+public final class MinionListener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MinionListener.class);
+
+  private static final long QUIET_PERIOD_MILLIS = 100;
+  private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+
+  private final EventLoopGroup io;
+  private final Handshakes handshakes;
+  private final ConnectedMinions connected;
+  private final PublishKeyRotator rotator;
+  private final Channel server;
+  private final InetSocketAddress local;
+
+  private MinionListener(
+      EventLoopGroup io,
+      Handshakes handshakes,
+      ConnectedMinions connected,
+      PublishKeyRotator rotator,
+      Channel server) {
+    this.io = io;
+    this.handshakes = handshakes;
+    this.connected = connected;
+    this.rotator = rotator;
+    this.server = server;
+    this.local = (InetSocketAddress) server.localAddress();
+  }
+
+  /**
+   * Listens on {@code config}'s interface and port.
+   *
+   * @param masterKey the master's key pair while the vault is unsealed, empty while sealed
+   * @param rotator started: the listener reads its current key and hears its rotations
+   * @param requests what to do with a minion's REQUEST
+   * @throws IOException when the address cannot be bound
+   */
+  public static MinionListener start(
+      MasterConfig.Minions config,
+      Supplier<Optional<KeyPair>> masterKey,
+      PkiDirectory pki,
+      PublishKeyRotator rotator,
+      SessionRequests requests)
+      throws IOException {
+    Handshakes handshakes =
+        new Handshakes(
+            masterKey, pki, rotator, config.handshakeThreads(), config.maxPendingHandshakes());
+    ConnectedMinions connected = new ConnectedMinions();
+    Reauthentication reauth = new Reauthentication(connected, rotator, config.reauthWindow());
+    EventLoopGroup io =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
+    ChannelFuture bound =
+        new ServerBootstrap()
+            .group(io)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(
+                new MinionListenerInitializer(
+                    config.maxFrameBytes(), handshakes, connected, reauth, requests))
+            .bind(config.interfaceHost(), config.retPort())
+            .awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      handshakes.close();
+      io.shutdownGracefully(QUIET_PERIOD_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly();
+      Throwable cause = bound.cause();
+      throw new IOException(
+          "cannot listen for minions on "
+              + hostPort(config.interfaceHost(), config.retPort())
+              + ": "
+              + (cause.getMessage() != null ? cause.getMessage() : cause.toString()),
+          cause);
+    }
+    rotator.addListener(reauth);
+    MinionListener listener =
+        new MinionListener(io, handshakes, connected, rotator, bound.channel());
+    log.info("listening for minions on {}", listener.address());
+    return listener;
+  }
+
+  /**
+   * Acts on an operator's change of the PKI folder: a minion whose accepted key was rejected,
+   * deleted or replaced loses its connection at once, and when an accepted key went away the
+   * publish key rotates within a second (its holder knows the current one).
+   */
+  public void onKeysChanged(KeyChanges changes) {
+    for (KeyChanges.Change change : changes.changes()) {
+      if (change.from() == KeyStatus.ACCEPTED || change.to() == KeyStatus.ACCEPTED) {
+        connected.disconnect(
+            change.id(), "the accepted key of minion " + change.id() + " was removed or replaced");
+      }
+    }
+    if (changes.acceptedKeyRemoved()) {
+      rotator.rotateSoon("an accepted minion key was removed");
+    }
+  }
+
+  /** The minions authenticated and connected now. */
+  public ConnectedMinions connected() {
+    return connected;
+  }
+
+  /** The address actually bound (the chosen port when the config said 0). */
+  public InetSocketAddress localAddress() {
+    return local;
+  }
+
+  public int port() {
+    return localAddress().getPort();
+  }
+
+  /** {@code host:port} as bound, e.g. {@code 0.0.0.0:4506}. */
+  public String address() {
+    return hostPort(local.getAddress().getHostAddress(), local.getPort());
+  }
+
+  /** Stops accepting, closes every minion connection and stops the threads. */
+  @Override
+  public void close() {
+    server.close().awaitUninterruptibly();
+    io.shutdownGracefully(QUIET_PERIOD_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly();
+    handshakes.close();
+    log.info("minion listener on {} stopped", address());
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+}

@@ -1,0 +1,131 @@
+package io.brine.master.listener;
+
+import io.brine.protocol.MinionId;
+import io.brine.protocol.handshake.MasterTrust;
+import io.brine.protocol.handshake.MinionHandshake;
+import io.brine.protocol.handshake.Session;
+import io.brine.protocol.wire.Frame;
+import io.brine.protocol.wire.MessageType;
+import io.brine.protocol.wire.Wire;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+
+/**
+ * The minion's end of one connection, over a plain blocking socket: the framing written out by
+ * hand (docs/protocol.md §1) and the real protocol code, {@link MinionHandshake} and {@link
+ * Session}, for everything above it.
+ */
+final class TestMinion implements AutoCloseable {
+  private static final int READ_TIMEOUT_MILLIS = 10_000;
+
+  final MinionId id;
+  final KeyPair keys;
+  private final Socket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+
+  /** The last handshake's frames, for tests that look inside them. */
+  Frame lastAnswer;
+
+  Session session;
+
+  private TestMinion(MinionId id, KeyPair keys, Socket socket) throws IOException {
+    this.id = id;
+    this.keys = keys;
+    this.socket = socket;
+    this.in = new DataInputStream(socket.getInputStream());
+    this.out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  static TestMinion connect(int port, String id, KeyPair keys) throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    return new TestMinion(MinionId.of(id), keys, socket);
+  }
+
+  /** One handshake attempt; on WELCOME the session is kept for {@link #request}. */
+  MinionHandshake.Outcome hello(MasterTrust trust) throws Exception {
+    MinionHandshake handshake = MinionHandshake.start(id, keys, trust);
+    send(MessageType.HELLO, handshake.hello());
+    lastAnswer = read();
+    MinionHandshake.Outcome outcome = handshake.finish(lastAnswer.type(), lastAnswer.body());
+    if (outcome instanceof MinionHandshake.Welcomed welcomed) {
+      session = welcomed.session();
+    }
+    return outcome;
+  }
+
+  /** Sends a REQUEST under the session and returns the opened REPLY. */
+  String request(String text) throws Exception {
+    send(MessageType.REQUEST, session.seal(MessageType.REQUEST, utf8(text)));
+    Frame reply = read();
+    if (reply.type() != MessageType.REPLY) {
+      throw new IllegalStateException("expected REPLY, got " + reply);
+    }
+    return new String(session.open(MessageType.REPLY, reply.body()), StandardCharsets.UTF_8);
+  }
+
+  void send(MessageType type, byte[] body) throws IOException {
+    out.writeInt(Wire.HEADER_BYTES + body.length);
+    out.writeByte(Wire.VERSION);
+    out.writeByte(type.code());
+    out.write(body);
+    out.flush();
+  }
+
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  Frame read() throws Exception {
+    int length = in.readInt();
+    int version = in.readUnsignedByte();
+    if (version != Wire.VERSION) {
+      throw new IllegalStateException("version " + version);
+    }
+    MessageType type = MessageType.fromCode(in.readByte());
+    byte[] body = new byte[length - Wire.HEADER_BYTES];
+    in.readFully(body);
+    return new Frame(type, body);
+  }
+
+  /** Waits up to {@code within} for the master to close the connection. */
+  boolean closedByMaster(Duration within) throws IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    socket.setSoTimeout(100);
+    try {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (in.read() < 0) {
+            return true;
+          }
+        } catch (SocketTimeoutException e) {
+          // still open; poll again
+        } catch (SocketException e) {
+          return true; // reset by the master
+        }
+      }
+      return false;
+    } finally {
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
