@@ -2,6 +2,7 @@ package io.brine.cli;
 
 import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
+import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
 import java.io.Console;
 import java.io.IOException;
@@ -32,7 +33,9 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Brine.Version.class,
     description = "A Salt-style master whose keys live in a sealed vault.",
-    subcommands = {MasterCommand.class, Operator.class, KeyCommand.class, HelpCommand.class},
+    subcommands = {
+      MasterCommand.class, MinionCommand.class, Operator.class, KeyCommand.class, HelpCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 ok, 1 error (usage errors included),",
@@ -114,7 +117,8 @@ public final class Brine {
       if (p.hasMatchedOption("--debug")) {
         level = "DEBUG";
       }
-      master |= p.commandSpec().userObject() instanceof MasterCommand;
+      master |= p.commandSpec().userObject() instanceof MasterCommand
+          || p.commandSpec().userObject() instanceof MinionCommand;
     }
     if (master && System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-master.xml");

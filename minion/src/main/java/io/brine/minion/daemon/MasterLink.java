@@ -1,0 +1,268 @@
+package io.brine.minion.daemon;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.brine.crypto.WeakKeyException;
+import io.brine.minion.keys.KeyFileException;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.handshake.MinionHandshake;
+import io.brine.protocol.handshake.MinionHandshake.Outcome;
+import io.brine.protocol.handshake.MinionHandshake.Refused;
+import io.brine.protocol.handshake.MinionHandshake.Welcomed;
+import io.brine.protocol.handshake.Session;
+import io.brine.protocol.publish.PublishEnvelope;
+import io.brine.protocol.publish.PublishKey;
+import io.brine.protocol.wire.AuthGate;
+import io.brine.protocol.wire.Disconnector;
+import io.brine.protocol.wire.Frame;
+import io.brine.protocol.wire.MessageType;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to the master: the handshake, then the session. Stateful (the attempt in flight,
+ * the session and its counters): one per channel.
+ *
+ * <p>What it accepts, an allow-list like {@link AuthGate}'s (which guards only the first
+ * handshake and is removed at the first WELCOME):
+ *
+ * <ul>
+ *   <li>while a HELLO is out (the first one, a retry, or a re-authentication): the five handshake
+ *       answers; during a re-authentication also PUBLISH, which the master may have sent before it
+ *       read the HELLO. A publication is verified with the pinned master key and needs no session,
+ *       and dropping it would lose a job published across a rotation;
+ *   <li>once authenticated: REQUEST, PUBLISH and REAUTH;
+ *   <li>anything else, or anything at all while waiting to retry: the connection is closed.
+ * </ul>
+ *
+ * REAUTH (after a publish-key rotation) is sealed under the session and carries {@code {"epoch":
+ * N}}; the answer is a new HELLO on this connection, and the WELCOME that follows brings the new
+ * session and the new publish key (the old key keeps opening publications for its grace).
+ */
+final class MasterLink extends SimpleChannelInboundHandler<Frame> {
+  private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
+
+  /** A master that does not answer a HELLO within this time is given up on for this connection. */
+  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private final MinionDaemon daemon;
+  private MinionHandshake attempt;
+  private Session session;
+  private PublishEnvelope.Opener opener;
+  private ScheduledFuture<?> retry;
+  private ScheduledFuture<?> answerTimeout;
+
+  MasterLink(MinionDaemon daemon) {
+    this.daemon = daemon;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    log.debug("connected to master {}", ctx.channel().remoteAddress());
+    sendHello(ctx);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancel(retry);
+    cancel(answerTimeout);
+    attempt = null;
+    dropSession();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Frame frame) throws Exception {
+    if (attempt != null) {
+      if (frame.type() == MessageType.PUBLISH && session != null) {
+        publication(frame.body()); // sent before the master read our re-authentication HELLO
+        return;
+      }
+      if (!frame.type().isHandshakeAnswer()) {
+        throw new ProtocolException(frame.type() + " from the master while a HELLO is out");
+      }
+      answer(ctx, frame);
+      return;
+    }
+    if (session == null) {
+      throw new ProtocolException(frame.type() + " from the master before authentication");
+    }
+    switch (frame.type()) {
+      case PUBLISH -> publication(frame.body());
+      case REAUTH -> reauth(ctx, frame.body());
+      case REQUEST -> request(frame.body());
+      default -> throw new ProtocolException(frame.type() + " from the master in a session");
+    }
+  }
+
+  // ---- the handshake ----
+
+  private void sendHello(ChannelHandlerContext ctx) {
+    retry = null;
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    try {
+      attempt = MinionHandshake.start(daemon.minionId(), daemon.keys(), daemon.trust());
+    } catch (KeyFileException | WeakKeyException e) {
+      daemon.untrusted(e.getMessage());
+      ctx.close();
+      return;
+    }
+    daemon.handshaking();
+    ctx.writeAndFlush(new Frame(MessageType.HELLO, attempt.hello()))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                Disconnector.disconnect(ctx, "cannot send HELLO: " + f.cause(), f.cause());
+              }
+            });
+    answerTimeout =
+        ctx.executor()
+            .schedule(
+                () ->
+                    Disconnector.disconnect(
+                        ctx, "no answer to HELLO in " + ANSWER_TIMEOUT.toSeconds() + " s"),
+                ANSWER_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void answer(ChannelHandlerContext ctx, Frame frame) {
+    cancel(answerTimeout);
+    MinionHandshake current = attempt;
+    attempt = null;
+    Outcome outcome;
+    try {
+      outcome = current.finish(frame.type(), frame.body());
+    } catch (ProtocolException e) {
+      log.debug("handshake with master {} failed", daemon.masterAddress(), e);
+      untrusted(ctx, e.getMessage());
+      return;
+    }
+    if (outcome instanceof Welcomed welcomed) {
+      welcomed(ctx, welcomed);
+    } else {
+      refused(ctx, (Refused) outcome);
+    }
+  }
+
+  private void welcomed(ChannelHandlerContext ctx, Welcomed welcomed) {
+    PublishEnvelope.Opener newOpener;
+    try {
+      daemon.acceptMasterKey(welcomed.masterKey());
+      newOpener = PublishEnvelope.Opener.create(welcomed.masterKey());
+    } catch (KeyFileException | WeakKeyException e) {
+      welcomed.session().destroy();
+      welcomed.publishKey().destroy();
+      untrusted(ctx, e.getMessage());
+      return;
+    }
+    AuthGate.open(ctx.pipeline());
+    boolean again = session != null;
+    dropSession();
+    session = welcomed.session();
+    opener = newOpener;
+    PublishKey key = welcomed.publishKey();
+    if (daemon.keyring().currentEpoch() == key.epoch()) {
+      key.destroy(); // a re-authentication without a rotation: the keyring keeps its key
+    } else {
+      daemon.keyring().install(key);
+    }
+    daemon.authenticatedAs(key.epoch(), again);
+  }
+
+  private void refused(ChannelHandlerContext ctx, Refused refused) {
+    dropSession(); // a refusal during a re-authentication ends the session too
+    Duration wait =
+        switch (refused.type()) {
+          case PENDING -> daemon.pending(refused.reason());
+          case SEALED -> daemon.sealed();
+          default -> daemon.refused(refused.type().toString(), refused.reason());
+        };
+    retry = ctx.executor().schedule(() -> sendHello(ctx), wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void untrusted(ChannelHandlerContext ctx, String reason) {
+    dropSession();
+    daemon.untrusted(reason);
+    ctx.close();
+  }
+
+  // ---- the session ----
+
+  private void publication(byte[] body) {
+    byte[] payload;
+    try {
+      payload = opener.open(body, daemon.keyring());
+    } catch (ProtocolException e) {
+      daemon.publicationDropped();
+      log.warn("dropped a publication from master {}: {}", daemon.masterAddress(), e.getMessage());
+      return;
+    }
+    daemon.publicationOpened();
+    log.debug("publication of {} bytes opened", payload.length);
+  }
+
+  private void reauth(ChannelHandlerContext ctx, byte[] body)
+      throws ProtocolException, GeneralSecurityException {
+    int epoch = reauthEpoch(session.open(MessageType.REAUTH, body));
+    log.info(
+        "master {} rotated the publish key to epoch {}; re-authenticating",
+        daemon.masterAddress(),
+        epoch);
+    sendHello(ctx);
+  }
+
+  private static int reauthEpoch(byte[] plaintext) throws ProtocolException {
+    JsonNode json;
+    try {
+      json = JSON.readTree(plaintext);
+    } catch (IOException e) {
+      throw new ProtocolException("REAUTH is not JSON");
+    }
+    if (json == null
+        || !json.isObject()
+        || json.size() != 1
+        || !json.has("epoch")
+        || !json.get("epoch").isInt()
+        || json.get("epoch").intValue() < 0) {
+      throw new ProtocolException("REAUTH must be {\"epoch\": <int >= 0>} and nothing else");
+    }
+    return json.get("epoch").intValue();
+  }
+
+  private void request(byte[] body) throws GeneralSecurityException {
+    // Opened so the counters stay in step; jobs arrive with the next issue.
+    byte[] plaintext = session.open(MessageType.REQUEST, body);
+    log.debug("request of {} bytes from the master; nothing handles it yet", plaintext.length);
+  }
+
+  private void dropSession() {
+    if (session != null) {
+      session.destroy();
+      session = null;
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> future) {
+    if (future != null) {
+      future.cancel(false);
+    }
+  }
+}
