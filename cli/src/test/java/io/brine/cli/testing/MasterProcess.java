@@ -135,6 +135,15 @@ public final class MasterProcess implements AutoCloseable {
     return startLine;
   }
 
+  /** The minion listener's port, from the start line's "minions on host:port". */
+  public int minionPort() {
+    Matcher m = Pattern.compile("minions on [^\\s]*:(\\d+)").matcher(startLine);
+    if (!m.find()) {
+      throw new IllegalStateException("no minion port in the start line: " + startLine);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   public String log() {
     try {
       return Files.readString(log);
