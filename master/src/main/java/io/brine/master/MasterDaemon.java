@@ -1,5 +1,6 @@
 package io.brine.master;
 
+import io.brine.master.api.MinionKeys;
 import io.brine.master.api.OperatorApiServer;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
@@ -120,7 +121,7 @@ public final class MasterDaemon implements AutoCloseable {
     ScheduledExecutorService rotationTimer = null;
     PublishKeyRotator publishKeys = null;
     PkiDirectory pki;
-    MinionListener minions;
+    MinionListener minions = null;
     try {
       pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
       if ("pkcs11".equals(settings.seal().activeType())) {
@@ -137,7 +138,6 @@ public final class MasterDaemon implements AutoCloseable {
               listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
               rotationTimer);
       publishKeys.start();
-      api = OperatorApiServer.start(vault, settings, build.buildDate(), publishKeys);
       minions =
           MinionListener.start(
               listen,
@@ -145,9 +145,21 @@ public final class MasterDaemon implements AutoCloseable {
               pki,
               publishKeys,
               SessionRequests.NONE);
+      // brine key through the API acts on this very folder and tells the listener at once.
+      MinionListener listener = minions;
+      api =
+          OperatorApiServer.start(
+              vault,
+              settings,
+              build.buildDate(),
+              publishKeys,
+              new MinionKeys(pki, listener::onKeysChanged));
     } catch (IOException | RuntimeException e) {
       if (api != null) {
         api.close();
+      }
+      if (minions != null) {
+        minions.close();
       }
       if (autoUnsealer != null) {
         autoUnsealer.close();

@@ -19,18 +19,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** What each {@code brine key} action does to the PKI folder and prints, as salt-key. */
+/**
+ * What each {@code brine key} action does to the keys and prints, as salt-key. Listing and changes
+ * go to {@code keys} (the folder, or a running master); printing keys and fingerprints reads the
+ * folder, which changes nothing.
+ */
 final class Actions {
   private final KeyCommand command;
   private final KeyView view;
-  private final PkiDirectory pki;
+  private final KeyStore keys;
+  private final Supplier<PkiDirectory> folder;
 
-  Actions(KeyCommand command, KeyView view, PkiDirectory pki) {
+  Actions(KeyCommand command, KeyView view, KeyStore keys, Supplier<PkiDirectory> folder) {
     this.command = command;
     this.view = view;
-    this.pki = pki;
+    this.keys = keys;
+    this.folder = folder;
   }
 
   int list(Set<KeyStatus> statuses) {
@@ -64,7 +71,7 @@ final class Actions {
     }
     try {
       return report(
-          pki.accept(KeyCommand.ids(selected), includeRejected, includeDenied), "accepted", true);
+          keys.accept(KeyCommand.ids(selected), includeRejected, includeDenied), "accepted", true);
     } catch (IOException e) {
       throw failed("accept", e);
     }
@@ -87,7 +94,7 @@ final class Actions {
     }
     try {
       return report(
-          pki.reject(KeyCommand.ids(selected), includeAccepted, includeDenied), "rejected", true);
+          keys.reject(KeyCommand.ids(selected), includeAccepted, includeDenied), "rejected", true);
     } catch (IOException e) {
       throw failed("reject", e);
     }
@@ -103,7 +110,7 @@ final class Actions {
       return KeyCommand.OK;
     }
     try {
-      return report(pki.delete(KeyCommand.ids(selected)), "deleted", false);
+      return report(keys.delete(KeyCommand.ids(selected)), "deleted", false);
     } catch (IOException e) {
       throw failed("delete", e);
     }
@@ -118,6 +125,7 @@ final class Actions {
     }
     Map<KeyStatus, Map<String, String>> values = new EnumMap<>(KeyStatus.class);
     Map<String, String> local = null;
+    PkiDirectory pki = folder.get();
     try {
       for (Map.Entry<KeyStatus, List<String>> entry : selected.entrySet()) {
         Map<String, String> byId = new TreeMap<>();
@@ -142,7 +150,7 @@ final class Actions {
 
   private Map<KeyStatus, List<MinionId>> all() {
     try {
-      return pki.list();
+      return keys.list();
     } catch (IOException e) {
       throw failed("list", e);
     }
@@ -167,6 +175,9 @@ final class Actions {
       Set<String> ids = new LinkedHashSet<>();
       changes.changes().forEach(c -> ids.add(c.id().value()));
       ids.forEach(id -> view.line("Key for minion " + id + " " + verb + "."));
+      if (keys.online() && changes.acceptedKeyRemoved()) {
+        view.line("The master closed the removed minions' connections and rotates its key.");
+      }
     } else {
       view.ids(KeyCommand.grouped(changes, byTarget));
     }

@@ -3,6 +3,7 @@ package io.brine.cli.key;
 import io.brine.cli.Brine;
 import io.brine.cli.CliException;
 import io.brine.cli.key.KeyView.Format;
+import io.brine.cli.operator.OperatorClient;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
@@ -43,25 +44,38 @@ import picocli.CommandLine.Unmatched;
     sortOptions = false,
     customSynopsis = {
       "brine key [-L | -l=<status> | -a=GLOB | -A | -r=GLOB | -R | -d=GLOB",
-      "                 | -D | -p=GLOB | -P | -f=GLOB | -F | --gen-keys=NAME]",
-      "                 [-yq] [--include-...] [--out=<format>] [-c=<master.yaml>]"
+      "                 | -D | -p=GLOB | -P | -f=GLOB | -F | --gen-keys=NAME | --rotate]",
+      "                 [-yq] [--include-...] [--out=<format>] [-c=<master.yaml>]",
+      "                 [--address=<url>] [--token=<token>]"
     },
     description = {
       "Manage minion keys as salt-key does: list, accept, reject, delete, print,",
       "fingerprint. Without an action it lists every key (-L). GLOB is a shell glob",
       "(*, ?, [...]) or a comma-separated list of them.",
       "",
-      "Offline mode: works on the PKI folder (pki_dir in the master's config) of a",
-      "stopped master. A running master reads that folder at each handshake but is",
-      "not told of changes, so it does not rotate its publish key after a reject or",
-      "delete made here (it makes a new one at every start). Talking to a running",
-      "master, and --rotate, come with the master's minion listener.",
+      "Online mode, when an address is given (--address or $BRINE_ADDR, as for",
+      "brine operator) and the master answers there (a token from $BRINE_TOKEN or",
+      "--token is then required):",
+      "listing, -a, -r and -d go through the running master's operator API, so a",
+      "reject or delete of an accepted key closes that minion's connection and",
+      "rotates the publish key at once. Globs are matched against the master's",
+      "listing here, then one call makes the change. -p and -f read the folder.",
+      "",
+      "Offline mode, without an address, or when nothing listens there (then one",
+      "line on stderr says so): works on the PKI folder (pki_dir in the master's",
+      "config) directly. A running master reads that folder at each handshake but",
+      "is not told of changes: it does not rotate after a reject or delete made",
+      "this way until it restarts.",
+      "",
+      "--rotate rotates the publish key now (needs the running master); connected",
+      "minions re-authenticate over their open connections. Prints the new epoch.",
       ""
     },
     footer = {
       "",
       "Exit codes: 0 done, 1 error, 2 usage error, 3 no key matched (or nothing to act on).",
-      "Environment: BRINE_MASTER_CONFIG (the config file when -c is not given)."
+      "Environment: BRINE_MASTER_CONFIG (the config file when -c is not given),",
+      "BRINE_ADDR and BRINE_TOKEN (online mode), BRINE_CACERT (an https address's CA)."
     })
 public final class KeyCommand implements Callable<Integer> {
   public static final int OK = 0;
@@ -175,6 +189,11 @@ public final class KeyCommand implements Callable<Integer> {
   boolean fingerAll;
 
   @Option(
+      names = "--rotate",
+      description = "Rotate the publish key of the running master now; prints the new epoch.")
+  boolean rotate;
+
+  @Option(
       names = {"-y", "--yes"},
       description = "Answer yes to the confirmation prompt.")
   boolean yes;
@@ -248,10 +267,31 @@ public final class KeyCommand implements Callable<Integer> {
               + ").")
   List<String> config = new ArrayList<>();
 
+  @Option(
+      names = "--address",
+      arity = "0..1",
+      fallbackValue = KeyCommand.MISSING,
+      hideParamSyntax = true,
+      paramLabel = "<url>",
+      description = "The running master's operator API (default: $BRINE_ADDR; none: offline).")
+  List<String> address = new ArrayList<>();
+
+  @Option(
+      names = "--token",
+      arity = "0..1",
+      fallbackValue = KeyCommand.MISSING,
+      hideParamSyntax = true,
+      paramLabel = "<token>",
+      description = "Token for the operator API (default: $BRINE_TOKEN, which is better).")
+  List<String> token = new ArrayList<>();
+
   /**
    * Anything picocli does not know, reported here with exit 2 rather than by the shared handler.
    */
   @Unmatched List<String> unmatched = new ArrayList<>();
+
+  /** The master's config file, set once the options are checked. */
+  private String configFile;
 
   /** A usage problem found while checking the options; call() turns it into exit 2. */
   static final class UsageException extends Exception {
@@ -293,7 +333,15 @@ public final class KeyCommand implements Callable<Integer> {
     if (action.equals("--gen-keys")) {
       return genKeys(view);
     }
-    Actions actions = new Actions(this, view, directory());
+    configFile = configFile();
+    String url =
+        single("--address", address, brine().environment().getOrDefault("BRINE_ADDR", null));
+    if (action.equals("--rotate")) {
+      return rotate(view, url);
+    }
+    boolean readsFolder = Set.of("-p", "-P", "-f", "-F").contains(action);
+    KeyStore keys = readsFolder ? KeyStore.folder(directory()) : keys(url);
+    Actions actions = new Actions(this, view, keys, this::directory);
     return switch (action) {
       case "-L" -> actions.list(EnumSet.allOf(KeyStatus.class));
       case "-l" -> actions.list(statuses(single("-l", list, null)));
@@ -327,6 +375,7 @@ public final class KeyCommand implements Callable<Integer> {
     given.put("-f", !finger.isEmpty());
     given.put("-F", fingerAll);
     given.put("--gen-keys", !genKeys.isEmpty());
+    given.put("--rotate", rotate);
     List<String> chosen = new ArrayList<>();
     given.forEach(
         (option, on) -> {
@@ -417,17 +466,108 @@ public final class KeyCommand implements Callable<Integer> {
     return OK;
   }
 
-  private PkiDirectory directory() throws UsageException {
+  /**
+   * Online through the master at {@code url} when one is given and something listens there;
+   * offline (with one line on stderr when the master was not reachable) otherwise.
+   */
+  private KeyStore keys(String url) throws UsageException {
+    if (url == null) {
+      return KeyStore.folder(directory());
+    }
+    String bearer = token();
+    OnlineKeys online = new OnlineKeys(connect(url, bearer));
+    try {
+      online.list(); // the probe: the listing every action starts from
+      if (bearer == null) {
+        throw needsToken(url); // a master that answers without a token is not brine's
+      }
+      return online;
+    } catch (OperatorClient.Unreachable e) {
+      // Down: the folder is the only copy of the keys, and a token would not help.
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "master not reachable at "
+              + url
+              + "; working on "
+              + pkiDir()
+              + " directly: it will not rotate until it restarts");
+      err.flush();
+      return KeyStore.folder(directory());
+    } catch (CliException e) {
+      if (bearer == null && String.valueOf(e.getMessage()).contains(": 403")) {
+        throw needsToken(url); // not "permission denied": say what is missing
+      }
+      throw e;
+    }
+  }
+
+  private int rotate(KeyView view, String url) throws UsageException {
+    if (url == null) {
+      throw new CliException(
+          "--rotate needs the running master: give its address with BRINE_ADDR or --address");
+    }
+    int epoch = OnlineKeys.rotate(client(url));
+    if (view.isText()) {
+      view.line("Publish key rotated: epoch " + epoch + ".");
+    } else {
+      Map<String, Object> tree = new LinkedHashMap<>();
+      tree.put("epoch", epoch);
+      view.structured(tree);
+    }
+    return OK;
+  }
+
+  /** A client that must have a token. */
+  private OperatorClient client(String url) throws UsageException {
+    String bearer = token();
+    if (bearer == null) {
+      throw needsToken(url);
+    }
+    return connect(url, bearer);
+  }
+
+  private String token() throws UsageException {
+    return single("--token", token, brine().environment().getOrDefault("BRINE_TOKEN", null));
+  }
+
+  private static CliException needsToken(String url) {
+    return new CliException(
+        "brine key talks to the master at " + url + ": give a token with BRINE_TOKEN or --token");
+  }
+
+  private OperatorClient connect(String url, String bearer) {
+    String ca =
+        url.startsWith("https:") ? brine().environment().getOrDefault("BRINE_CACERT", null) : null;
+    return OperatorClient.connect(url, bearer, ca == null ? null : Path.of(ca));
+  }
+
+  /** The configured {@code pki_dir}. */
+  private Path pkiDir() {
+    return masterConfig().pkiDir();
+  }
+
+  private MasterConfig masterConfig() {
+    String file = configFile;
+    try {
+      return MasterConfig.load(Path.of(file));
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
+  /** -c, else $BRINE_MASTER_CONFIG, else the default. */
+  private String configFile() throws UsageException {
     String file = single("-c", config, null);
     if (file == null) {
       file = brine().environment().getOrDefault("BRINE_MASTER_CONFIG", DEFAULT_CONFIG);
     }
-    MasterConfig masterConfig;
-    try {
-      masterConfig = MasterConfig.load(Path.of(file));
-    } catch (ConfigException e) {
-      throw new CliException(e.getMessage(), e);
-    }
+    return file;
+  }
+
+  /** The PKI folder of the configured master; a CliException when it cannot be opened. */
+  private PkiDirectory directory() {
+    String file = configFile;
+    MasterConfig masterConfig = masterConfig();
     Path root = masterConfig.pkiDir().resolve("master");
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       // Creating folders under a mistyped pki_dir would hide the mistake: say so instead.

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * CliException} with one line a person can act on; the token travels in {@code X-Vault-Token} and
  * appears in no message and no log.
  */
-final class OperatorClient {
+public final class OperatorClient {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /** Long enough for a PKCS#11 unseal or the master's first key generation after unseal. */
@@ -61,7 +61,7 @@ final class OperatorClient {
    * @param token the token for privileged calls, or null
    * @param caFile PEM certificates to trust for an https address instead of the JDK's CAs, or null
    */
-  static OperatorClient connect(String address, String token, Path caFile) {
+  public static OperatorClient connect(String address, String token, Path caFile) {
     URI base = parseAddress(address);
     String bearer = blankToNull(token);
     if (bearer != null && !bearer.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -83,12 +83,12 @@ final class OperatorClient {
     return new OperatorClient(address, base, bearer, builder.build());
   }
 
-  JsonNode get(String path) {
+  public JsonNode get(String path) {
     return send("GET", path, null);
   }
 
   /** PUT with a JSON body; {@code body} null sends an empty object. Null when answered 204. */
-  JsonNode put(String path, Map<String, ?> body) {
+  public JsonNode put(String path, Map<String, ?> body) {
     return send("PUT", path, body == null ? Map.of() : body);
   }
 
@@ -141,6 +141,10 @@ final class OperatorClient {
           method + " " + path + ": no answer within " + REQUEST_TIMEOUT.toMinutes() + " minutes",
           e);
     } catch (IOException e) {
+      if (refused(e)) {
+        throw new Unreachable(
+            "cannot reach brine master at " + address + ": " + reason(e), address, e);
+      }
       throw unreachable(reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,6 +187,38 @@ final class OperatorClient {
     }
     return new CliException(
         method + " " + path + ": " + status + (message.isEmpty() ? "" : " " + message));
+  }
+
+  /**
+   * Nothing listens at the address (the connection was refused): the master is down, which {@code
+   * brine key} answers by working on the PKI folder itself.
+   */
+  public static final class Unreachable extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    private final String address;
+
+    Unreachable(String message, String address, Throwable cause) {
+      super(message, cause);
+      this.address = address;
+    }
+
+    /** The address as given, e.g. {@code http://127.0.0.1:8200}. */
+    public String address() {
+      return address;
+    }
+  }
+
+  private static boolean refused(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private CliException unreachable(String reason, Exception cause) {

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The seed's table 1, end to end, with a real {@code brine master} process, real {@code brine
  * minion} processes over loopback, and {@code brine key}. Each test is named by the rows it covers.
- * Rows 15-16 and 20-23 (rotation after a reject or delete made with {@code brine key}) need
- * {@code brine key} to go through a running master, which is not built yet; the rotation itself
- * and the re-authentication of every minion are covered through the operator API (row 21-23).
+ * Rows 15-16 and 20 run {@code brine key} online (BRINE_ADDR, BRINE_TOKEN), so the master itself
+ * closes the removed minion's connection and rotates; the others run it on the folder.
  */
 class SeedTable1Test {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -166,6 +167,83 @@ class SeedTable1Test {
       assertThat(master.log().lines().filter(l -> l.contains("minion web1: accepted")).count())
           .isGreaterThan(connections1);
     }
+  }
+
+  @Test
+  void rows15and16_rejectingAnAcceptedKey_rotatesAndTheOthersReauthenticate() throws Exception {
+    try (MinionProcess web1 = minion("web1");
+        MinionProcess web2 = minion("web2")) {
+      bothAuthenticated(web1, web2);
+      online();
+
+      Cli.Result rejected = cli.run("key", "-r", "web2", "--include-accepted", "-y");
+
+      assertThat(rejected.exitCode()).as(rejected.toString()).isZero();
+      assertThat(rejected.err()).isEmpty();
+      assertThat(pki("minions_rejected", "web2")).exists();
+      assertThat(pki("minions", "web2")).doesNotExist();
+      int epoch = rotatedEpoch(web1);
+      await(() -> web2.count("lost the connection") >= 1
+              || master.log().contains("minion web2: rejected"),
+          web2, "web2's connection closed, or web2 refused");
+      String reauthenticated = reauthenticated(epoch);
+      await(() -> web1.log().contains(reauthenticated), web1,
+          "web1 re-authenticated for epoch " + epoch);
+      assertThat(web1.count("lost the connection")).as("over its open connection").isZero();
+      assertThat(web2.log()).doesNotContain("(epoch " + epoch + ")");
+    }
+  }
+
+  @Test
+  void row20_deletingAKey_closesThatMinionsConnection_andRotates() throws Exception {
+    try (MinionProcess web1 = minion("web1");
+        MinionProcess web2 = minion("web2")) {
+      bothAuthenticated(web1, web2);
+      online();
+
+      Cli.Result deleted = cli.run("key", "-d", "web2", "-y");
+
+      assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+      assertThat(deleted.err()).isEmpty();
+      assertThat(pki("minions", "web2")).doesNotExist();
+      int epoch = rotatedEpoch(web1);
+      await(() -> web2.count("lost the connection") >= 1, web2, "web2's connection closed");
+      String reauthenticated = reauthenticated(epoch);
+      await(() -> web1.log().contains(reauthenticated), web1,
+          "web1 re-authenticated for epoch " + epoch);
+      assertThat(web1.count("lost the connection")).as("over its open connection").isZero();
+      assertThat(web2.log()).doesNotContain("(epoch " + epoch + ")");
+      // web2 comes back as a new, unaccepted key: nothing it had is honoured.
+      await(() -> Files.exists(pki("minions_pre", "web2")), web2, "web2 pending again");
+    }
+  }
+
+  private void bothAuthenticated(MinionProcess web1, MinionProcess web2) throws Exception {
+    await(() -> Files.exists(pki("minions_pre", "web1")) && Files.exists(pki("minions_pre", "web2")),
+        web1, "both pending");
+    cli.run("key", "-A", "-y");
+    await(() -> web1.count("authenticated to master") >= 1 && web2.count("authenticated to master") >= 1,
+        web1, "both authenticated");
+  }
+
+  /** brine key through the running master from now on. */
+  private void online() {
+    cli.env("BRINE_ADDR", master.address()).env("BRINE_TOKEN", token);
+  }
+
+  /** The epoch of the rotation that followed the removal of an accepted key, from the master log. */
+  private int rotatedEpoch(MinionProcess minion) throws Exception {
+    Pattern rotated =
+        Pattern.compile(
+            "publish key rotated to epoch (\\d+) \\(an accepted minion key was removed\\)");
+    await(() -> rotated.matcher(master.log()).find(), minion, "a rotation after the removal");
+    Matcher m = rotated.matcher(master.log());
+    assertThat(m.find()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  private String reauthenticated(int epoch) {
+    return "re-authenticated to master 127.0.0.1:" + master.minionPort() + " (epoch " + epoch + ")";
   }
 
   private JsonNode put(String path, String body, String withToken) throws Exception {

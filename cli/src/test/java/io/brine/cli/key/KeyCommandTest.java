@@ -366,7 +366,9 @@ class KeyCommandTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out())
         .contains("3 no key matched")
-        .contains("stopped master")
+        .contains("Online mode")
+        .contains("Offline mode")
+        .contains("BRINE_TOKEN")
         .contains("--rotate");
   }
 

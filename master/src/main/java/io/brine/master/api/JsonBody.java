@@ -55,6 +55,11 @@ final class JsonBody {
         && !(v.isArray() && v.isEmpty());
   }
 
+  /** The raw value, or null when absent. */
+  JsonNode node(String name) {
+    return object.get(name);
+  }
+
   /** The string, or null when absent or null. */
   String string(String name) throws InvalidRequestException {
     JsonNode v = object.get(name);

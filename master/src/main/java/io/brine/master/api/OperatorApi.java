@@ -43,13 +43,21 @@ final class OperatorApi {
 
   /** Every operator path over {@code vault}, without the master's own {@code /v1/brine/} paths. */
   static OperatorApi create(Vault vault, String buildDate, Clock clock) {
-    return create(vault, buildDate, clock, null);
+    return create(vault, buildDate, clock, null, null);
   }
 
-  /** Every operator path; {@code publishKeys} null leaves out {@code /v1/brine/keys/*}. */
+  /**
+   * Every operator path; {@code publishKeys} null leaves out {@code /v1/brine/keys/rotate}, {@code
+   * minionKeys} null the other {@code /v1/brine/keys} paths.
+   */
   static OperatorApi create(
-      Vault vault, String buildDate, Clock clock, PublishKeyRotator publishKeys) {
-    return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock, publishKeys));
+      Vault vault,
+      String buildDate,
+      Clock clock,
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys) {
+    return new OperatorApi(
+        vault, Routes.operatorApi(vault, buildDate, clock, publishKeys, minionKeys));
   }
 
   /** May block: runs on the vault executor. */

@@ -59,18 +59,24 @@ public final class OperatorApiServer implements AutoCloseable {
    */
   public static OperatorApiServer start(Vault vault, VaultConfig config, String buildDate)
       throws IOException {
-    return start(vault, config, buildDate, null);
+    return start(vault, config, buildDate, null, null);
   }
 
   /**
-   * Listens on {@code config}'s address, with the master's own paths ({@code /v1/brine/keys/*})
-   * over {@code publishKeys} when it is not null.
+   * Listens on {@code config}'s address, with the master's own paths: {@code
+   * /v1/brine/keys/rotate} over {@code publishKeys}, and {@code /v1/brine/keys} with {@code
+   * keys/accept|reject|delete} over {@code minionKeys}, each when not null.
    */
   public static OperatorApiServer start(
-      Vault vault, VaultConfig config, String buildDate, PublishKeyRotator publishKeys)
+      Vault vault,
+      VaultConfig config,
+      String buildDate,
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys)
       throws IOException {
     SslContext ssl = config.tls() ? serverTls(config) : null;
-    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), publishKeys);
+    OperatorApi api =
+        OperatorApi.create(vault, buildDate, Clock.systemUTC(), publishKeys, minionKeys);
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("brine-api-io", true), NioIoHandler.newFactory());

@@ -35,15 +35,24 @@ final class Routes {
    *
    * @param publishKeys the master's publish key, for {@code /v1/brine/keys/*}; null leaves those
    *     paths out (a vault without a master around it)
+   * @param minionKeys the master's PKI folder, for {@code /v1/brine/keys} and {@code
+   *     keys/accept|reject|delete}; null leaves those paths out
    */
   static Routes operatorApi(
-      Vault vault, String buildDate, Clock clock, PublishKeyRotator publishKeys) {
+      Vault vault,
+      String buildDate,
+      Clock clock,
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys) {
     Builder routes = builder();
     new SealEndpoints(vault, buildDate, clock).register(routes);
     new KeyRotationEndpoints(vault).register(routes);
     new GenerateRootEndpoints(vault).register(routes);
     if (publishKeys != null) {
       new BrineKeyEndpoints(vault, publishKeys).register(routes);
+    }
+    if (minionKeys != null) {
+      new MinionKeyEndpoints(vault, minionKeys).register(routes);
     }
     return routes.build();
   }

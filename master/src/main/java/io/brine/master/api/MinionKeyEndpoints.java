@@ -1,0 +1,154 @@
+package io.brine.master.api;
+
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.KeyStatus;
+import io.brine.protocol.MinionId;
+import io.brine.vault.InvalidRequestException;
+import io.brine.vault.Vault;
+import io.brine.vault.VaultException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code brine key} through a running master, token-authenticated:
+ *
+ * <ul>
+ *   <li>{@code GET /v1/brine/keys}: every key by status in Salt's shape ({@code minions}, {@code
+ *       minions_pre}, {@code minions_rejected}, {@code minions_denied}).
+ *   <li>{@code PUT|POST /v1/brine/keys/accept|reject|delete} with {@code {"ids":[...],
+ *       "include_rejected", "include_accepted", "include_denied"}}: the PKI folder's transition on
+ *       the master's own instance, then {@link MinionKeys#onChanged} (a removed accepted key closes
+ *       that minion's connection and rotates the publish key within a second). Answers {@code
+ *       {"changed":[{"id","from","to"}],"refused":[{"id","status","reason"}],"rotated":bool}},
+ *       statuses by folder name, {@code to} null for a delete.
+ * </ul>
+ */
+final class MinionKeyEndpoints {
+  private final Vault vault;
+  private final MinionKeys keys;
+
+  MinionKeyEndpoints(Vault vault, MinionKeys keys) {
+    this.vault = vault;
+    this.keys = keys;
+  }
+
+  void register(Routes.Builder routes) {
+    routes
+        .unsealed("/v1/brine/keys", this::list, GET)
+        .unsealed("/v1/brine/keys/accept", this::accept, PUT, POST)
+        .unsealed("/v1/brine/keys/reject", this::reject, PUT, POST)
+        .unsealed("/v1/brine/keys/delete", this::delete, PUT, POST);
+  }
+
+  private ApiResponse list(ApiRequest request) throws VaultException {
+    vault.checkToken(request.token());
+    Map<KeyStatus, List<MinionId>> all;
+    try {
+      all = keys.pki().list();
+    } catch (IOException e) {
+      throw failed("list", e);
+    }
+    ObjectNode body = ApiJson.object();
+    for (KeyStatus status : KeyStatus.values()) {
+      ArrayNode ids = body.putArray(status.dirName());
+      all.get(status).forEach(id -> ids.add(id.value()));
+    }
+    return ApiResponse.ok(body);
+  }
+
+  private ApiResponse accept(ApiRequest request) throws VaultException {
+    vault.checkToken(request.token());
+    JsonBody body = request.body();
+    List<MinionId> ids = ids(body);
+    boolean rejected = body.bool("include_rejected");
+    boolean denied = body.bool("include_denied");
+    try {
+      return changed(keys.pki().accept(ids, rejected, denied));
+    } catch (IOException e) {
+      throw failed("accept", e);
+    }
+  }
+
+  private ApiResponse reject(ApiRequest request) throws VaultException {
+    vault.checkToken(request.token());
+    JsonBody body = request.body();
+    List<MinionId> ids = ids(body);
+    boolean accepted = body.bool("include_accepted");
+    boolean denied = body.bool("include_denied");
+    try {
+      return changed(keys.pki().reject(ids, accepted, denied));
+    } catch (IOException e) {
+      throw failed("reject", e);
+    }
+  }
+
+  private ApiResponse delete(ApiRequest request) throws VaultException {
+    vault.checkToken(request.token());
+    List<MinionId> ids = ids(request.body());
+    try {
+      return changed(keys.pki().delete(ids));
+    } catch (IOException e) {
+      throw failed("delete", e);
+    }
+  }
+
+  private ApiResponse changed(KeyChanges changes) {
+    if (!changes.changes().isEmpty()) {
+      keys.onChanged().accept(changes);
+    }
+    ObjectNode body = ApiJson.object();
+    ArrayNode changed = body.putArray("changed");
+    for (KeyChanges.Change change : changes.changes()) {
+      ObjectNode c = changed.addObject();
+      c.put("id", change.id().value());
+      c.put("from", change.from().dirName());
+      if (change.to() == null) {
+        c.putNull("to");
+      } else {
+        c.put("to", change.to().dirName());
+      }
+    }
+    ArrayNode refused = body.putArray("refused");
+    for (KeyChanges.Refusal refusal : changes.refused()) {
+      ObjectNode r = refused.addObject();
+      r.put("id", refusal.id().value());
+      r.put("status", refusal.status().dirName());
+      r.put("reason", refusal.reason());
+    }
+    body.put("rotated", changes.acceptedKeyRemoved());
+    return ApiResponse.ok(body);
+  }
+
+  /** {@code "ids"}: a non-empty array of valid minion ids; 400 with one line otherwise. */
+  static List<MinionId> ids(JsonBody body) throws InvalidRequestException {
+    JsonNode node = body.node("ids");
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw new InvalidRequestException("'ids' must be a non-empty array of minion ids");
+    }
+    List<MinionId> ids = new ArrayList<>();
+    for (JsonNode value : node) {
+      if (!value.isTextual()) {
+        throw new InvalidRequestException("'ids' must hold strings only");
+      }
+      try {
+        ids.add(MinionId.of(value.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException(e.getMessage());
+      }
+    }
+    return ids;
+  }
+
+  private static VaultException failed(String what, IOException e) {
+    return new VaultException("cannot " + what + " keys in the PKI folder: " + e.getMessage(), e);
+  }
+}
