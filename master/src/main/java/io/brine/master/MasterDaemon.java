@@ -147,6 +147,7 @@ public final class MasterDaemon implements AutoCloseable {
               SessionRequests.NONE);
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
+      vault.addListener(new DisconnectMinionsAtSeal(listener));
       api =
           OperatorApiServer.start(
               vault,

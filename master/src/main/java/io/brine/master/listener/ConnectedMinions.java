@@ -43,6 +43,17 @@ public final class ConnectedMinions {
     return true;
   }
 
+  /** Closes every connection (the vault sealed: no session may outlive the master's keys). */
+  int disconnectAll(String reason) {
+    int closed = 0;
+    for (MinionId id : List.copyOf(channels.keySet())) {
+      if (disconnect(id, reason)) {
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   Optional<Channel> channel(MinionId id) {
     return Optional.ofNullable(channels.get(id));
   }

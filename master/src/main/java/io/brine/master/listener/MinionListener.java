@@ -131,6 +131,17 @@ public final class MinionListener implements AutoCloseable {
   }
 
   /** The minions authenticated and connected now. */
+  /**
+   * Closes every minion's connection: when the vault seals, no session may outlive the master's
+   * keys. The minions reconnect and are answered SEALED until an operator unseals.
+   */
+  public void disconnectAll(String reason) {
+    int closed = connected.disconnectAll(reason);
+    if (closed > 0) {
+      log.info("closed {} minion connection(s): {}", closed, reason);
+    }
+  }
+
   public ConnectedMinions connected() {
     return connected;
   }

@@ -61,6 +61,29 @@ class MasterDaemonMinionsTest {
   }
 
   @Test
+  void sealingTheVault_closesEveryMinionConnection_andNewHellosAreAnsweredSealed()
+      throws Exception {
+    KeyPair keys = RsaKeys.generate(2048);
+    TestMaster.Started started = TestMaster.start(TestMaster.shamir(dir));
+    try (MasterDaemon master = started.daemon();
+        TestMinion minion = TestMinion.connect(master.minionPort(), "web1", keys)) {
+      ApiClient api = started.client();
+      String token = initAndUnseal(api);
+      minion.hello(MasterTrust.firstContact());
+      master.pki().accept(List.of(MinionId.of("web1")), false, false);
+      assertThat(minion.hello(MasterTrust.firstContact())).isInstanceOf(Welcomed.class);
+
+      assertThat(api.put("/v1/sys/seal", Map.of(), token).status()).isEqualTo(204);
+
+      assertThat(minion.closedByMaster(java.time.Duration.ofSeconds(10))).isTrue();
+      try (TestMinion again = TestMinion.connect(master.minionPort(), "web1", keys)) {
+        Outcome sealed = again.hello(MasterTrust.firstContact());
+        assertThat(((Refused) sealed).type()).isEqualTo(MessageType.SEALED);
+      }
+    }
+  }
+
+  @Test
   void rotateThroughTheOperatorApi_needsAToken_andSendsReauthToConnectedMinions()
       throws Exception {
     KeyPair keys = RsaKeys.generate(2048);
