@@ -68,10 +68,7 @@ class MasterDaemonMinionsTest {
     try (MasterDaemon master = started.daemon();
         TestMinion minion = TestMinion.connect(master.minionPort(), "web1", keys)) {
       ApiClient api = started.client();
-      String token = initAndUnseal(api);
-      minion.hello(MasterTrust.firstContact());
-      master.pki().accept(List.of(MinionId.of("web1")), false, false);
-      assertThat(minion.hello(MasterTrust.firstContact())).isInstanceOf(Welcomed.class);
+      String token = welcome(master, api, minion);
 
       assertThat(api.put("/v1/sys/seal", Map.of(), token).status()).isEqualTo(204);
 
@@ -91,10 +88,7 @@ class MasterDaemonMinionsTest {
     try (MasterDaemon master = started.daemon();
         TestMinion minion = TestMinion.connect(master.minionPort(), "web1", keys)) {
       ApiClient api = started.client();
-      String token = initAndUnseal(api);
-      minion.hello(MasterTrust.firstContact());
-      master.pki().accept(List.of(MinionId.of("web1")), false, false);
-      assertThat(minion.hello(MasterTrust.firstContact())).isInstanceOf(Welcomed.class);
+      String token = welcome(master, api, minion);
       int before = master.publishKeys().current().epoch();
 
       assertThat(api.put("/v1/brine/keys/rotate", Map.of()).status()).isEqualTo(403);
@@ -129,6 +123,16 @@ class MasterDaemonMinionsTest {
   }
 
   /** @return the root token */
+  /** Unseals, lets web1 knock once, accepts its key, and checks its next HELLO is welcomed. */
+  private static String welcome(MasterDaemon master, ApiClient api, TestMinion minion)
+      throws Exception {
+    String token = initAndUnseal(api);
+    minion.hello(MasterTrust.firstContact());
+    master.pki().accept(List.of(MinionId.of("web1")), false, false);
+    assertThat(minion.hello(MasterTrust.firstContact())).isInstanceOf(Welcomed.class);
+    return token;
+  }
+
   private static String initAndUnseal(ApiClient api) throws Exception {
     JsonNode init =
         api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
