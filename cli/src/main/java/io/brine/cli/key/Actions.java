@@ -5,7 +5,6 @@ import io.brine.crypto.rsa.Fingerprints;
 import io.brine.master.pki.IdGlob;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
-import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,25 +18,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * What each {@code brine key} action does to the keys and prints, as salt-key. Listing and changes
- * go to {@code keys} (the folder, or a running master); printing keys and fingerprints reads the
- * folder, which changes nothing.
+ * go to {@code keys} (the folder, or a running master), and so does printing keys and
+ * fingerprints, so an operator who may not read the master's folder still can through its API.
  */
 final class Actions {
   private final KeyCommand command;
   private final KeyView view;
   private final KeyStore keys;
-  private final Supplier<PkiDirectory> folder;
 
-  Actions(KeyCommand command, KeyView view, KeyStore keys, Supplier<PkiDirectory> folder) {
+  Actions(KeyCommand command, KeyView view, KeyStore keys) {
     this.command = command;
     this.view = view;
     this.keys = keys;
-    this.folder = folder;
   }
 
   int list(Set<KeyStatus> statuses) {
@@ -125,18 +122,23 @@ final class Actions {
     }
     Map<KeyStatus, Map<String, String>> values = new EnumMap<>(KeyStatus.class);
     Map<String, String> local = null;
-    PkiDirectory pki = folder.get();
     try {
+      Set<MinionId> ids = new TreeSet<>();
+      selected.values().forEach(list -> list.forEach(id -> ids.add(MinionId.of(id))));
+      Map<KeyStatus, Map<MinionId, String>> pems = keys.publicKeys(ids);
       for (Map.Entry<KeyStatus, List<String>> entry : selected.entrySet()) {
         Map<String, String> byId = new TreeMap<>();
+        Map<MinionId, String> found = pems.get(entry.getKey());
         for (String id : entry.getValue()) {
-          Optional<String> pem = pki.publicKeyPem(entry.getKey(), MinionId.of(id));
-          pem.ifPresent(p -> byId.put(id, fingerprints ? Fingerprints.salt(p) : p.stripTrailing()));
+          String pem = found.get(MinionId.of(id));
+          if (pem != null) {
+            byId.put(id, fingerprints ? Fingerprints.salt(pem) : pem.stripTrailing());
+          }
         }
         values.put(entry.getKey(), byId);
       }
       if (fingerprints) {
-        Optional<String> master = pki.masterPublicKeyPem();
+        Optional<String> master = keys.masterPublicKeyPem();
         if (master.isPresent()) {
           local = Map.of("master.pub", Fingerprints.salt(master.get()));
         }

@@ -339,9 +339,8 @@ public final class KeyCommand implements Callable<Integer> {
     if (action.equals("--rotate")) {
       return rotate(view, url);
     }
-    boolean readsFolder = Set.of("-p", "-P", "-f", "-F").contains(action);
-    KeyStore keys = readsFolder ? KeyStore.folder(directory()) : keys(url);
-    Actions actions = new Actions(this, view, keys, this::directory);
+    KeyStore keys = keys(url);
+    Actions actions = new Actions(this, view, keys);
     return switch (action) {
       case "-L" -> actions.list(EnumSet.allOf(KeyStatus.class));
       case "-l" -> actions.list(statuses(single("-l", list, null)));

@@ -7,7 +7,10 @@ import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Where {@code brine key} lists and changes keys: the PKI folder itself (offline, {@link
@@ -25,6 +28,12 @@ interface KeyStore {
       throws IOException;
 
   KeyChanges delete(Collection<MinionId> ids) throws IOException;
+
+  /** The public key PEMs of {@code ids}, by status; ids without a key in a status are left out. */
+  Map<KeyStatus, Map<MinionId, String>> publicKeys(Collection<MinionId> ids) throws IOException;
+
+  /** The master's own public key, empty before the first unseal made it. */
+  Optional<String> masterPublicKeyPem() throws IOException;
 
   /** True when the master itself made the change (and so closes and rotates as needed). */
   boolean online();
@@ -53,6 +62,28 @@ interface KeyStore {
       @Override
       public KeyChanges delete(Collection<MinionId> ids) throws IOException {
         return pki.delete(ids);
+      }
+
+      @Override
+      public Map<KeyStatus, Map<MinionId, String>> publicKeys(Collection<MinionId> ids)
+          throws IOException {
+        Map<KeyStatus, Map<MinionId, String>> all = new EnumMap<>(KeyStatus.class);
+        for (KeyStatus status : KeyStatus.values()) {
+          Map<MinionId, String> byId = new TreeMap<>();
+          for (MinionId id : ids) {
+            Optional<String> pem = pki.publicKeyPem(status, id);
+            if (pem.isPresent()) {
+              byId.put(id, pem.get());
+            }
+          }
+          all.put(status, byId);
+        }
+        return all;
+      }
+
+      @Override
+      public Optional<String> masterPublicKeyPem() throws IOException {
+        return pki.masterPublicKeyPem();
       }
 
       @Override

@@ -12,15 +12,18 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The keys of a running master, through {@code /v1/brine/keys} and {@code
- * keys/accept|reject|delete} (token required). The first listing is kept: one command lists once,
+ * keys/accept|reject|delete|public} (token required). The first listing is kept: one command lists once,
  * expands its globs against that listing, then makes one change.
  */
 final class OnlineKeys implements KeyStore {
   private final OperatorClient api;
   private Map<KeyStatus, List<MinionId>> listed;
+  private JsonNode publicKeys;
 
   OnlineKeys(OperatorClient api) {
     this.api = api;
@@ -64,6 +67,28 @@ final class OnlineKeys implements KeyStore {
   @Override
   public KeyChanges delete(Collection<MinionId> ids) {
     return changes(api.put("/v1/brine/keys/delete", body(ids)));
+  }
+
+  @Override
+  public Map<KeyStatus, Map<MinionId, String>> publicKeys(Collection<MinionId> ids) {
+    publicKeys = api.put("/v1/brine/keys/public", body(ids));
+    Map<KeyStatus, Map<MinionId, String>> all = new EnumMap<>(KeyStatus.class);
+    for (KeyStatus status : KeyStatus.values()) {
+      Map<MinionId, String> byId = new TreeMap<>();
+      publicKeys
+          .path(status.dirName())
+          .fields()
+          .forEachRemaining(e -> byId.put(id(e.getKey()), e.getValue().asText()));
+      all.put(status, byId);
+    }
+    return all;
+  }
+
+  /** From the answer of {@link #publicKeys}, which a fingerprint listing asks for first. */
+  @Override
+  public Optional<String> masterPublicKeyPem() {
+    JsonNode master = publicKeys == null ? null : publicKeys.path("master");
+    return master == null || !master.isTextual() ? Optional.empty() : Optional.of(master.asText());
   }
 
   @Override

@@ -10,10 +10,6 @@ import io.brine.cli.testing.MasterProcess;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
@@ -42,12 +38,7 @@ class OnlineKeyCommandTest {
   @BeforeAll
   static void unsealedMaster() throws Exception {
     master = MasterProcess.start(dir);
-    HttpClient http = HttpClient.newHttpClient();
-    JsonNode init =
-        JSON.readTree(
-            put(http, "/v1/sys/init", "{\"secret_shares\":1,\"secret_threshold\":1}"));
-    token = init.get("root_token").asText();
-    put(http, "/v1/sys/unseal", "{\"key\":\"" + init.get("keys").get(0).asText() + "\"}");
+    token = master.initAndUnseal();
     pem = Pem.writePublicKey((RSAPublicKey) RsaKeys.generate(2048).getPublic());
   }
 
@@ -61,18 +52,6 @@ class OnlineKeyCommandTest {
     cli.env("BRINE_MASTER_CONFIG", dir.resolve("master.yaml").toString());
     cli.env("BRINE_ADDR", master.address());
     cli.env("BRINE_TOKEN", token);
-  }
-
-  private static String put(HttpClient http, String path, String body) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(master.address() + path))
-                .timeout(Duration.ofSeconds(60))
-                .PUT(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return r.body();
   }
 
   private static Path key(String status, String id) {
@@ -118,6 +97,36 @@ class OnlineKeyCommandTest {
     assertThat(key("minions_rejected", "on1")).doesNotExist();
     assertThat(key("minions", "on2")).doesNotExist();
     assertThat(master.log()).contains("key for minion on2 deleted (was accepted)");
+  }
+
+  @Test
+  void fingerAndPrint_readTheKeysThroughTheMaster_notTheLocalFolder() throws Exception {
+    pending("fp1");
+    // A config whose pki_dir is an empty folder: what is printed can only come from the master.
+    Path elsewhere = dir.resolve("elsewhere");
+    Files.createDirectories(elsewhere);
+    Path config = elsewhere.resolve("master.yaml");
+    Files.writeString(
+        config,
+        "pki_dir: " + elsewhere.resolve("pki") + "\nvault:\n  storage_dir: "
+            + elsewhere.resolve("vault") + "\n");
+    cli.env("BRINE_MASTER_CONFIG", config.toString());
+
+    Result finger = cli.run("key", "-f", "fp1", "--out", "json");
+    Result print = cli.run("key", "-p", "fp1");
+
+    assertThat(finger.exitCode()).as(finger.toString()).isZero();
+    JsonNode json = JSON.readTree(finger.out());
+    assertThat(json.path("minions_pre").path("fp1").asText())
+        .isEqualTo(io.brine.crypto.rsa.Fingerprints.salt(pem));
+    String masterPub = Files.readString(dir.resolve("pki/master/master.pub"));
+    assertThat(json.path("local").path("master.pub").asText())
+        .isEqualTo(io.brine.crypto.rsa.Fingerprints.salt(masterPub));
+    assertThat(print.exitCode()).as(print.toString()).isZero();
+    assertThat(print.out()).contains(pem.strip());
+    assertThat(elsewhere.resolve("pki/master/minions_pre/fp1")).doesNotExist();
+    cli.env("BRINE_MASTER_CONFIG", dir.resolve("master.yaml").toString());
+    cli.run("key", "-d", "fp1", "-y");
   }
 
   @Test

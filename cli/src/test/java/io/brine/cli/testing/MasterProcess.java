@@ -1,12 +1,19 @@
 package io.brine.cli.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -154,6 +161,50 @@ public final class MasterProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * Initialises the vault with one share, unseals it, and returns the root token: the set-up most
+   * end-to-end tests start from.
+   */
+  public String initAndUnseal() {
+    JsonNode init = put("/v1/sys/init", "{\"secret_shares\":1,\"secret_threshold\":1}");
+    put("/v1/sys/unseal", "{\"key\":\"" + init.get("keys").get(0).asText() + "\"}");
+    return init.get("root_token").asText();
+  }
+
+  private JsonNode put(String path, String body) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(address + path))
+                      .timeout(Duration.ofSeconds(60))
+                      .PUT(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(path + ": " + response.statusCode() + " " + response.body());
+      }
+      return new ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed or closed. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the master survived SIGKILL for 20 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** SIGTERM, then waits; kills it if it does not stop in time. */

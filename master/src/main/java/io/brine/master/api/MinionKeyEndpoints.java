@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code brine key} through a running master, token-authenticated:
@@ -30,6 +31,10 @@ import java.util.Map;
  *       that minion's connection and rotates the publish key within a second). Answers {@code
  *       {"changed":[{"id","from","to"}],"refused":[{"id","status","reason"}],"rotated":bool}},
  *       statuses by folder name, {@code to} null for a delete.
+ *   <li>{@code PUT|POST /v1/brine/keys/public} with {@code {"ids":[...]}}: the public key PEMs of
+ *       those ids in every status, {@code {"minions":{"web1":"-----BEGIN..."}, "minions_pre":{},
+ *       ..., "master":"-----BEGIN..."}} ({@code master} null before the first unseal made the
+ *       key), for {@code brine key -p/-f} when the operator cannot read the master's folder.
  * </ul>
  */
 final class MinionKeyEndpoints {
@@ -46,7 +51,8 @@ final class MinionKeyEndpoints {
         .unsealed("/v1/brine/keys", this::list, GET)
         .unsealed("/v1/brine/keys/accept", this::accept, PUT, POST)
         .unsealed("/v1/brine/keys/reject", this::reject, PUT, POST)
-        .unsealed("/v1/brine/keys/delete", this::delete, PUT, POST);
+        .unsealed("/v1/brine/keys/delete", this::delete, PUT, POST)
+        .unsealed("/v1/brine/keys/public", this::publicKeys, PUT, POST);
   }
 
   private ApiResponse list(ApiRequest request) throws VaultException {
@@ -99,6 +105,29 @@ final class MinionKeyEndpoints {
     } catch (IOException e) {
       throw failed("delete", e);
     }
+  }
+
+  private ApiResponse publicKeys(ApiRequest request) throws VaultException {
+    vault.checkToken(request.token());
+    List<MinionId> ids = ids(request.body());
+    ObjectNode body = ApiJson.object();
+    try {
+      for (KeyStatus status : KeyStatus.values()) {
+        ObjectNode byId = body.putObject(status.dirName());
+        for (MinionId id : ids) {
+          keys.pki().publicKeyPem(status, id).ifPresent(pem -> byId.put(id.value(), pem));
+        }
+      }
+      Optional<String> master = keys.pki().masterPublicKeyPem();
+      if (master.isPresent()) {
+        body.put("master", master.get());
+      } else {
+        body.putNull("master");
+      }
+    } catch (IOException e) {
+      throw failed("read", e);
+    }
+    return ApiResponse.ok(body);
   }
 
   private ApiResponse changed(KeyChanges changes) {
