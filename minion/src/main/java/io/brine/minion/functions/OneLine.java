@@ -1,0 +1,36 @@
+package io.brine.minion.functions;
+
+/** Messages that go back to the master as one line: control characters become spaces. */
+public final class OneLine {
+  private static final int MAX_LENGTH = 2000;
+
+  private OneLine() {}
+
+  public static String of(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_LENGTH + 3));
+    for (int i = 0; i < text.length() && sb.length() < MAX_LENGTH; i++) {
+      char c = text.charAt(i);
+      sb.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    if (text.length() > MAX_LENGTH) {
+      sb.append("...");
+    }
+    return sb.toString().strip();
+  }
+
+  /** "SimpleName: message", or the cause's when the exception only wraps one. */
+  public static String describe(Throwable t) {
+    Throwable shown = t;
+    if ((t instanceof java.io.UncheckedIOException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      shown = t.getCause();
+    }
+    String message = shown.getMessage();
+    String type = shown.getClass().getSimpleName();
+    return of(message == null || message.isBlank() ? type : type + ": " + message);
+  }
+}

@@ -1,0 +1,293 @@
+package io.brine.minion.jobs;
+
+import io.brine.minion.functions.ChildProcesses;
+import io.brine.minion.functions.DurationText;
+import io.brine.minion.functions.FunctionCall;
+import io.brine.minion.functions.FunctionContext;
+import io.brine.minion.functions.FunctionException;
+import io.brine.minion.functions.FunctionOutput;
+import io.brine.minion.functions.FunctionRegistry;
+import io.brine.minion.functions.MinionFunction;
+import io.brine.minion.functions.OneLine;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the master's jobs on threads of its own, never the caller's (a Netty event loop), each under
+ * its timeout, each jid once.
+ *
+ * <p>The result of a job ({@link JobResult}; {@code success} is always {@code retcode == 0}):
+ *
+ * <ul>
+ *   <li>the function returned: its value as {@code ret}, its retcode (0 normally; a command's exit
+ *       status for cmd.run, so {@code cmd.run false} is retcode 1, success false: the function ran,
+ *       the command failed).
+ *   <li>unknown function: retcode 1, ret {@code "'foo.bar' is not available."} (Salt's words).
+ *   <li>bad arguments ({@link FunctionException}): retcode 1, ret {@code "Passed invalid arguments:
+ *       "} and the one-line message (Salt's words).
+ *   <li>timeout: the function's thread is interrupted and every process it started through {@link
+ *       ChildProcesses} is killed with its descendants; retcode 124 (timeout(1)'s), ret {@code
+ *       "test.sleep timed out after 5 s"}. The clock starts when the function starts, not while the
+ *       job waits for a free thread. The result is sent at the deadline, whether or not the
+ *       function has noticed its interrupt yet.
+ *   <li>any other exception: retcode 1, ret {@code "cmd.run failed: Type: message"} in one line;
+ *       the stack trace goes to the log at debug only.
+ *   <li>the runner is closed, or has {@value #MAX_QUEUED} jobs waiting already: retcode 1, ret one
+ *       line saying so.
+ * </ul>
+ *
+ * <p>A jid seen in the last hour (at most the last 10,000 of them) is not run again: {@link
+ * #submit} returns empty. Futures complete on a runner thread; a caller that does more than hand
+ * the result to a channel should hop to its own executor.
+ */
+public final class JobRunner implements AutoCloseable {
+  static final int TIMED_OUT = 124;
+  static final int MAX_QUEUED = 10_000;
+
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+  private final FunctionRegistry registry;
+  private final FunctionContext context;
+  private final ThreadPoolExecutor workers;
+  private final ScheduledThreadPoolExecutor timers;
+  private final Object lock = new Object();
+  private final JidMemory jids;
+  private final Map<String, Execution> active = new HashMap<>();
+  private boolean closed;
+
+  public JobRunner(FunctionRegistry registry, FunctionContext context, int threads) {
+    this(registry, context, threads, new JidMemory(10_000, Duration.ofHours(1), Clock.systemUTC()));
+  }
+
+  JobRunner(FunctionRegistry registry, FunctionContext context, int threads, JidMemory jids) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("a job runner needs at least 1 thread, not " + threads);
+    }
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.context = Objects.requireNonNull(context, "context");
+    this.jids = jids;
+    this.workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(MAX_QUEUED),
+            daemonThreads("brine-job-"));
+    this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("brine-job-timeouts-"));
+    // Most jobs end before their deadline: a cancelled timer should not stay queued for hours.
+    timers.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Queues the call; empty when this jid was already run or is running.
+   *
+   * @return the result to come, completed exactly once
+   */
+  public Optional<CompletableFuture<JobResult>> submit(JobCall call) {
+    Objects.requireNonNull(call, "call");
+    synchronized (lock) {
+      if (active.containsKey(call.jid()) || !jids.remember(call.jid())) {
+        log.debug(
+            "job {} ({}) was received before; not run again", call.jid(), OneLine.of(call.fun()));
+        return Optional.empty();
+      }
+      Execution e = new Execution(call);
+      if (closed) {
+        e.finish(shuttingDown(call));
+        return Optional.of(e.future);
+      }
+      active.put(call.jid(), e);
+      try {
+        workers.execute(e);
+      } catch (RejectedExecutionException full) {
+        active.remove(call.jid());
+        jids.forget(call.jid());
+        log.warn(
+            "job {} ({}) refused: {} jobs are waiting",
+            call.jid(),
+            OneLine.of(call.fun()),
+            MAX_QUEUED);
+        e.finish(
+            result(
+                call,
+                "the minion has "
+                    + MAX_QUEUED
+                    + " jobs waiting; "
+                    + OneLine.of(call.fun())
+                    + " refused",
+                1));
+      }
+      return Optional.of(e.future);
+    }
+  }
+
+  /**
+   * Interrupts the running functions and kills their child processes; waiting jobs are not run.
+   * Every pending future completes (retcode 1, "the minion is shutting down"). Waits up to 5 s for
+   * the functions to return.
+   */
+  @Override
+  public void close() {
+    List<Execution> toStop;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toStop = new ArrayList<>(active.values());
+    }
+    for (Execution e : toStop) {
+      // stop() even when the future is done: a timed-out function may still be running.
+      e.finish(shuttingDown(e.call));
+      e.stop();
+    }
+    workers.shutdownNow();
+    timers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("some job functions did not return within 5 s of the shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private JobResult result(JobCall call, Object ret, int retcode) {
+    return JobResult.of(call, context.minionId().value(), ret, retcode);
+  }
+
+  private JobResult shuttingDown(JobCall call) {
+    return result(
+        call, "the minion is shutting down; " + OneLine.of(call.fun()) + " was stopped", 1);
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      // Daemon: a runner that was never closed must not keep the JVM alive.
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One job: runs the function, and is stopped by its timer or by close(). */
+  private final class Execution implements Runnable {
+    final JobCall call;
+    final CompletableFuture<JobResult> future = new CompletableFuture<>();
+    private final ChildProcesses.Scope processes = new ChildProcesses.Scope();
+    private Thread worker; // guarded by this: set only while the function runs
+
+    Execution(JobCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void run() {
+      try {
+        synchronized (this) {
+          if (future.isDone()) {
+            return; // stopped while waiting for a thread
+          }
+          worker = Thread.currentThread();
+        }
+        ScheduledFuture<?> timer;
+        try {
+          timer = timers.schedule(this::timeOut, call.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+          finish(shuttingDown(call));
+          return;
+        }
+        JobResult result;
+        ChildProcesses.Binding bound = processes.bindToCurrentThread();
+        try {
+          result = invoke();
+        } finally {
+          bound.unbind();
+          timer.cancel(false);
+          synchronized (this) {
+            worker = null;
+          }
+          // A timeout or close() may have interrupted the function as it returned: the thread's
+          // next job must start clean.
+          Thread.interrupted();
+          // Whatever the function left running goes with it.
+          processes.destroyAll();
+        }
+        if (finish(result)) {
+          log.debug("job {} ({}) returned retcode {}", call.jid(), call.fun(), result.retcode());
+        }
+      } finally {
+        synchronized (lock) {
+          active.remove(call.jid(), this);
+        }
+      }
+    }
+
+    private JobResult invoke() {
+      Optional<MinionFunction> fn = registry.find(call.fun());
+      if (fn.isEmpty()) {
+        return result(call, "'" + OneLine.of(call.fun()) + "' is not available.", 1);
+      }
+      // Never the arguments: they may hold secrets (a password in a command line).
+      log.info("running {} (jid {})", call.fun(), call.jid());
+      try {
+        FunctionOutput out = fn.get().call(new FunctionCall(call.args(), call.kwargs(), context));
+        if (out == null) {
+          return result(call, call.fun() + " failed: it returned no output", 1);
+        }
+        return result(call, out.value(), out.retcode());
+      } catch (FunctionException e) {
+        return result(call, "Passed invalid arguments: " + e.getMessage(), 1);
+      } catch (InterruptedException e) {
+        // After a timeout or close() the future already holds the reason; this is for an
+        // interrupt from elsewhere.
+        return result(call, call.fun() + " was interrupted", 1);
+      } catch (RuntimeException | Error e) {
+        log.debug("job {} ({}) failed", call.jid(), call.fun(), e);
+        return result(call, call.fun() + " failed: " + OneLine.describe(e), 1);
+      }
+    }
+
+    private void timeOut() {
+      String message = call.fun() + " timed out after " + DurationText.of(call.timeout());
+      if (finish(result(call, message, TIMED_OUT))) {
+        log.warn("job {}: {}", call.jid(), message);
+        stop();
+      }
+    }
+
+    /** Completes the future unless it is already; true when this call completed it. */
+    boolean finish(JobResult result) {
+      return future.complete(result);
+    }
+
+    /** Interrupts the function, if it is running, and kills the processes it started. */
+    void stop() {
+      synchronized (this) {
+        if (worker != null) {
+          worker.interrupt();
+        }
+      }
+      processes.destroyAll();
+    }
+  }
+}

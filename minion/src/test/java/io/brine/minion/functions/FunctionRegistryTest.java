@@ -1,0 +1,72 @@
+package io.brine.minion.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brine.minion.functions.builtin.TestEcho;
+import io.brine.minion.functions.builtin.TestPing;
+import org.junit.jupiter.api.Test;
+
+class FunctionRegistryTest {
+  @Test
+  void builtIn_hasEveryFunctionOfTheBrief() {
+    FunctionRegistry r = FunctionRegistry.builtIn();
+
+    assertThat(r.names())
+        .containsExactly(
+            "cmd.retcode",
+            "cmd.run",
+            "cmd.run_all",
+            "cp.get_file",
+            "grains.get",
+            "grains.items",
+            "sys.list_functions",
+            "test.echo",
+            "test.ping",
+            "test.sleep",
+            "test.version");
+    for (String name : r.names()) {
+      MinionFunction f = r.find(name).orElseThrow();
+      assertThat(f.name()).isEqualTo(name);
+      assertThat(f.doc()).isNotBlank().doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void find_unknownOrNull_isEmpty() {
+    FunctionRegistry r = FunctionRegistry.of(new TestPing());
+    assertThat(r.find("test.ping")).isPresent();
+    assertThat(r.find("test.echo")).isEmpty();
+    assertThat(r.find(null)).isEmpty();
+  }
+
+  @Test
+  void duplicateNames_areRefused() {
+    assertThatThrownBy(() -> FunctionRegistry.of(new TestPing(), new TestEcho(), new TestPing()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("function 'test.ping' is registered twice");
+  }
+
+  @Test
+  void namesNotModuleDotFunction_areRefused() {
+    MinionFunction bad =
+        new MinionFunction() {
+          @Override
+          public String name() {
+            return "ping";
+          }
+
+          @Override
+          public String doc() {
+            return "no module";
+          }
+
+          @Override
+          public FunctionOutput call(FunctionCall call) {
+            return FunctionOutput.ok(true);
+          }
+        };
+    assertThatThrownBy(() -> FunctionRegistry.of(bad))
+        .hasMessage("function name 'ping' is not of the form module.function");
+  }
+}
