@@ -1,0 +1,520 @@
+package io.brine.master.jobs;
+
+import io.brine.common.files.DurableFiles;
+import io.brine.protocol.MinionId;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's job cache (Salt's {@code local_cache} returner): each published job and the
+ * returns of its minions, on disk so they survive a restart.
+ *
+ * <p>Layout, every file written atomically with {@link DurableFiles} in PRIVATE mode (returns can
+ * hold secrets: files 0600, folders 0700):
+ *
+ * <pre>
+ * {dir}/{jid}/job.json                  the {@link JobRecord}
+ * {dir}/{jid}/returns/{minion-id}.json  a {@link JobReturn}, the first per minion
+ * </pre>
+ *
+ * A job folder appears whole: it is built under a temp name (job.json and an empty returns folder)
+ * and renamed into place, and removed by renaming it to a temp name before deleting its content.
+ * Temp names start with {@link DurableFiles#TEMP_PREFIX}; any found by {@link #open} are leftovers
+ * of a crash and are deleted. A jid is checked with {@link Jid#isValid} before any path is built
+ * from it; minion ids come checked as {@link MinionId}. See {@link JobJson} for the file formats.
+ *
+ * <p>Expiry: jobs older than {@code keepJobs} (by the time in their jid) and, beyond the newest
+ * {@code maxJobs}, the oldest ones are removed by {@link #open} and {@link #purgeExpired}. The
+ * master's intended defaults are {@link #DEFAULT_KEEP_JOBS} (Salt's {@code keep_jobs}, 24 hours)
+ * and {@link #DEFAULT_MAX_JOBS} (10,000).
+ *
+ * <p>Thread-safe: writers of one jid are serialised by a lock (striped by jid), readers need none
+ * since every change is an atomic rename. A damaged job.json or return file (truncated, not JSON,
+ * a field wrong) is reported with one log line and skipped. One instance per folder.
+ */
+public final class JobCache {
+  private static final Logger log = LoggerFactory.getLogger(JobCache.class);
+
+  public static final Duration DEFAULT_KEEP_JOBS = Duration.ofHours(24);
+  public static final int DEFAULT_MAX_JOBS = 10_000;
+
+  static final String JOB_FILE = "job.json";
+  static final String RETURNS = "returns";
+  static final String JSON = ".json";
+
+  /** Read limits: a return is bounded by the wire's frame size long before these. */
+  static final int MAX_JOB_BYTES = 64 * 1024 * 1024;
+
+  static final int MAX_RETURN_BYTES = 64 * 1024 * 1024;
+
+  /** Temp-name kinds: a job folder being built, a job folder being deleted. */
+  private static final String BUILDING = "job-";
+
+  private static final String REMOVING = "gone-";
+  private static final int LOCK_STRIPES = 64;
+
+  /**
+   * Jobs by jid, the most recently written to: addReturn needs the job's targets for every
+   * return, and a job of 10,000 minions is too large to parse, or scan, 10,000 times.
+   */
+  private static final int RECENT_JOBS = 128;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path dir;
+  private final int maxJobs;
+  private final Duration keepJobs;
+  private final Clock clock;
+  private final Object[] locks = new Object[LOCK_STRIPES];
+  private final Map<String, Known> recent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+          return size() > RECENT_JOBS;
+        }
+      };
+
+  /** A job as read, with its targets as a set for the per-return check. */
+  private record Known(JobRecord job, Set<MinionId> targets) {
+    Known(JobRecord job) {
+      this(job, targetsOf(job));
+    }
+
+    private static Set<MinionId> targetsOf(JobRecord job) {
+      Set<MinionId> targets = new HashSet<>(job.minions());
+      targets.addAll(job.missing());
+      return Set.copyOf(targets);
+    }
+  }
+
+  private JobCache(Path dir, int maxJobs, Duration keepJobs, Clock clock) {
+    this.dir = dir;
+    this.maxJobs = maxJobs;
+    this.keepJobs = keepJobs;
+    this.clock = clock;
+    for (int i = 0; i < LOCK_STRIPES; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  /**
+   * Opens the cache under {@code dir}, creating it (0700) when missing; then removes leftover temp
+   * files and folders, jobs older than {@code keepJobs}, and the oldest beyond {@code maxJobs}.
+   */
+  public static JobCache open(Path dir, int maxJobs, Duration keepJobs, Clock clock)
+      throws IOException {
+    Objects.requireNonNull(clock, "clock");
+    if (maxJobs < 1) {
+      throw new IllegalArgumentException("max_jobs is " + maxJobs + "; it must be at least 1");
+    }
+    if (keepJobs == null || keepJobs.isNegative() || keepJobs.isZero()) {
+      throw new IllegalArgumentException("keep_jobs must be a positive duration, not " + keepJobs);
+    }
+    DurableFiles.ensureFolder(dir);
+    JobCache cache = new JobCache(dir.toAbsolutePath(), maxJobs, keepJobs, clock);
+    cache.removeLeftoversInJobs();
+    int removed = cache.purgeExpired();
+    if (removed > 0) {
+      log.info("job cache: removed {} expired jobs at start", removed);
+    }
+    return cache;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * Stores a new job with no returns yet.
+   *
+   * @throws FileAlreadyExistsException when a job with this jid is already cached
+   * @throws IllegalArgumentException when an argument is not a JSON value
+   */
+  public void create(JobRecord job) throws IOException {
+    String jid = job.jid();
+    byte[] json = JobJson.write(job);
+    synchronized (lock(jid)) {
+      Path target = dir.resolve(jid);
+      if (DurableFiles.exists(target)) {
+        throw new FileAlreadyExistsException(jid, null, "job " + jid + " already exists");
+      }
+      Path temp = dir.resolve(tempName(BUILDING, jid));
+      try {
+        DurableFiles.ensureFolder(temp);
+        DurableFiles.ensureFolder(temp.resolve(RETURNS));
+        DurableFiles.write(temp.resolve(JOB_FILE), json, DurableFiles.PRIVATE);
+        DurableFiles.forceFolder(temp); // the returns folder's entry
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.forceFolder(dir);
+      } finally {
+        deleteTree(temp); // gone after the rename; a partial folder after a failure
+      }
+      remember(new Known(job));
+    }
+  }
+
+  /**
+   * Stores a minion's return for a job. The first return per (job, minion) wins: Salt minions
+   * retry returns, so a second one is normal and answered {@link AddResult#DUPLICATE}.
+   */
+  public AddResult addReturn(String jid, JobReturn ret) throws IOException {
+    Objects.requireNonNull(ret, "ret");
+    if (!Jid.isValid(jid)) {
+      return AddResult.UNKNOWN_JOB;
+    }
+    synchronized (lock(jid)) {
+      Optional<Known> job = load(jid);
+      if (job.isEmpty()) {
+        return AddResult.UNKNOWN_JOB;
+      }
+      remember(job.get());
+      if (!job.get().targets().contains(ret.id())) {
+        return AddResult.NOT_TARGETED;
+      }
+      Path returns = dir.resolve(jid).resolve(RETURNS);
+      if (!Files.isDirectory(returns, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("job " + jid + " has no returns folder; its cache entry is damaged");
+      }
+      Path file = returns.resolve(ret.id().value() + JSON);
+      if (DurableFiles.exists(file)) {
+        return AddResult.DUPLICATE;
+      }
+      DurableFiles.write(file, JobJson.write(ret), DurableFiles.PRIVATE);
+      return AddResult.ADDED;
+    }
+  }
+
+  /** The job and its returns so far; empty for an unknown, damaged or invalid jid. */
+  public Optional<JobView> find(String jid) throws IOException {
+    if (!Jid.isValid(jid)) {
+      return Optional.empty();
+    }
+    // No lock: files appear and disappear by atomic renames, so a reader sees whole files.
+    Optional<Known> job = load(jid);
+    if (job.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<MinionId, JobReturn> returns = new HashMap<>();
+    Path folder = dir.resolve(jid).resolve(RETURNS);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      if (!DurableFiles.exists(dir.resolve(jid))) {
+        return Optional.empty(); // removed since it was read
+      }
+      log.warn("job cache: job {} has no returns folder; showing it without returns", jid);
+      return Optional.of(new JobView(job.get().job(), returns));
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+      for (Path file : files) {
+        readReturn(job.get(), file).ifPresent(r -> returns.put(r.id(), r));
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // removed while being read
+    }
+    return Optional.of(new JobView(job.get().job(), returns));
+  }
+
+  /** Every cached job, newest first; damaged ones are logged and left out. */
+  public List<JobRecord> list() throws IOException {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (String jid : jidsNewestFirst()) {
+      load(jid).ifPresent(known -> jobs.add(known.job()));
+    }
+    return jobs;
+  }
+
+  /**
+   * Removes jobs older than keepJobs and the oldest beyond maxJobs, and top-level temp folders left
+   * by a crash. The master calls it hourly.
+   *
+   * @return how many jobs were removed
+   */
+  public int purgeExpired() throws IOException {
+    List<String> temps = new ArrayList<>();
+    List<String> jids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (Jid.isValid(name)) {
+          jids.add(name);
+        } else if (name.startsWith(DurableFiles.TEMP_PREFIX)) {
+          temps.add(name);
+        }
+      }
+    }
+    for (String temp : temps) {
+      removeTemp(temp);
+    }
+    jids.sort(Comparator.reverseOrder());
+    Instant cutoff = clock.instant().minus(keepJobs);
+    int removed = 0;
+    for (int i = 0; i < jids.size(); i++) {
+      String jid = jids.get(i);
+      if ((i >= maxJobs || Jid.toInstant(jid).isBefore(cutoff)) && remove(jid)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private List<String> jidsNewestFirst() throws IOException {
+    List<String> jids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (Jid.isValid(name)) {
+          jids.add(name);
+        }
+      }
+    }
+    // Same length, all digits, most significant first: string order is time order.
+    jids.sort(Comparator.reverseOrder());
+    return jids;
+  }
+
+  /**
+   * The job from memory or job.json; empty when missing or damaged (logged). Not remembered here:
+   * list() reads every job, which would push out the ones minions are returning to.
+   */
+  private Optional<Known> load(String jid) throws IOException {
+    synchronized (recent) {
+      Known known = recent.get(jid);
+      if (known != null) {
+        return Optional.of(known);
+      }
+    }
+    Path folder = dir.resolve(jid);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      if (DurableFiles.exists(folder)) {
+        log.warn("job cache: skipping {}: not a folder", jid);
+      }
+      return Optional.empty();
+    }
+    try {
+      byte[] content = DurableFiles.read(folder.resolve(JOB_FILE), MAX_JOB_BYTES);
+      if (content == null) {
+        if (DurableFiles.exists(folder)) {
+          log.warn("job cache: skipping job {}: it has no {}", jid, JOB_FILE);
+        }
+        return Optional.empty();
+      }
+      JobRecord job = JobJson.readJob(content);
+      if (!job.jid().equals(jid)) {
+        throw new JobJson.MalformedException("it holds job " + job.jid());
+      }
+      return Optional.of(new Known(job));
+    } catch (JobJson.MalformedException | DurableFiles.NotARegularFileException e) {
+      log.warn("job cache: skipping damaged {}/{}: {}", jid, JOB_FILE, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** One return file of a job; empty for a temp file, or (logged) a damaged or stray one. */
+  private Optional<JobReturn> readReturn(Known known, Path file) throws IOException {
+    JobRecord job = known.job();
+    String name = file.getFileName().toString();
+    if (name.startsWith(DurableFiles.TEMP_PREFIX)) {
+      return Optional.empty(); // a write in progress
+    }
+    String stem = name.endsWith(JSON) ? name.substring(0, name.length() - JSON.length()) : "";
+    if (!MinionId.isValid(stem)) {
+      log.warn(
+          "job cache: skipping {} in job {}: not <minion-id>.json", printable(name), job.jid());
+      return Optional.empty();
+    }
+    MinionId id = MinionId.of(stem);
+    try {
+      byte[] content = DurableFiles.read(file, MAX_RETURN_BYTES);
+      if (content == null) {
+        return Optional.empty(); // removed since it was listed
+      }
+      JobReturn ret = JobJson.readReturn(content);
+      if (!ret.id().equals(id)) {
+        throw new JobJson.MalformedException("it holds the return of " + ret.id());
+      }
+      if (!known.targets().contains(id)) {
+        throw new JobJson.MalformedException("the job did not target " + id);
+      }
+      return Optional.of(ret);
+    } catch (JobJson.MalformedException | DurableFiles.NotARegularFileException e) {
+      log.warn(
+          "job cache: skipping damaged return {} of job {}: {}", name, job.jid(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Deletes a job: renamed away first, so no reader ever sees it half deleted. */
+  private boolean remove(String jid) throws IOException {
+    synchronized (lock(jid)) {
+      Path folder = dir.resolve(jid);
+      forget(jid);
+      if (!DurableFiles.exists(folder)) {
+        return false;
+      }
+      Path gone = dir.resolve(tempName(REMOVING, jid));
+      Files.move(folder, gone, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.forceFolder(dir);
+      deleteTree(gone);
+      return true;
+    }
+  }
+
+  /**
+   * Deletes a top-level temp folder. Under its jid's lock, so a job being built right now (whose
+   * temp folder exists only while create holds that lock) is never touched.
+   */
+  private void removeTemp(String name) throws IOException {
+    String jid = jidOfTemp(name);
+    if (jid == null) {
+      log.info("job cache: removing leftover {}", printable(name));
+      deleteTree(dir.resolve(name));
+      return;
+    }
+    synchronized (lock(jid)) {
+      if (DurableFiles.exists(dir.resolve(name))) {
+        log.info("job cache: removing leftover {}", name);
+        deleteTree(dir.resolve(name));
+      }
+    }
+  }
+
+  /**
+   * Temp files inside job folders (a return or job.json written when the process died). Only a
+   * crash leaves them, so only open() looks; later, DurableFiles removes its own on failure.
+   */
+  private void removeLeftoversInJobs() throws IOException {
+    for (String jid : jidsNewestFirst()) {
+      Path folder = dir.resolve(jid);
+      removeTempFiles(folder);
+      removeTempFiles(folder.resolve(RETURNS));
+    }
+  }
+
+  private static void removeTempFiles(Path folder) throws IOException {
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(
+            folder, p -> p.getFileName().toString().startsWith(DurableFiles.TEMP_PREFIX))) {
+      for (Path entry : entries) {
+        log.info("job cache: removing leftover {}", entry);
+        deleteTree(entry);
+      }
+    }
+  }
+
+  /** Deletes a file or folder tree; links are deleted, never followed. Missing is fine. */
+  private static void deleteTree(Path root) throws IOException {
+    if (!DurableFiles.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path folder, IOException e)
+              throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.deleteIfExists(folder);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    DurableFiles.forceFolder(root.getParent());
+  }
+
+  private static String tempName(String kind, String jid) {
+    byte[] random = new byte[6];
+    RANDOM.nextBytes(random);
+    return DurableFiles.TEMP_PREFIX + kind + jid + "-" + HexFormat.of().formatHex(random);
+  }
+
+  /** The jid inside a temp name this class made, or null for any other name. */
+  private static String jidOfTemp(String name) {
+    for (String kind : List.of(BUILDING, REMOVING)) {
+      String head = DurableFiles.TEMP_PREFIX + kind;
+      if (name.startsWith(head) && name.length() >= head.length() + Jid.LENGTH) {
+        String jid = name.substring(head.length(), head.length() + Jid.LENGTH);
+        if (Jid.isValid(jid)) {
+          return jid;
+        }
+      }
+    }
+    return null;
+  }
+
+  private Object lock(String jid) {
+    return locks[Math.floorMod(jid.hashCode(), LOCK_STRIPES)];
+  }
+
+  private void remember(Known known) {
+    synchronized (recent) {
+      recent.put(known.job().jid(), known);
+    }
+  }
+
+  private void forget(String jid) {
+    synchronized (recent) {
+      recent.remove(jid);
+    }
+  }
+
+  /** A name from a directory listing, safe for a log line: controls escaped, at most 64 shown. */
+  private static String printable(String name) {
+    StringBuilder sb = new StringBuilder();
+    int shown = Math.min(name.length(), 64);
+    for (int i = 0; i < shown; i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return name.length() > shown ? sb.append("...").toString() : sb.toString();
+  }
+}

@@ -1,0 +1,60 @@
+package io.brine.master.jobs;
+
+import io.brine.protocol.MinionId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A published job as the cache keeps it. {@code args} and {@code kwargs} hold JSON values
+ * (strings, numbers, booleans, null, lists, maps); after a restart numbers come back as Jackson
+ * reads them (Integer, Long or BigInteger; Double).
+ *
+ * @param minions the targeted minions that were connected, so got the publication
+ * @param missing the targeted minions that were not connected
+ */
+public record JobRecord(
+    String jid,
+    String fun,
+    List<Object> args,
+    Map<String, Object> kwargs,
+    String target,
+    String targetType,
+    List<MinionId> minions,
+    List<MinionId> missing,
+    Instant started) {
+
+  /** The target types brine's master resolves itself (Salt's tgt_type names). */
+  public static final Set<String> TARGET_TYPES = Set.of("glob", "list", "pcre");
+
+  public JobRecord {
+    if (!Jid.isValid(jid)) {
+      throw new IllegalArgumentException("job id is not 20 digits YYYYmmddHHMMSSffffff");
+    }
+    if (fun == null || fun.isEmpty()) {
+      throw new IllegalArgumentException("job " + jid + " has no function name");
+    }
+    Objects.requireNonNull(target, "target");
+    if (!TARGET_TYPES.contains(targetType)) {
+      throw new IllegalArgumentException(
+          "job " + jid + " has target type " + targetType + "; expected glob, list or pcre");
+    }
+    Objects.requireNonNull(started, "started");
+    // Salt's arguments may be None, so copies that allow null elements.
+    args = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(args, "args")));
+    kwargs =
+        Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs")));
+    minions = List.copyOf(minions);
+    missing = List.copyOf(missing);
+  }
+
+  /** Whether this job targeted {@code id} (connected or not). */
+  public boolean targets(MinionId id) {
+    return minions.contains(id) || missing.contains(id);
+  }
+}
