@@ -1,5 +1,8 @@
 package io.brine.cli;
 
+import io.brine.cli.dev.DevCommand;
+import io.brine.cli.job.JobsCommand;
+import io.brine.cli.job.RunCommand;
 import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.minion.MinionCommand;
@@ -34,7 +37,14 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Brine.Version.class,
     description = "A Salt-style master whose keys live in a sealed vault.",
     subcommands = {
-      MasterCommand.class, MinionCommand.class, Operator.class, KeyCommand.class, HelpCommand.class
+      MasterCommand.class,
+      MinionCommand.class,
+      Operator.class,
+      KeyCommand.class,
+      RunCommand.class,
+      JobsCommand.class,
+      DevCommand.class,
+      HelpCommand.class
     },
     footer = {
       "",
@@ -118,7 +128,8 @@ public final class Brine {
         level = "DEBUG";
       }
       master |= p.commandSpec().userObject() instanceof MasterCommand
-          || p.commandSpec().userObject() instanceof MinionCommand;
+          || p.commandSpec().userObject() instanceof MinionCommand
+          || p.commandSpec().userObject() instanceof DevCommand;
     }
     if (master && System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-master.xml");

@@ -1,11 +1,15 @@
 package io.brine.master;
 
+import io.brine.master.api.MasterPaths;
 import io.brine.master.api.MinionKeys;
 import io.brine.master.api.OperatorApiServer;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
+import io.brine.master.files.FileRoots;
+import io.brine.master.jobs.JobCache;
+import io.brine.master.jobs.JobPublisher;
+import io.brine.master.jobs.MinionCalls;
 import io.brine.master.listener.MinionListener;
-import io.brine.master.listener.SessionRequests;
 import io.brine.master.pki.AcceptancePolicy;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.master.publish.PublishKeyRotator;
@@ -18,10 +22,12 @@ import io.brine.vault.storage.FileStorage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The master: its vault over the configured storage folder, the master's RSA key held while the
  * vault is unsealed ({@link MasterKeyHolder}), the operator API, the PKI folder, the publish key
- * and its rotations ({@link PublishKeyRotator}), and the listener minions connect to ({@link
- * MinionListener}; it answers SEALED while the vault is sealed). With a PKCS#11 seal it also
+ * and its rotations ({@link PublishKeyRotator}), the listener minions connect to ({@link
+ * MinionListener}; it answers SEALED while the vault is sealed), the job cache and publisher, and
+ * the file server ({@link MinionCalls} answers the minions' returns and file reads). With a PKCS#11 seal it also
  * unseals itself through the HSM, retrying while the HSM is unreachable.
  *
  * <p>{@link #start} prints one line to standard output once the API and the listener listen:
@@ -59,6 +66,12 @@ public final class MasterDaemon implements AutoCloseable {
    */
   private static final Duration PUBLISH_KEY_GRACE = Duration.ofSeconds(30);
 
+  /**
+   * Threads answering the minions' calls (returns into the job cache, file chunks): disk-bound
+   * work, each return one durable write, so a few run at once while others wait on fsync.
+   */
+  private static final int CALL_WORKERS = 8;
+
   private final BuildInfo build;
   private final VaultCore vault;
   private final MasterKeyHolder keys;
@@ -68,6 +81,8 @@ public final class MasterDaemon implements AutoCloseable {
   private final ScheduledExecutorService rotationTimer;
   private final PublishKeyRotator publishKeys;
   private final MinionListener minions;
+  private final ExecutorService callWorkers;
+  private final JobCache jobCache;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -80,7 +95,9 @@ public final class MasterDaemon implements AutoCloseable {
       PkiDirectory pki,
       ScheduledExecutorService rotationTimer,
       PublishKeyRotator publishKeys,
-      MinionListener minions) {
+      MinionListener minions,
+      ExecutorService callWorkers,
+      JobCache jobCache) {
     this.build = build;
     this.vault = vault;
     this.keys = keys;
@@ -90,6 +107,8 @@ public final class MasterDaemon implements AutoCloseable {
     this.rotationTimer = rotationTimer;
     this.publishKeys = publishKeys;
     this.minions = minions;
+    this.callWorkers = callWorkers;
+    this.jobCache = jobCache;
   }
 
   /** Starts the master and prints the start line to {@link System#out}. */
@@ -122,8 +141,13 @@ public final class MasterDaemon implements AutoCloseable {
     PublishKeyRotator publishKeys = null;
     PkiDirectory pki;
     MinionListener minions = null;
+    ExecutorService callWorkers = null;
+    JobCache jobCache;
     try {
       pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
+      MasterConfig.Jobs jobs = config.jobs();
+      jobCache = JobCache.open(jobs.jobsDir(), jobs.maxJobs(), jobs.keepJobs(), Clock.systemUTC());
+      FileRoots fileRoots = jobs.fileRoots().isEmpty() ? null : FileRoots.of(jobs.fileRoots());
       if ("pkcs11".equals(settings.seal().activeType())) {
         autoUnsealer = new AutoUnsealer(vault);
         vault.addListener(autoUnsealer);
@@ -138,23 +162,36 @@ public final class MasterDaemon implements AutoCloseable {
               listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
               rotationTimer);
       publishKeys.start();
+      rotationTimer.scheduleAtFixedRate(
+          () -> purgeJobs(jobCache), 1, 1, TimeUnit.HOURS);
+      callWorkers =
+          Executors.newFixedThreadPool(
+              CALL_WORKERS, new DefaultThreadFactory("brine-minion-calls", true));
       minions =
           MinionListener.start(
               listen,
               () -> masterKeyWhileUnsealed(vault, keys),
               pki,
               publishKeys,
-              SessionRequests.NONE);
+              new MinionCalls(jobCache, fileRoots, callWorkers, Clock.systemUTC()));
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
       vault.addListener(new DisconnectMinionsAtSeal(listener));
+      JobPublisher publisher =
+          new JobPublisher(
+              () -> masterKeyWhileUnsealed(vault, keys),
+              pki,
+              publishKeys,
+              listener,
+              jobCache,
+              Clock.systemUTC());
       api =
           OperatorApiServer.start(
               vault,
               settings,
               build.buildDate(),
-              publishKeys,
-              new MinionKeys(pki, listener::onKeysChanged));
+              new MasterPaths(
+                  publishKeys, new MinionKeys(pki, listener::onKeysChanged), publisher, jobCache));
     } catch (IOException | RuntimeException e) {
       if (api != null) {
         api.close();
@@ -171,18 +208,42 @@ public final class MasterDaemon implements AutoCloseable {
       if (rotationTimer != null) {
         rotationTimer.shutdownNow();
       }
+      if (callWorkers != null) {
+        callWorkers.shutdownNow();
+      }
       vault.close();
       throw e;
     }
     MasterDaemon daemon =
         new MasterDaemon(
-            build, vault, keys, autoUnsealer, api, pki, rotationTimer, publishKeys, minions);
+            build,
+            vault,
+            keys,
+            autoUnsealer,
+            api,
+            pki,
+            rotationTimer,
+            publishKeys,
+            minions,
+            callWorkers,
+            jobCache);
     if (autoUnsealer != null) {
       daemon.awaitFirstAttempt(autoUnsealer.start());
     }
     out.println(daemon.startLine());
     out.flush();
     return daemon;
+  }
+
+  private static void purgeJobs(JobCache cache) {
+    try {
+      int purged = cache.purgeExpired();
+      if (purged > 0) {
+        log.info("removed {} expired job(s) from the job cache", purged);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot purge the job cache: {}", e.getMessage());
+    }
   }
 
   private static Optional<KeyPair> masterKeyWhileUnsealed(
@@ -246,6 +307,10 @@ public final class MasterDaemon implements AutoCloseable {
     return pki;
   }
 
+  public JobCache jobCache() {
+    return jobCache;
+  }
+
   public PublishKeyRotator publishKeys() {
     return publishKeys;
   }
@@ -282,6 +347,7 @@ public final class MasterDaemon implements AutoCloseable {
         autoUnsealer.close();
       }
       api.close();
+      callWorkers.shutdownNow();
       publishKeys.close();
       rotationTimer.shutdownNow();
     } finally {

@@ -1,4 +1,4 @@
-package io.brine.master.pki;
+package io.brine.protocol;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.brine.master.pki;
+package io.brine.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

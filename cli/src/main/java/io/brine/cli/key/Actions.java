@@ -2,7 +2,7 @@ package io.brine.cli.key;
 
 import io.brine.cli.CliException;
 import io.brine.crypto.rsa.Fingerprints;
-import io.brine.master.pki.IdGlob;
+import io.brine.protocol.IdGlob;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
 import io.brine.protocol.MinionId;

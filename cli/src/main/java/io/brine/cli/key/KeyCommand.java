@@ -7,7 +7,7 @@ import io.brine.cli.operator.OperatorClient;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
-import io.brine.master.pki.IdGlob;
+import io.brine.protocol.IdGlob;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.PkiDirectory;

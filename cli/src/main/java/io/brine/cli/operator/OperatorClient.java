@@ -3,6 +3,7 @@ package io.brine.cli.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brine.cli.CliException;
+import io.brine.cli.Environment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -83,6 +84,26 @@ public final class OperatorClient {
     return new OperatorClient(address, base, bearer, builder.build());
   }
 
+  /** The address every command uses when neither --address nor BRINE_ADDR is given. */
+  public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
+
+  /**
+   * Connects as every command does: each of address, token and CA from its option when given,
+   * else from BRINE_ADDR, BRINE_TOKEN and (for https) BRINE_CACERT.
+   */
+  public static OperatorClient fromOptions(
+      Environment environment, String address, String token, Path tlsCa) {
+    String url =
+        address != null ? address : environment.getOrDefault("BRINE_ADDR", DEFAULT_ADDRESS);
+    String bearer = token != null ? token : environment.get("BRINE_TOKEN");
+    Path ca = tlsCa;
+    if (ca == null && url.startsWith("https:")) {
+      String fromEnvironment = environment.getOrDefault("BRINE_CACERT", null);
+      ca = fromEnvironment == null ? null : Path.of(fromEnvironment);
+    }
+    return connect(url, bearer, ca);
+  }
+
   public JsonNode get(String path) {
     return send("GET", path, null);
   }
@@ -96,8 +117,11 @@ public final class OperatorClient {
     return send("DELETE", path, null);
   }
 
-  /** The API's answers are small JSON objects; a peer that sends more is not a brine master. */
-  private static final int MAX_ANSWER_BYTES = 1 << 20;
+  /**
+   * The API's answers are JSON objects; the largest are jobs with many minions' returns. A peer
+   * that sends more is not answering as a brine master does.
+   */
+  private static final int MAX_ANSWER_BYTES = 64 << 20;
 
   /** Reads at most {@link #MAX_ANSWER_BYTES} of the answer. */
   private static byte[] boundedBody(InputStream body, String method, String path)
@@ -185,8 +209,30 @@ public final class OperatorClient {
     if (message.length() > MAX_ERROR_CHARS) {
       message = message.substring(0, MAX_ERROR_CHARS) + "...";
     }
-    return new CliException(
-        method + " " + path + ": " + status + (message.isEmpty() ? "" : " " + message));
+    return new ApiError(method, path, status, message);
+  }
+
+  /** The master answered with an error status; the message is "PUT /path: 400 reason". */
+  public static final class ApiError extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String reason;
+
+    ApiError(String method, String path, int status, String reason) {
+      super(method + " " + path + ": " + status + (reason.isEmpty() ? "" : " " + reason));
+      this.status = status;
+      this.reason = reason;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    /** The API's first error message, one line. */
+    public String reason() {
+      return reason;
+    }
   }
 
   /**

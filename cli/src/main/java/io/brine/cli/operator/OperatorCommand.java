@@ -3,7 +3,6 @@ package io.brine.cli.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.cli.Brine;
 import io.brine.cli.CliException;
-import io.brine.cli.Environment;
 import io.brine.cli.TakesSecretArguments;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
  * format and the CA, each with its environment fallback, plus reading a key share.
  */
 abstract class OperatorCommand implements Callable<Integer>, TakesSecretArguments {
-  static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
+  static final String DEFAULT_ADDRESS = OperatorClient.DEFAULT_ADDRESS;
 
   @Spec CommandSpec spec;
 
@@ -68,16 +67,7 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
   }
 
   private OperatorClient client() {
-    Environment environment = brine().environment();
-    String url =
-        address != null ? address : environment.getOrDefault("BRINE_ADDR", DEFAULT_ADDRESS);
-    String bearer = token != null ? token : environment.get("BRINE_TOKEN");
-    Path ca = tlsCa;
-    if (ca == null && url.startsWith("https:")) {
-      String fromEnvironment = environment.getOrDefault("BRINE_CACERT", null);
-      ca = fromEnvironment == null ? null : Path.of(fromEnvironment);
-    }
-    return OperatorClient.connect(url, bearer, ca);
+    return OperatorClient.fromOptions(brine().environment(), address, token, tlsCa);
   }
 
   Brine brine() {

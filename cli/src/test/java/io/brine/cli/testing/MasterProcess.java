@@ -168,9 +168,18 @@ public final class MasterProcess implements AutoCloseable {
    * end-to-end tests start from.
    */
   public String initAndUnseal() {
-    JsonNode init = put("/v1/sys/init", "{\"secret_shares\":1,\"secret_threshold\":1}");
-    put("/v1/sys/unseal", "{\"key\":\"" + init.get("keys").get(0).asText() + "\"}");
+    JsonNode init = initJson();
+    unseal(init.get("keys").get(0).asText());
     return init.get("root_token").asText();
+  }
+
+  /** {@code sys/init} with one share: the answer holds {@code keys} and {@code root_token}. */
+  public JsonNode initJson() {
+    return put("/v1/sys/init", "{\"secret_shares\":1,\"secret_threshold\":1}");
+  }
+
+  public void unseal(String key) {
+    put("/v1/sys/unseal", "{\"key\":\"" + key + "\"}");
   }
 
   private JsonNode put(String path, String body) {

@@ -75,6 +75,16 @@ public final class MinionProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGKILL, as {@code kill -9}: the minion dies mid-whatever, its connection drops. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     process.destroy();

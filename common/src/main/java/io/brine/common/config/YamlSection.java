@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -80,6 +82,11 @@ public final class YamlSection {
     return value != null && !value.isNull();
   }
 
+  /** True when the key holds a mapping (a nested section). */
+  public boolean isMapping(String key) {
+    return has(key) && node.get(key).isObject();
+  }
+
   /** A nested mapping, or null when the key is absent. */
   public YamlSection section(String key) throws ConfigException {
     if (!has(key)) {
@@ -141,6 +148,31 @@ public final class YamlSection {
   public Path path(String key) throws ConfigException {
     String value = string(key, null);
     return value == null ? null : resolve(key, value);
+  }
+
+  /**
+   * A list of paths ({@code [a, b]}, or one path alone), each taken from the config file's folder
+   * when relative. Empty when absent.
+   */
+  public List<Path> paths(String key) throws ConfigException {
+    if (!has(key)) {
+      return List.of();
+    }
+    JsonNode value = node.get(key);
+    if (value.isTextual()) {
+      return List.of(path(key));
+    }
+    if (!value.isArray()) {
+      throw fail(key, "expected a list of paths, got " + describe(value));
+    }
+    List<Path> paths = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isTextual() || item.asText().isBlank()) {
+        throw fail(key, "expected a list of paths, got an entry that is " + describe(item));
+      }
+      paths.add(resolve(key, item.asText().trim()));
+    }
+    return List.copyOf(paths);
   }
 
   public Path requiredPath(String key) throws ConfigException {

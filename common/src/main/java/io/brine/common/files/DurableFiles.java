@@ -102,6 +102,30 @@ public final class DurableFiles {
    * {@link #PRIVATE}, {@link #PUBLIC}), set exactly whatever the umask. The folder must exist.
    */
   public static void write(Path file, byte[] content, String mode) throws IOException {
+    write(
+        file,
+        mode,
+        out -> {
+          ByteBuffer buffer = ByteBuffer.wrap(content);
+          while (buffer.hasRemaining()) {
+            out.write(buffer);
+          }
+        });
+  }
+
+  /** Writes a file's content to a fresh temp file; see {@link #write(Path, String, Content)}. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(FileChannel out) throws IOException;
+  }
+
+  /**
+   * As {@link #write(Path, byte[], String)}, for content too large to hold in memory: {@code
+   * content} streams into a temp file beside {@code file}, which replaces {@code file} only when
+   * {@code content} returns normally. When it throws (a failed hash check, a lost connection),
+   * the temp file is removed and {@code file} is untouched.
+   */
+  public static void write(Path file, String mode, Content content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Path temp =
         dir.resolve(
@@ -110,10 +134,7 @@ public final class DurableFiles {
       Set<StandardOpenOption> options =
           Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try (FileChannel out = FileChannel.open(temp, options, permissions(PRIVATE))) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
+        content.writeTo(out);
         out.force(true);
       }
       if (POSIX) {

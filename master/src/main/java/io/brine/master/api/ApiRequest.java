@@ -58,6 +58,12 @@ final class ApiRequest {
     return code;
   }
 
+  /** A query parameter's last value, or null when it is not given. */
+  String parameter(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+  }
+
   /** A boolean query parameter: absent is false, present without a value is true. */
   boolean flagParameter(String name) throws InvalidRequestException {
     List<String> values = query.get(name);

@@ -6,7 +6,6 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERR
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
-import io.brine.master.publish.PublishKeyRotator;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.PermissionDeniedException;
 import io.brine.vault.SealedException;
@@ -43,21 +42,12 @@ final class OperatorApi {
 
   /** Every operator path over {@code vault}, without the master's own {@code /v1/brine/} paths. */
   static OperatorApi create(Vault vault, String buildDate, Clock clock) {
-    return create(vault, buildDate, clock, null, null);
+    return create(vault, buildDate, clock, MasterPaths.NONE);
   }
 
-  /**
-   * Every operator path; {@code publishKeys} null leaves out {@code /v1/brine/keys/rotate}, {@code
-   * minionKeys} null the other {@code /v1/brine/keys} paths.
-   */
-  static OperatorApi create(
-      Vault vault,
-      String buildDate,
-      Clock clock,
-      PublishKeyRotator publishKeys,
-      MinionKeys minionKeys) {
-    return new OperatorApi(
-        vault, Routes.operatorApi(vault, buildDate, clock, publishKeys, minionKeys));
+  /** Every operator path, with the master's own {@code /v1/brine/} paths {@code paths} has. */
+  static OperatorApi create(Vault vault, String buildDate, Clock clock, MasterPaths paths) {
+    return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock, paths));
   }
 
   /** May block: runs on the vault executor. */

@@ -1,7 +1,6 @@
 package io.brine.master.api;
 
 import io.brine.master.config.VaultConfig;
-import io.brine.master.publish.PublishKeyRotator;
 import io.brine.vault.Vault;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -59,24 +58,14 @@ public final class OperatorApiServer implements AutoCloseable {
    */
   public static OperatorApiServer start(Vault vault, VaultConfig config, String buildDate)
       throws IOException {
-    return start(vault, config, buildDate, null, null);
+    return start(vault, config, buildDate, MasterPaths.NONE);
   }
 
-  /**
-   * Listens on {@code config}'s address, with the master's own paths: {@code
-   * /v1/brine/keys/rotate} over {@code publishKeys}, and {@code /v1/brine/keys} with {@code
-   * keys/accept|reject|delete} over {@code minionKeys}, each when not null.
-   */
+  /** Listens on {@code config}'s address, with the master's own {@code /v1/brine/} paths. */
   public static OperatorApiServer start(
-      Vault vault,
-      VaultConfig config,
-      String buildDate,
-      PublishKeyRotator publishKeys,
-      MinionKeys minionKeys)
-      throws IOException {
+      Vault vault, VaultConfig config, String buildDate, MasterPaths paths) throws IOException {
     SslContext ssl = config.tls() ? serverTls(config) : null;
-    OperatorApi api =
-        OperatorApi.create(vault, buildDate, Clock.systemUTC(), publishKeys, minionKeys);
+    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), paths);
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("brine-api-io", true), NioIoHandler.newFactory());

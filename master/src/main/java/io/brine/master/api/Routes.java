@@ -1,6 +1,5 @@
 package io.brine.master.api;
 
-import io.brine.master.publish.PublishKeyRotator;
 import io.brine.vault.Vault;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Clock;
@@ -30,29 +29,20 @@ final class Routes {
     return new Builder();
   }
 
-  /**
-   * Every path of the operator API.
-   *
-   * @param publishKeys the master's publish key, for {@code /v1/brine/keys/*}; null leaves those
-   *     paths out (a vault without a master around it)
-   * @param minionKeys the master's PKI folder, for {@code /v1/brine/keys} and {@code
-   *     keys/accept|reject|delete}; null leaves those paths out
-   */
-  static Routes operatorApi(
-      Vault vault,
-      String buildDate,
-      Clock clock,
-      PublishKeyRotator publishKeys,
-      MinionKeys minionKeys) {
+  /** Every path of the operator API, with the master's own paths {@code paths} has. */
+  static Routes operatorApi(Vault vault, String buildDate, Clock clock, MasterPaths paths) {
     Builder routes = builder();
     new SealEndpoints(vault, buildDate, clock).register(routes);
     new KeyRotationEndpoints(vault).register(routes);
     new GenerateRootEndpoints(vault).register(routes);
-    if (publishKeys != null) {
-      new BrineKeyEndpoints(vault, publishKeys).register(routes);
+    if (paths.publishKeys() != null) {
+      new BrineKeyEndpoints(vault, paths.publishKeys()).register(routes);
     }
-    if (minionKeys != null) {
-      new MinionKeyEndpoints(vault, minionKeys).register(routes);
+    if (paths.minionKeys() != null) {
+      new MinionKeyEndpoints(vault, paths.minionKeys()).register(routes);
+    }
+    if (paths.jobPublisher() != null) {
+      new JobEndpoints(vault, paths.jobPublisher(), paths.jobCache()).register(routes);
     }
     return routes.build();
   }

@@ -8,6 +8,7 @@ import io.brine.vault.seal.SealConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -32,6 +33,7 @@ import java.util.Set;
  *     null
  * @param minions where and how the master listens for minions, and how often the publish key
  *     rotates
+ * @param jobs the job cache and the file server's roots
  */
 public record MasterConfig(
     Path file,
@@ -41,7 +43,8 @@ public record MasterConfig(
     boolean autoAccept,
     Path autosignFile,
     Path autorejectFile,
-    Minions minions) {
+    Minions minions,
+    Jobs jobs) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
 
   /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
@@ -63,7 +66,14 @@ public record MasterConfig(
           "reauth_window",
           "max_frame_bytes",
           "handshake_threads",
-          "max_pending_handshakes");
+          "max_pending_handshakes",
+          "max_handshakes_per_address",
+          "hello_timeout",
+          "refused_idle_timeout",
+          "cachedir",
+          "keep_jobs",
+          "max_jobs",
+          "file_roots");
   private static final Set<String> VAULT_KEYS =
       Set.of(
           "storage_dir", "api_addr", "tls_cert_file", "tls_key_file", "max_request_bytes", "seal");
@@ -74,6 +84,37 @@ public record MasterConfig(
     Objects.requireNonNull(pkiDir, "pkiDir");
     Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(minions, "minions");
+    Objects.requireNonNull(jobs, "jobs");
+  }
+
+  /**
+   * Salt's {@code cachedir}, {@code keep_jobs} and {@code file_roots}.
+   *
+   * @param cachedir where the job cache lives ({@code <cachedir>/jobs}); default: a {@code cache}
+   *     folder beside {@code pki_dir}
+   * @param keepJobs how long a job and its returns are kept ({@code keep_jobs}, hours as in Salt;
+   *     default 24)
+   * @param maxJobs the most jobs kept; the oldest go first ({@code max_jobs}, default 10,000)
+   * @param fileRoots the file server's roots, searched in order ({@code file_roots}, Salt's {@code
+   *     base:} list, or a plain list); empty: the master serves no files
+   */
+  public record Jobs(Path cachedir, Duration keepJobs, int maxJobs, List<Path> fileRoots) {
+    public static final long DEFAULT_KEEP_JOBS_HOURS = 24;
+    public static final int DEFAULT_MAX_JOBS = 10_000;
+
+    public Jobs {
+      Objects.requireNonNull(cachedir, "cachedir");
+      Objects.requireNonNull(keepJobs, "keepJobs");
+      fileRoots = List.copyOf(fileRoots);
+      if (keepJobs.compareTo(Duration.ofHours(1)) < 0 || maxJobs < 1) {
+        throw new IllegalArgumentException("keep_jobs >= 1 hour, max_jobs >= 1");
+      }
+    }
+
+    /** Where the job cache keeps its files. */
+    public Path jobsDir() {
+      return cachedir.resolve("jobs");
+    }
   }
 
   /**
@@ -89,6 +130,7 @@ public record MasterConfig(
    * @param handshakeThreads threads doing the handshakes' RSA work, off the event loop
    * @param maxPendingHandshakes HELLOs queued or in work at once; a HELLO beyond this closes its
    *     connection (the minion retries later) instead of growing a queue without bound
+   * @param admission the limits on connections that are not authenticated yet
    */
   public record Minions(
       String interfaceHost,
@@ -97,7 +139,8 @@ public record MasterConfig(
       Duration reauthWindow,
       int maxFrameBytes,
       int handshakeThreads,
-      int maxPendingHandshakes) {
+      int maxPendingHandshakes,
+      Admission admission) {
     public static final String DEFAULT_INTERFACE = "0.0.0.0";
     public static final int DEFAULT_RET_PORT = 4506;
     public static final long DEFAULT_PUBLISH_SESSION_SECONDS = 86400;
@@ -114,6 +157,7 @@ public record MasterConfig(
       Objects.requireNonNull(interfaceHost, "interfaceHost");
       Objects.requireNonNull(publishSession, "publishSession");
       Objects.requireNonNull(reauthWindow, "reauthWindow");
+      Objects.requireNonNull(admission, "admission");
       if (retPort < 0 || retPort > 65535) {
         throw new IllegalArgumentException("ret_port must be in 0..65535");
       }
@@ -134,12 +178,54 @@ public record MasterConfig(
           Duration.ofSeconds(DEFAULT_REAUTH_WINDOW_SECONDS),
           DEFAULT_MAX_FRAME_BYTES,
           defaultHandshakeThreads(),
-          DEFAULT_MAX_PENDING_HANDSHAKES);
+          DEFAULT_MAX_PENDING_HANDSHAKES,
+          Admission.DEFAULTS);
     }
 
     /** One handshake thread per CPU: the RSA work is CPU-bound. */
     public static int defaultHandshakeThreads() {
       return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /**
+   * What a connection may do before it is authenticated. Without these, a peer that connects and
+   * never speaks, or one address that floods HELLOs, would hold sockets and handshake slots that
+   * real minions need.
+   *
+   * @param helloTimeout a new connection that has not sent a HELLO in this time is closed ({@code
+   *     hello_timeout})
+   * @param refusedIdleTimeout a connection answered PENDING, SEALED, REJECTED or DENIED that sends
+   *     no new HELLO in this time is closed ({@code refused_idle_timeout}); a minion waiting longer
+   *     than this between HELLOs simply reconnects when its wait ends
+   * @param maxHandshakesPerAddress HELLOs from one IP address queued or in work at once ({@code
+   *     max_handshakes_per_address}); one more closes its connection, so a single host cannot take
+   *     every one of {@code max_pending_handshakes}. Many minions behind one NAT address may need
+   *     more; a loopback load test needs as many as it runs
+   */
+  public record Admission(
+      Duration helloTimeout, Duration refusedIdleTimeout, int maxHandshakesPerAddress) {
+    public static final long DEFAULT_HELLO_TIMEOUT_SECONDS = 10;
+    public static final long DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS = 300;
+    public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
+
+    public static final Admission DEFAULTS =
+        new Admission(
+            Duration.ofSeconds(DEFAULT_HELLO_TIMEOUT_SECONDS),
+            Duration.ofSeconds(DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS),
+            DEFAULT_MAX_HANDSHAKES_PER_ADDRESS);
+
+    public Admission {
+      Objects.requireNonNull(helloTimeout, "helloTimeout");
+      Objects.requireNonNull(refusedIdleTimeout, "refusedIdleTimeout");
+      if (helloTimeout.isNegative()
+          || helloTimeout.isZero()
+          || refusedIdleTimeout.isNegative()
+          || refusedIdleTimeout.isZero()
+          || maxHandshakesPerAddress < 1) {
+        throw new IllegalArgumentException(
+            "hello_timeout, refused_idle_timeout and max_handshakes_per_address must be >= 1");
+      }
     }
   }
 
@@ -174,7 +260,27 @@ public record MasterConfig(
         autoAccept,
         autosignFile,
         autorejectFile,
-        minions(top));
+        minions(top),
+        jobs(top, pkiDir));
+  }
+
+  private static Jobs jobs(YamlSection top, Path pkiDir) throws ConfigException {
+    Path cachedir = top.path("cachedir");
+    if (cachedir == null) {
+      Path parent = pkiDir.toAbsolutePath().getParent();
+      cachedir = (parent != null ? parent : pkiDir.toAbsolutePath()).resolve("cache");
+    }
+    long keepJobs = top.integer("keep_jobs", Jobs.DEFAULT_KEEP_JOBS_HOURS, 1, 24L * 3650);
+    int maxJobs = (int) top.integer("max_jobs", Jobs.DEFAULT_MAX_JOBS, 1, 10_000_000);
+    List<Path> fileRoots;
+    YamlSection environments = top.isMapping("file_roots") ? top.section("file_roots") : null;
+    if (environments != null) {
+      environments.requireOnly(Set.of("base"));
+      fileRoots = environments.paths("base");
+    } else {
+      fileRoots = top.paths("file_roots");
+    }
+    return new Jobs(cachedir, Duration.ofHours(keepJobs), maxJobs, fileRoots);
   }
 
   private static Minions minions(YamlSection top) throws ConfigException {
@@ -201,6 +307,22 @@ public record MasterConfig(
         (int)
             top.integer(
                 "max_pending_handshakes", Minions.DEFAULT_MAX_PENDING_HANDSHAKES, 1, 1_000_000);
+    Admission admission =
+        new Admission(
+            Duration.ofSeconds(
+                top.integer("hello_timeout", Admission.DEFAULT_HELLO_TIMEOUT_SECONDS, 1, 3600)),
+            Duration.ofSeconds(
+                top.integer(
+                    "refused_idle_timeout",
+                    Admission.DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS,
+                    1,
+                    24 * 3600)),
+            (int)
+                top.integer(
+                    "max_handshakes_per_address",
+                    Admission.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
+                    1,
+                    1_000_000));
     return new Minions(
         host,
         port,
@@ -208,7 +330,8 @@ public record MasterConfig(
         Duration.ofSeconds(reauthWindow),
         maxFrameBytes,
         threads,
-        maxPending);
+        maxPending,
+        admission);
   }
 
   private static VaultConfig vaultConfig(YamlSection vault) throws ConfigException {

@@ -11,6 +11,7 @@ import io.brine.protocol.handshake.Session;
 import io.brine.protocol.wire.MessageType;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.util.Locale;
@@ -27,9 +28,10 @@ import java.util.function.Supplier;
 /**
  * Answers HELLOs off the event loop. The RSA work (one private-key operation per handshake, plus
  * the PKI folder's file reads and writes) runs on {@code handshake_threads} threads. At most {@code
- * max_pending_handshakes} HELLOs wait or run at once: {@link #submit} refuses the next one, and the
+ * max_pending_handshakes} HELLOs wait or run at once, and at most {@code
+ * max_handshakes_per_address} from one IP address: {@link #submit} refuses the next one, and the
  * caller closes that connection, so a storm of minions meets back-pressure rather than a queue that
- * grows until the master runs out of memory. Thread-safe.
+ * grows until the master runs out of memory, and one host cannot crowd out the rest. Thread-safe.
  */
 final class Handshakes implements AutoCloseable {
   /** The master's answer to one HELLO: its frame, the new session when accepted, a log word. */
@@ -41,6 +43,7 @@ final class Handshakes implements AutoCloseable {
   private final PkiDirectory pki;
   private final PublishKeyRotator rotator;
   private final int maxPending;
+  private final AddressQuota perAddress;
   private final ExecutorService threads;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicReference<CachedHandshake> cached = new AtomicReference<>();
@@ -53,34 +56,59 @@ final class Handshakes implements AutoCloseable {
       PkiDirectory pki,
       PublishKeyRotator rotator,
       int threads,
-      int maxPending) {
+      int maxPending,
+      int maxPerAddress) {
     this.masterKey = masterKey;
     this.pki = pki;
     this.rotator = rotator;
     this.maxPending = maxPending;
+    this.perAddress = new AddressQuota(maxPerAddress);
     this.threads =
         Executors.newFixedThreadPool(threads, new DefaultThreadFactory("brine-handshake", true));
   }
 
+  /** Why {@link #submit} turned a HELLO away. */
+  enum Refusal {
+    MAX_PENDING("max_pending_handshakes"),
+    MAX_PER_ADDRESS("max_handshakes_per_address");
+
+    final String setting;
+
+    Refusal(String setting) {
+      this.setting = setting;
+    }
+  }
+
+  /** A queued HELLO's answer, or why it was not queued. */
+  record Submitted(CompletableFuture<Decision> answer, Refusal refusal) {}
+
   /**
-   * Queues {@code hello}; the future completes on a handshake thread with the answer, or
-   * exceptionally with a {@link ProtocolException} (close the connection) or another failure.
-   *
-   * @return null when {@code max_pending_handshakes} are already waiting or running
+   * Queues {@code hello} from {@code address}; the answer completes on a handshake thread with the
+   * decision, or exceptionally with a {@link ProtocolException} (close the connection) or another
+   * failure. When a limit is reached nothing is queued and the result names the limit.
    */
-  CompletableFuture<Decision> submit(Hello hello) {
+  Submitted submit(Hello hello, InetAddress address) {
     if (pending.incrementAndGet() > maxPending) {
       pending.decrementAndGet();
-      return null;
+      return new Submitted(null, Refusal.MAX_PENDING);
     }
+    if (!perAddress.tryAcquire(address)) {
+      pending.decrementAndGet();
+      return new Submitted(null, Refusal.MAX_PER_ADDRESS);
+    }
+    Runnable release =
+        () -> {
+          perAddress.release(address);
+          pending.decrementAndGet();
+        };
     CompletableFuture<Decision> answer;
     try {
       answer = CompletableFuture.supplyAsync(() -> decideUnchecked(hello), threads);
     } catch (RuntimeException e) { // rejected: the listener is closing
-      pending.decrementAndGet();
-      return CompletableFuture.failedFuture(e);
+      release.run();
+      return new Submitted(CompletableFuture.failedFuture(e), null);
     }
-    return answer.whenComplete((d, e) -> pending.decrementAndGet());
+    return new Submitted(answer.whenComplete((d, e) -> release.run()), null);
   }
 
   /** HELLOs waiting or in work now. */

@@ -1,5 +1,6 @@
 package io.brine.master.listener;
 
+import io.brine.master.config.MasterConfig;
 import io.brine.master.listener.Handshakes.Decision;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
@@ -12,10 +13,16 @@ import io.brine.protocol.wire.MessageType;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +33,23 @@ import org.slf4j.LoggerFactory;
  *   <li>HELLO goes to the handshake threads; reading pauses until the answer is written back on
  *       this event loop, so one connection has one handshake in flight. A refused minion stays
  *       connected and may send HELLO again (pending minions re-send until accepted).
+ *   <li>Until it is authenticated a connection lives on a deadline ({@link
+ *       MasterConfig.Admission}): {@code hello_timeout} from the connect to its first HELLO, {@code
+ *       refused_idle_timeout} from each refusal to the next HELLO. A silent peer cannot hold a
+ *       socket for ever; an authenticated one has no deadline (its idle time is the jobs' business).
  *   <li>WELCOME authenticates the connection: the gate steps aside, the connection is registered
  *       in {@link ConnectedMinions}, and REQUESTs are opened under the session.
  *   <li>An authenticated minion may send HELLO again: a re-authentication, after a REAUTH or of its
  *       own accord. It must be for the same id. A WELCOME replaces the session; any other answer
  *       ends the connection, since the minion is no longer authenticated.
+ *   <li>REQUESTs are answered off the event loop ({@link SessionRequests}); at most {@link
+ *       #MAX_REQUESTS_IN_FLIGHT} at once per connection, after which reading pauses, so a minion
+ *       that floods returns slows itself down instead of the master.
+ *   <li>A publication ({@link PublishDue}) goes out at once when the minion holds its publish key.
+ *       When the minion's session predates the key (a rotation happened and its re-authentication
+ *       slot in the window has not come yet), the publication is held, the minion is asked to
+ *       re-authenticate now, and the publication follows the WELCOME: never lost, and never sealed
+ *       under a key a removed minion knew.
  * </ul>
  *
  * Stateful (its session, its id): one instance per channel, used only on its event loop.
@@ -38,25 +57,70 @@ import org.slf4j.LoggerFactory;
 final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
   private static final Logger log = LoggerFactory.getLogger(MinionConnectionHandler.class);
 
+  /** REQUESTs of one connection being answered at once before reading pauses. */
+  static final int MAX_REQUESTS_IN_FLIGHT = 32;
+
+  /** Publications one connection holds for a re-authentication; more means the minion is stuck. */
+  static final int MAX_HELD_PUBLICATIONS = 1024;
+
   private final Handshakes handshakes;
   private final ConnectedMinions connected;
   private final Reauthentication reauth;
   private final SessionRequests requests;
+  private final MasterConfig.Admission admission;
 
   private MinionId id;
   private Session session;
   private boolean handshaking;
+  private boolean reauthAsked;
+  private int requestsInFlight;
+  private final ArrayDeque<PublishDue> held = new ArrayDeque<>();
+  private ScheduledFuture<?> deadline;
 
   MinionConnectionHandler(
       Handshakes handshakes,
       ConnectedMinions connected,
       Reauthentication reauth,
-      SessionRequests requests) {
+      SessionRequests requests,
+      MasterConfig.Admission admission) {
     super(Frame.class);
     this.handshakes = handshakes;
     this.connected = connected;
     this.reauth = reauth;
     this.requests = requests;
+    this.admission = admission;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    closeUnlessHelloWithin(ctx, admission.helloTimeout(), "of the connect");
+    super.channelActive(ctx);
+  }
+
+  /** Closes the connection when no HELLO arrives within {@code timeout}; a HELLO cancels it. */
+  private void closeUnlessHelloWithin(ChannelHandlerContext ctx, Duration timeout, String since) {
+    cancelDeadline();
+    deadline =
+        ctx.executor()
+            .schedule(
+                () ->
+                    Disconnector.disconnect(
+                        ctx,
+                        "no HELLO within "
+                            + timeout.toSeconds()
+                            + " s "
+                            + since
+                            + " from "
+                            + ctx.channel().remoteAddress()),
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
   }
 
   @Override
@@ -87,14 +151,22 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       Disconnector.disconnect(ctx, "HELLO for " + hello.id() + " on the connection of " + id);
       return;
     }
-    CompletableFuture<Decision> answer = handshakes.submit(hello);
-    if (answer == null) {
+    Handshakes.Submitted submitted = handshakes.submit(hello, remoteAddress(ctx));
+    if (submitted.refusal() != null) {
       Disconnector.disconnect(
-          ctx, "max_pending_handshakes reached; dropping the HELLO of " + hello.id());
+          ctx,
+          submitted.refusal().setting
+              + " reached; dropping the HELLO of "
+              + hello.id()
+              + " from "
+              + ctx.channel().remoteAddress());
       return;
     }
+    CompletableFuture<Decision> answer = submitted.answer();
+    cancelDeadline();
     handshaking = true;
-    ctx.channel().config().setAutoRead(false);
+    reauthAsked = false;
+    updateReading(ctx);
     answer.whenComplete(
         (decision, failure) ->
             ctx.executor().execute(() -> answered(ctx, hello.id(), decision, failure)));
@@ -125,8 +197,16 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       String reason = "re-authentication of minion " + id + " answered " + decision.verdict();
       written.addListener(f -> Disconnector.disconnect(ctx.channel(), reason, null));
       return;
+    } else {
+      closeUnlessHelloWithin(
+          ctx, admission.refusedIdleTimeout(), "of the " + decision.verdict() + " answer");
     }
-    ctx.channel().config().setAutoRead(true);
+    updateReading(ctx);
+  }
+
+  /** Reads while no HELLO is in work and the minion's requests in work are under the limit. */
+  private void updateReading(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(!handshaking && requestsInFlight < MAX_REQUESTS_IN_FLIGHT);
   }
 
   private void authenticated(ChannelHandlerContext ctx, Session fresh) {
@@ -140,6 +220,7 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       connected.register(id, ctx.channel());
     }
     reauth.catchUp(ctx.channel(), fresh.epoch());
+    releaseHeld(ctx);
   }
 
   private void request(ChannelHandlerContext ctx, byte[] body) {
@@ -151,20 +232,76 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
           ctx, "REQUEST from minion " + id + " does not open under its session", e);
       return;
     }
-    send(ctx, MessageType.REPLY, requests.handle(id, plaintext));
+    requestsInFlight++;
+    updateReading(ctx);
+    requests
+        .handle(id, plaintext)
+        .whenComplete(
+            (reply, failure) -> ctx.executor().execute(() -> answer(ctx, reply, failure)));
+  }
+
+  private void answer(ChannelHandlerContext ctx, byte[] reply, Throwable failure) {
+    requestsInFlight--;
+    if (!ctx.channel().isActive() || session == null) {
+      return;
+    }
+    if (failure != null) {
+      Disconnector.disconnect(ctx, "cannot answer a request of minion " + id, failure);
+      return;
+    }
+    send(ctx, MessageType.REPLY, reply);
+    updateReading(ctx);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-    if (!(event instanceof ReauthDue due)) {
+    if (event instanceof ReauthDue due) {
+      askReauth(ctx, due.epoch());
+    } else if (event instanceof PublishDue publication) {
+      publish(ctx, publication);
+    } else {
       super.userEventTriggered(ctx, event);
+    }
+  }
+
+  /**
+   * Sends REAUTH unless the minion already holds {@code epoch}, a HELLO is in work (its answer is
+   * caught up afterwards), or a REAUTH is already out (the minion's HELLO is on its way; a second
+   * REAUTH would reach it while its HELLO is out, which it must refuse).
+   */
+  private void askReauth(ChannelHandlerContext ctx, int epoch) {
+    if (session != null && !handshaking && !reauthAsked && session.epoch() < epoch) {
+      reauthAsked = true;
+      String body = "{\"epoch\":" + epoch + "}";
+      send(ctx, MessageType.REAUTH, body.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void publish(ChannelHandlerContext ctx, PublishDue publication) {
+    if (session == null || !ctx.channel().isActive()) {
+      return; // closed or replaced meanwhile: the job reports this minion as not returned
+    }
+    if (session.epoch() >= publication.epoch() && held.isEmpty()) {
+      ctx.writeAndFlush(new Frame(MessageType.PUBLISH, publication.envelope()));
       return;
     }
-    // Skipped while a HELLO is in work (its answer is caught up afterwards) and when the minion
-    // has already re-authenticated for this epoch or a later one.
-    if (session != null && !handshaking && session.epoch() < due.epoch()) {
-      String body = "{\"epoch\":" + due.epoch() + "}";
-      send(ctx, MessageType.REAUTH, body.getBytes(StandardCharsets.UTF_8));
+    if (held.size() >= MAX_HELD_PUBLICATIONS) {
+      Disconnector.disconnect(
+          ctx, "minion " + id + " has not re-authenticated for " + held.size() + " publications");
+      return;
+    }
+    held.add(publication);
+    askReauth(ctx, publication.epoch());
+  }
+
+  /** After a WELCOME: what the new session's key opens goes out, in order. */
+  private void releaseHeld(ChannelHandlerContext ctx) {
+    while (!held.isEmpty() && held.peek().epoch() <= session.epoch()) {
+      ctx.write(new Frame(MessageType.PUBLISH, held.poll().envelope()));
+    }
+    ctx.flush();
+    if (!held.isEmpty()) {
+      askReauth(ctx, held.peekLast().epoch());
     }
   }
 
@@ -176,8 +313,17 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     }
   }
 
+  /** The peer's IP address; channels without one (in-memory tests) share the loopback's quota. */
+  private static InetAddress remoteAddress(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+            && inet.getAddress() != null
+        ? inet.getAddress()
+        : InetAddress.getLoopbackAddress();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancelDeadline();
     if (id != null) {
       connected.remove(id, ctx.channel());
     }

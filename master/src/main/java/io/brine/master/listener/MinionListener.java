@@ -5,6 +5,7 @@ import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.master.publish.PublishKeyRotator;
+import io.brine.protocol.MinionId;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,7 +18,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -77,7 +81,12 @@ public final class MinionListener implements AutoCloseable {
       throws IOException {
     Handshakes handshakes =
         new Handshakes(
-            masterKey, pki, rotator, config.handshakeThreads(), config.maxPendingHandshakes());
+            masterKey,
+            pki,
+            rotator,
+            config.handshakeThreads(),
+            config.maxPendingHandshakes(),
+            config.admission().maxHandshakesPerAddress());
     ConnectedMinions connected = new ConnectedMinions();
     Reauthentication reauth = new Reauthentication(connected, rotator, config.reauthWindow());
     EventLoopGroup io =
@@ -91,7 +100,12 @@ public final class MinionListener implements AutoCloseable {
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(
                 new MinionListenerInitializer(
-                    config.maxFrameBytes(), handshakes, connected, reauth, requests))
+                    config.maxFrameBytes(),
+                    handshakes,
+                    connected,
+                    reauth,
+                    requests,
+                    config.admission()))
             .bind(config.interfaceHost(), config.retPort())
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {
@@ -130,7 +144,28 @@ public final class MinionListener implements AutoCloseable {
     }
   }
 
-  /** The minions authenticated and connected now. */
+  /**
+   * Hands one publication to each of {@code ids} that is connected now, on its own event loop;
+   * a connection whose session predates {@code epoch} holds it until its minion re-authenticates.
+   *
+   * @param envelope the PUBLISH body, sealed under the publish key of {@code epoch}
+   * @return the ids it was handed to
+   */
+  public Set<MinionId> publish(Collection<MinionId> ids, int epoch, byte[] envelope) {
+    PublishDue publication = new PublishDue(epoch, envelope);
+    Set<MinionId> handed = new TreeSet<>();
+    for (MinionId id : ids) {
+      connected
+          .channel(id)
+          .ifPresent(
+              channel -> {
+                channel.pipeline().fireUserEventTriggered(publication);
+                handed.add(id);
+              });
+    }
+    return handed;
+  }
+
   /**
    * Closes every minion's connection: when the vault seals, no session may outlive the master's
    * keys. The minions reconnect and are answered SEALED until an operator unseals.
@@ -142,6 +177,7 @@ public final class MinionListener implements AutoCloseable {
     }
   }
 
+  /** The minions authenticated and connected now. */
   public ConnectedMinions connected() {
     return connected;
   }

@@ -1,5 +1,6 @@
 package io.brine.master.listener;
 
+import io.brine.master.config.MasterConfig;
 import io.brine.protocol.wire.AuthGate;
 import io.brine.protocol.wire.WirePipeline;
 import io.netty.channel.ChannelInitializer;
@@ -16,18 +17,21 @@ final class MinionListenerInitializer extends ChannelInitializer<SocketChannel> 
   private final ConnectedMinions connected;
   private final Reauthentication reauth;
   private final SessionRequests requests;
+  private final MasterConfig.Admission admission;
 
   MinionListenerInitializer(
       int maxFrameBytes,
       Handshakes handshakes,
       ConnectedMinions connected,
       Reauthentication reauth,
-      SessionRequests requests) {
+      SessionRequests requests,
+      MasterConfig.Admission admission) {
     this.maxFrameBytes = maxFrameBytes;
     this.handshakes = handshakes;
     this.connected = connected;
     this.reauth = reauth;
     this.requests = requests;
+    this.admission = admission;
   }
 
   @Override
@@ -37,6 +41,6 @@ final class MinionListenerInitializer extends ChannelInitializer<SocketChannel> 
         maxFrameBytes,
         AuthGate.MASTER_SIDE,
         // Stateful (the minion's id and session): one per connection.
-        new MinionConnectionHandler(handshakes, connected, reauth, requests));
+        new MinionConnectionHandler(handshakes, connected, reauth, requests, admission));
   }
 }

@@ -1,5 +1,6 @@
 package io.brine.master.pki;
 
+import io.brine.protocol.IdGlob;
 import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -109,12 +109,22 @@ class MasterConfigTest {
                     + "max_frame_bytes: 65538\n"
                     + "handshake_threads: 3\n"
                     + "max_pending_handshakes: 10\n"
+                    + "hello_timeout: 5\n"
+                    + "refused_idle_timeout: 60\n"
+                    + "max_handshakes_per_address: 4\n"
                     + MINIMAL));
 
     assertThat(c.minions())
         .isEqualTo(
             new MasterConfig.Minions(
-                "127.0.0.1", 0, Duration.ofHours(1), Duration.ZERO, 65538, 3, 10));
+                "127.0.0.1",
+                0,
+                Duration.ofHours(1),
+                Duration.ZERO,
+                65538,
+                3,
+                10,
+                new MasterConfig.Admission(Duration.ofSeconds(5), Duration.ofSeconds(60), 4)));
   }
 
   @Test
@@ -127,6 +137,9 @@ class MasterConfigTest {
           "max_frame_bytes: 1024",
           "handshake_threads: 0",
           "max_pending_handshakes: 0",
+          "hello_timeout: 0",
+          "refused_idle_timeout: 0",
+          "max_handshakes_per_address: 0",
           "interface: ''"
         }) {
       Path f = file(line + "\n" + MINIMAL);

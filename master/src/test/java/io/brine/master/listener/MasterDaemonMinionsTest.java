@@ -55,7 +55,8 @@ class MasterDaemonMinionsTest {
           .isEqualTo(master.keys().masterKey().orElseThrow().getPublic());
       assertThat(((Welcomed) welcome).publishKey().epoch())
           .isEqualTo(master.publishKeys().current().epoch());
-      assertThat(minion.request("{}")).contains("\"error\"");
+      assertThat(minion.request("{\"rid\":1,\"kind\":\"nothing\"}"))
+          .isEqualTo("{\"rid\":1,\"ok\":false,\"error\":\"unknown request kind 'nothing'\"}");
       assertThat(master.minionListener().connected().isConnected(MinionId.of("web1"))).isTrue();
     }
   }

@@ -64,6 +64,15 @@ class MinionListenerTest {
 
   private void start(Supplier<Optional<KeyPair>> masterKey, int threads, int maxPending)
       throws Exception {
+    start(masterKey, threads, maxPending, MasterConfig.Admission.DEFAULTS);
+  }
+
+  private void start(
+      Supplier<Optional<KeyPair>> masterKey,
+      int threads,
+      int maxPending,
+      MasterConfig.Admission admission)
+      throws Exception {
     pki = PkiDirectory.open(dir.resolve("pki"));
     rotator = new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
     rotator.start();
@@ -75,10 +84,13 @@ class MinionListenerTest {
             Duration.ofSeconds(1),
             MasterConfig.Minions.DEFAULT_MAX_FRAME_BYTES,
             threads,
-            maxPending);
+            maxPending,
+            admission);
     SessionRequests echo =
-        (id, request) -> ("echo " + id + ": " + new String(request, StandardCharsets.UTF_8))
-            .getBytes(StandardCharsets.UTF_8);
+        (id, request) ->
+            java.util.concurrent.CompletableFuture.completedFuture(
+                ("echo " + id + ": " + new String(request, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8));
     listener = MinionListener.start(config, masterKey, pki, rotator, echo);
   }
 
@@ -275,6 +287,45 @@ class MinionListenerTest {
   }
 
   @Test
+  void publish_toAMinionOnTheCurrentKey_goesOutAtOnce() throws Exception {
+    startUnsealed();
+    try (TestMinion m = accepted("web1", web1)) {
+      byte[] envelope = TestMinion.utf8("sealed job");
+
+      listener.publish(List.of(MinionId.of("web1"), MinionId.of("absent")), rotator.current().epoch(),
+          envelope);
+
+      Frame frame = m.read();
+      assertThat(frame.type()).isEqualTo(MessageType.PUBLISH);
+      assertThat(frame.body()).isEqualTo(envelope);
+    }
+  }
+
+  @Test
+  void publish_underANewerKey_isHeld_theMinionIsAskedToReauthenticateNow_andGetsItAfter()
+      throws Exception {
+    startUnsealed();
+    try (TestMinion m = accepted("web1", web1)) {
+      int epoch = rotator.rotateNow("test").epoch();
+      byte[] envelope = TestMinion.utf8("sealed under the new key");
+
+      listener.publish(List.of(MinionId.of("web1")), epoch, envelope);
+
+      Frame first = m.read();
+      assertThat(first.type()).as("the publication waits for the new key").isEqualTo(
+          MessageType.REAUTH);
+      Outcome again = m.hello(pinned());
+      assertThat(((Welcomed) again).publishKey().epoch()).isEqualTo(epoch);
+      Frame held = m.read();
+      assertThat(held.type()).isEqualTo(MessageType.PUBLISH);
+      assertThat(held.body()).isEqualTo(envelope);
+      Thread.sleep(1500); // past the 1 s reauth window: its scheduled REAUTH must not come
+      assertThat(m.request("after")).as("the next frame is the REPLY").isEqualTo(
+          "echo web1: after");
+    }
+  }
+
+  @Test
   void deleteOfAnAcceptedKey_closesItsConnection_andRotatesSoon() throws Exception {
     startUnsealed();
     try (TestMinion gone = accepted("web1", web1);
@@ -373,6 +424,86 @@ class MinionListenerTest {
       Frame answer = waiting.read();
       assertThat(answer.type()).isEqualTo(MessageType.PENDING);
     }
+  }
+
+  @Test
+  void hello_beyondMaxHandshakesPerAddress_closesThatConnection_whileOtherAddressesAreServed()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    start(
+        () -> {
+          busy.countDown();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Optional.of(master);
+        },
+        1,
+        16,
+        new MasterConfig.Admission(Duration.ofSeconds(10), Duration.ofSeconds(10), 1));
+    try (TestMinion waiting = connect("web1", web1);
+        TestMinion sameAddress = connect("web2", web2);
+        TestMinion otherAddress = TestMinion.connect(otherLoopback(), listener.port(), "web3",
+            impostor)) {
+      waiting.send(
+          MessageType.HELLO,
+          MinionHandshake.start(waiting.id, web1, MasterTrust.firstContact()).hello());
+      assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+
+      sameAddress.send(
+          MessageType.HELLO,
+          MinionHandshake.start(sameAddress.id, web2, MasterTrust.firstContact()).hello());
+      otherAddress.send(
+          MessageType.HELLO,
+          MinionHandshake.start(otherAddress.id, impostor, MasterTrust.firstContact()).hello());
+
+      assertThat(sameAddress.closedByMaster(CLOSE_WAIT)).as("second HELLO from 127.0.0.1").isTrue();
+      release.countDown();
+      assertThat(waiting.read().type()).isEqualTo(MessageType.PENDING);
+      assertThat(otherAddress.read().type()).as("127.0.0.2 has its own quota").isEqualTo(
+          MessageType.PENDING);
+    }
+  }
+
+  @Test
+  void connectionThatNeverSendsHello_isClosedAfterHelloTimeout() throws Exception {
+    start(
+        () -> Optional.of(master),
+        1,
+        16,
+        new MasterConfig.Admission(Duration.ofSeconds(1), Duration.ofHours(1), 16));
+    try (TestMinion silent = connect("web1", web1)) {
+      assertThat(silent.closedByMaster(CLOSE_WAIT)).isTrue();
+    }
+  }
+
+  @Test
+  void refusedConnectionThatSendsNoNewHello_isClosedAfterRefusedIdleTimeout_butASessionIsNot()
+      throws Exception {
+    unsealedKey.set(master);
+    start(
+        () -> Optional.ofNullable(unsealedKey.get()),
+        1,
+        16,
+        new MasterConfig.Admission(Duration.ofSeconds(1), Duration.ofSeconds(4), 16));
+    try (TestMinion session = accepted("web1", web1);
+        TestMinion pending = connect("web2", web2)) {
+      assertThat(((Refused) pending.hello(pinned())).type()).isEqualTo(MessageType.PENDING);
+      assertThat(pending.closedByMaster(Duration.ofMillis(1500)))
+          .as("the refused wait is longer than hello_timeout")
+          .isFalse();
+
+      assertThat(pending.closedByMaster(CLOSE_WAIT)).isTrue();
+      assertThat(session.request("still here")).isEqualTo("echo web1: still here");
+    }
+  }
+
+  /** 127.0.0.2: on Linux the whole 127/8 is loopback, so the master sees a second address. */
+  private static java.net.InetAddress otherLoopback() throws Exception {
+    return java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
   }
 
   private static String json(Frame frame) {

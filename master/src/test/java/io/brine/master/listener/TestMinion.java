@@ -46,7 +46,13 @@ final class TestMinion implements AutoCloseable {
   }
 
   static TestMinion connect(int port, String id, KeyPair keys) throws IOException {
-    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    return connect(InetAddress.getLoopbackAddress(), port, id, keys);
+  }
+
+  /** Connects from {@code from} (another loopback address, e.g. 127.0.0.2) to 127.0.0.1. */
+  static TestMinion connect(InetAddress from, int port, String id, KeyPair keys)
+      throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     return new TestMinion(MinionId.of(id), keys, socket);
   }

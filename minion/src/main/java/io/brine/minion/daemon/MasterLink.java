@@ -12,6 +12,7 @@ import io.brine.protocol.handshake.MinionHandshake.Outcome;
 import io.brine.protocol.handshake.MinionHandshake.Refused;
 import io.brine.protocol.handshake.MinionHandshake.Welcomed;
 import io.brine.protocol.handshake.Session;
+import io.brine.protocol.job.SessionReply;
 import io.brine.protocol.publish.PublishEnvelope;
 import io.brine.protocol.publish.PublishKey;
 import io.brine.protocol.wire.AuthGate;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>while a HELLO is out (the first one, a retry, or a re-authentication): the five handshake
  *       answers; during a re-authentication also PUBLISH, which the master may have sent before it
- *       read the HELLO. A publication is verified with the pinned master key and needs no session,
- *       and dropping it would lose a job published across a rotation;
- *   <li>once authenticated: REQUEST, PUBLISH and REAUTH;
+ *       read the HELLO (a publication is verified with the pinned master key and needs no session,
+ *       and dropping it would lose a job published across a rotation), and REPLY to a call made
+ *       before the HELLO, still under the old session;
+ *   <li>once authenticated: REPLY, PUBLISH and REAUTH;
  *   <li>anything else, or anything at all while waiting to retry: the connection is closed.
  * </ul>
  *
@@ -83,6 +85,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     cancel(retry);
     cancel(answerTimeout);
     attempt = null;
+    daemon.calls().connectionLost();
     dropSession();
     super.channelInactive(ctx);
   }
@@ -92,6 +95,10 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     if (attempt != null) {
       if (frame.type() == MessageType.PUBLISH && session != null) {
         publication(frame.body()); // sent before the master read our re-authentication HELLO
+        return;
+      }
+      if (frame.type() == MessageType.REPLY && session != null) {
+        reply(frame.body()); // answers a call made before the re-authentication HELLO
         return;
       }
       if (!frame.type().isHandshakeAnswer()) {
@@ -106,7 +113,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     switch (frame.type()) {
       case PUBLISH -> publication(frame.body());
       case REAUTH -> reauth(ctx, frame.body());
-      case REQUEST -> request(frame.body());
+      case REPLY -> reply(frame.body());
       default -> throw new ProtocolException(frame.type() + " from the master in a session");
     }
   }
@@ -126,6 +133,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       return;
     }
     daemon.handshaking();
+    daemon.calls().paused(); // the master takes nothing but the HELLO until it answers
     ctx.writeAndFlush(new Frame(MessageType.HELLO, attempt.hello()))
         .addListener(
             f -> {
@@ -185,6 +193,16 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       daemon.keyring().install(key);
     }
     daemon.authenticatedAs(key.epoch(), again);
+    daemon.calls().ready(plaintext -> call(ctx, plaintext));
+  }
+
+  /** Sends one of the minion's calls, sealed under the session current when it goes out. */
+  private void call(ChannelHandlerContext ctx, byte[] plaintext) {
+    try {
+      ctx.writeAndFlush(new Frame(MessageType.REQUEST, session.seal(MessageType.REQUEST, plaintext)));
+    } catch (GeneralSecurityException e) {
+      Disconnector.disconnect(ctx, "cannot seal a request to the master", e);
+    }
   }
 
   private void refused(ChannelHandlerContext ctx, Refused refused) {
@@ -217,6 +235,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     }
     daemon.publicationOpened();
     log.debug("publication of {} bytes opened", payload.length);
+    daemon.jobs().published(payload);
   }
 
   private void reauth(ChannelHandlerContext ctx, byte[] body)
@@ -247,10 +266,11 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     return json.get("epoch").intValue();
   }
 
-  private void request(byte[] body) throws GeneralSecurityException {
-    // Opened so the counters stay in step; jobs arrive with the next issue.
-    byte[] plaintext = session.open(MessageType.REQUEST, body);
-    log.debug("request of {} bytes from the master; nothing handles it yet", plaintext.length);
+  private void reply(byte[] body) throws GeneralSecurityException, ProtocolException {
+    SessionReply reply = SessionReply.parse(session.open(MessageType.REPLY, body));
+    if (!daemon.calls().replied(reply)) {
+      log.debug("reply {} from the master answers no call out; ignored", reply.rid());
+    }
   }
 
   private void dropSession() {

@@ -2,6 +2,10 @@ package io.brine.minion.daemon;
 
 import io.brine.minion.auth.AcceptanceWait;
 import io.brine.minion.config.MinionConfig;
+import io.brine.minion.functions.FileFetcher;
+import io.brine.minion.functions.FunctionContext;
+import io.brine.minion.functions.FunctionRegistry;
+import io.brine.minion.jobs.JobRunner;
 import io.brine.minion.keys.KeyFileException;
 import io.brine.minion.keys.MasterKeyPin;
 import io.brine.minion.keys.MinionKeyFiles;
@@ -74,6 +78,11 @@ public final class MinionDaemon implements AutoCloseable {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
+  /** Jobs running at once; more wait in the runner's bounded queue. */
+  static final int JOB_THREADS = 8;
+
+  private record DaemonContext(MinionId minionId, FileFetcher files) implements FunctionContext {}
+
   /** Where the minion is with its master. */
   public enum State {
     /** Connecting, or waiting to reconnect after a lost connection. */
@@ -100,6 +109,9 @@ public final class MinionDaemon implements AutoCloseable {
   private final PublishKeyring keyring;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
+  private final MasterCalls calls;
+  private final JobRunner runner;
+  private final MinionJobs jobs;
   private final SecureRandom random = new SecureRandom();
   // Used on the event loop only.
   private final ReconnectBackoff backoff;
@@ -129,6 +141,10 @@ public final class MinionDaemon implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
+    this.calls = new MasterCalls(group.next());
+    FunctionContext context = new DaemonContext(config.id(), new MasterFiles(calls));
+    this.runner = new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS);
+    this.jobs = new MinionJobs(config.id(), runner, calls);
     this.bootstrap =
         new Bootstrap()
             .group(group)
@@ -212,6 +228,7 @@ public final class MinionDaemon implements AutoCloseable {
     }
     state = State.CLOSED;
     try {
+      runner.close();
       Channel c = channel;
       if (c != null) {
         c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -295,6 +312,14 @@ public final class MinionDaemon implements AutoCloseable {
     return keyring;
   }
 
+  MasterCalls calls() {
+    return calls;
+  }
+
+  MinionJobs jobs() {
+    return jobs;
+  }
+
   /** Pinned key if there is one, else master_finger if set, else first contact. */
   MasterTrust trust() throws KeyFileException {
     Optional<RSAPublicKey> pinned = pin.pinned();
@@ -336,6 +361,7 @@ public final class MinionDaemon implements AutoCloseable {
 
   /** PENDING: the wait before the next HELLO. */
   Duration pending(String reason) {
+    answered();
     Duration wait = acceptanceWait.next();
     if (state != State.PENDING) {
       log.info(
@@ -353,6 +379,7 @@ public final class MinionDaemon implements AutoCloseable {
 
   /** REJECTED or DENIED: the wait before the next HELLO. */
   Duration refused(String type, String reason) {
+    answered();
     Duration base =
         config.acceptanceWaitTimeMax().isZero()
             ? config.acceptanceWaitTime()
@@ -375,6 +402,7 @@ public final class MinionDaemon implements AutoCloseable {
 
   /** SEALED: the wait before the next HELLO. */
   Duration sealed() {
+    answered();
     Duration wait = acceptanceWait.next();
     if (state != State.SEALED) {
       log.warn(
@@ -384,6 +412,16 @@ public final class MinionDaemon implements AutoCloseable {
       setState(State.SEALED);
     }
     return retryNotBefore(wait);
+  }
+
+  /**
+   * The master answered a HELLO: the link works, so a lost connection is retried at once rather
+   * than after a grown backoff. The master closes a refused connection that stays quiet longer
+   * than its {@code refused_idle_timeout}; the reconnect then waits only for the answer's retry
+   * time ({@link #retryNotBefore}).
+   */
+  private void answered() {
+    backoff.reset();
   }
 
   /** The master failed the handshake's checks; the connection closes and the next try is slow. */

@@ -1,0 +1,176 @@
+package io.brine.cli.dev;
+
+import io.brine.cli.CliException;
+import io.brine.cli.ExitCodes;
+import io.brine.common.config.ConfigException;
+import io.brine.master.MasterDaemon;
+import io.brine.master.config.MasterConfig;
+import io.brine.minion.config.MinionConfig;
+import io.brine.minion.daemon.MinionDaemon;
+import io.brine.minion.keys.KeyFileException;
+import io.brine.vault.InitRequest;
+import io.brine.vault.InitResult;
+import io.brine.vault.VaultException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brine dev}: a master and one minion in this process, ready to use, as {@code bao server
+ * -dev}: everything in a fresh temporary folder, the vault initialized with one share and unsealed,
+ * the share and the root token printed, the local minion's key accepted (by an autosign file that
+ * names it alone) and authenticated. Nothing of it is meant to be kept: Ctrl-C stops both and
+ * deletes the folder.
+ */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a throw-away master and a local minion, ready for `brine run '*' test.ping`.",
+      "Everything lives in a temporary folder (deleted at exit); the unseal key and the root token",
+      "are printed. Not for production."
+    })
+public final class DevCommand implements Callable<Integer> {
+  private static final long MINION_WAIT_SECONDS = 60;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--api-addr",
+      paramLabel = "<host:port>",
+      defaultValue = "127.0.0.1:8200",
+      description = "Where the operator API listens (default 127.0.0.1:8200).")
+  String apiAddr;
+
+  @Option(
+      names = "--ret-port",
+      paramLabel = "<port>",
+      defaultValue = "4506",
+      description = "Where minions connect, on 127.0.0.1 (default 4506; 0 picks a free port).")
+  int retPort;
+
+  @Option(
+      names = "--minion-id",
+      paramLabel = "<id>",
+      defaultValue = "dev-minion",
+      description = "The local minion's id (default dev-minion).")
+  String minionId;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "<folder>",
+      description = "Keep everything in this folder instead of a temporary one (not deleted).")
+  Path keep;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("brine-dev-");
+    DevFiles files = DevFiles.write(dir, apiAddr, retPort, minionId);
+    MasterDaemon master = startMaster(files.masterConfig());
+    MinionDaemon minion = null;
+    Runnable stop = () -> {};
+    try {
+      InitResult init = master.vault().initialize(new InitRequest(1, 1, 0, 0));
+      master.vault().submitUnsealKey(init.keys().get(0), false);
+      minion = startMinion(files.minionConfig(master.minionPort()));
+      MinionDaemon started = minion;
+      stop = () -> stop(started, master, keep == null ? dir : null);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "brine-dev-shutdown"));
+      awaitAuthenticated(minion);
+      banner(dir, master, init);
+    } catch (VaultException | IOException | RuntimeException e) {
+      stop(minion, master, keep == null ? dir : null);
+      throw new CliException("cannot start dev mode: " + e.getMessage(), e);
+    }
+    master.awaitShutdown();
+    return ExitCodes.OK;
+  }
+
+  private MasterDaemon startMaster(Path config) {
+    try {
+      ByteArrayOutputStream startLine = new ByteArrayOutputStream();
+      MasterDaemon master =
+          MasterDaemon.start(
+              MasterConfig.load(config), new PrintStream(startLine, true, StandardCharsets.UTF_8));
+      out().print(startLine.toString(StandardCharsets.UTF_8));
+      return master;
+    } catch (ConfigException | IOException | VaultException e) {
+      throw new CliException("cannot start the dev master: " + e.getMessage(), e);
+    }
+  }
+
+  private static MinionDaemon startMinion(Path config) throws IOException {
+    try {
+      return MinionDaemon.start(MinionConfig.load(config));
+    } catch (ConfigException | KeyFileException e) {
+      throw new IOException("cannot start the dev minion: " + e.getMessage(), e);
+    }
+  }
+
+  private static void awaitAuthenticated(MinionDaemon minion) throws IOException {
+    try {
+      minion.authenticated().get(MINION_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      throw new IOException(
+          "the local minion did not authenticate in " + MINION_WAIT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the local minion started", e);
+    }
+  }
+
+  private void banner(Path dir, MasterDaemon master, InitResult init) {
+    PrintWriter out = out();
+    String url = master.apiUrl();
+    out.println();
+    out.println("brine is running in dev mode: a master and the minion '" + minionId + "',");
+    out.println("everything in " + dir + (keep == null ? " (deleted when you stop it)." : "."));
+    out.println("The vault is initialized with one key share and unsealed. Dev mode shows the");
+    out.println("unseal key and root token below in plain sight: never use it for anything real.");
+    out.println();
+    out.println("Unseal Key: " + init.keys().get(0));
+    out.println("Root Token: " + init.rootToken());
+    out.println();
+    out.println("In another terminal:");
+    out.println();
+    out.println("    export BRINE_ADDR='" + url + "'");
+    out.println("    export BRINE_TOKEN='" + init.rootToken() + "'");
+    out.println("    export BRINE_MASTER_CONFIG='" + dir.resolve("master/master.yaml") + "'");
+    out.println("    brine key -L");
+    out.println("    brine run '*' test.ping");
+    out.println();
+    out.println("Ctrl-C stops the master and the minion.");
+    out.flush();
+  }
+
+  private static void stop(MinionDaemon minion, MasterDaemon master, Path delete) {
+    try {
+      if (minion != null) {
+        minion.close();
+      }
+      master.close();
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(DevCommand.class).warn("stopping dev mode: {}", e.toString());
+    }
+    if (delete != null) {
+      DevFiles.deleteQuietly(delete);
+    }
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+}

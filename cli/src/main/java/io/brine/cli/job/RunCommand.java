@@ -1,0 +1,136 @@
+package io.brine.cli.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brine.cli.Brine;
+import io.brine.cli.CliException;
+import io.brine.cli.operator.OperatorClient;
+import io.brine.master.jobs.JobPublisher;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brine run TARGET FUNCTION [ARG...] [KEY=VALUE...]}: Salt's {@code salt} command. Publishes
+ * the job through the master's operator API, then prints each return as it arrives (a progress
+ * line on a terminal), and at the end the minions that did not return.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a function on the minions that match TARGET, as Salt's `salt` command.",
+      "TARGET is a glob on minion ids (default), a comma list (-L) or a regex (-E).",
+      "ARGs of the form key=value are keyword arguments; a value that starts with { or [ is read"
+          + " as JSON. Needs a token (BRINE_TOKEN)."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 every minion returned and succeeded, 1 error, 2 usage,",
+      "            3 no minion matched (no job made), 4 a minion failed or did not return."
+    })
+public final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ApiOptions api;
+
+  @Option(
+      names = {"-L", "--list"},
+      description = "TARGET is a comma-separated list of minion ids.")
+  boolean list;
+
+  @Option(
+      names = {"-E", "--pcre"},
+      description = "TARGET is a regular expression, matched from the start of the id.")
+  boolean pcre;
+
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "<seconds>",
+      defaultValue = "60",
+      description = "How long the minions may run the function and the command waits (default 60).")
+  int timeout;
+
+  @Option(names = "--async", description = "Print the job id and return at once.")
+  boolean async;
+
+  @Option(
+      names = "--out",
+      paramLabel = "<format>",
+      defaultValue = "text",
+      description = "text (default), json or yaml.")
+  String out;
+
+  @Parameters(index = "0", paramLabel = "TARGET", description = "Which minions.")
+  String target;
+
+  @Parameters(index = "1", paramLabel = "FUNCTION", description = "e.g. test.ping, cmd.run.")
+  String function;
+
+  @Parameters(index = "2..*", paramLabel = "ARG", description = "Arguments, key=value for keywords.")
+  List<String> arguments = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    Returns.Format format = outFormat(spec, out);
+    if (list && pcre) {
+      throw new ParameterException(spec.commandLine(), "-L and -E cannot be used together");
+    }
+    if (timeout < 1 || timeout > 86400) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be 1 to 86400 seconds");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("tgt", target);
+    body.put("tgt_type", list ? "list" : pcre ? "pcre" : "glob");
+    body.put("fun", function);
+    Arguments parsed = Arguments.parse(arguments);
+    body.put("arg", parsed.positional());
+    body.put("kwarg", parsed.keywords());
+    body.put("timeout", timeout);
+    Brine brine = (Brine) spec.root().userObject();
+    OperatorClient client = api.connect(brine.environment());
+    PrintWriter err = spec.commandLine().getErr();
+    JsonNode published;
+    try {
+      published = client.put("/v1/brine/jobs", body);
+    } catch (OperatorClient.ApiError e) {
+      if (e.status() == 400 && e.reason().startsWith(JobPublisher.NoMinionsMatched.PREFIX)) {
+        err.println("No minions matched the target. No command was sent, no jid was assigned.");
+        err.flush();
+        return JobExitCodes.NO_MATCH;
+      }
+      throw e;
+    }
+    if (published == null || !published.path("jid").isTextual()) {
+      throw new CliException("the master's answer has no job id");
+    }
+    String jid = published.path("jid").asText();
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (async) {
+      stdout.println("Executed command with job ID: " + jid);
+      stdout.flush();
+      return JobExitCodes.OK;
+    }
+    JobWatch watch =
+        new JobWatch(client, jid, new Returns(stdout, format), err, brine.console() != null);
+    return watch.follow(published, timeout);
+  }
+
+  static Returns.Format outFormat(CommandSpec spec, String out) {
+    try {
+      return Returns.format(out);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--out must be text, json or yaml, not '" + out + "'");
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.brine.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brine.cli.testing.Cli;
+import io.brine.cli.testing.Cli.Result;
+import io.brine.cli.testing.MasterProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code brine dev} as a user starts it: a real process that prints the unseal key, the root token
+ * and where its API listens; {@code brine key -L} and {@code brine run '*' test.ping} then work
+ * against it, and stopping it (SIGTERM, as Ctrl-C) deletes its folder.
+ */
+class DevModeTest {
+  private static final Pattern API = Pattern.compile("operator API on (http://[^,\\s]+)");
+  private static final Pattern TOKEN = Pattern.compile("^Root Token: (\\S+)$");
+  private static final Pattern DIR = Pattern.compile("everything in (\\S+) \\(deleted");
+
+  @Test
+  void devMode_startsAMasterAndAMinion_answersTestPing_andCleansUp() throws Exception {
+    Process dev =
+        new ProcessBuilder(
+                MasterProcess.java(
+                    "io.brine.cli.Brine", "dev", "--api-addr", "127.0.0.1:0", "--ret-port", "0"))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      String api = null;
+      String token = null;
+      Path dir = null;
+      StringBuilder printed = new StringBuilder();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("Ctrl-C stops")) {
+        printed.append(line).append('\n');
+        Matcher m;
+        if ((m = API.matcher(line)).find()) {
+          api = m.group(1);
+        } else if ((m = DIR.matcher(line)).find()) {
+          dir = Path.of(m.group(1));
+        } else if ((m = TOKEN.matcher(line)).find()) {
+          token = m.group(1);
+        }
+      }
+      assertThat(token).as(printed.toString()).isNotNull();
+      assertThat(api).as(printed.toString()).isNotNull();
+      assertThat(printed).contains("Unseal Key: ", "brine run '*' test.ping");
+      Cli cli = new Cli().env("BRINE_ADDR", api).env("BRINE_TOKEN", token);
+
+      Result keys = cli.run("key", "-L", "--out", "json");
+      Result ping = cli.run("run", "*", "test.ping", "--out", "json");
+      Result hello =
+          cli.run("run", "*", "cp.get_file", "salt://hello.txt", dir.resolve("fetched.txt").toString());
+
+      assertThat(keys.exitCode()).as(keys.toString()).isZero();
+      assertThat(keys.out()).contains("\"minions\"", "\"dev-minion\"");
+      assertThat(ping.exitCode()).as(ping.toString()).isZero();
+      assertThat(ping.out().replaceAll("\\s", "")).isEqualTo("{\"dev-minion\":true}");
+      assertThat(hello.exitCode()).as(hello.toString()).isZero();
+      assertThat(Files.readString(dir.resolve("fetched.txt"))).startsWith("Hello from");
+
+      dev.destroy();
+      assertThat(dev.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(dir).as("the dev folder is deleted at exit").doesNotExist();
+    } finally {
+      dev.destroyForcibly();
+    }
+  }
+}

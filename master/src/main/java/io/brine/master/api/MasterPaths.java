@@ -1,0 +1,29 @@
+package io.brine.master.api;
+
+import io.brine.master.jobs.JobCache;
+import io.brine.master.jobs.JobPublisher;
+import io.brine.master.publish.PublishKeyRotator;
+
+/**
+ * What the master's own {@code /v1/brine/} paths act on. Each part may be null, which leaves its
+ * paths out (a vault served without a master around it, in tests).
+ *
+ * @param publishKeys for {@code keys/rotate}
+ * @param minionKeys for {@code keys}, {@code keys/accept|reject|delete|public}
+ * @param jobPublisher for publishing through {@code jobs}
+ * @param jobCache for reading {@code jobs}
+ */
+public record MasterPaths(
+    PublishKeyRotator publishKeys,
+    MinionKeys minionKeys,
+    JobPublisher jobPublisher,
+    JobCache jobCache) {
+  /** None of the master's paths: the vault's alone. */
+  public static final MasterPaths NONE = new MasterPaths(null, null, null, null);
+
+  public MasterPaths {
+    if ((jobPublisher == null) != (jobCache == null)) {
+      throw new IllegalArgumentException("jobs need both the publisher and the cache");
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.brine.master.jobs;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.brine.crypto.WeakKeyException;
+import io.brine.master.listener.MinionListener;
+import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.PkiDirectory;
+import io.brine.master.publish.PublishKeyRotator;
+import io.brine.protocol.MinionId;
+import io.brine.protocol.job.JobJson;
+import io.brine.protocol.job.JobPublication;
+import io.brine.protocol.publish.PublishEnvelope;
+import io.brine.protocol.publish.PublishKey;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a job (salt.md §6): resolves the target against the accepted keys, records the job in
+ * the {@link JobCache} with the minions it targets and those of them not connected, and hands the
+ * publication, encrypted once under the publish key and signed once by the master, to each
+ * targeted connected minion. Thread-safe.
+ */
+public final class JobPublisher {
+  private static final Logger log = LoggerFactory.getLogger(JobPublisher.class);
+
+  /** Nothing matched the target: no job was made. */
+  public static final class NoMinionsMatched extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** How its message starts, for clients of the API that tell this case apart. */
+    public static final String PREFIX = "no accepted minion matches ";
+
+    NoMinionsMatched(String message) {
+      super(message);
+    }
+  }
+
+  /** What {@link #publish} did: the job id, the targeted minions connected, the ones missing. */
+  public record Published(String jid, List<MinionId> minions, List<MinionId> missing) {}
+
+  private record CachedSealer(KeyPair keys, PublishEnvelope.Sealer sealer) {}
+
+  private final Supplier<Optional<KeyPair>> masterKey;
+  private final PkiDirectory pki;
+  private final PublishKeyRotator rotator;
+  private final MinionListener listener;
+  private final JobCache cache;
+  private final Clock clock;
+  private final AtomicReference<CachedSealer> sealer = new AtomicReference<>();
+
+  public JobPublisher(
+      Supplier<Optional<KeyPair>> masterKey,
+      PkiDirectory pki,
+      PublishKeyRotator rotator,
+      MinionListener listener,
+      JobCache cache,
+      Clock clock) {
+    this.masterKey = masterKey;
+    this.pki = pki;
+    this.rotator = rotator;
+    this.listener = listener;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /**
+   * Publishes {@code job} (its jid is replaced by a fresh one).
+   *
+   * @throws NoMinionsMatched when no accepted key matches the target
+   * @throws IOException when the job cannot be recorded, or the vault sealed meanwhile
+   */
+  public Published publish(JobRequest job) throws NoMinionsMatched, IOException {
+    List<MinionId> minions = new ArrayList<>();
+    List<MinionId> missing = new ArrayList<>();
+    Set<MinionId> connected = listener.connected().ids();
+    for (MinionId id : pki.list().get(KeyStatus.ACCEPTED)) {
+      if (job.target().matches(id)) {
+        (connected.contains(id) ? minions : missing).add(id);
+      }
+    }
+    if (minions.isEmpty() && missing.isEmpty()) {
+      throw new NoMinionsMatched(NoMinionsMatched.PREFIX + job.target());
+    }
+    String jid = Jid.next(clock);
+    JobPublication publication =
+        new JobPublication(jid, job.target(), job.fun(), job.args(), job.kwargs(), job.timeout());
+    cache.create(
+        new JobRecord(
+            jid,
+            job.fun(),
+            JobJson.MAPPER.convertValue(job.args(), new TypeReference<List<Object>>() {}),
+            JobJson.MAPPER.convertValue(job.kwargs(), new TypeReference<Map<String, Object>>() {}),
+            job.target().expression(),
+            job.target().type().wireName(),
+            List.copyOf(minions),
+            List.copyOf(missing),
+            clock.instant()));
+    if (!minions.isEmpty()) {
+      PublishKey key = rotator.current();
+      byte[] envelope;
+      try {
+        envelope = sealer().seal(key, publication.toJson());
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot seal job " + jid + ": " + e.getMessage(), e);
+      }
+      Set<MinionId> handed = listener.publish(minions, key.epoch(), envelope);
+      if (handed.size() < minions.size()) {
+        log.debug("job {}: {} minion(s) disconnected while it was published", jid,
+            minions.size() - handed.size());
+      }
+    }
+    log.info(
+        "job {}: {} to {} ({} connected, {} missing)",
+        jid,
+        job.fun(),
+        job.target(),
+        minions.size(),
+        missing.size());
+    return new Published(jid, List.copyOf(minions), List.copyOf(missing));
+  }
+
+  /** One sealer per unseal: it holds the key's prepared RSA signer. */
+  private PublishEnvelope.Sealer sealer() throws IOException {
+    KeyPair keys = masterKey.get().orElseThrow(() -> new IOException("the vault is sealed"));
+    CachedSealer c = sealer.get();
+    if (c != null && c.keys() == keys) {
+      return c.sealer();
+    }
+    try {
+      PublishEnvelope.Sealer fresh =
+          PublishEnvelope.Sealer.create((RSAPrivateCrtKey) keys.getPrivate());
+      sealer.set(new CachedSealer(keys, fresh));
+      return fresh;
+    } catch (WeakKeyException e) {
+      throw new IllegalStateException("the master key breaks the key policy", e);
+    }
+  }
+}

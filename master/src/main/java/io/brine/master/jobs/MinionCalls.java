@@ -1,0 +1,171 @@
+package io.brine.master.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.master.files.FileRequestException;
+import io.brine.master.files.FileRoots;
+import io.brine.master.files.ServedFile;
+import io.brine.master.listener.SessionRequests;
+import io.brine.protocol.MinionId;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.job.JobJson;
+import io.brine.protocol.job.SessionCall;
+import io.brine.protocol.job.SessionReply;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's side of the minions' calls (docs/protocol.md §5): job returns into the {@link
+ * JobCache}, and the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}.
+ * The disk work runs on {@code workers}, never on a connection's event loop. A call the master
+ * refuses (an unknown job, a path outside the roots) is answered with an error and logged; only a
+ * call that is not well-formed closes the connection.
+ */
+public final class MinionCalls implements SessionRequests {
+  private static final Logger log = LoggerFactory.getLogger(MinionCalls.class);
+
+  /** The largest chunk of a file in one REPLY: its base64 stays well inside a 1 MiB frame. */
+  public static final int MAX_CHUNK_BYTES = 256 * 1024;
+
+  private final JobCache jobs;
+  private final FileRoots files;
+  private final ServedFiles served;
+  private final ExecutorService workers;
+  private final Clock clock;
+
+  /**
+   * @param files the file roots, or null when the master serves no files
+   */
+  public MinionCalls(JobCache jobs, FileRoots files, ExecutorService workers, Clock clock) {
+    this.jobs = jobs;
+    this.files = files;
+    this.served = new ServedFiles();
+    this.workers = workers;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletableFuture<byte[]> handle(MinionId id, byte[] request) {
+    SessionCall call;
+    try {
+      call = SessionCall.parse(request);
+    } catch (ProtocolException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return CompletableFuture.supplyAsync(() -> answer(id, call).toJson(), workers);
+  }
+
+  private SessionReply answer(MinionId id, SessionCall call) {
+    try {
+      return switch (call.kind()) {
+        case SessionCall.RETURN -> ret(id, call);
+        case SessionCall.FILE_STAT -> stat(id, call);
+        case SessionCall.FILE_READ -> read(call);
+        default -> SessionReply.error(call.rid(), "unknown request kind '" + call.kind() + "'");
+      };
+    } catch (IOException e) {
+      log.warn("cannot answer {} of minion {}: {}", call.kind(), id, e.getMessage());
+      log.debug("request of minion {}", id, e);
+      return SessionReply.error(call.rid(), "the master failed: " + e.getMessage());
+    }
+  }
+
+  private SessionReply ret(MinionId id, SessionCall call) throws IOException {
+    ObjectNode body = call.body();
+    String jid = body.path("jid").asText(null);
+    JsonNode fun = body.get("fun");
+    JsonNode retcode = body.get("retcode");
+    JsonNode success = body.get("success");
+    if (jid == null
+        || fun == null
+        || !fun.isTextual()
+        || retcode == null
+        || !retcode.canConvertToInt()
+        || success == null
+        || !success.isBoolean()
+        || !body.has("return")) {
+      return SessionReply.error(
+          call.rid(), "a return needs jid, fun, return, retcode and success");
+    }
+    Object value = JobJson.MAPPER.convertValue(body.get("return"), Object.class);
+    JobReturn ret =
+        new JobReturn(
+            id, fun.asText(), value, retcode.asInt(), success.asBoolean(), clock.instant());
+    AddResult result = jobs.addReturn(jid, ret);
+    switch (result) {
+      case ADDED -> log.debug("job {}: return of minion {}", jid, id);
+      case DUPLICATE -> log.debug("job {}: minion {} returned again; kept the first", jid, id);
+      case NOT_TARGETED ->
+          log.warn("job {}: return of minion {}, which it did not target; dropped", jid, id);
+      case UNKNOWN_JOB ->
+          log.warn("return of minion {} for job {}, which the cache does not hold; dropped",
+              id, printable(jid));
+    }
+    return switch (result) {
+      case ADDED, DUPLICATE -> SessionReply.ok(call.rid());
+      case NOT_TARGETED -> SessionReply.error(call.rid(), "job " + jid + " did not target " + id);
+      case UNKNOWN_JOB -> SessionReply.error(call.rid(), "no such job");
+    };
+  }
+
+  private SessionReply stat(MinionId id, SessionCall call) {
+    String source = call.body().path("path").asText(null);
+    if (files == null) {
+      return SessionReply.error(call.rid(), "this master serves no files (file_roots is empty)");
+    }
+    if (source == null) {
+      return SessionReply.error(call.rid(), "file.stat needs a path");
+    }
+    try {
+      ServedFile file = files.resolve(source);
+      served.remember(source, file);
+      ObjectNode body = JobJson.MAPPER.createObjectNode();
+      body.put("size", file.size());
+      body.put("sha256", file.sha256Hex());
+      log.debug("minion {} fetches {} ({} bytes)", id, file.source(), file.size());
+      return SessionReply.ok(call.rid(), body);
+    } catch (FileRequestException e) {
+      log.warn("file request of minion {} refused: {}", id, e.getMessage());
+      return SessionReply.error(call.rid(), e.getMessage());
+    }
+  }
+
+  private SessionReply read(SessionCall call) throws IOException {
+    String source = call.body().path("path").asText(null);
+    JsonNode offset = call.body().get("offset");
+    JsonNode length = call.body().get("length");
+    if (source == null
+        || offset == null
+        || !offset.canConvertToLong()
+        || length == null
+        || !length.canConvertToInt()) {
+      return SessionReply.error(call.rid(), "file.read needs path, offset and length");
+    }
+    ServedFile file = served.find(source);
+    if (file == null) {
+      return SessionReply.error(call.rid(), "file.stat " + source + " first");
+    }
+    byte[] chunk;
+    try {
+      chunk =
+          FileRoots.readChunk(
+              file, offset.asLong(), Math.max(1, Math.min(length.asInt(), MAX_CHUNK_BYTES)));
+    } catch (FileRequestException e) {
+      return SessionReply.error(call.rid(), e.getMessage());
+    }
+    ObjectNode body = JobJson.MAPPER.createObjectNode();
+    body.put("data", Base64.getEncoder().encodeToString(chunk));
+    return SessionReply.ok(call.rid(), body);
+  }
+
+  private static String printable(String s) {
+    return s.length() > 40 || !s.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+        ? "(an invalid id)"
+        : s;
+  }
+}
