@@ -60,7 +60,9 @@ class JobsEndToEndTest {
         "pki_dir: " + dir.resolve("master/pki") + "\n"
             + "cachedir: " + dir.resolve("master/cache") + "\n"
             + "file_roots:\n  base:\n    - " + roots + "\n"
-            + "auto_accept: true\nkeysize: 2048\ninterface: 127.0.0.1\nret_port: 0\n"
+            + "auto_accept: true\nkeysize: 2048\ninterface: 127.0.0.1\n"
+            // A fixed port, so the minions find the master again after the restart test.
+            + "ret_port: " + freePort() + "\n"
             + "reauth_window: 30\n"
             + "vault:\n  storage_dir: " + dir.resolve("master/vault") + "\n"
             + "  api_addr: 127.0.0.1:0\n");
@@ -221,10 +223,14 @@ class JobsEndToEndTest {
 
   @Test
   @Order(9)
-  void jobsList_andShow_readTheCache_andSurviveAMasterKill() throws Exception {
+  void jobsList_andShow_readTheCache_andSurviveAMasterKill_midJob() throws Exception {
     Result ping = cli().run("run", "-L", "db1,web1,web2", "test.ping", "--async");
     String jid = jid(ping);
     await(() -> cli().run("jobs", "show", jid).exitCode() == 0, minions.get("web1"), "returns");
+    // Still running when the master dies: web1 keeps its return and sends it after reconnecting.
+    String running = jid(cli().run("run", "web1", "test.sleep", "3", "--async"));
+    await(() -> minions.get("web1").count("job " + running + ": running") >= 1,
+        minions.get("web1"), "the sleep started");
 
     master.kill();
     master = MasterProcess.startWithConfig(config);
@@ -236,6 +242,14 @@ class JobsEndToEndTest {
     assertThat(listed.out()).contains(jid, "test.ping");
     assertThat(shown.exitCode()).as(shown.toString()).isZero();
     assertThat(JSON.readTree(shown.out()).size()).isEqualTo(3);
+    await(() -> cli().run("jobs", "show", running).exitCode() == 0, minions.get("web1"),
+        "the return of the job that was running when the master died");
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static String jid(Result async) {
