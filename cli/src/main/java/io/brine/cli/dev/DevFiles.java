@@ -1,11 +1,9 @@
 package io.brine.cli.dev;
 
+import io.brine.common.files.DurableFiles;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The files of a dev master and its minion under one folder: their configs, an autosign file that
@@ -54,23 +52,7 @@ record DevFiles(Path dir, Path masterConfig, String minionId) {
 
   static void deleteQuietly(Path dir) {
     try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path folder, IOException e)
-                throws IOException {
-              Files.delete(folder);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      DurableFiles.deleteTree(dir);
     } catch (IOException e) {
       System.err.println("brine dev: could not delete " + dir + ": " + e.getMessage());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brine.cli.testing.Await;
 import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.Cli.Result;
 import io.brine.cli.testing.MasterProcess;
@@ -11,7 +12,6 @@ import io.brine.cli.testing.MinionProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -262,15 +262,8 @@ class JobsEndToEndTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  /** A liveness bound, not a timing assertion. */
   private static void await(BooleanSupplier condition, MinionProcess minion, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(condition.getAsBoolean())
-        .as("%s; minion log:%n%s%nmaster log:%n%s", what, minion.log(), master.log())
-        .isTrue();
+    Await.until(condition, master, minion, what);
   }
 }

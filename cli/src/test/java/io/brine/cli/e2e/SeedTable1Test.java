@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brine.cli.testing.Await;
 import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.MasterProcess;
 import io.brine.cli.testing.MinionProcess;
@@ -259,15 +260,8 @@ class SeedTable1Test {
     return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
   }
 
-  /** Waits for the processes to get somewhere: a liveness bound, not a timing assertion. */
   private void await(BooleanSupplier condition, MinionProcess minion, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(condition.getAsBoolean())
-        .as("%s; minion log:%n%s%nmaster log:%n%s", what, minion.log(), master.log())
-        .isTrue();
+    Await.until(condition, master, minion, what);
   }
 }

@@ -5,14 +5,11 @@ import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -175,7 +172,7 @@ public final class JobCache {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         DurableFiles.forceFolder(dir);
       } finally {
-        deleteTree(temp); // gone after the rename; a partial folder after a failure
+        DurableFiles.deleteTree(temp); // gone after the rename; a partial folder after a failure
       }
       remember(new Known(job));
     }
@@ -381,7 +378,7 @@ public final class JobCache {
       Path gone = dir.resolve(tempName(REMOVING, jid));
       Files.move(folder, gone, StandardCopyOption.ATOMIC_MOVE);
       DurableFiles.forceFolder(dir);
-      deleteTree(gone);
+      DurableFiles.deleteTree(gone);
       return true;
     }
   }
@@ -394,13 +391,13 @@ public final class JobCache {
     String jid = jidOfTemp(name);
     if (jid == null) {
       log.info("job cache: removing leftover {}", printable(name));
-      deleteTree(dir.resolve(name));
+      DurableFiles.deleteTree(dir.resolve(name));
       return;
     }
     synchronized (lock(jid)) {
       if (DurableFiles.exists(dir.resolve(name))) {
         log.info("job cache: removing leftover {}", name);
-        deleteTree(dir.resolve(name));
+        DurableFiles.deleteTree(dir.resolve(name));
       }
     }
   }
@@ -426,45 +423,9 @@ public final class JobCache {
             folder, p -> p.getFileName().toString().startsWith(DurableFiles.TEMP_PREFIX))) {
       for (Path entry : entries) {
         log.info("job cache: removing leftover {}", entry);
-        deleteTree(entry);
+        DurableFiles.deleteTree(entry);
       }
     }
-  }
-
-  /** Deletes a file or folder tree; links are deleted, never followed. Missing is fine. */
-  private static void deleteTree(Path root) throws IOException {
-    if (!DurableFiles.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path folder, IOException e)
-              throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.deleteIfExists(folder);
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    DurableFiles.forceFolder(root.getParent());
   }
 
   private static String tempName(String kind, String jid) {
