@@ -188,6 +188,35 @@ class JobsEndToEndTest {
   }
 
   @Test
+  @Order(6)
+  void cpGetFile_ofAFileLargerThanTheMinionsHeap_isStreamed() throws Exception {
+    Path huge = dir.resolve("srv/files/huge.bin");
+    byte[] block = new byte[1 << 20];
+    new Random(7).nextBytes(block);
+    try (var out = Files.newOutputStream(huge)) {
+      for (int i = 0; i < 96; i++) {
+        out.write(block);
+      }
+    }
+    MinionProcess small =
+        MinionProcess.start(
+            dir.resolve("minion-small"), "small", master.minionPort(), List.of("-Xmx48m"));
+    try {
+      await(() -> small.count("authenticated to master") >= 1, small, "small authenticated");
+      Path dest = dir.resolve("huge-copy.bin");
+
+      Result r = cli().run("run", "small", "cp.get_file", "salt://files/huge.bin", dest.toString());
+
+      assertThat(r.exitCode()).as("%s%nminion log:%n%s", r, small.log()).isZero();
+      assertThat(Files.size(dest)).isEqualTo(96L << 20);
+      assertThat(sha256(dest)).isEqualTo(sha256(huge));
+    } finally {
+      small.close();
+      cli().run("key", "-d", "small", "-y");
+    }
+  }
+
+  @Test
   @Order(7)
   void aPublicationRightAfterARotation_reachesEveryMinion() throws Exception {
     // reauth_window is 30 s: when the job goes out, the minions still hold the old key. The
@@ -259,7 +288,14 @@ class JobsEndToEndTest {
   }
 
   private static String sha256(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha256.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha256.digest());
   }
 
   private static void await(BooleanSupplier condition, MinionProcess minion, String what)

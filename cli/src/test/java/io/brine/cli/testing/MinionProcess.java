@@ -23,6 +23,12 @@ public final class MinionProcess implements AutoCloseable {
    * 127.0.0.1:{@code masterPort}, re-sending a pending key every second.
    */
   public static MinionProcess start(Path dir, String id, int masterPort) {
+    return start(dir, id, masterPort, java.util.List.of());
+  }
+
+  /** As {@link #start(Path, String, int)}, with more JVM options (e.g. {@code -Xmx32m}). */
+  public static MinionProcess start(
+      Path dir, String id, int masterPort, java.util.List<String> jvmOptions) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("minion.yaml");
@@ -43,7 +49,8 @@ public final class MinionProcess implements AutoCloseable {
       Path log = dir.resolve("minion.log");
       Process process =
           new ProcessBuilder(
-                  MasterProcess.java("io.brine.cli.Brine", "minion", "-c", config.toString()))
+                  MasterProcess.java(
+                      jvmOptions, "io.brine.cli.Brine", "minion", "-c", config.toString()))
               .redirectError(log.toFile())
               .redirectOutput(dir.resolve("minion.out").toFile())
               .start();
