@@ -77,16 +77,29 @@ public final class DurableFiles {
     if (attributes.size() > maxBytes) {
       throw new NotARegularFileException(file, "is larger than " + maxBytes + " bytes");
     }
-    ByteBuffer buffer = ByteBuffer.allocate(maxBytes + 1);
+    // Sized by the file, not by the limit: a 1 MiB limit must not cost 1 MiB per small read. The
+    // buffer grows if the file grew meanwhile, up to one byte past the limit.
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(attributes.size() + 1, maxBytes + 1L));
     try (SeekableByteChannel in =
         Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      while (buffer.hasRemaining() && in.read(buffer) >= 0) {
-        // read to the end or one byte past the limit
+      while (in.read(buffer) >= 0) {
+        if (!buffer.hasRemaining()) {
+          if (buffer.capacity() > maxBytes) {
+            break; // one byte past the limit
+          }
+          ByteBuffer bigger =
+              ByteBuffer.allocate((int) Math.min(buffer.capacity() * 2L, maxBytes + 1L));
+          buffer.flip();
+          bigger.put(buffer);
+          Arrays.fill(buffer.array(), (byte) 0);
+          buffer = bigger;
+        }
       }
     } catch (NoSuchFileException e) {
       return null; // removed between the two calls
     }
-    if (!buffer.hasRemaining()) {
+    if (buffer.position() > maxBytes) {
+      Arrays.fill(buffer.array(), (byte) 0);
       throw new NotARegularFileException(file, "is larger than " + maxBytes + " bytes");
     }
     byte[] content = Arrays.copyOf(buffer.array(), buffer.position());

@@ -19,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -108,6 +109,9 @@ public final class MinionDaemon implements AutoCloseable {
   private final MasterKeyPin pin;
   private final PublishKeyring keyring;
   private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  /** This minion's one thread: its connection, its state, its calls (one of a shared group). */
+  private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final MasterCalls calls;
   private final JobRunner runner;
@@ -129,7 +133,8 @@ public final class MinionDaemon implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private MinionDaemon(MinionConfig config, KeyPair keys, MasterKeyPin pin) {
+  private MinionDaemon(
+      MinionConfig config, KeyPair keys, MasterKeyPin pin, EventLoopGroup sharedLoops) {
     this.config = config;
     this.keys = keys;
     this.pin = pin;
@@ -138,16 +143,20 @@ public final class MinionDaemon implements AutoCloseable {
     this.acceptanceWait =
         new AcceptanceWait(
             config.acceptanceWaitTime(), config.acceptanceWaitTimeMax(), random);
+    this.ownsGroup = sharedLoops == null;
     this.group =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
-    this.calls = new MasterCalls(group.next());
+        ownsGroup
+            ? new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory())
+            : sharedLoops;
+    this.loop = group.next();
+    this.calls = new MasterCalls(loop);
     FunctionContext context = new DaemonContext(config.id(), new MasterFiles(calls));
     this.runner = new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS);
     this.jobs = new MinionJobs(config.id(), runner, calls);
     this.bootstrap =
         new Bootstrap()
-            .group(group)
+            .group(loop)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
             .option(ChannelOption.SO_KEEPALIVE, true)
@@ -174,12 +183,22 @@ public final class MinionDaemon implements AutoCloseable {
    * @throws KeyFileException if {@code minion.pem} or {@code minion_master.pub} cannot be used
    */
   public static MinionDaemon start(MinionConfig config) throws KeyFileException {
+    return start(config, null);
+  }
+
+  /**
+   * As {@link #start(MinionConfig)}, on {@code sharedLoops} instead of a thread of its own: many
+   * minions in one JVM (the load generator in bench/) share a few event loops. {@link #close}
+   * then leaves the group running; its owner shuts it down.
+   */
+  public static MinionDaemon start(MinionConfig config, EventLoopGroup sharedLoops)
+      throws KeyFileException {
     Objects.requireNonNull(config, "config");
     KeyPair keys = MinionKeyFiles.in(config.minionPkiDir()).loadOrCreate(config.keysize());
     MasterKeyPin pin = new MasterKeyPin(config.minionPkiDir(), config.masterFinger());
     pin.pinned(); // a damaged pin fails the start, not every handshake
-    MinionDaemon daemon = new MinionDaemon(config, keys, pin);
-    daemon.group.execute(daemon::connect);
+    MinionDaemon daemon = new MinionDaemon(config, keys, pin, sharedLoops);
+    daemon.loop.execute(daemon::connect);
     return daemon;
   }
 
@@ -233,7 +252,11 @@ public final class MinionDaemon implements AutoCloseable {
       if (c != null) {
         c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
       }
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      if (ownsGroup) {
+        group
+            .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+            .awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
     } finally {
       authenticated.cancel(false);
       log.info("minion {} stopped", config.id());
@@ -273,7 +296,7 @@ public final class MinionDaemon implements AutoCloseable {
     } else {
       log.debug("cannot reach master {}: {}; retrying in {}", masterAddress(), reason, secs(wait));
     }
-    group.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+    loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void connectionClosed() {
@@ -288,7 +311,7 @@ public final class MinionDaemon implements AutoCloseable {
     } else {
       log.debug("connection to master {} closed; reconnecting in {}", masterAddress(), secs(wait));
     }
-    group.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+    loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The backoff's next wait, but not before a retry the master's last answer asked for. */

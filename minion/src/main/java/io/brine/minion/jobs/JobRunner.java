@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner implements AutoCloseable {
   static final int TIMED_OUT = 124;
   static final int MAX_QUEUED = 10_000;
+  private static final long IDLE_THREAD_SECONDS = 30;
 
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
@@ -87,11 +88,16 @@ public final class JobRunner implements AutoCloseable {
         new ThreadPoolExecutor(
             threads,
             threads,
-            0,
-            TimeUnit.MILLISECONDS,
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(MAX_QUEUED),
             daemonThreads("brine-job-"));
     this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("brine-job-timeouts-"));
+    // An idle minion holds no job threads: they end a while after the last job (and many
+    // minions in one load-generator JVM do not each keep a thread for ever).
+    workers.allowCoreThreadTimeOut(true);
+    timers.setKeepAliveTime(IDLE_THREAD_SECONDS, TimeUnit.SECONDS);
+    timers.allowCoreThreadTimeOut(true);
     // Most jobs end before their deadline: a cancelled timer should not stay queued for hours.
     timers.setRemoveOnCancelPolicy(true);
   }
