@@ -158,8 +158,8 @@ public final class Swarm {
     int expected = job.path("minions").size();
     long deadline = start + PING_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode view = send("GET", "/v1/brine/jobs?jid=" + jid, null);
-      if (view.path("returns").size() >= expected) {
+      JsonNode view = send("GET", "/v1/brine/jobs?jid=" + jid + "&count=true", null);
+      if (view.path("returned").asInt() >= expected) {
         return (System.nanoTime() - start) / 1e9;
       }
       Thread.sleep(Long.getLong("swarm.pollMillis", 20));

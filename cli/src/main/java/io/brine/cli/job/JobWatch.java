@@ -48,8 +48,16 @@ final class JobWatch {
     boolean failed = !missing.isEmpty();
     long deadline = System.nanoTime() + (timeoutSeconds * 1000L + GRACE_MILLIS) * 1_000_000L;
     int returned = 0;
+    String path = "/v1/brine/jobs?jid=" + URLEncoder.encode(jid, StandardCharsets.UTF_8);
     while (!waiting.isEmpty()) {
-      JsonNode view = api.get("/v1/brine/jobs?jid=" + URLEncoder.encode(jid, StandardCharsets.UTF_8));
+      // The count costs the master a folder listing; the whole view only when there is news.
+      if (api.get(path + "&count=true").path("returned").asInt() <= returned
+          && System.nanoTime() <= deadline) {
+        showProgress(returned, targeted);
+        sleep();
+        continue;
+      }
+      JsonNode view = api.get(path);
       JsonNode all = view.path("returns");
       for (String id : List.copyOf(waiting)) {
         JsonNode ret = all.get(id);

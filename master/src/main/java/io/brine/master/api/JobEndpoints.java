@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Jobs through the operator API, token-authenticated ({@code brine run}, {@code brine jobs}):
@@ -35,6 +36,8 @@ import java.util.Optional;
  *       {"jid", "minions":[...], "missing":[...]}}, or 400 when no accepted minion matches.
  *   <li>{@code GET /v1/brine/jobs}: the cached jobs, newest first, {@code ?limit=N} (default 100).
  *   <li>{@code GET /v1/brine/jobs?jid=J}: one job with its returns so far; 404 when unknown.
+ *   <li>{@code GET /v1/brine/jobs?jid=J&count=true}: only {@code {"jid", "returned"}}, counted
+ *       without reading the returns: for polling a large job.
  * </ul>
  */
 final class JobEndpoints {
@@ -107,6 +110,16 @@ final class JobEndpoints {
     try {
       if (jid == null) {
         return ApiResponse.ok(list(limit(request)));
+      }
+      if (request.flagParameter("count")) {
+        OptionalInt returned = cache.returnedCount(jid);
+        if (returned.isEmpty()) {
+          return ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no job " + jid + " in the cache");
+        }
+        ObjectNode body = ApiJson.object();
+        body.put("jid", jid);
+        body.put("returned", returned.getAsInt());
+        return ApiResponse.ok(body);
       }
       Optional<JobView> view = cache.find(jid);
       if (view.isEmpty()) {

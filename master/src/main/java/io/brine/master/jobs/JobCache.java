@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,6 +237,32 @@ public final class JobCache {
       return Optional.empty(); // removed while being read
     }
     return Optional.of(new JobView(job.get().job(), returns));
+  }
+
+  /**
+   * How many minions have returned for a job, by counting its return files without reading them:
+   * what a client polling a large job asks for, so that polling does not cost a read of every
+   * return. Empty for an unknown or invalid jid.
+   */
+  public OptionalInt returnedCount(String jid) throws IOException {
+    if (!Jid.isValid(jid) || !DurableFiles.exists(dir.resolve(jid))) {
+      return OptionalInt.empty();
+    }
+    int count = 0;
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(
+            dir.resolve(jid).resolve(RETURNS),
+            f -> {
+              String name = f.getFileName().toString();
+              return name.endsWith(JSON) && !name.startsWith(DurableFiles.TEMP_PREFIX);
+            })) {
+      for (Path ignored : files) {
+        count++;
+      }
+    } catch (NoSuchFileException e) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(count);
   }
 
   /** Every cached job, newest first; damaged ones are logged and left out. */

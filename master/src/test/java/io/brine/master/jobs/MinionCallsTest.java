@@ -91,6 +91,9 @@ class MinionCallsTest {
     JobReturn stored = cache.find(jid).orElseThrow().returns().get(WEB1);
     assertThat(stored.ret()).isEqualTo(true);
     assertThat(stored.success()).isTrue();
+    assertThat(cache.returnedCount(jid)).hasValue(1);
+    assertThat(cache.returnedCount("20200101000000000000")).isEmpty();
+    assertThat(cache.returnedCount("../x")).isEmpty();
   }
 
   @Test
