@@ -397,15 +397,7 @@ class MinionListenerTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch busy = new CountDownLatch(1);
     start(
-        () -> {
-          busy.countDown();
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return Optional.of(master);
-        },
+        heldUntil(busy, release),
         1,
         1);
     try (TestMinion waiting = connect("web1", web1);
@@ -432,15 +424,7 @@ class MinionListenerTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch busy = new CountDownLatch(1);
     start(
-        () -> {
-          busy.countDown();
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return Optional.of(master);
-        },
+        heldUntil(busy, release),
         1,
         16,
         new MasterConfig.Admission(Duration.ofSeconds(10), Duration.ofSeconds(10), 1));
@@ -504,6 +488,23 @@ class MinionListenerTest {
   /** 127.0.0.2: on Linux the whole 127/8 is loopback, so the master sees a second address. */
   private static java.net.InetAddress otherLoopback() throws Exception {
     return java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+  }
+
+  /**
+   * A master key supplier that blocks the handshake thread asking for it until {@code release},
+   * after signalling {@code busy}: it keeps one HELLO in work while a test sends more.
+   */
+  private static Supplier<Optional<KeyPair>> heldUntil(
+      CountDownLatch busy, CountDownLatch release) {
+    return () -> {
+      busy.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Optional.of(master);
+    };
   }
 
   private static String json(Frame frame) {
