@@ -8,11 +8,11 @@ final class JobExitCodes {
   /** Every targeted minion returned, and every return succeeded. */
   static final int OK = 0;
 
-  /** The command failed (the master unreachable, a refused token, a bad answer). */
+  /**
+   * The command failed (the master unreachable, a refused token, a bad answer), or was used
+   * wrongly: as every brine command but {@code brine key}, usage errors exit 1 (ExitCodes).
+   */
   static final int ERROR = 1;
-
-  /** Bad usage: an unknown option, a missing argument. */
-  static final int USAGE = 2;
 
   /** No accepted minion matched the target; no job was made. */
   static final int NO_MATCH = 3;

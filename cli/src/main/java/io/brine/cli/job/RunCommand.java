@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Exit codes: 0 every minion returned and succeeded, 1 error, 2 usage,",
+      "Exit codes: 0 every minion returned and succeeded, 1 error (bad usage too),",
       "            3 no minion matched (no job made), 4 a minion failed or did not return."
     })
 public final class RunCommand implements Callable<Integer> {
