@@ -84,6 +84,17 @@ public final class Swarm {
       System.exit(2);
       return;
     }
+    if (options.keysOnly()) {
+      int made = SwarmKeys.ensure(options.keys(), options.minions(), options.keysize());
+      System.out.printf("%d keys in %s (%d made now)%n", options.minions(), options.keys(), made);
+      return;
+    }
+    String fdProblem = fileDescriptorProblem(options.minions());
+    if (fdProblem != null) {
+      System.err.println(fdProblem);
+      System.exit(2);
+      return;
+    }
     Result result = new Swarm(options).run();
     System.out.print(table(options, result));
     if (options.json() != null) {
@@ -210,6 +221,26 @@ public final class Swarm {
     node.put("ping_p99_seconds", r.percentile(99));
     r.pingSeconds().forEach(node.putArray("ping_seconds")::add);
     return node;
+  }
+
+  /**
+   * Each minion holds one socket, and the JVM has already raised its soft limit to the hard one
+   * (HotSpot's MaxFDLimit), so if the hard limit is too low only the operator can raise it.
+   */
+  static String fileDescriptorProblem(int minions) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      long needed = minions + 256L;
+      long max = unix.getMaxFileDescriptorCount();
+      if (max < needed) {
+        return String.format(
+            Locale.ROOT,
+            "%d minions need about %d open files but this process may open %d: raise the limit"
+                + " (ulimit -n %d, or LimitNOFILE= for a service) for the swarm and the master",
+            minions, needed, max, needed);
+      }
+    }
+    return null;
   }
 
   private static long usedHeapMiB() {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param pings how many {@code test.ping} jobs to time
  * @param loops event-loop threads the minions share
  * @param json where to write the figures as JSON, or null
+ * @param keysOnly only make the missing keys and stop (so a measured run never waits for them)
  */
 public record SwarmOptions(
     String masterHost,
@@ -26,10 +27,12 @@ public record SwarmOptions(
     int keysize,
     int pings,
     int loops,
-    Path json) {
+    Path json,
+    boolean keysOnly) {
   static final String USAGE =
       "usage: Swarm --master HOST:PORT --api URL --token TOKEN --minions N [--keys DIR]"
-          + " [--keysize BITS] [--pings N] [--loops N] [--json FILE]";
+          + " [--keysize BITS] [--pings N] [--loops N] [--json FILE]\n"
+          + "       Swarm --keys-only --minions N [--keys DIR] [--keysize BITS]";
 
   static SwarmOptions parse(String[] args) {
     String master = null;
@@ -41,7 +44,12 @@ public record SwarmOptions(
     int pings = 20;
     int loops = Runtime.getRuntime().availableProcessors();
     Path json = null;
+    boolean keysOnly = false;
     for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--keys-only")) {
+        keysOnly = true;
+        continue;
+      }
       String value = i + 1 < args.length ? args[i + 1] : null;
       if (value == null) {
         throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
@@ -60,6 +68,10 @@ public record SwarmOptions(
       }
       i++;
     }
+    if (keysOnly && minions >= 1) {
+      return new SwarmOptions(
+          null, 0, null, null, minions, keys, keysize, 0, loops, null, true);
+    }
     if (master == null || api == null || token == null || minions < 1 || !master.contains(":")) {
       throw new IllegalArgumentException(USAGE);
     }
@@ -74,6 +86,7 @@ public record SwarmOptions(
         keysize,
         pings,
         loops,
-        json);
+        json,
+        false);
   }
 }

@@ -60,7 +60,7 @@ class SwarmSmokeTest {
       String token = initAndUnseal(api);
       SwarmOptions options =
           new SwarmOptions(
-              "127.0.0.1", port, api, token, 50, dir.resolve("keys"), 2048, 3, 2, null);
+              "127.0.0.1", port, api, token, 50, dir.resolve("keys"), 2048, 3, 2, null, false);
 
       Swarm.Result result = new Swarm(options).run();
 

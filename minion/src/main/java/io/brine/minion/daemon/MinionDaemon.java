@@ -128,6 +128,7 @@ public final class MinionDaemon implements AutoCloseable {
   private volatile State state = State.CONNECTING;
   private volatile Channel channel;
   private final CompletableFuture<Void> authenticated = new CompletableFuture<>();
+  private final AtomicLong sessionsStarted = new AtomicLong();
   private final AtomicLong publicationsOpened = new AtomicLong();
   private final AtomicLong publicationsDropped = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -222,6 +223,11 @@ public final class MinionDaemon implements AutoCloseable {
   /** The epoch of the current publish key, or -1 before the first WELCOME. */
   public int publishEpoch() {
     return keyring.currentEpoch();
+  }
+
+  /** WELCOMEs taken: first authentications and re-authentications, over every connection. */
+  public long sessionsStarted() {
+    return sessionsStarted.get();
   }
 
   /** Publications that verified and decrypted. */
@@ -374,6 +380,7 @@ public final class MinionDaemon implements AutoCloseable {
     lastRefusal = null;
     lastUntrusted = null;
     setState(State.AUTHENTICATED);
+    sessionsStarted.incrementAndGet();
     if (again) {
       log.info("re-authenticated to master {} (epoch {})", masterAddress(), epoch);
     } else {

@@ -145,6 +145,7 @@ class MinionDaemonTest {
     await(() -> minion.publishEpoch() == 2);
     await(() -> minion.publicationsOpened() == 1);
     assertThat(master.welcomes()).isEqualTo(2);
+    assertThat(minion.sessionsStarted()).isEqualTo(2);
     assertThat(master.connectionsAccepted()).as("same connection").isEqualTo(1);
     master.publish("after the rotation".getBytes(UTF_8));
     await(() -> minion.publicationsOpened() == 2);
@@ -195,6 +196,7 @@ class MinionDaemonTest {
 
     await(() -> master.welcomes() == 2 && minion.state() == State.AUTHENTICATED);
     assertThat(master.connectionsAccepted()).isEqualTo(2);
+    assertThat(minion.sessionsStarted()).isEqualTo(2);
   }
 
   @Test
