@@ -142,7 +142,7 @@ public final class MasterDaemon implements AutoCloseable {
     PkiDirectory pki;
     MinionListener minions = null;
     ExecutorService callWorkers = null;
-    JobCache jobCache;
+    JobCache jobCache = null;
     try {
       pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
       MasterConfig.Jobs jobs = config.jobs();
@@ -162,8 +162,8 @@ public final class MasterDaemon implements AutoCloseable {
               listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
               rotationTimer);
       publishKeys.start();
-      rotationTimer.scheduleAtFixedRate(
-          () -> purgeJobs(jobCache), 1, 1, TimeUnit.HOURS);
+      JobCache cache = jobCache;
+      rotationTimer.scheduleAtFixedRate(() -> purgeJobs(cache), 1, 1, TimeUnit.HOURS);
       callWorkers =
           Executors.newFixedThreadPool(
               CALL_WORKERS, new DefaultThreadFactory("brine-minion-calls", true));
@@ -210,6 +210,9 @@ public final class MasterDaemon implements AutoCloseable {
       }
       if (callWorkers != null) {
         callWorkers.shutdownNow();
+      }
+      if (jobCache != null) {
+        jobCache.close();
       }
       vault.close();
       throw e;
@@ -333,7 +336,8 @@ public final class MasterDaemon implements AutoCloseable {
   }
 
   /**
-   * Stops the minion listener, the publish key's rotations and the API, seals the vault (wiping its
+   * Stops the minion listener, the publish key's rotations, the API and the job cache's writer
+   * (returns already queued are written), seals the vault (wiping its
    * keys) and releases {@link #awaitShutdown}.
    */
   @Override
@@ -350,6 +354,7 @@ public final class MasterDaemon implements AutoCloseable {
       callWorkers.shutdownNow();
       publishKeys.close();
       rotationTimer.shutdownNow();
+      jobCache.close();
     } finally {
       vault.close();
       log.info("master stopped; vault sealed");

@@ -26,6 +26,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * hold secrets: files 0600, folders 0700):
  *
  * <pre>
- * {dir}/{jid}/job.json                  the {@link JobRecord}
- * {dir}/{jid}/returns/{minion-id}.json  a {@link JobReturn}, the first per minion
+ * {dir}/{jid}/job.json      the {@link JobRecord}
+ * {dir}/{jid}/returns.log   its {@link JobReturn}s, one JSON line each, the first per minion
  * </pre>
  *
- * A job folder appears whole: it is built under a temp name (job.json and an empty returns folder)
+ * A job folder appears whole: it is built under a temp name (job.json and an empty returns log)
  * and renamed into place, and removed by renaming it to a temp name before deleting its content.
  * Temp names start with {@link DurableFiles#TEMP_PREFIX}; any found by {@link #open} are leftovers
  * of a crash and are deleted. A jid is checked with {@link Jid#isValid} before any path is built
@@ -52,19 +54,22 @@ import org.slf4j.LoggerFactory;
  * master's intended defaults are {@link #DEFAULT_KEEP_JOBS} (Salt's {@code keep_jobs}, 24 hours)
  * and {@link #DEFAULT_MAX_JOBS} (10,000).
  *
- * <p>Thread-safe: writers of one jid are serialised by a lock (striped by jid), readers need none
- * since every change is an atomic rename. A damaged job.json or return file (truncated, not JSON,
- * a field wrong) is reported with one log line and skipped. One instance per folder.
+ * <p>Returns are appended by one {@link ReturnWriter} thread with group commit and acknowledged
+ * once durable ({@link #addReturn}); see {@link ReturnLog} for why and for how a crash mid-append
+ * is repaired.
+ *
+ * <p>Thread-safe: creating and removing a job are serialised by a lock (striped by jid), readers
+ * need none since job folders change by atomic renames and a log only grows by whole lines. A
+ * damaged job.json or return line (truncated, not JSON, a field wrong) is reported with one log
+ * line and skipped. One instance per folder; {@link #close} stops its writer.
  */
-public final class JobCache {
+public final class JobCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobCache.class);
 
   public static final Duration DEFAULT_KEEP_JOBS = Duration.ofHours(24);
   public static final int DEFAULT_MAX_JOBS = 10_000;
 
   static final String JOB_FILE = "job.json";
-  static final String RETURNS = "returns";
-  static final String JSON = ".json";
 
   /** Read limits: a return is bounded by the wire's frame size long before these. */
   static final int MAX_JOB_BYTES = 64 * 1024 * 1024;
@@ -89,6 +94,7 @@ public final class JobCache {
   private final int maxJobs;
   private final Duration keepJobs;
   private final Clock clock;
+  private final ReturnWriter writer;
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final Map<String, Known> recent =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -118,6 +124,7 @@ public final class JobCache {
     this.maxJobs = maxJobs;
     this.keepJobs = keepJobs;
     this.clock = clock;
+    this.writer = new ReturnWriter("brine-job-returns");
     for (int i = 0; i < LOCK_STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -138,12 +145,17 @@ public final class JobCache {
     }
     DurableFiles.ensureFolder(dir);
     JobCache cache = new JobCache(dir.toAbsolutePath(), maxJobs, keepJobs, clock);
-    cache.removeLeftoversInJobs();
-    int removed = cache.purgeExpired();
-    if (removed > 0) {
-      log.info("job cache: removed {} expired jobs at start", removed);
+    try {
+      cache.removeLeftoversInJobs();
+      int removed = cache.purgeExpired();
+      if (removed > 0) {
+        log.info("job cache: removed {} expired jobs at start", removed);
+      }
+      return cache;
+    } catch (IOException | RuntimeException e) {
+      cache.close();
+      throw e;
     }
-    return cache;
   }
 
   public Path dir() {
@@ -167,9 +179,8 @@ public final class JobCache {
       Path temp = dir.resolve(tempName(BUILDING, jid));
       try {
         DurableFiles.ensureFolder(temp);
-        DurableFiles.ensureFolder(temp.resolve(RETURNS));
+        DurableFiles.write(temp.resolve(ReturnLog.FILE), new byte[0], DurableFiles.PRIVATE);
         DurableFiles.write(temp.resolve(JOB_FILE), json, DurableFiles.PRIVATE);
-        DurableFiles.forceFolder(temp); // the returns folder's entry
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         DurableFiles.forceFolder(dir);
       } finally {
@@ -180,33 +191,52 @@ public final class JobCache {
   }
 
   /**
-   * Stores a minion's return for a job. The first return per (job, minion) wins: Salt minions
-   * retry returns, so a second one is normal and answered {@link AddResult#DUPLICATE}.
+   * Stores a minion's return for a job and waits until it is on disk. The first return per (job,
+   * minion) wins: Salt minions retry returns, so a second one is normal and answered {@link
+   * AddResult#DUPLICATE}.
    */
   public AddResult addReturn(String jid, JobReturn ret) throws IOException {
+    try {
+      return addReturnAsync(jid, ret).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * As {@link #addReturn}, without waiting: completes once the return is durable (so it may be
+   * acknowledged to its minion), or exceptionally with an {@link IOException} when it could not be
+   * stored. Checks the job and its targets on the calling thread; may block when the writer's
+   * queue is full.
+   */
+  public CompletableFuture<AddResult> addReturnAsync(String jid, JobReturn ret) {
     Objects.requireNonNull(ret, "ret");
     if (!Jid.isValid(jid)) {
-      return AddResult.UNKNOWN_JOB;
+      return CompletableFuture.completedFuture(AddResult.UNKNOWN_JOB);
     }
-    synchronized (lock(jid)) {
+    try {
       Optional<Known> job = load(jid);
       if (job.isEmpty()) {
-        return AddResult.UNKNOWN_JOB;
+        return CompletableFuture.completedFuture(AddResult.UNKNOWN_JOB);
       }
       remember(job.get());
       if (!job.get().targets().contains(ret.id())) {
-        return AddResult.NOT_TARGETED;
+        return CompletableFuture.completedFuture(AddResult.NOT_TARGETED);
       }
-      Path returns = dir.resolve(jid).resolve(RETURNS);
-      if (!Files.isDirectory(returns, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IOException("job " + jid + " has no returns folder; its cache entry is damaged");
+      Path file = dir.resolve(jid).resolve(ReturnLog.FILE);
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        if (!DurableFiles.exists(dir.resolve(jid))) {
+          return CompletableFuture.completedFuture(AddResult.UNKNOWN_JOB); // removed meanwhile
+        }
+        throw new IOException(
+            "job " + jid + " has no " + ReturnLog.FILE + "; its cache entry is damaged");
       }
-      Path file = returns.resolve(ret.id().value() + JSON);
-      if (DurableFiles.exists(file)) {
-        return AddResult.DUPLICATE;
-      }
-      DurableFiles.write(file, JobJson.write(ret), DurableFiles.PRIVATE);
-      return AddResult.ADDED;
+      return writer.append(jid, file, ret.id(), JobJson.write(ret));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
@@ -221,48 +251,27 @@ public final class JobCache {
       return Optional.empty();
     }
     Map<MinionId, JobReturn> returns = new HashMap<>();
-    Path folder = dir.resolve(jid).resolve(RETURNS);
-    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+    Path file = dir.resolve(jid).resolve(ReturnLog.FILE);
+    if (!ReturnLog.read(file, jid, job.get().targets(), r -> returns.putIfAbsent(r.id(), r))) {
       if (!DurableFiles.exists(dir.resolve(jid))) {
         return Optional.empty(); // removed since it was read
       }
-      log.warn("job cache: job {} has no returns folder; showing it without returns", jid);
-      return Optional.of(new JobView(job.get().job(), returns));
-    }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
-      for (Path file : files) {
-        readReturn(job.get(), file).ifPresent(r -> returns.put(r.id(), r));
-      }
-    } catch (NoSuchFileException e) {
-      return Optional.empty(); // removed while being read
+      log.warn("job cache: job {} has no {}; showing it without returns", jid, ReturnLog.FILE);
     }
     return Optional.of(new JobView(job.get().job(), returns));
   }
 
   /**
-   * How many minions have returned for a job, by counting its return files without reading them:
-   * what a client polling a large job asks for, so that polling does not cost a read of every
-   * return. Empty for an unknown or invalid jid.
+   * How many minions have returned for a job, by counting the lines of its returns log without
+   * parsing them: what a client polling a large job asks for, so that polling does not cost a
+   * parse of every return. Empty for an unknown or invalid jid.
    */
   public OptionalInt returnedCount(String jid) throws IOException {
     if (!Jid.isValid(jid) || !DurableFiles.exists(dir.resolve(jid))) {
       return OptionalInt.empty();
     }
-    int count = 0;
-    try (DirectoryStream<Path> files =
-        Files.newDirectoryStream(
-            dir.resolve(jid).resolve(RETURNS),
-            f -> {
-              String name = f.getFileName().toString();
-              return name.endsWith(JSON) && !name.startsWith(DurableFiles.TEMP_PREFIX);
-            })) {
-      for (Path ignored : files) {
-        count++;
-      }
-    } catch (NoSuchFileException e) {
-      return OptionalInt.empty();
-    }
-    return OptionalInt.of(count);
+    int count = ReturnLog.count(dir.resolve(jid).resolve(ReturnLog.FILE));
+    return count < 0 ? OptionalInt.empty() : OptionalInt.of(count);
   }
 
   /** Every cached job, newest first; damaged ones are logged and left out. */
@@ -360,45 +369,12 @@ public final class JobCache {
     }
   }
 
-  /** One return file of a job; empty for a temp file, or (logged) a damaged or stray one. */
-  private Optional<JobReturn> readReturn(Known known, Path file) throws IOException {
-    JobRecord job = known.job();
-    String name = file.getFileName().toString();
-    if (name.startsWith(DurableFiles.TEMP_PREFIX)) {
-      return Optional.empty(); // a write in progress
-    }
-    String stem = name.endsWith(JSON) ? name.substring(0, name.length() - JSON.length()) : "";
-    if (!MinionId.isValid(stem)) {
-      log.warn(
-          "job cache: skipping {} in job {}: not <minion-id>.json", printable(name), job.jid());
-      return Optional.empty();
-    }
-    MinionId id = MinionId.of(stem);
-    try {
-      byte[] content = DurableFiles.read(file, MAX_RETURN_BYTES);
-      if (content == null) {
-        return Optional.empty(); // removed since it was listed
-      }
-      JobReturn ret = JobJson.readReturn(content);
-      if (!ret.id().equals(id)) {
-        throw new JobJson.MalformedException("it holds the return of " + ret.id());
-      }
-      if (!known.targets().contains(id)) {
-        throw new JobJson.MalformedException("the job did not target " + id);
-      }
-      return Optional.of(ret);
-    } catch (JobJson.MalformedException | DurableFiles.NotARegularFileException e) {
-      log.warn(
-          "job cache: skipping damaged return {} of job {}: {}", name, job.jid(), e.getMessage());
-      return Optional.empty();
-    }
-  }
-
   /** Deletes a job: renamed away first, so no reader ever sees it half deleted. */
   private boolean remove(String jid) throws IOException {
     synchronized (lock(jid)) {
       Path folder = dir.resolve(jid);
       forget(jid);
+      writer.forget(jid).join(); // its log closed, the returns queued before it written
       if (!DurableFiles.exists(folder)) {
         return false;
       }
@@ -430,14 +406,12 @@ public final class JobCache {
   }
 
   /**
-   * Temp files inside job folders (a return or job.json written when the process died). Only a
-   * crash leaves them, so only open() looks; later, DurableFiles removes its own on failure.
+   * Temp files inside job folders (a job.json written when the process died). Only a crash leaves
+   * them, so only open() looks; later, DurableFiles removes its own on failure.
    */
   private void removeLeftoversInJobs() throws IOException {
     for (String jid : jidsNewestFirst()) {
-      Path folder = dir.resolve(jid);
-      removeTempFiles(folder);
-      removeTempFiles(folder.resolve(RETURNS));
+      removeTempFiles(dir.resolve(jid));
     }
   }
 
@@ -489,6 +463,12 @@ public final class JobCache {
     synchronized (recent) {
       recent.remove(jid);
     }
+  }
+
+  /** Writes the returns already queued and stops the writer; later returns fail. */
+  @Override
+  public void close() {
+    writer.close();
   }
 
   /** A name from a directory listing, safe for a log line: controls escaped, at most 64 shown. */

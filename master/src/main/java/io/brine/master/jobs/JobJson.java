@@ -23,7 +23,7 @@ import java.util.Map;
  * <pre>
  * job.json:        {"jid", "fun", "arg", "kwarg", "tgt", "tgt_type", "minions", "missing",
  *                   "started"}
- * returns/ID.json: {"id", "fun", "return", "retcode", "success", "received"}
+ * returns.log:     one per line: {"id", "fun", "return", "retcode", "success", "received"}
  * </pre>
  *
  * Minion ids are their string value, instants ISO-8601 UTC. Unknown fields are ignored, so a

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,25 +58,43 @@ public final class MinionCalls implements SessionRequests {
     } catch (ProtocolException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> answer(id, call).toJson(), workers);
+    return CompletableFuture.supplyAsync(() -> answer(id, call), workers)
+        .thenCompose(reply -> reply)
+        .handle((reply, failure) -> failed(id, call, reply, failure).toJson());
   }
 
-  private SessionReply answer(MinionId id, SessionCall call) {
+  /** The answer; a return's completes once it is durable in the job cache. */
+  private CompletableFuture<SessionReply> answer(MinionId id, SessionCall call) {
     try {
       return switch (call.kind()) {
         case SessionCall.RETURN -> ret(id, call);
-        case SessionCall.FILE_STAT -> stat(id, call);
-        case SessionCall.FILE_READ -> read(call);
-        default -> SessionReply.error(call.rid(), "unknown request kind '" + call.kind() + "'");
+        case SessionCall.FILE_STAT -> CompletableFuture.completedFuture(stat(id, call));
+        case SessionCall.FILE_READ -> CompletableFuture.completedFuture(read(call));
+        default ->
+            CompletableFuture.completedFuture(
+                SessionReply.error(call.rid(), "unknown request kind '" + call.kind() + "'"));
       };
     } catch (IOException e) {
-      log.warn("cannot answer {} of minion {}: {}", call.kind(), id, e.getMessage());
-      log.debug("request of minion {}", id, e);
-      return SessionReply.error(call.rid(), "the master failed: " + e.getMessage());
+      return CompletableFuture.failedFuture(e);
     }
   }
 
-  private SessionReply ret(MinionId id, SessionCall call) throws IOException {
+  /** The reply, or the error a minion gets when the master's disk failed it. */
+  private static SessionReply failed(
+      MinionId id, SessionCall call, SessionReply reply, Throwable failure) {
+    if (failure == null) {
+      return reply;
+    }
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (!(cause instanceof IOException)) {
+      throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+    }
+    log.warn("cannot answer {} of minion {}: {}", call.kind(), id, cause.getMessage());
+    log.debug("request of minion {}", id, cause);
+    return SessionReply.error(call.rid(), "the master failed: " + cause.getMessage());
+  }
+
+  private CompletableFuture<SessionReply> ret(MinionId id, SessionCall call) {
     ObjectNode body = call.body();
     String jid = body.path("jid").asText(null);
     JsonNode fun = body.get("fun");
@@ -89,14 +108,17 @@ public final class MinionCalls implements SessionRequests {
         || success == null
         || !success.isBoolean()
         || !body.has("return")) {
-      return SessionReply.error(
-          call.rid(), "a return needs jid, fun, return, retcode and success");
+      return CompletableFuture.completedFuture(
+          SessionReply.error(call.rid(), "a return needs jid, fun, return, retcode and success"));
     }
     Object value = JobJson.MAPPER.convertValue(body.get("return"), Object.class);
     JobReturn ret =
         new JobReturn(
             id, fun.asText(), value, retcode.asInt(), success.asBoolean(), clock.instant());
-    AddResult result = jobs.addReturn(jid, ret);
+    return jobs.addReturnAsync(jid, ret).thenApply(result -> reply(id, call, jid, result));
+  }
+
+  private static SessionReply reply(MinionId id, SessionCall call, String jid, AddResult result) {
     switch (result) {
       case ADDED -> log.debug("job {}: return of minion {}", jid, id);
       case DUPLICATE -> log.debug("job {}: minion {} returned again; kept the first", jid, id);

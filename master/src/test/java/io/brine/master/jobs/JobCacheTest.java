@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,8 +49,21 @@ class JobCacheTest {
     return tmp.resolve("jobs");
   }
 
+  private final List<JobCache> opened = new ArrayList<>();
+
   private JobCache open() throws IOException {
-    return JobCache.open(cacheDir(), JobCache.DEFAULT_MAX_JOBS, JobCache.DEFAULT_KEEP_JOBS, clock);
+    return open(JobCache.DEFAULT_MAX_JOBS);
+  }
+
+  private JobCache open(int maxJobs) throws IOException {
+    JobCache cache = JobCache.open(cacheDir(), maxJobs, JobCache.DEFAULT_KEEP_JOBS, clock);
+    opened.add(cache);
+    return cache;
+  }
+
+  @AfterEach
+  void closeCaches() {
+    opened.forEach(JobCache::close);
   }
 
   private static JobRecord job(Instant started) {
@@ -83,31 +98,32 @@ class JobCacheTest {
   }
 
   @Test
-  void layoutIsJobJsonAndOneFilePerReturn_privateModes() throws IOException {
+  void layoutIsJobJsonAndOneReturnPerLine_privateModes() throws IOException {
     JobCache cache = open();
     JobRecord job = job(NOW);
     cache.create(job);
-    assertThat(cache.addReturn(job.jid(), ret(WEB1, "up 3 days"))).isEqualTo(AddResult.ADDED);
+    assertThat(cache.addReturn(job.jid(), ret(WEB1, "up 3 days\nand\r\n2 users")))
+        .isEqualTo(AddResult.ADDED);
+    assertThat(cache.addReturn(job.jid(), ret(WEB2, "up 1 day"))).isEqualTo(AddResult.ADDED);
 
     Path folder = cacheDir().resolve(job.jid());
-    assertThat(folder.resolve("job.json")).isRegularFile();
-    assertThat(folder.resolve("returns/web1.json")).isRegularFile();
     try (Stream<Path> all = Files.walk(cacheDir())) {
       assertThat(all.map(p -> cacheDir().relativize(p).toString()))
           .containsExactlyInAnyOrder(
-              "",
-              job.jid(),
-              job.jid() + "/job.json",
-              job.jid() + "/returns",
-              job.jid() + "/returns/web1.json");
+              "", job.jid(), job.jid() + "/job.json", job.jid() + "/returns.log");
     }
     assertThat(mode(cacheDir())).isEqualTo("rwx------");
     assertThat(mode(folder)).isEqualTo("rwx------");
-    assertThat(mode(folder.resolve("returns"))).isEqualTo("rwx------");
     assertThat(mode(folder.resolve("job.json"))).isEqualTo("rw-------");
-    assertThat(mode(folder.resolve("returns/web1.json"))).isEqualTo("rw-------");
-    String json = Files.readString(folder.resolve("returns/web1.json"));
-    assertThat(json).contains("\"id\":\"web1\"").contains("\"return\":\"up 3 days\"");
+    assertThat(mode(folder.resolve("returns.log"))).isEqualTo("rw-------");
+    List<String> lines = Files.readAllLines(folder.resolve("returns.log"));
+    assertThat(lines).hasSize(2); // the newlines inside a return are escaped
+    assertThat(lines.get(0))
+        .contains("\"id\":\"web1\"")
+        .contains("\"return\":\"up 3 days\\nand\\r\\n2 users\"");
+    assertThat(lines.get(1)).contains("\"id\":\"web2\"");
+    assertThat(cache.find(job.jid()).orElseThrow().returns().get(WEB1).ret())
+        .isEqualTo("up 3 days\nand\r\n2 users");
     assertThat(Files.readString(folder.resolve("job.json")))
         .contains("\"minions\":[\"web1\",\"web2\"]")
         .contains("\"missing\":[\"db1\"]");
@@ -149,9 +165,7 @@ class JobCacheTest {
 
     assertThat(cache.addReturn(job.jid(), ret(EVIL, "pwned"))).isEqualTo(AddResult.NOT_TARGETED);
 
-    try (Stream<Path> returns = Files.list(cacheDir().resolve(job.jid()).resolve("returns"))) {
-      assertThat(returns).isEmpty();
-    }
+    assertThat(cacheDir().resolve(job.jid()).resolve("returns.log")).isEmptyFile();
     assertThat(cache.find(job.jid()).orElseThrow().returns()).isEmpty();
   }
 
@@ -266,7 +280,7 @@ class JobCacheTest {
 
   @Test
   void beyondMaxJobsTheOldestGo() throws IOException {
-    JobCache cache = JobCache.open(cacheDir(), 3, JobCache.DEFAULT_KEEP_JOBS, clock);
+    JobCache cache = open(3);
     List<JobRecord> jobs = new ArrayList<>();
     for (int i = 5; i >= 1; i--) {
       JobRecord job = job(NOW.minusSeconds(i * 60L));
@@ -288,21 +302,20 @@ class JobCacheTest {
     // What a crash can leave: a job folder being built, one being deleted, half-written files.
     String otherJid = Jid.of(NOW.minusSeconds(5));
     Path building = cacheDir().resolve(DurableFiles.TEMP_PREFIX + "job-" + otherJid + "-0a0b0c");
-    Files.createDirectories(building.resolve("returns"));
+    Files.createDirectories(building);
     Files.writeString(building.resolve("job.json"), "{\"jid\":");
     Path deleting = cacheDir().resolve(DurableFiles.TEMP_PREFIX + "gone-" + otherJid + "-0d0e0f");
-    Files.createDirectories(deleting.resolve("returns"));
-    Files.writeString(deleting.resolve("returns/web1.json"), "{}");
+    Files.createDirectories(deleting);
+    Files.writeString(deleting.resolve("returns.log"), "{}\n");
     Files.writeString(cacheDir().resolve(DurableFiles.TEMP_PREFIX + "stray"), "x");
     Files.writeString(folder.resolve(DurableFiles.TEMP_PREFIX + "job.json-1a2b"), "{");
-    Files.writeString(folder.resolve("returns/" + DurableFiles.TEMP_PREFIX + "web2.json-3c"), "{");
 
     JobCache reopened = open();
 
     assertThat(entries()).containsExactly(job.jid());
     try (Stream<Path> all = Files.walk(folder)) {
       assertThat(all.map(p -> folder.relativize(p).toString()))
-          .containsExactlyInAnyOrder("", "job.json", "returns", "returns/web1.json");
+          .containsExactlyInAnyOrder("", "job.json", "returns.log");
     }
     assertThat(reopened.find(job.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1);
   }
@@ -356,36 +369,78 @@ class JobCacheTest {
         "\u0000\u0000\u0000", // zeros, as after a power cut on some file systems
         "{\"id\":\"web2\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":\"0\",\"success\":true,"
             + "\"received\":\"2026-11-23T09:00:01Z\"}", // retcode a string
-        "{\"id\":\"web1\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,\"success\":true,"
-            + "\"received\":\"2026-11-23T09:00:01Z\"}" // web1's return in web2's file
+        "{\"id\":\"web1\",\"fun\":\"cmd.run\",\"return\":2,\"retcode\":0,\"success\":true,"
+            + "\"received\":\"2026-11-23T09:00:01Z\"}", // web1's second return: the first wins
+        "{\"id\":\"evil\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,\"success\":true,"
+            + "\"received\":\"2026-11-23T09:00:01Z\"}" // a minion the job did not target
       })
-  void aDamagedReturnFileIsSkipped(String content) throws IOException {
+  void aDamagedReturnLineIsSkipped_andTheLinesAroundItAreKept(String content) throws IOException {
     JobCache cache = open();
     JobRecord job = job(NOW);
     cache.create(job);
     cache.addReturn(job.jid(), ret(WEB1, "good"));
-    Files.writeString(
-        cacheDir().resolve(job.jid()).resolve("returns/web2.json"),
-        content,
-        StandardCharsets.UTF_8);
+    Path log = cacheDir().resolve(job.jid()).resolve("returns.log");
+    Files.writeString(log, content + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
-    JobView view = open().find(job.jid()).orElseThrow();
-    assertThat(view.returns()).containsOnlyKeys(WEB1);
-    assertThat(view.notReturned()).containsExactly(WEB2, DB1);
+    JobCache reopened = open();
+    assertThat(reopened.addReturn(job.jid(), ret(DB1, "after"))).isEqualTo(AddResult.ADDED);
+    JobView view = reopened.find(job.jid()).orElseThrow();
+    assertThat(view.returns()).containsOnlyKeys(WEB1, DB1);
+    assertThat(view.returns().get(WEB1).ret()).isEqualTo("good");
+    assertThat(view.notReturned()).containsExactly(WEB2);
   }
 
   @Test
-  void strayAndUntargetedReturnFilesAreSkipped() throws IOException {
+  void aReturnCutShortByACrash_isNeitherShownNorCounted_andIsCutOffBeforeTheNextAppend()
+      throws IOException {
     JobCache cache = open();
     JobRecord job = job(NOW);
     cache.create(job);
     cache.addReturn(job.jid(), ret(WEB1, "good"));
-    Path returns = cacheDir().resolve(job.jid()).resolve("returns");
-    Files.copy(returns.resolve("web1.json"), returns.resolve("notes.txt"));
-    Files.writeString(
-        returns.resolve("evil.json"),
-        "{\"id\":\"evil\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,\"success\":true,"
-            + "\"received\":\"2026-11-23T09:00:01Z\"}");
+    Path log = cacheDir().resolve(job.jid()).resolve("returns.log");
+    String torn = "{\"id\":\"web2\",\"fun\":\"cmd.run\",\"return\":\"cut";
+    Files.writeString(log, torn, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+    JobCache reopened = open(); // the master after the crash
+    assertThat(reopened.find(job.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1);
+    assertThat(reopened.returnedCount(job.jid())).hasValue(1);
+
+    // web2 was never acknowledged, so it sends its return again: it must land on a line of its own.
+    assertThat(reopened.addReturn(job.jid(), ret(WEB2, "again"))).isEqualTo(AddResult.ADDED);
+    assertThat(Files.readString(log)).doesNotContain("cut");
+    assertThat(Files.readAllLines(log)).hasSize(2);
+    JobView view = reopened.find(job.jid()).orElseThrow();
+    assertThat(view.returns().get(WEB2).ret()).isEqualTo("again");
+    assertThat(reopened.returnedCount(job.jid())).hasValue(2);
+  }
+
+  @Test
+  void aReturnsLogThatCannotBeWritten_failsTheReturn_andKeepsWhatWasThere() throws IOException {
+    JobCache cache = open();
+    JobRecord job = job(NOW);
+    cache.create(job);
+    cache.addReturn(job.jid(), ret(WEB1, "good"));
+    Path log = cacheDir().resolve(job.jid()).resolve("returns.log");
+    Path elsewhere = Files.move(log, tmp.resolve("elsewhere.log"));
+    Files.createSymbolicLink(log, elsewhere);
+
+    JobCache reopened = open();
+    assertThatThrownBy(() -> reopened.addReturn(job.jid(), ret(WEB2, "x")))
+        .isInstanceOf(IOException.class);
+    assertThat(Files.readAllLines(elsewhere)).hasSize(1);
+    assertThat(reopened.find(job.jid()).orElseThrow().returns()).isEmpty(); // links not followed
+  }
+
+  @Test
+  void otherFilesInAJobFolderAreIgnored() throws IOException {
+    JobCache cache = open();
+    JobRecord job = job(NOW);
+    cache.create(job);
+    cache.addReturn(job.jid(), ret(WEB1, "good"));
+    Path folder = cacheDir().resolve(job.jid());
+    Files.copy(folder.resolve("returns.log"), folder.resolve("notes.txt"));
+    Files.createDirectory(folder.resolve("returns"));
+    Files.copy(folder.resolve("returns.log"), folder.resolve("returns/web2.json"));
 
     assertThat(cache.find(job.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1);
   }
@@ -409,10 +464,11 @@ class JobCacheTest {
     Files.delete(cacheDir().resolve(job.jid()));
     JobRecord other = job(NOW.plusSeconds(1));
     reopened.create(other);
+    Files.delete(cacheDir().resolve(other.jid()).resolve("returns.log"));
     Files.createSymbolicLink(
-        cacheDir().resolve(other.jid()).resolve("returns/web1.json"),
-        elsewhere.resolve("returns/web1.json"));
+        cacheDir().resolve(other.jid()).resolve("returns.log"), elsewhere.resolve("returns.log"));
     assertThat(reopened.find(other.jid()).orElseThrow().returns()).isEmpty();
+    assertThat(reopened.returnedCount(other.jid())).isEmpty();
   }
 
   @Test
@@ -445,7 +501,7 @@ class JobCacheTest {
 
   @Test
   void jobsCreatedAndPurgedConcurrentlyStayWhole() throws Exception {
-    JobCache cache = JobCache.open(cacheDir(), 5, JobCache.DEFAULT_KEEP_JOBS, clock);
+    JobCache cache = open(5);
     List<Callable<AddResult>> tasks = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       JobRecord job = job(NOW.plusSeconds(i));
