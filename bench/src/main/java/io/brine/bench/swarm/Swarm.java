@@ -1,9 +1,5 @@
 package io.brine.bench.swarm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon;
 import io.brine.protocol.MinionId;
@@ -13,11 +9,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,12 +25,19 @@ import java.util.concurrent.TimeUnit;
  * master} process that accepts them ({@code auto_accept: true}). It measures:
  *
  * <ol>
- *   <li>the auth storm: from starting all N at once to all N holding a session;
+ *   <li>the auth storm: from starting all N at once to all N holding a session, and meanwhile the
+ *       latency of the operator API's {@code sys/seal-status};
+ *   <li>with {@code --master-pid-file}: the master's CPU for the storm, per handshake and in RSA
+ *       private operations (figure 1), and its live heap per idle minion and RSS (figure 5);
  *   <li>{@code test.ping} to every swarm minion through the operator API: from the publish call to
- *       the last return in the job cache, p50 and p99 over {@code --pings} jobs.
+ *       the last return in the job cache, p50 and p99 over {@code --pings} jobs;
+ *   <li>with {@code --rotation}: a publish-key rotation under load ({@link RotationPhase});
+ *   <li>with {@code --restart-command}: a master killed and restarted under load ({@link
+ *       RestartPhase}).
  * </ol>
  *
- * Prints a table and writes JSON. Run (docs/performance.md has the whole recipe):
+ * Prints a table and writes JSON ({@link SwarmReport}). bench/swarm.sh runs it against a fresh
+ * master; by hand:
  *
  * <pre>
  *   java -cp bench/target/benchmarks.jar io.brine.bench.swarm.Swarm \
@@ -45,34 +45,59 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class Swarm {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Duration AUTH_LIMIT = Duration.ofMinutes(10);
   private static final Duration PING_LIMIT = Duration.ofMinutes(2);
 
-  /** What a run measured. */
+  /**
+   * What a run measured; a phase that did not run is null.
+   *
+   * @param pinned whether every minion had the master's key pinned (a pinned handshake)
+   * @param sealStatusInStorm seal-status latency during the auth storm
+   * @param master the master's CPU, heap and RSS, with {@code --master-pid-file}
+   */
   public record Result(
       int minions,
       int keysMade,
+      boolean pinned,
       double authStormSeconds,
       int authenticated,
+      Latencies sealStatusInStorm,
+      MasterCost master,
       List<Double> pingSeconds,
-      int pingsComplete) {
+      int pingsComplete,
+      RotationPhase.Result rotation,
+      RestartPhase.Result restart) {
     double percentile(double p) {
-      if (pingSeconds.isEmpty()) {
-        return Double.NaN;
-      }
-      double[] sorted = pingSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-      return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+      return Latencies.percentile(pingSeconds, p);
+    }
+
+    /** Whether every minion did everything asked of it. */
+    boolean complete(SwarmOptions options) {
+      return authenticated == minions
+          && pingsComplete == options.pings()
+          && (rotation == null || (rotation.lost() == 0 && rotation.allMovedSeconds() != null))
+          && (restart == null || restart.allBackSeconds() != null);
     }
   }
 
   private final SwarmOptions options;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final MasterRestart restart;
+  private final OperatorApi api;
 
+  /** With the restart phase of {@code --restart-command}, if given. */
   public Swarm(SwarmOptions options) {
+    this(
+        options,
+        options.restartCommand() == null ? null : new ShellRestart(options.restartCommand()));
+  }
+
+  /**
+   * @param restart how to restart the master after the other phases, or null for no restart phase
+   */
+  public Swarm(SwarmOptions options, MasterRestart restart) {
     this.options = options;
+    this.restart = restart;
+    this.api = new OperatorApi(options.api(), options.token());
   }
 
   public static void main(String[] args) throws Exception {
@@ -85,7 +110,7 @@ public final class Swarm {
       return;
     }
     if (options.keysOnly()) {
-      int made = SwarmKeys.ensure(options.keys(), options.minions(), options.keysize());
+      int made = SwarmKeys.ensure(options.keys(), options.minions(), options.keysize(), null);
       System.out.printf("%d keys in %s (%d made now)%n", options.minions(), options.keys(), made);
       return;
     }
@@ -96,40 +121,77 @@ public final class Swarm {
       return;
     }
     Result result = new Swarm(options).run();
-    System.out.print(table(options, result));
+    System.out.print(SwarmReport.table(options, result));
     if (options.json() != null) {
-      Files.writeString(options.json(), JSON.writeValueAsString(json(options, result)));
+      Files.writeString(options.json(), SwarmReport.jsonText(options, result));
     }
-    System.exit(result.authenticated() == options.minions() ? 0 : 1);
+    System.exit(result.complete(options) ? 0 : 1);
   }
 
   public Result run() throws Exception {
-    int made = SwarmKeys.ensure(options.keys(), options.minions(), options.keysize());
+    int made =
+        SwarmKeys.ensure(options.keys(), options.minions(), options.keysize(), options.masterPub());
+    MasterCost.Meter meter =
+        options.masterPidFile() == null
+            ? null
+            : MasterCost.beforeStorm(
+                new MasterProcessStats(options.masterPidFile()), masterKeyBits());
     EventLoopGroup loops =
         new MultiThreadIoEventLoopGroup(
-            options.loops(),
-            new DefaultThreadFactory("swarm-io", true),
-            NioIoHandler.newFactory());
+            options.loops(), new DefaultThreadFactory("swarm-io", true), NioIoHandler.newFactory());
     List<MinionDaemon> daemons = new ArrayList<>();
     try {
-      long start = System.nanoTime();
-      for (int i = 0; i < options.minions(); i++) {
-        daemons.add(MinionDaemon.start(config(i), loops));
+      int authenticated;
+      double storm;
+      Latencies sealStatus;
+      SealStatusProbe probe = SealStatusProbe.start(options.api());
+      try {
+        long start = System.nanoTime();
+        for (int i = 0; i < options.minions(); i++) {
+          daemons.add(MinionDaemon.start(config(i), loops));
+        }
+        authenticated = awaitAuthenticated(daemons);
+        storm = (System.nanoTime() - start) / 1e9;
+      } finally {
+        sealStatus = probe.stop();
       }
-      int authenticated = awaitAuthenticated(daemons);
-      double storm = (System.nanoTime() - start) / 1e9;
+      boolean all = authenticated == options.minions();
+      MasterCost master = meter != null && all ? meter.afterStorm(options.minions()) : null;
       List<Double> pings = new ArrayList<>();
-      for (int p = 0; p < options.pings() && authenticated == options.minions(); p++) {
+      for (int p = 0; p < options.pings() && all; p++) {
         double seconds = ping();
         if (seconds >= 0) {
           pings.add(seconds);
         }
       }
-      return new Result(options.minions(), made, storm, authenticated, pings, pings.size());
+      RotationPhase.Result rotation =
+          options.rotation() && all ? RotationPhase.run(daemons, api, options.api()) : null;
+      List<MinionDaemon> running = rotation == null ? daemons : daemons.subList(1, daemons.size());
+      RestartPhase.Result restarted =
+          restart != null && all ? RestartPhase.run(running, restart) : null;
+      return new Result(
+          options.minions(),
+          made,
+          options.masterPub() != null,
+          storm,
+          authenticated,
+          sealStatus,
+          master,
+          pings,
+          pings.size(),
+          rotation,
+          restarted);
     } finally {
       daemons.forEach(MinionDaemon::close);
       loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The master's key size: from its master.pub when given, else as the options say. */
+  private int masterKeyBits() throws IOException, GeneralSecurityException {
+    return options.masterPub() != null
+        ? RsaPrivateOpCost.modulusBits(options.masterPub())
+        : options.masterKeysize();
   }
 
   private MinionConfig config(int i) {
@@ -154,73 +216,22 @@ public final class Swarm {
     } catch (Exception e) {
       // counted below: the table says how many made it
     }
-    return (int) Arrays.stream(all).filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+    return (int)
+        Arrays.stream(all).filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
   }
 
   /** One test.ping to every swarm minion; seconds until all returned, or -1 past the limit. */
   private double ping() throws IOException, InterruptedException {
     long start = System.nanoTime();
-    JsonNode job =
-        send(
-            "PUT",
-            "/v1/brine/jobs",
-            "{\"tgt\":\"swarm-*\",\"fun\":\"test.ping\",\"timeout\":60}");
-    String jid = job.path("jid").asText();
-    int expected = job.path("minions").size();
+    OperatorApi.Job job = api.publishPing();
     long deadline = start + PING_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode view = send("GET", "/v1/brine/jobs?jid=" + jid + "&count=true", null);
-      if (view.path("returned").asInt() >= expected) {
+      if (api.returned(job.jid()) >= job.expected()) {
         return (System.nanoTime() - start) / 1e9;
       }
       Thread.sleep(Long.getLong("swarm.pollMillis", 20));
     }
     return -1;
-  }
-
-  private JsonNode send(String method, String path, String body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(options.api() + path))
-            .timeout(Duration.ofSeconds(60))
-            .header("X-Vault-Token", options.token());
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-    }
-    return JSON.readTree(response.body());
-  }
-
-  static String table(SwarmOptions o, Result r) {
-    StringBuilder t = new StringBuilder();
-    t.append(String.format(Locale.ROOT, "%-34s %s%n", "minions", r.minions()));
-    t.append(String.format(Locale.ROOT, "%-34s %d (made this run, not timed)%n", "keys made", r.keysMade()));
-    t.append(String.format(Locale.ROOT, "%-34s %d%n", "authenticated", r.authenticated()));
-    t.append(String.format(Locale.ROOT, "%-34s %.2f s%n", "auth storm (all hold a session)", r.authStormSeconds()));
-    t.append(String.format(Locale.ROOT, "%-34s %d of %d%n", "test.ping jobs complete", r.pingsComplete(), o.pings()));
-    t.append(String.format(Locale.ROOT, "%-34s %.3f s%n", "test.ping to all, p50", r.percentile(50)));
-    t.append(String.format(Locale.ROOT, "%-34s %.3f s%n", "test.ping to all, p99", r.percentile(99)));
-    t.append(String.format(Locale.ROOT, "%-34s %d MiB%n", "swarm JVM heap used", usedHeapMiB()));
-    return t.toString();
-  }
-
-  static ObjectNode json(SwarmOptions o, Result r) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("minions", r.minions());
-    node.put("keysize", o.keysize());
-    node.put("authenticated", r.authenticated());
-    node.put("auth_storm_seconds", r.authStormSeconds());
-    node.put("pings", o.pings());
-    node.put("pings_complete", r.pingsComplete());
-    node.put("ping_p50_seconds", r.percentile(50));
-    node.put("ping_p99_seconds", r.percentile(99));
-    r.pingSeconds().forEach(node.putArray("ping_seconds")::add);
-    return node;
   }
 
   /**
@@ -237,13 +248,12 @@ public final class Swarm {
             Locale.ROOT,
             "%d minions need about %d open files but this process may open %d: raise the limit"
                 + " (ulimit -n %d, or LimitNOFILE= for a service) for the swarm and the master",
-            minions, needed, max, needed);
+            minions,
+            needed,
+            max,
+            needed);
       }
     }
     return null;
-  }
-
-  private static long usedHeapMiB() {
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
   }
 }

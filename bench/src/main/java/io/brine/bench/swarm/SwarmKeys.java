@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +16,9 @@ import java.util.concurrent.Future;
 /**
  * The swarm's minion keys, made once and kept on disk, so key generation (about 100 ms of CPU per
  * 2048-bit key) is never part of a measured run. Each minion gets Salt's layout under {@code
- * <keys>/m00042/minion/}; the pin of the master's key from an earlier run is removed, since the
- * master under test may be a new one.
+ * <keys>/m00042/minion/}. The pin of the master's key ({@code minion_master.pub}) is set on every
+ * run, since the master under test may be a new one: a copy of the given {@code master.pub}, or
+ * none at all (first contact: the minion pins whatever key the master shows).
  */
 final class SwarmKeys {
   private SwarmKeys() {}
@@ -29,8 +31,14 @@ final class SwarmKeys {
     return keys.resolve(String.format("m%05d", i));
   }
 
-  /** Makes the missing key pairs on every core; returns how many were made. */
-  static int ensure(Path keys, int minions, int keysize) throws Exception {
+  /**
+   * Makes the missing key pairs on every core and sets each minion's pin; returns how many pairs
+   * were made.
+   *
+   * @param masterPub the master's public key file to pin, or null to remove every pin
+   */
+  static int ensure(Path keys, int minions, int keysize, Path masterPub) throws Exception {
+    byte[] pin = masterPub == null ? null : Files.readAllBytes(masterPub);
     ExecutorService cores =
         Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
     try {
@@ -44,7 +52,7 @@ final class SwarmKeys {
                   try {
                     Files.createDirectories(minion);
                     MinionKeyFiles.in(minion).loadOrCreate(keysize);
-                    Files.deleteIfExists(minion.resolve("minion_master.pub"));
+                    setPin(minion, pin);
                   } catch (IOException e) {
                     throw new UncheckedIOException(e);
                   } catch (KeyFileException e) {
@@ -60,6 +68,25 @@ final class SwarmKeys {
       return count;
     } finally {
       cores.shutdownNow();
+    }
+  }
+
+  /**
+   * Written beside the pin and moved over it, so a run stopped half-way never leaves a torn pin
+   * that would fail that minion's start.
+   */
+  private static void setPin(Path minion, byte[] pin) throws IOException {
+    Path file = minion.resolve("minion_master.pub");
+    if (pin == null) {
+      Files.deleteIfExists(file);
+      return;
+    }
+    Path temp = Files.createTempFile(minion, "minion_master.pub.", ".tmp");
+    try {
+      Files.write(temp, pin);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
     }
   }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param masterHost where the master listens for minions
  * @param masterPort its {@code ret_port}
  * @param api the master's operator API, e.g. http://127.0.0.1:8200
- * @param token a token that may publish jobs
+ * @param token a token that may publish jobs and delete keys
  * @param minions how many minions to run
  * @param keys where each minion's key pair is cached between runs ({@code <keys>/m00042/minion})
  * @param keysize bits of the minions' keys when they are first made
@@ -16,6 +16,15 @@ import java.nio.file.Path;
  * @param loops event-loop threads the minions share
  * @param json where to write the figures as JSON, or null
  * @param keysOnly only make the missing keys and stop (so a measured run never waits for them)
+ * @param masterPub the master's {@code master.pub}, pinned in every minion before the run so the
+ *     handshakes are those of a fleet that has met its master; null: no pin (first contact)
+ * @param masterPidFile a file holding the master's pid, re-read at each use (a restart changes it);
+ *     null: the master's CPU, heap and RSS are not measured
+ * @param masterKeysize bits of the master's key, for the RSA cost figure 1 compares against when
+ *     {@code masterPub} does not say
+ * @param rotation delete minion 0's key after the pings and time the rotation that follows
+ * @param restartCommand a shell command that kills the master, starts it again and unseals it;
+ *     null: no restart phase
  */
 public record SwarmOptions(
     String masterHost,
@@ -28,10 +37,19 @@ public record SwarmOptions(
     int pings,
     int loops,
     Path json,
-    boolean keysOnly) {
+    boolean keysOnly,
+    Path masterPub,
+    Path masterPidFile,
+    int masterKeysize,
+    boolean rotation,
+    String restartCommand) {
+  static final int DEFAULT_MASTER_KEYSIZE = 4096;
+
   static final String USAGE =
       "usage: Swarm --master HOST:PORT --api URL --token TOKEN --minions N [--keys DIR]"
-          + " [--keysize BITS] [--pings N] [--loops N] [--json FILE]\n"
+          + " [--keysize BITS] [--pings N] [--loops N] [--json FILE] [--master-pub FILE]"
+          + " [--master-pid-file FILE] [--master-keysize BITS] [--rotation]"
+          + " [--restart-command CMD]\n"
           + "       Swarm --keys-only --minions N [--keys DIR] [--keysize BITS]";
 
   static SwarmOptions parse(String[] args) {
@@ -45,9 +63,18 @@ public record SwarmOptions(
     int loops = Runtime.getRuntime().availableProcessors();
     Path json = null;
     boolean keysOnly = false;
+    Path masterPub = null;
+    Path masterPidFile = null;
+    int masterKeysize = DEFAULT_MASTER_KEYSIZE;
+    boolean rotation = false;
+    String restartCommand = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--keys-only")) {
         keysOnly = true;
+        continue;
+      }
+      if (args[i].equals("--rotation")) {
+        rotation = true;
         continue;
       }
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -64,16 +91,39 @@ public record SwarmOptions(
         case "--pings" -> pings = Integer.parseInt(value);
         case "--loops" -> loops = Integer.parseInt(value);
         case "--json" -> json = Path.of(value);
+        case "--master-pub" -> masterPub = Path.of(value);
+        case "--master-pid-file" -> masterPidFile = Path.of(value);
+        case "--master-keysize" -> masterKeysize = Integer.parseInt(value);
+        case "--restart-command" -> restartCommand = value;
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
       i++;
     }
     if (keysOnly && minions >= 1) {
       return new SwarmOptions(
-          null, 0, null, null, minions, keys, keysize, 0, loops, null, true);
+          null,
+          0,
+          null,
+          null,
+          minions,
+          keys,
+          keysize,
+          0,
+          loops,
+          null,
+          true,
+          null,
+          null,
+          masterKeysize,
+          false,
+          null);
     }
     if (master == null || api == null || token == null || minions < 1 || !master.contains(":")) {
       throw new IllegalArgumentException(USAGE);
+    }
+    // Minion 0 is the one whose key the rotation deletes; the others must remain to be counted.
+    if (rotation && minions < 2) {
+      throw new IllegalArgumentException("--rotation needs at least 2 minions\n" + USAGE);
     }
     int colon = master.lastIndexOf(':');
     return new SwarmOptions(
@@ -87,6 +137,11 @@ public record SwarmOptions(
         pings,
         loops,
         json,
-        false);
+        false,
+        masterPub,
+        masterPidFile,
+        masterKeysize,
+        rotation,
+        restartCommand);
   }
 }

@@ -2,109 +2,125 @@ package io.brine.bench.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The swarm, small, so the harness cannot rot: 50 minions against a real {@code brine master}
- * child process, every one authenticated and every test.ping answered by all. Counts only; the
- * timings are for docs/performance.md, never asserted.
+ * The swarm, small, so the harness cannot rot: 50 minions with the master's key pinned against a
+ * real {@code brine master} child process, through every phase: the auth storm with the master's
+ * CPU and heap read from outside, the pings, a rotation, and a kill -9 and restart of the master.
+ * Counts only; the timings are for docs/performance.md, never asserted.
  */
 class SwarmSmokeTest {
-  private static final Pattern API = Pattern.compile("operator API on (http://[^,\\s]+)");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MINIONS = 50;
 
   @TempDir Path dir;
 
   @Test
-  void fiftyMinions_allAuthenticate_andAnswerEveryPing() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+  void fiftyPinnedMinions_throughStormPingsRotationAndRestart() throws Exception {
+    int port = freePort();
+    String api = "http://127.0.0.1:" + freePort();
     Path config = dir.resolve("master.yaml");
+    // A short reauth_window keeps the rotation phase short; the restart needs fixed ports.
     Files.writeString(
         config,
-        "pki_dir: " + dir.resolve("pki") + "\nkeysize: 2048\nauto_accept: true\n"
-            + "interface: 127.0.0.1\nret_port: " + port + "\nmax_handshakes_per_address: 100000\n"
-            + "vault:\n  storage_dir: " + dir.resolve("vault") + "\n  api_addr: 127.0.0.1:0\n");
-    Process master =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.brine.cli.Brine",
-                "master",
-                "-c",
-                config.toString())
-            .redirectError(dir.resolve("master.log").toFile())
-            .start();
-    try {
-      String api = apiAddress(master);
-      String token = initAndUnseal(api);
+        String.join(
+            "\n",
+            "pki_dir: " + dir.resolve("pki"),
+            "keysize: 2048",
+            "auto_accept: true",
+            "interface: 127.0.0.1",
+            "ret_port: " + port,
+            "reauth_window: 2",
+            "max_handshakes_per_address: 100000",
+            "vault:",
+            "  storage_dir: " + dir.resolve("vault"),
+            "  api_addr: " + api.substring("http://".length()),
+            ""));
+    try (MasterChild master = MasterChild.start(config, api)) {
+      String token = master.initAndUnseal();
+      Path masterPub = dir.resolve("pki/master/master.pub");
+      awaitFile(masterPub);
       SwarmOptions options =
-          new SwarmOptions(
-              "127.0.0.1", port, api, token, 50, dir.resolve("keys"), 2048, 3, 2, null, false);
+          SwarmOptions.parse(
+              new String[] {
+                "--master",
+                "127.0.0.1:" + port,
+                "--api",
+                api,
+                "--token",
+                token,
+                "--minions",
+                Integer.toString(MINIONS),
+                "--keys",
+                dir.resolve("keys").toString(),
+                "--pings",
+                "3",
+                "--loops",
+                "2",
+                "--master-pub",
+                masterPub.toString(),
+                "--master-pid-file",
+                master.pidFile().toString(),
+                "--rotation"
+              });
 
-      Swarm.Result result = new Swarm(options).run();
+      Swarm.Result result = new Swarm(options, master::killAndRestart).run();
+      // In the test's output file, for whoever reads a failure or wonders what 50 minions cost.
+      System.out.print(SwarmReport.table(options, result));
 
-      assertThat(result.authenticated()).as(Files.readString(dir.resolve("master.log"))).isEqualTo(50);
-      assertThat(result.keysMade()).isEqualTo(50);
+      String log = Files.readString(master.log());
+      assertThat(result.authenticated()).as(log).isEqualTo(MINIONS);
+      assertThat(result.keysMade()).isEqualTo(MINIONS);
+      assertThat(result.pinned()).isTrue();
+      assertThat(SwarmKeys.pkiDir(options.keys(), 7).resolve("minion/minion_master.pub"))
+          .hasSameBinaryContentAs(masterPub);
+      assertThat(result.sealStatusInStorm().count()).isPositive();
+      assertThat(result.master().rsaOp().bits()).isEqualTo(2048);
+      assertThat(result.master().stormCpuSeconds()).isPositive();
+      assertThat(result.master().heapPerIdleMinionKiB()).isPositive();
+      assertThat(result.master().rssIdleBytes()).isPositive();
       assertThat(result.pingsComplete()).isEqualTo(3);
-      assertThat(Swarm.table(options, result)).contains("authenticated", "p99");
-      assertThat(Swarm.json(options, result).path("ping_seconds").size()).isEqualTo(3);
-    } finally {
-      master.destroy();
-      master.waitFor(20, TimeUnit.SECONDS);
+
+      RotationPhase.Result rotation = result.rotation();
+      assertThat(rotation.minions()).isEqualTo(MINIONS - 1);
+      assertThat(rotation.epochsMoved()).as(log).isEqualTo(MINIONS - 1);
+      assertThat(rotation.allMovedSeconds()).isNotNull();
+      assertThat(rotation.jobExpected()).isEqualTo(MINIONS - 1);
+      assertThat(rotation.lost()).as(log).isZero();
+      assertThat(rotation.sealStatus().count()).isPositive();
+
+      RestartPhase.Result restart = result.restart();
+      assertThat(restart.minions()).isEqualTo(MINIONS - 1);
+      assertThat(restart.back()).as(log).isEqualTo(MINIONS - 1);
+      assertThat(restart.allBackSeconds()).isNotNull();
+
+      assertThat(result.complete(options)).isTrue();
+      assertThat(SwarmReport.table(options, result))
+          .contains("figure 1", "figure 5", "lost 0", "p99")
+          .doesNotContain("not measured");
+      assertThat(SwarmReport.json(options, result).path("ping_seconds").size()).isEqualTo(3);
+      assertThat(SwarmReport.json(options, result).path("restart").path("back").asInt())
+          .isEqualTo(MINIONS - 1);
     }
   }
 
-  private static String apiAddress(Process master) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(master.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = API.matcher(line);
-      if (m.find()) {
-        return m.group(1);
-      }
+  private static int freePort() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
     }
-    throw new IllegalStateException("the master printed no start line");
   }
 
-  private static String initAndUnseal(String api) throws Exception {
-    JsonNode init = put(api + "/v1/sys/init", "{\"secret_shares\":1,\"secret_threshold\":1}");
-    put(api + "/v1/sys/unseal", "{\"key\":\"" + init.get("keys").get(0).asText() + "\"}");
-    return init.get("root_token").asText();
+  /** The master writes master.pub when the first unseal has made its key. */
+  private static void awaitFile(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.exists(file) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(file).exists();
   }
-
-  private static JsonNode put(String url, String body) throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(60))
-                    .PUT(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
-  }
-
 }

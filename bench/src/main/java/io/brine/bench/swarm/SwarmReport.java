@@ -1,0 +1,201 @@
+package io.brine.bench.swarm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
+/**
+ * A run's figures as a table for the terminal and as JSON for docs/performance.md. A figure that
+ * was not measured says so in the table and is absent from the JSON: never a 0 that could be read
+ * as a result.
+ */
+final class SwarmReport {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String ROW = "%-44s %s%n";
+
+  private SwarmReport() {}
+
+  static String table(SwarmOptions o, Swarm.Result r) {
+    StringBuilder t = new StringBuilder();
+    row(t, "minions", r.minions());
+    row(t, "keys made", r.keysMade() + " (made this run, not timed)");
+    row(
+        t,
+        "master key pinned in every minion",
+        r.pinned() ? "yes (--master-pub)" : "no (first contact)");
+    row(t, "authenticated", r.authenticated());
+    row(t, "auth storm (all hold a session)", fmt("%.2f s", r.authStormSeconds()));
+    row(t, "seal-status during the storm", latencies(r.sealStatusInStorm()));
+    masterRows(t, o, r);
+    row(t, "test.ping jobs complete", r.pingsComplete() + " of " + o.pings());
+    if (!r.pingSeconds().isEmpty()) {
+      row(t, "test.ping to all, p50", fmt("%.3f s", r.percentile(50)));
+      row(t, "test.ping to all, p99", fmt("%.3f s", r.percentile(99)));
+    }
+    rotationRows(t, o, r);
+    restartRows(t, o, r);
+    row(t, "swarm JVM heap used", usedHeapMiB() + " MiB");
+    return t.toString();
+  }
+
+  private static void masterRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
+    MasterCost m = r.master();
+    if (m == null) {
+      row(
+          t,
+          "master CPU, heap, RSS (figures 1 and 5)",
+          notMeasured(o.masterPidFile() != null, "--master-pid-file"));
+      return;
+    }
+    row(t, "master CPU during the storm", fmt("%.2f s", m.stormCpuSeconds()));
+    row(t, "master CPU per handshake", fmt("%.2f ms", m.cpuPerHandshakeSeconds() * 1e3));
+    row(
+        t,
+        fmt("RSA-OAEP private op, %d bits, swarm JVM", m.rsaOp().bits()),
+        fmt("%.3f ms CPU", m.rsaOp().cpuSeconds() * 1e3));
+    row(t, "figure 1: handshake CPU in RSA private ops", fmt("%.1f", m.handshakeInRsaOps()));
+    row(t, "master live heap before the storm", fmt("%.1f MiB", m.heapBeforeBytes() / 1048576.0));
+    row(
+        t,
+        "master live heap, all connected and idle",
+        fmt("%.1f MiB", m.heapIdleBytes() / 1048576.0));
+    row(t, "figure 5: master heap per idle minion", fmt("%.1f KiB", m.heapPerIdleMinionKiB()));
+    row(t, "master RSS, all connected and idle", fmt("%.0f MiB", m.rssIdleBytes() / 1048576.0));
+  }
+
+  private static void rotationRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
+    RotationPhase.Result rot = r.rotation();
+    if (rot == null) {
+      row(t, "rotation", notMeasured(o.rotation(), "--rotation"));
+      return;
+    }
+    String moved = rot.epochsMoved() + " of " + rot.minions();
+    row(
+        t,
+        "rotation: minions on the new publish key",
+        rot.allMovedSeconds() == null
+            ? moved + ", not all within the limit"
+            : moved + fmt(" in %.2f s after the delete", rot.allMovedSeconds()));
+    row(
+        t,
+        "rotation: job published during it",
+        rot.jobReturned() + " of " + rot.jobExpected() + " returned, lost " + rot.lost());
+    row(t, "seal-status during the rotation", latencies(rot.sealStatus()));
+  }
+
+  private static void restartRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
+    RestartPhase.Result re = r.restart();
+    if (re == null) {
+      row(t, "restart", notMeasured(o.restartCommand() != null, "--restart-command"));
+      return;
+    }
+    String back = re.back() + " of " + re.minions();
+    row(
+        t,
+        "restart: minions with a new session",
+        re.allBackSeconds() == null
+            ? back + ", not all within the limit"
+            : back + fmt(" in %.2f s after the kill", re.allBackSeconds()));
+    row(t, "restart: kill + start + unseal", fmt("%.2f s", re.commandSeconds()));
+  }
+
+  static String jsonText(SwarmOptions o, Swarm.Result r) throws JsonProcessingException {
+    return JSON.writeValueAsString(json(o, r));
+  }
+
+  static ObjectNode json(SwarmOptions o, Swarm.Result r) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("minions", r.minions());
+    node.put("keysize", o.keysize());
+    node.put("master_key_pinned", r.pinned());
+    node.put("authenticated", r.authenticated());
+    node.put("auth_storm_seconds", r.authStormSeconds());
+    latencies(node.putObject("seal_status_storm"), r.sealStatusInStorm());
+    MasterCost m = r.master();
+    if (m != null) {
+      node.put("master_storm_cpu_seconds", m.stormCpuSeconds());
+      node.put("master_cpu_per_handshake_ms", m.cpuPerHandshakeSeconds() * 1e3);
+      node.put("rsa_private_op_bits", m.rsaOp().bits());
+      node.put("rsa_private_op_cpu_ms", m.rsaOp().cpuSeconds() * 1e3);
+      node.put("figure1_handshake_cpu_in_rsa_private_ops", m.handshakeInRsaOps());
+      node.put("master_heap_before_bytes", m.heapBeforeBytes());
+      node.put("master_heap_idle_bytes", m.heapIdleBytes());
+      node.put("figure5_master_heap_per_idle_minion_kib", m.heapPerIdleMinionKiB());
+      node.put("master_rss_idle_mib", m.rssIdleBytes() / 1048576.0);
+    }
+    node.put("pings", o.pings());
+    node.put("pings_complete", r.pingsComplete());
+    if (!r.pingSeconds().isEmpty()) {
+      node.put("ping_p50_seconds", r.percentile(50));
+      node.put("ping_p99_seconds", r.percentile(99));
+    }
+    r.pingSeconds().forEach(node.putArray("ping_seconds")::add);
+    RotationPhase.Result rot = r.rotation();
+    if (rot != null) {
+      ObjectNode n = node.putObject("rotation");
+      n.put("minions", rot.minions());
+      n.put("epochs_moved", rot.epochsMoved());
+      if (rot.allMovedSeconds() != null) {
+        n.put("all_moved_seconds", rot.allMovedSeconds());
+      }
+      n.put("job_expected", rot.jobExpected());
+      n.put("job_returned", rot.jobReturned());
+      n.put("job_lost", rot.lost());
+      latencies(n.putObject("seal_status"), rot.sealStatus());
+    }
+    RestartPhase.Result re = r.restart();
+    if (re != null) {
+      ObjectNode n = node.putObject("restart");
+      n.put("minions", re.minions());
+      n.put("back", re.back());
+      if (re.allBackSeconds() != null) {
+        n.put("all_back_seconds", re.allBackSeconds());
+      }
+      n.put("command_seconds", re.commandSeconds());
+    }
+    return node;
+  }
+
+  private static void latencies(ObjectNode node, Latencies l) {
+    node.put("answered", l.count());
+    node.put("failed", l.failed());
+    if (l.count() > 0) {
+      node.put("p50_ms", l.p50() * 1e3);
+      node.put("p99_ms", l.p99() * 1e3);
+      node.put("max_ms", l.max() * 1e3);
+    }
+  }
+
+  private static String latencies(Latencies l) {
+    String counts = l.count() + " answered, " + l.failed() + " failed";
+    if (l.count() == 0) {
+      return "none answered (" + l.failed() + " failed)";
+    }
+    return fmt("p50 %.1f / p99 %.1f / max %.1f ms (", l.p50() * 1e3, l.p99() * 1e3, l.max() * 1e3)
+        + counts
+        + ")";
+  }
+
+  /** Why a phase has no figures: its option was not given, or the storm left minions out. */
+  private static String notMeasured(boolean asked, String option) {
+    return asked
+        ? "not measured (not every minion authenticated)"
+        : "not measured (no " + option + ")";
+  }
+
+  private static void row(StringBuilder t, String label, Object value) {
+    t.append(String.format(Locale.ROOT, ROW, label, value));
+  }
+
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  private static long usedHeapMiB() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+  }
+}
