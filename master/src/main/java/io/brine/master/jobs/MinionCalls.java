@@ -60,7 +60,7 @@ public final class MinionCalls implements SessionRequests {
     }
     return CompletableFuture.supplyAsync(() -> answer(id, call), workers)
         .thenCompose(reply -> reply)
-        .handle((reply, failure) -> failed(id, call, reply, failure).toJson());
+        .handle((reply, failure) -> replyOrDiskError(id, call, reply, failure).toJson());
   }
 
   /** The answer; a return's completes once it is durable in the job cache. */
@@ -80,7 +80,7 @@ public final class MinionCalls implements SessionRequests {
   }
 
   /** The reply, or the error a minion gets when the master's disk failed it. */
-  private static SessionReply failed(
+  private static SessionReply replyOrDiskError(
       MinionId id, SessionCall call, SessionReply reply, Throwable failure) {
     if (failure == null) {
       return reply;

@@ -68,6 +68,7 @@ class MinionCallsTest {
   @AfterEach
   void stop() {
     workers.shutdownNow();
+    cache.close();
   }
 
   private SessionReply call(MinionId id, SessionCall call) throws Exception {
@@ -94,6 +95,20 @@ class MinionCallsTest {
     assertThat(cache.returnedCount(jid)).hasValue(1);
     assertThat(cache.returnedCount("20200101000000000000")).isEmpty();
     assertThat(cache.returnedCount("../x")).isEmpty();
+  }
+
+  @Test
+  void aReturnTheDiskCannotTake_isAnsweredWithAnError_soTheMinionKeepsIt() throws Exception {
+    Path log = dir.resolve("jobs").resolve(jid).resolve("returns.log");
+    Files.delete(log);
+    Files.createSymbolicLink(log, dir.resolve("elsewhere.log")); // never followed: write fails
+
+    SessionReply reply = call(WEB1, ret(3, jid, true));
+
+    assertThat(reply.isOk()).isFalse();
+    assertThat(reply.rid()).isEqualTo(3);
+    assertThat(reply.error()).startsWith("the master failed: ");
+    assertThat(dir.resolve("elsewhere.log")).doesNotExist();
   }
 
   @Test
