@@ -51,8 +51,10 @@ while [ $# -gt 0 ]; do
     --keep) keep=true; shift; continue ;;
     --) shift; extra=("$@"); break ;;
     -h | --help) usage ;;
+    --minions | --master-keysize | --pings | --reauth-window | --keys | --json)
+      [ $# -ge 2 ] || fail "$1 needs a value" ;;
+    *) echo "swarm.sh: unknown option $1" >&2; usage ;;
   esac
-  [ $# -ge 2 ] || fail "$1 needs a value"
   case "$1" in
     --minions) minions="$2" ;;
     --master-keysize) master_keysize="$2" ;;
@@ -60,11 +62,11 @@ while [ $# -gt 0 ]; do
     --reauth-window) reauth_window="$2" ;;
     --keys) keys="$2" ;;
     --json) json="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")" ;;
-    *) echo "swarm.sh: unknown option $1" >&2; usage ;;
   esac
   shift 2
 done
 
+[ -n "$minions" ] || usage
 [[ "$minions" =~ ^[1-9][0-9]*$ ]] || fail "--minions N is required (a positive number)"
 [[ "$master_keysize" =~ ^[0-9]+$ ]] || fail "--master-keysize takes a number of bits"
 [[ "$pings" =~ ^[0-9]+$ ]] || fail "--pings takes a number"
