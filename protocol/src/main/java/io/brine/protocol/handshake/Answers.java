@@ -6,9 +6,8 @@ final class Answers {
   static final String NONCE = "nonce";
   static final String EPH = "eph";
   static final String SESSION_KEY = "session_key";
-  static final String PUBLISH_KEY = "publish_key";
+  static final String KEYS = "keys";
   static final String EPOCH = "epoch";
-  static final String TOKEN = "token";
   static final String REASON = "reason";
   static final String AUTH = "auth";
   static final String MAC = "mac";

@@ -10,21 +10,31 @@ import io.brine.protocol.MinionId;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The two HKDF-SHA256 derivations of the handshake, with their labels. */
+/** The HKDF-SHA256 derivations of the handshake, with their labels. */
 final class Derivation {
   static final byte[] SESSION_INFO = "brine v1 session".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] KEYS_INFO = "brine v1 welcome keys".getBytes(StandardCharsets.US_ASCII);
   static final byte[] REPLY_MAC_INFO = "brine v1 reply mac".getBytes(StandardCharsets.US_ASCII);
   static final int KEY_BYTES = 32;
 
   private Derivation() {}
 
+  /** The two keys one WELCOME establishes. */
+  record WelcomeKeys(AesGcmKey session, AesGcmKey keys) {}
+
   /**
-   * K_session = HKDF-SHA256(ikm = wrapped random key || X25519 shared secret, salt = minion nonce,
-   * info = "brine v1 session" || minion id). The random key alone would let a later theft of the
-   * minion's RSA key open recorded sessions; the X25519 secret alone would not be bound to the
+   * From ikm = wrapped random key || X25519 shared secret, salt = minion nonce:
+   *
+   * <pre>
+   *   K_session = HKDF-SHA256(ikm, salt, info = "brine v1 session" || minion id, 32)
+   *   K_keys    = HKDF-SHA256(ikm, salt, info = "brine v1 welcome keys" || minion id, 32)
+   * </pre>
+   *
+   * The random key alone would let a later theft of the minion's RSA key open recorded sessions
+   * (and the publish key sealed under K_keys); the X25519 secret alone would not be bound to the
    * accepted RSA key. Both inputs are destroyed.
    */
-  static AesGcmKey sessionKey(
+  static WelcomeKeys welcomeKeys(
       SecretBytes wrappedRandom, SecretBytes x25519Shared, byte[] minionNonce, MinionId id) {
     byte[] a = wrappedRandom.copyOut(SecretAccess.INSECURE);
     byte[] b = x25519Shared.copyOut(SecretAccess.INSECURE);
@@ -36,15 +46,23 @@ final class Derivation {
     wrappedRandom.destroy();
     x25519Shared.destroy();
     SecretBytes ikmSecret = SecretBytes.wrap(ikm);
-    byte[] idBytes = id.value().getBytes(StandardCharsets.US_ASCII);
-    byte[] info = new byte[SESSION_INFO.length + idBytes.length];
-    System.arraycopy(SESSION_INFO, 0, info, 0, SESSION_INFO.length);
-    System.arraycopy(idBytes, 0, info, SESSION_INFO.length, idBytes.length);
     try {
-      return AesGcmKey.fromSecret(HkdfSha256.derive(ikmSecret, minionNonce, info, KEY_BYTES));
+      return new WelcomeKeys(
+          AesGcmKey.fromSecret(
+              HkdfSha256.derive(ikmSecret, minionNonce, info(SESSION_INFO, id), KEY_BYTES)),
+          AesGcmKey.fromSecret(
+              HkdfSha256.derive(ikmSecret, minionNonce, info(KEYS_INFO, id), KEY_BYTES)));
     } finally {
       ikmSecret.destroy();
     }
+  }
+
+  private static byte[] info(byte[] label, MinionId id) {
+    byte[] idBytes = id.value().getBytes(StandardCharsets.US_ASCII);
+    byte[] info = new byte[label.length + idBytes.length];
+    System.arraycopy(label, 0, info, 0, label.length);
+    System.arraycopy(idBytes, 0, info, label.length, idBytes.length);
+    return info;
   }
 
   /**

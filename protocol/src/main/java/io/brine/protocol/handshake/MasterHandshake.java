@@ -3,21 +3,19 @@ package io.brine.protocol.handshake;
 import static io.brine.protocol.handshake.Answers.AUTH;
 import static io.brine.protocol.handshake.Answers.EPH;
 import static io.brine.protocol.handshake.Answers.EPOCH;
+import static io.brine.protocol.handshake.Answers.KEYS;
 import static io.brine.protocol.handshake.Answers.MAC;
 import static io.brine.protocol.handshake.Answers.MASTER_PUB;
 import static io.brine.protocol.handshake.Answers.NONCE;
-import static io.brine.protocol.handshake.Answers.PUBLISH_KEY;
 import static io.brine.protocol.handshake.Answers.REASON;
 import static io.brine.protocol.handshake.Answers.SESSION_KEY;
 import static io.brine.protocol.handshake.Answers.SIG;
-import static io.brine.protocol.handshake.Answers.TOKEN;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.SecretBytes;
 import io.brine.crypto.WeakKeyException;
 import io.brine.crypto.agreement.X25519KeyPair;
-import io.brine.crypto.aead.AesGcmKey;
 import io.brine.crypto.aead.SequencedAesGcm;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaOaepDecrypter;
@@ -96,14 +94,14 @@ public final class MasterHandshake {
     }
     SecretBytes token = hello.hasToken() ? decryptToken(hello) : null;
     SecretBytes random = SecretBytes.random(Derivation.KEY_BYTES, RANDOM);
+    Derivation.WelcomeKeys derived = null;
     try {
+      // The one RSA operation toward the minion: everything else is sealed under keys derived
+      // from this random key and the X25519 agreement.
       byte[] sessionWrapped = toMinion.wrap(random);
-      byte[] publishWrapped = toMinion.wrap(publishKey.key().secret());
-      byte[] tokenWrapped = token == null ? null : toMinion.wrap(token);
+      derived = Derivation.welcomeKeys(random, shared, hello.nonce(), hello.id());
+      byte[] keysSealed = SealedKeys.seal(derived.keys(), publishKey.key().secret(), token);
       byte[] ephPublic = eph.publicKey();
-      AesGcmKey key = Derivation.sessionKey(random, shared, hello.nonce(), hello.id());
-      Session session =
-          new Session(hello.id(), publishKey.epoch(), key, SequencedAesGcm.Role.RESPONDER);
 
       byte[] transcript =
           new Transcript(hello.body(), MessageType.WELCOME)
@@ -111,28 +109,33 @@ public final class MasterHandshake {
               .field(hello.nonce())
               .field(ephPublic)
               .field(sessionWrapped)
-              .field(publishWrapped)
+              .field(keysSealed)
               .field(publishKey.epoch())
-              .field(tokenWrapped)
               .digest();
       ObjectNode o = JsonBody.newObject();
       o.put(MASTER_PUB, masterPem);
       o.put(NONCE, JsonBody.base64(hello.nonce()));
       o.put(EPH, JsonBody.base64(ephPublic));
       o.put(SESSION_KEY, JsonBody.base64(sessionWrapped));
-      o.put(PUBLISH_KEY, JsonBody.base64(publishWrapped));
+      o.put(KEYS, JsonBody.base64(keysSealed));
       o.put(EPOCH, publishKey.epoch());
-      if (tokenWrapped != null) {
-        o.put(TOKEN, JsonBody.base64(tokenWrapped));
-      }
       o.set(AUTH, auth(token, hello, transcript));
+      Session session =
+          new Session(
+              hello.id(), publishKey.epoch(), derived.session(), SequencedAesGcm.Role.RESPONDER);
       return new Accepted(JsonBody.toBytes(o), session);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA operation failed with a policy-checked key", e);
+      if (derived != null) {
+        derived.session().destroy();
+      }
+      throw new IllegalStateException("RSA or AES operation failed with a policy-checked key", e);
     } finally {
       random.destroy();
       shared.destroy();
       eph.destroy();
+      if (derived != null) {
+        derived.keys().destroy();
+      }
       if (token != null) {
         token.destroy();
       }

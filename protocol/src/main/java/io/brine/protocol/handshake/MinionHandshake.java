@@ -3,14 +3,13 @@ package io.brine.protocol.handshake;
 import static io.brine.protocol.handshake.Answers.AUTH;
 import static io.brine.protocol.handshake.Answers.EPH;
 import static io.brine.protocol.handshake.Answers.EPOCH;
+import static io.brine.protocol.handshake.Answers.KEYS;
 import static io.brine.protocol.handshake.Answers.MAC;
 import static io.brine.protocol.handshake.Answers.MASTER_PUB;
 import static io.brine.protocol.handshake.Answers.NONCE;
-import static io.brine.protocol.handshake.Answers.PUBLISH_KEY;
 import static io.brine.protocol.handshake.Answers.REASON;
 import static io.brine.protocol.handshake.Answers.SESSION_KEY;
 import static io.brine.protocol.handshake.Answers.SIG;
-import static io.brine.protocol.handshake.Answers.TOKEN;
 
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.InvalidMacException;
@@ -46,8 +45,10 @@ import java.util.Set;
  *
  * <p>An answer is accepted only if it echoes this attempt's nonce, presents the pinned master key
  * (or one matching {@code master_finger}, or any key on first contact), and carries a valid MAC
- * (when a token was sent) or RSA-PSS signature (first contact) over the transcript. A WELCOME must
- * also return the token, and its keys must unwrap under this minion's private key.
+ * (when a token was sent) or RSA-PSS signature (first contact) over the transcript. A WELCOME's
+ * random key must unwrap under this minion's private key (its one RSA private-key operation), and
+ * its sealed keys must open under the key derived from that and the X25519 agreement and return
+ * the token that was sent.
  */
 public final class MinionHandshake {
   static final int TOKEN_BYTES = 32;
@@ -166,26 +167,17 @@ public final class MinionHandshake {
         JsonBody.parse(
             "WELCOME",
             body,
-            Set.of(MASTER_PUB, NONCE, EPH, SESSION_KEY, PUBLISH_KEY, EPOCH, AUTH),
-            Set.of(TOKEN));
+            Set.of(MASTER_PUB, NONCE, EPH, SESSION_KEY, KEYS, EPOCH, AUTH),
+            Set.of());
     checkNonce("WELCOME", json);
     String masterPem = json.string(MASTER_PUB, Hello.MAX_PEM_CHARS);
     RSAPublicKey masterKey = checkMasterKey("WELCOME", masterPem);
     byte[] masterEph = json.bytes(EPH, Hello.X25519_BYTES, Hello.X25519_BYTES);
     byte[] sessionWrapped = json.bytes(SESSION_KEY, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
-    byte[] publishWrapped = json.bytes(PUBLISH_KEY, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
+    byte[] keysSealed = json.bytes(KEYS, SealedKeys.MIN_BYTES, SealedKeys.MAX_BYTES);
     int epoch = json.integer(EPOCH);
     if (epoch < 0) {
       throw new ProtocolException("WELCOME has a negative epoch");
-    }
-    byte[] tokenWrapped = null;
-    if (token != null) {
-      if (!json.has(TOKEN)) {
-        throw new ProtocolException("WELCOME does not return the token this minion sent");
-      }
-      tokenWrapped = json.bytes(TOKEN, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
-    } else if (json.has(TOKEN)) {
-      throw new ProtocolException("WELCOME returns a token although this minion sent none");
     }
     byte[] transcript =
         new Transcript(hello, MessageType.WELCOME)
@@ -193,24 +185,12 @@ public final class MinionHandshake {
             .field(nonce)
             .field(masterEph)
             .field(sessionWrapped)
-            .field(publishWrapped)
+            .field(keysSealed)
             .field(epoch)
-            .field(tokenWrapped)
             .digest();
     checkAuth("WELCOME", json, masterKey, transcript);
 
-    // Authentic and fresh; now the private-key work.
-    if (tokenWrapped != null) {
-      SecretBytes returned = unwrap("token", tokenWrapped);
-      try {
-        if (returned.length() != TOKEN_BYTES || !returned.equalsInConstantTime(token)) {
-          throw new ProtocolException(
-              "WELCOME returns a token other than the one this minion sent");
-        }
-      } finally {
-        returned.destroy();
-      }
-    }
+    // Authentic and fresh; now the private-key work: one RSA operation.
     SecretBytes random = unwrapKey(SESSION_KEY, sessionWrapped);
     SecretBytes shared;
     try {
@@ -219,10 +199,30 @@ public final class MinionHandshake {
       random.destroy();
       throw new ProtocolException("WELCOME has an unusable X25519 key", e);
     }
-    AesGcmKey sessionKey = Derivation.sessionKey(random, shared, nonce, id);
-    Session session = new Session(id, epoch, sessionKey, SequencedAesGcm.Role.INITIATOR);
-    PublishKey publishKey =
-        new PublishKey(epoch, AesGcmKey.fromSecret(unwrapKey(PUBLISH_KEY, publishWrapped)));
+    Derivation.WelcomeKeys derived = Derivation.welcomeKeys(random, shared, nonce, id);
+    SealedKeys.Opened keys;
+    try {
+      keys = SealedKeys.open(derived.keys(), keysSealed, token != null);
+    } catch (ProtocolException e) {
+      derived.session().destroy();
+      throw e;
+    } finally {
+      derived.keys().destroy();
+    }
+    try {
+      if (token != null && !keys.token().equalsInConstantTime(token)) {
+        derived.session().destroy();
+        keys.publishKey().destroy();
+        throw new ProtocolException("WELCOME returns a token other than the one this minion sent");
+      }
+    } finally {
+      if (keys.token() != null) {
+        keys.token().destroy();
+      }
+    }
+    Session session = new Session(id, epoch, derived.session(), SequencedAesGcm.Role.INITIATOR);
+    // The publish key's bytes now belong to the AesGcmKey.
+    PublishKey publishKey = new PublishKey(epoch, AesGcmKey.fromSecret(keys.publishKey()));
     return new Welcomed(session, publishKey, masterKey, trust.pinned() == null);
   }
 

@@ -10,6 +10,7 @@ import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.SecretAccess;
 import io.brine.crypto.SecretBytes;
 import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.agreement.X25519KeyPair;
 import io.brine.crypto.rsa.Fingerprints;
 import io.brine.crypto.rsa.RsaOaepDecrypter;
 import io.brine.crypto.rsa.RsaOaepEncrypter;
@@ -62,7 +63,9 @@ class HandshakeTest {
     assertThat(hello.hasToken()).isFalse();
     assertThat(hello.id()).isEqualTo(ID);
     MasterHandshake.Accepted accepted = master.welcome(hello, MINION_PUB, publishKey);
-    assertThat(JSON.readTree(accepted.body()).get("auth").has("sig")).isTrue();
+    ObjectNode body = (ObjectNode) JSON.readTree(accepted.body());
+    assertThat(body.get("auth").has("sig")).isTrue();
+    assertThat(b64(body, "keys")).as("nonce, publish key, tag").hasSize(12 + 32 + 16);
 
     Welcomed w = (Welcomed) m.finish(MessageType.WELCOME, accepted.body());
 
@@ -79,7 +82,8 @@ class HandshakeTest {
     MasterHandshake.Accepted accepted = accept(m);
     ObjectNode body = (ObjectNode) JSON.readTree(accepted.body());
     assertThat(body.get("auth").has("mac")).isTrue();
-    assertThat(body.has("token")).isTrue();
+    assertThat(body.has("token")).as("the token comes back sealed in keys").isFalse();
+    assertThat(b64(body, "keys")).as("nonce, publish key, token, tag").hasSize(12 + 32 + 32 + 16);
 
     Welcomed w = (Welcomed) m.finish(MessageType.WELCOME, accepted.body());
 
@@ -167,15 +171,12 @@ class HandshakeTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "master_pub", "nonce", "eph", "session_key", "publish_key", "epoch", "token", "auth"
+        "master_pub", "nonce", "eph", "session_key", "keys", "epoch", "auth"
       })
   void welcome_withAnyFieldTampered_isRefused(String field) throws Exception {
     for (MasterTrust trust : List.of(MasterTrust.firstContact(), MasterTrust.pinned(MASTER_PUB))) {
       MinionHandshake m = minion(trust);
       ObjectNode body = (ObjectNode) JSON.readTree(accept(m).body());
-      if (!body.has(field)) {
-        continue; // the token exists only when pinned
-      }
       switch (field) {
         case "master_pub" -> body.put(field, TestKeys.pem(TestKeys.OTHER_MASTER.getPublic()));
         case "epoch" -> body.put(field, body.get(field).intValue() + 1);
@@ -197,32 +198,77 @@ class HandshakeTest {
   void welcome_returningAnotherToken_isRefused() throws Exception {
     MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
     Hello hello = Hello.parse(m.hello());
-    ObjectNode body =
-        (ObjectNode) JSON.readTree(master.welcome(hello, MINION_PUB, publishKey).body());
     // A master that knows the real token (it can MAC) but returns another one.
+    byte[] welcome = forgedWelcome(hello, SecretBytes.random(32, new SecureRandom()), false);
+
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, welcome))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("WELCOME returns a token other than the one this minion sent");
+  }
+
+  @Test
+  void welcome_returningNoToken_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    byte[] welcome = forgedWelcome(Hello.parse(m.hello()), null, false);
+
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, welcome))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("WELCOME does not return the token this minion sent");
+  }
+
+  @Test
+  void welcome_withKeysSealedForAnotherHandshake_isRefused() throws Exception {
+    MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
+    Hello hello = Hello.parse(m.hello());
     SecretBytes realToken =
         RsaOaepDecrypter.create((RSAPrivateCrtKey) TestKeys.MASTER.getPrivate())
             .unwrap(hello.token());
-    byte[] otherToken =
-        RsaOaepEncrypter.create(MINION_PUB).wrap(SecretBytes.random(32, new SecureRandom()));
-    body.put("token", Base64.getEncoder().encodeToString(otherToken));
+    byte[] welcome = forgedWelcome(hello, realToken, true);
+
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, welcome))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("WELCOME keys do not decrypt");
+  }
+
+  /**
+   * A WELCOME made here step by step, as a master that holds the real token would make it (so the
+   * MAC verifies), returning {@code returned} as the token (null: none), its keys sealed under the
+   * right key or, with {@code wrongKeysKey}, under an unrelated one.
+   */
+  private byte[] forgedWelcome(Hello hello, SecretBytes returned, boolean wrongKeysKey)
+      throws Exception {
+    SecretBytes realToken =
+        RsaOaepDecrypter.create((RSAPrivateCrtKey) TestKeys.MASTER.getPrivate())
+            .unwrap(hello.token());
+    X25519KeyPair eph = X25519KeyPair.generate();
+    SecretBytes random = SecretBytes.random(32, new SecureRandom());
+    byte[] sessionWrapped = RsaOaepEncrypter.create(MINION_PUB).wrap(random);
+    Derivation.WelcomeKeys derived =
+        Derivation.welcomeKeys(random, eph.agree(hello.eph()), hello.nonce(), ID);
+    AesGcmKey keysKey = wrongKeysKey ? AesGcmKey.generate() : derived.keys();
+    byte[] keys = SealedKeys.seal(keysKey, publishKey.key().secret(), returned);
     byte[] transcript =
         new Transcript(hello.body(), MessageType.WELCOME)
-            .field(body.get("master_pub").textValue())
+            .field(TestKeys.pem(MASTER_PUB))
             .field(hello.nonce())
-            .field(b64(body, "eph"))
-            .field(b64(body, "session_key"))
-            .field(b64(body, "publish_key"))
-            .field(body.get("epoch").intValue())
-            .field(otherToken)
+            .field(eph.publicKey())
+            .field(sessionWrapped)
+            .field(keys)
+            .field(publishKey.epoch())
             .digest();
-    ((ObjectNode) body.get("auth"))
-        .put("mac", Base64.getEncoder().encodeToString(
-            Derivation.replyMac(realToken, hello.nonce(), transcript)));
-
-    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, JSON.writeValueAsBytes(body)))
-        .isInstanceOf(ProtocolException.class)
-        .hasMessageContaining("token other than");
+    ObjectNode body = JSON.createObjectNode();
+    body.put("master_pub", TestKeys.pem(MASTER_PUB));
+    body.put("nonce", Base64.getEncoder().encodeToString(hello.nonce()));
+    body.put("eph", Base64.getEncoder().encodeToString(eph.publicKey()));
+    body.put("session_key", Base64.getEncoder().encodeToString(sessionWrapped));
+    body.put("keys", Base64.getEncoder().encodeToString(keys));
+    body.put("epoch", publishKey.epoch());
+    body.putObject("auth")
+        .put(
+            "mac",
+            Base64.getEncoder()
+                .encodeToString(Derivation.replyMac(realToken, hello.nonce(), transcript)));
+    return JSON.writeValueAsBytes(body);
   }
 
   @Test
