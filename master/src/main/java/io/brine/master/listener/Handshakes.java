@@ -12,17 +12,19 @@ import io.brine.protocol.wire.MessageType;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +48,7 @@ final class Handshakes implements AutoCloseable {
   private final AddressQuota perAddress;
   private final ExecutorService threads;
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong abandoned = new AtomicLong();
   private final AtomicReference<CachedHandshake> cached = new AtomicReference<>();
 
   /**
@@ -84,10 +87,15 @@ final class Handshakes implements AutoCloseable {
 
   /**
    * Queues {@code hello} from {@code address}; the answer completes on a handshake thread with the
-   * decision, or exceptionally with a {@link ProtocolException} (close the connection) or another
-   * failure. When a limit is reached nothing is queued and the result names the limit.
+   * decision, or exceptionally with a {@link ProtocolException} (close the connection), a {@link
+   * CancellationException} (nobody waits for the answer any more) or another failure. When a limit
+   * is reached nothing is queued and the result names the limit.
+   *
+   * @param stillWanted asked when a thread takes the HELLO: false (its connection has closed, say
+   *     because the minion gave up waiting) skips the RSA work, so a backlog of HELLOs whose
+   *     minions have left does not keep the master busy while the ones that wait go unanswered
    */
-  Submitted submit(Hello hello, InetAddress address) {
+  Submitted submit(Hello hello, InetAddress address, BooleanSupplier stillWanted) {
     if (pending.incrementAndGet() > maxPending) {
       pending.decrementAndGet();
       return new Submitted(null, Refusal.MAX_PENDING);
@@ -103,7 +111,16 @@ final class Handshakes implements AutoCloseable {
         };
     CompletableFuture<Decision> answer;
     try {
-      answer = CompletableFuture.supplyAsync(() -> decideUnchecked(hello), threads);
+      answer =
+          CompletableFuture.supplyAsync(
+              () -> {
+                if (!stillWanted.getAsBoolean()) {
+                  abandoned.incrementAndGet();
+                  throw new CancellationException("the HELLO of " + hello.id() + " was abandoned");
+                }
+                return decideUnchecked(hello);
+              },
+              threads);
     } catch (RuntimeException e) { // rejected: the listener is closing
       release.run();
       return new Submitted(CompletableFuture.failedFuture(e), null);
@@ -116,15 +133,20 @@ final class Handshakes implements AutoCloseable {
     return pending.get();
   }
 
+  /** HELLOs skipped because nobody waited for their answer any more, since the start. */
+  long abandoned() {
+    return abandoned.get();
+  }
+
   private Decision decideUnchecked(Hello hello) {
     try {
       return decide(hello);
-    } catch (ProtocolException | IOException | InvalidKeyException e) {
+    } catch (ProtocolException | IOException e) {
       throw new CompletionException(e);
     }
   }
 
-  Decision decide(Hello hello) throws ProtocolException, IOException, InvalidKeyException {
+  Decision decide(Hello hello) throws ProtocolException, IOException {
     Optional<KeyPair> keys = masterKey.get();
     if (keys.isEmpty()) {
       return new Decision(
@@ -134,7 +156,7 @@ final class Handshakes implements AutoCloseable {
           "sealed");
     }
     MasterHandshake handshake = handshakeFor(keys.get());
-    AuthResult result = pki.authorize(hello.id(), hello.publicKeyPem());
+    AuthResult result = pki.authorize(hello.id(), hello.publicKey(), hello.publicKeyPem());
     return switch (result.verdict()) {
       case ACCEPTED -> {
         MasterHandshake.Accepted accepted =

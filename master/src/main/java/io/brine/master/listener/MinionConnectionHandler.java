@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * One minion connection: its handshakes and, once authenticated, its session traffic.
  *
  * <ul>
- *   <li>HELLO goes to the handshake threads; reading pauses until the answer is written back on
- *       this event loop, so one connection has one handshake in flight. A refused minion stays
- *       connected and may send HELLO again (pending minions re-send until accepted).
+ *   <li>HELLO goes to the handshake threads and its answer is written back on this event loop.
+ *       One connection has one handshake in flight: any frame that arrives before the answer
+ *       closes the connection. A refused minion stays connected and may send HELLO again
+ *       (pending minions re-send until accepted).
  *   <li>Until it is authenticated a connection lives on a deadline ({@link
  *       MasterConfig.Admission}): {@code hello_timeout} from the connect to its first HELLO, {@code
  *       refused_idle_timeout} from each refusal to the next HELLO. A silent peer cannot hold a
@@ -151,7 +152,8 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       Disconnector.disconnect(ctx, "HELLO for " + hello.id() + " on the connection of " + id);
       return;
     }
-    Handshakes.Submitted submitted = handshakes.submit(hello, remoteAddress(ctx));
+    Handshakes.Submitted submitted =
+        handshakes.submit(hello, remoteAddress(ctx), ctx.channel()::isActive);
     if (submitted.refusal() != null) {
       Disconnector.disconnect(
           ctx,
@@ -189,24 +191,36 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       return;
     }
     log.info("minion {}: {} ({})", helloId, decision.verdict(), ctx.channel().remoteAddress());
-    ChannelFuture written = ctx.writeAndFlush(new Frame(decision.type(), decision.body()));
+    ChannelFuture written = ctx.write(new Frame(decision.type(), decision.body()));
     if (decision.session() != null) {
+      // Registered before the WELCOME leaves: a minion that has read it can be published to at
+      // once (a job published between the flush and the registration would miss it).
       authenticated(ctx, decision.session());
+      ctx.flush();
     } else if (id != null) {
+      ctx.flush();
       // A re-authentication that was not accepted: the minion is no longer authenticated.
       String reason = "re-authentication of minion " + id + " answered " + decision.verdict();
       written.addListener(f -> Disconnector.disconnect(ctx.channel(), reason, null));
       return;
     } else {
+      ctx.flush();
       closeUnlessHelloWithin(
           ctx, admission.refusedIdleTimeout(), "of the " + decision.verdict() + " answer");
     }
     updateReading(ctx);
   }
 
-  /** Reads while no HELLO is in work and the minion's requests in work are under the limit. */
+  /**
+   * Reads while the minion's requests in work are under the limit. It keeps reading while a HELLO
+   * is in work: a minion must wait for the answer, so anything it sends meanwhile closes the
+   * connection (see channelRead0), and reading is how a closed connection is noticed at all. A
+   * minion that gives up waiting closes its socket, and the queued HELLO is then skipped instead
+   * of costing an RSA operation nobody will read (with reading paused, at 10,000 minions and a
+   * 4096-bit key, abandoned connections piled up unnoticed until the master ran out of files).
+   */
   private void updateReading(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(!handshaking && requestsInFlight < MAX_REQUESTS_IN_FLIGHT);
+    ctx.channel().config().setAutoRead(requestsInFlight < MAX_REQUESTS_IN_FLIGHT);
   }
 
   private void authenticated(ChannelHandlerContext ctx, Session fresh) {

@@ -147,7 +147,18 @@ public final class PkiDirectory {
    */
   public AuthResult authorize(MinionId id, String publicKeyPem)
       throws InvalidKeyException, IOException {
-    RSAPublicKey presented = Pem.readPublicKey(publicKeyPem);
+    return authorize(id, Pem.readPublicKey(publicKeyPem), publicKeyPem);
+  }
+
+  /**
+   * As {@link #authorize(MinionId, String)}, for a caller that has parsed the PEM already (the
+   * HELLO parser has, and checked it against the key policy): parsing a key costs more than the
+   * rest of this decision.
+   *
+   * @param presented {@code publicKeyPem} parsed by {@link Pem#readPublicKey}
+   */
+  public AuthResult authorize(MinionId id, RSAPublicKey presented, String publicKeyPem)
+      throws IOException {
     String text = normalize(publicKeyPem);
     lock.lock();
     try {
@@ -167,6 +178,10 @@ public final class PkiDirectory {
     }
     String accepted = KeyFiles.read(file(KeyStatus.ACCEPTED, id));
     if (accepted != null) {
+      if (text.equals(accepted)) {
+        // The same text parses to the same key: the common case costs no second parse.
+        return AuthResult.accepted(presented);
+      }
       RSAPublicKey acceptedKey = parseStored(KeyStatus.ACCEPTED, id, accepted);
       if (presented.equals(acceptedKey)) {
         return AuthResult.accepted(acceptedKey);

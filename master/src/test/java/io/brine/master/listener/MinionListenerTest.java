@@ -419,6 +419,28 @@ class MinionListenerTest {
   }
 
   @Test
+  void aFrameSentWhileItsHelloIsInWork_closesTheConnection_withoutWaitingForTheAnswer()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    start(heldUntil(busy, release), 1, 16);
+    try (TestMinion impatient = connect("web1", web1)) {
+      impatient.send(
+          MessageType.HELLO,
+          MinionHandshake.start(impatient.id, web1, MasterTrust.firstContact()).hello());
+      assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+
+      // The master keeps reading while the HELLO is in work: that is also how it notices a
+      // minion that gave up and closed, and skips its HELLO.
+      impatient.send(MessageType.REQUEST, new byte[] {1, 2, 3});
+
+      assertThat(impatient.closedByMaster(CLOSE_WAIT)).as("closed before the release").isTrue();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void hello_beyondMaxHandshakesPerAddress_closesThatConnection_whileOtherAddressesAreServed()
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);

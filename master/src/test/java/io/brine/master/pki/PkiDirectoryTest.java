@@ -112,6 +112,24 @@ class PkiDirectoryTest {
   }
 
   @Test
+  void acceptedSameKey_storedInOtherText_isStillTheSameKey() throws Exception {
+    // Written by hand: base64 lines of 76 characters instead of 64; the key is the same.
+    String body = A.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    StringBuilder rewrapped = new StringBuilder("-----BEGIN PUBLIC KEY-----\n");
+    for (int i = 0; i < body.length(); i += 76) {
+      rewrapped.append(body, i, Math.min(body.length(), i + 76)).append('\n');
+    }
+    rewrapped.append("-----END PUBLIC KEY-----\n");
+    put(KeyStatus.ACCEPTED, WEB1, rewrapped.toString());
+
+    AuthResult result = pki.authorize(WEB1, TestKeys.parse(A), A);
+
+    assertThat(result.verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(result.acceptedKey()).isEqualTo(TestKeys.parse(A));
+    assertThat(pki.authorize(WEB1, TestKeys.parse(B), B).verdict()).isEqualTo(Verdict.DENIED);
+  }
+
+  @Test
   void acceptedDifferentKey_isDenied_andTheAcceptedKeyKeepsWorking() throws Exception {
     put(KeyStatus.ACCEPTED, WEB1, A);
 
