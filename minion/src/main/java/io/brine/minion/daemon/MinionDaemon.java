@@ -134,8 +134,7 @@ public final class MinionDaemon implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private MinionDaemon(
-      MinionConfig config, KeyPair keys, MasterKeyPin pin, EventLoopGroup sharedLoops) {
+  private MinionDaemon(MinionConfig config, KeyPair keys, MasterKeyPin pin, SharedThreads shared) {
     this.config = config;
     this.keys = keys;
     this.pin = pin;
@@ -144,16 +143,19 @@ public final class MinionDaemon implements AutoCloseable {
     this.acceptanceWait =
         new AcceptanceWait(
             config.acceptanceWaitTime(), config.acceptanceWaitTimeMax(), random);
-    this.ownsGroup = sharedLoops == null;
+    this.ownsGroup = shared == null;
     this.group =
         ownsGroup
             ? new MultiThreadIoEventLoopGroup(
                 1, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory())
-            : sharedLoops;
+            : shared.loops();
     this.loop = group.next();
     this.calls = new MasterCalls(loop);
     FunctionContext context = new DaemonContext(config.id(), new MasterFiles(calls));
-    this.runner = new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS);
+    this.runner =
+        ownsGroup
+            ? new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS)
+            : new JobRunner(FunctionRegistry.builtIn(), context, shared.jobs());
     this.jobs = new MinionJobs(config.id(), runner, calls);
     this.bootstrap =
         new Bootstrap()
@@ -188,17 +190,17 @@ public final class MinionDaemon implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(MinionConfig)}, on {@code sharedLoops} instead of a thread of its own: many
-   * minions in one JVM (the load generator in bench/) share a few event loops. {@link #close}
-   * then leaves the group running; its owner shuts it down.
+   * As {@link #start(MinionConfig)}, on {@code shared} threads instead of threads of its own: many
+   * minions in one JVM (the load generator in bench/) share a few event loops and one job pool.
+   * {@link #close} then leaves them running; their owner shuts them down.
    */
-  public static MinionDaemon start(MinionConfig config, EventLoopGroup sharedLoops)
+  public static MinionDaemon start(MinionConfig config, SharedThreads shared)
       throws KeyFileException {
     Objects.requireNonNull(config, "config");
     KeyPair keys = MinionKeyFiles.in(config.minionPkiDir()).loadOrCreate(config.keysize());
     MasterKeyPin pin = new MasterKeyPin(config.minionPkiDir(), config.masterFinger());
     pin.pinned(); // a damaged pin fails the start, not every handshake
-    MinionDaemon daemon = new MinionDaemon(config, keys, pin, sharedLoops);
+    MinionDaemon daemon = new MinionDaemon(config, keys, pin, shared);
     daemon.loop.execute(daemon::connect);
     return daemon;
   }

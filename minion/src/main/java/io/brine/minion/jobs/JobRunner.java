@@ -18,14 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *       function has noticed its interrupt yet.
  *   <li>any other exception: retcode 1, ret {@code "cmd.run failed: Type: message"} in one line;
  *       the stack trace goes to the log at debug only.
- *   <li>the runner is closed, or has {@value #MAX_QUEUED} jobs waiting already: retcode 1, ret one
- *       line saying so.
+ *   <li>the runner is closed, or its threads' queue is full ({@value #MAX_QUEUED} jobs waiting, for
+ *       a runner with threads of its own): retcode 1, ret one line saying so.
  * </ul>
  *
  * <p>A jid seen in the last hour (at most the last 10,000 of them) is not run again: {@link
@@ -60,46 +55,50 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner implements AutoCloseable {
   static final int TIMED_OUT = 124;
   static final int MAX_QUEUED = 10_000;
-  private static final long IDLE_THREAD_SECONDS = 30;
 
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
   private final FunctionRegistry registry;
   private final FunctionContext context;
-  private final ThreadPoolExecutor workers;
-  private final ScheduledThreadPoolExecutor timers;
+  private final JobThreads threads;
+  private final boolean ownsThreads;
   private final Object lock = new Object();
   private final JidMemory jids;
   private final Map<String, Execution> active = new HashMap<>();
   private boolean closed;
 
+  /** A runner with {@code threads} job threads of its own, closed with it. */
   public JobRunner(FunctionRegistry registry, FunctionContext context, int threads) {
-    this(registry, context, threads, new JidMemory(10_000, Duration.ofHours(1), Clock.systemUTC()));
+    this(registry, context, JobThreads.create(threads, MAX_QUEUED), true, defaultJids());
+  }
+
+  /**
+   * A runner on {@code shared} threads that other runners use too (many minions in one JVM);
+   * {@link #close} leaves them running for their owner to close.
+   */
+  public JobRunner(FunctionRegistry registry, FunctionContext context, JobThreads shared) {
+    this(registry, context, shared, false, defaultJids());
   }
 
   JobRunner(FunctionRegistry registry, FunctionContext context, int threads, JidMemory jids) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("a job runner needs at least 1 thread, not " + threads);
-    }
+    this(registry, context, JobThreads.create(threads, MAX_QUEUED), true, jids);
+  }
+
+  private JobRunner(
+      FunctionRegistry registry,
+      FunctionContext context,
+      JobThreads threads,
+      boolean ownsThreads,
+      JidMemory jids) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.context = Objects.requireNonNull(context, "context");
+    this.threads = Objects.requireNonNull(threads, "threads");
+    this.ownsThreads = ownsThreads;
     this.jids = jids;
-    this.workers =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            IDLE_THREAD_SECONDS,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(MAX_QUEUED),
-            daemonThreads("brine-job-"));
-    this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("brine-job-timeouts-"));
-    // An idle minion holds no job threads: they end a while after the last job (and many
-    // minions in one load-generator JVM do not each keep a thread for ever).
-    workers.allowCoreThreadTimeOut(true);
-    timers.setKeepAliveTime(IDLE_THREAD_SECONDS, TimeUnit.SECONDS);
-    timers.allowCoreThreadTimeOut(true);
-    // Most jobs end before their deadline: a cancelled timer should not stay queued for hours.
-    timers.setRemoveOnCancelPolicy(true);
+  }
+
+  private static JidMemory defaultJids() {
+    return new JidMemory(10_000, Duration.ofHours(1), Clock.systemUTC());
   }
 
   /**
@@ -122,7 +121,7 @@ public final class JobRunner implements AutoCloseable {
       }
       active.put(call.jid(), e);
       try {
-        workers.execute(e);
+        threads.workers.execute(e);
       } catch (RejectedExecutionException full) {
         active.remove(call.jid());
         jids.forget(call.jid());
@@ -130,12 +129,12 @@ public final class JobRunner implements AutoCloseable {
             "job {} ({}) refused: {} jobs are waiting",
             call.jid(),
             OneLine.of(call.fun()),
-            MAX_QUEUED);
+            threads.queueCapacity());
         e.finish(
             result(
                 call,
                 "the minion has "
-                    + MAX_QUEUED
+                    + threads.queueCapacity()
                     + " jobs waiting; "
                     + OneLine.of(call.fun())
                     + " refused",
@@ -147,8 +146,8 @@ public final class JobRunner implements AutoCloseable {
 
   /**
    * Interrupts the running functions and kills their child processes; waiting jobs are not run.
-   * Every pending future completes (retcode 1, "the minion is shutting down"). Waits up to 5 s for
-   * the functions to return.
+   * Every pending future completes (retcode 1, "the minion is shutting down"). With threads of its
+   * own, waits up to 5 s for the functions to return; shared threads are left to their owner.
    */
   @Override
   public void close() {
@@ -165,14 +164,8 @@ public final class JobRunner implements AutoCloseable {
       e.finish(shuttingDown(e.call));
       e.stop();
     }
-    workers.shutdownNow();
-    timers.shutdownNow();
-    try {
-      if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("some job functions did not return within 5 s of the shutdown");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (ownsThreads) {
+      threads.close();
     }
   }
 
@@ -183,16 +176,6 @@ public final class JobRunner implements AutoCloseable {
   private JobResult shuttingDown(JobCall call) {
     return result(
         call, "the minion is shutting down; " + OneLine.of(call.fun()) + " was stopped", 1);
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      // Daemon: a runner that was never closed must not keep the JVM alive.
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** One job: runs the function, and is stopped by its timer or by close(). */
@@ -217,7 +200,9 @@ public final class JobRunner implements AutoCloseable {
         }
         ScheduledFuture<?> timer;
         try {
-          timer = timers.schedule(this::timeOut, call.timeout().toNanos(), TimeUnit.NANOSECONDS);
+          timer =
+              threads.timers.schedule(
+                  this::timeOut, call.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
           finish(shuttingDown(call));
           return;

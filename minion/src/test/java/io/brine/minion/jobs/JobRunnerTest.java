@@ -282,6 +282,38 @@ class JobRunnerTest {
   }
 
   @Test
+  void runnersOnSharedThreads_closeAlone_andLeaveTheThreadsToTheirOwner() throws Exception {
+    try (JobThreads shared = JobThreads.create(1, 2)) {
+      JobRunner one = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), shared);
+      runner = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), shared);
+      Path pidFile = dir.resolve("child.pid");
+      String cmd = "sleep 60 & echo $! > " + pidFile + "; wait";
+      CompletableFuture<JobResult> oneRunning = one.submit(call("cmd.run", cmd)).orElseThrow();
+      long child = Processes.awaitPidFile(pidFile, WAIT_S);
+      CompletableFuture<JobResult> otherWaiting = runner.submit(call("test.ping")).orElseThrow();
+      CompletableFuture<JobResult> oneWaiting = one.submit(call("test.ping")).orElseThrow();
+      JobResult full = runner.submit(call("test.ping")).orElseThrow().get(WAIT_S, TimeUnit.SECONDS);
+      assertThat(full.ret())
+          .as("the shared queue holds 2")
+          .isEqualTo("the minion has 2 jobs waiting; test.ping refused");
+
+      one.close();
+
+      assertThat(Processes.awaitDead(child, WAIT_S)).as("the closed runner's command").isTrue();
+      assertThat(oneRunning.get(WAIT_S, TimeUnit.SECONDS).ret())
+          .isEqualTo("the minion is shutting down; cmd.run was stopped");
+      assertThat(oneWaiting.get(WAIT_S, TimeUnit.SECONDS).retcode()).isEqualTo(1);
+      assertThat(otherWaiting.get(WAIT_S, TimeUnit.SECONDS).success())
+          .as("the other runner's job runs on the threads the first left running")
+          .isTrue();
+      assertThat(run(call("test.ping")).success()).isTrue();
+      JobResult afterClose =
+          one.submit(call("test.ping")).orElseThrow().get(WAIT_S, TimeUnit.SECONDS);
+      assertThat(afterClose.success()).as("the closed runner").isFalse();
+    }
+  }
+
+  @Test
   void jobCalls_areChecked() {
     assertThatThrownBy(() -> new JobCall("../x", "test.ping", null, null, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
