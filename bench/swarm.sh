@@ -2,21 +2,26 @@
 # The minion swarm (issue 7) against a fresh local `brine master`, in one command. Build first:
 #
 #   ./mvnw -B -q package -DskipTests
-#   bench/swarm.sh --minions 1000 --master-keysize 2048 [--pings 20] [--rotation] [--restart]
-#                  [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep] [-- SWARM OPTIONS]
+#   bench/swarm.sh --minions 1000 --master-keysize 2048 [--pings 20] [--reconnect] [--rotation]
+#                  [--restart] [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep]
+#                  [-- SWARM OPTIONS]
 #
 # It writes a master.yaml into a new temporary folder, starts the master there, initialises its
 # vault with one share and unseals it, then runs io.brine.bench.swarm.Swarm against it with the
 # master's key pinned in every minion and the master's pid, so the master's CPU, heap and RSS are
-# measured too. The minions' keys are made once into --keys (default /var/tmp/brine-swarm-keys,
+# measured too. The minions' keys are accepted before the master starts (figure 2 is the storm of
+# an accepted fleet). The minions' keys are made once into --keys (default /var/tmp/brine-swarm-keys,
 # untimed) and reused by later runs. --restart kills the master with SIGKILL after the other
 # phases, starts it again and unseals it (restart.sh in the folder). At exit the master is stopped
 # and the folder removed, unless --keep. Needs a JDK 17, curl, jq and python3.
+#
+# MASTER_JAVA_OPTS and SWARM_JAVA_OPTS add JVM options to the master and to the swarm, e.g. a
+# flight recording: MASTER_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/master.jfr'.
 set -euo pipefail
 
 usage() {
   cat >&2 <<'USAGE'
-usage: bench/swarm.sh --minions N [--master-keysize BITS] [--pings N] [--rotation] [--restart]
+usage: bench/swarm.sh --minions N [--master-keysize BITS] [--pings N] [--reconnect] [--rotation] [--restart]
                       [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep]
                       [-- MORE SWARM OPTIONS, e.g. --loops 4]
 USAGE
@@ -37,6 +42,7 @@ minions=""
 master_keysize=4096
 pings=20
 rotation=false
+reconnect=false
 restart=false
 reauth_window=""
 keys=/var/tmp/brine-swarm-keys
@@ -47,6 +53,7 @@ extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rotation) rotation=true; shift; continue ;;
+    --reconnect) reconnect=true; shift; continue ;;
     --restart) restart=true; shift; continue ;;
     --keep) keep=true; shift; continue ;;
     --) shift; extra=("$@"); break ;;
@@ -108,6 +115,7 @@ if $missing; then
   "$java" -cp "$bench_jar" io.brine.bench.swarm.Swarm --keys-only --minions "$minions" --keys "$keys"
 fi
 
+master_java_opts="${MASTER_JAVA_OPTS:-}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/brine-swarm.XXXXXX")"
 
 # Alive and not a zombie: a killed master whose parent has not reaped it holds no port any more.
@@ -159,7 +167,7 @@ cat >"$work/start-master.sh" <<SCRIPT
 # Starts the swarm's master in the background, records its pid and waits for its API.
 set -euo pipefail
 $(declare -f alive)
-"$java" -Xmx2g -jar "$cli_jar" master -c "$work/master.yaml" </dev/null >>"$work/master.log" 2>&1 &
+"$java" -Xmx2g $master_java_opts -jar "$cli_jar" master -c "$work/master.yaml" </dev/null >>"$work/master.log" 2>&1 &
 pid=\$!
 echo "\$pid" >"$work/master.pid.tmp"
 mv "$work/master.pid.tmp" "$work/master.pid"
@@ -193,6 +201,20 @@ echo "swarm.sh: master \$pid killed, \$(cat "$work/master.pid") started and unse
 SCRIPT
 chmod +x "$work/start-master.sh" "$work/unseal.sh" "$work/restart.sh"
 
+# Figure 2 is the storm of minions that are already accepted: their public keys go into the
+# master's minions/ folder before it starts, as on a master that has met its fleet before (the
+# same text the minion sends, so the master compares without parsing). auto_accept stays on for
+# any other key.
+python3 - "$keys" "$work/pki/master/minions" "$minions" <<'PY'
+import os, shutil, sys
+keys, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(dest, mode=0o700)
+for i in range(n):
+    target = os.path.join(dest, "swarm-%05d" % i)
+    shutil.copyfile(os.path.join(keys, "m%05d" % i, "minion", "minion.pub"), target)
+    os.chmod(target, 0o644)
+PY
+
 echo "swarm.sh: master in $work (minions on 127.0.0.1:$ret_port, API on $api, ${master_keysize}-bit key)" >&2
 "$work/start-master.sh"
 (
@@ -215,12 +237,13 @@ args=(
   --pings "$pings" --master-pub "$work/pki/master/master.pub"
   --master-pid-file "$work/master.pid" --master-keysize "$master_keysize"
 )
+if $reconnect; then args+=(--reconnect); fi
 if $rotation; then args+=(--rotation); fi
 if $restart; then args+=(--restart-command "$work/restart.sh"); fi
 if [ -n "$json" ]; then args+=(--json "$json"); fi
 
 # The token goes through the environment, not the command line that ps shows.
 status=0
-BRINE_TOKEN="$token" "$java" -Xmx3g -cp "$bench_jar" io.brine.bench.swarm.Swarm \
+BRINE_TOKEN="$token" "$java" -Xmx3g ${SWARM_JAVA_OPTS:-} -cp "$bench_jar" io.brine.bench.swarm.Swarm \
   "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
 exit "$status"

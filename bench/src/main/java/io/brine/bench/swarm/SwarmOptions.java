@@ -22,6 +22,8 @@ import java.nio.file.Path;
  *     null: the master's CPU, heap and RSS are not measured
  * @param masterKeysize bits of the master's key, for the RSA cost figure 1 compares against when
  *     {@code masterPub} does not say
+ * @param reconnect after the pings, close every minion and start it again: the storm on a warm
+ *     master ({@link ReconnectPhase})
  * @param rotation delete minion 0's key after the pings and time the rotation that follows
  * @param restartCommand a shell command that kills the master, starts it again and unseals it;
  *     null: no restart phase
@@ -41,6 +43,7 @@ public record SwarmOptions(
     Path masterPub,
     Path masterPidFile,
     int masterKeysize,
+    boolean reconnect,
     boolean rotation,
     String restartCommand) {
   static final int DEFAULT_MASTER_KEYSIZE = 4096;
@@ -48,7 +51,7 @@ public record SwarmOptions(
   static final String USAGE =
       "usage: Swarm --master HOST:PORT --api URL --token TOKEN --minions N [--keys DIR]"
           + " [--keysize BITS] [--pings N] [--loops N] [--json FILE] [--master-pub FILE]"
-          + " [--master-pid-file FILE] [--master-keysize BITS] [--rotation]"
+          + " [--master-pid-file FILE] [--master-keysize BITS] [--reconnect] [--rotation]"
           + " [--restart-command CMD]\n"
           + "       Swarm --keys-only --minions N [--keys DIR] [--keysize BITS]";
 
@@ -66,11 +69,16 @@ public record SwarmOptions(
     Path masterPub = null;
     Path masterPidFile = null;
     int masterKeysize = DEFAULT_MASTER_KEYSIZE;
+    boolean reconnect = false;
     boolean rotation = false;
     String restartCommand = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--keys-only")) {
         keysOnly = true;
+        continue;
+      }
+      if (args[i].equals("--reconnect")) {
+        reconnect = true;
         continue;
       }
       if (args[i].equals("--rotation")) {
@@ -116,6 +124,7 @@ public record SwarmOptions(
           null,
           masterKeysize,
           false,
+          false,
           null);
     }
     if (master == null || api == null || token == null || minions < 1 || !master.contains(":")) {
@@ -141,6 +150,7 @@ public record SwarmOptions(
         masterPub,
         masterPidFile,
         masterKeysize,
+        reconnect,
         rotation,
         restartCommand);
   }

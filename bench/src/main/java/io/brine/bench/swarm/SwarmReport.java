@@ -36,6 +36,10 @@ final class SwarmReport {
       row(t, "test.ping to all, p50", fmt("%.3f s", r.percentile(50)));
       row(t, "test.ping to all, p99", fmt("%.3f s", r.percentile(99)));
     }
+    if (r.masterCpuPerPingSeconds() != null) {
+      row(t, "master CPU per test.ping job", fmt("%.3f s", r.masterCpuPerPingSeconds()));
+    }
+    reconnectRows(t, o, r);
     rotationRows(t, o, r);
     restartRows(t, o, r);
     row(t, "swarm JVM heap used", usedHeapMiB() + " MiB");
@@ -65,6 +69,28 @@ final class SwarmReport {
         fmt("%.1f MiB", m.heapIdleBytes() / 1048576.0));
     row(t, "figure 5: master heap per idle minion", fmt("%.1f KiB", m.heapPerIdleMinionKiB()));
     row(t, "master RSS, all connected and idle", fmt("%.0f MiB", m.rssIdleBytes() / 1048576.0));
+  }
+
+  private static void reconnectRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
+    ReconnectPhase re = r.reconnect();
+    if (re == null) {
+      row(t, "reconnect storm (warm master)", notMeasured(o.reconnect(), "--reconnect"));
+      return;
+    }
+    row(
+        t,
+        "reconnect storm (warm master)",
+        re.back() + " of " + re.minions() + fmt(" in %.2f s", re.stormSeconds()));
+    if (re.masterCpuSeconds() != null) {
+      row(
+          t,
+          "master CPU per handshake, warm",
+          fmt("%.2f ms", re.masterCpuSeconds() / re.minions() * 1e3));
+    }
+    Double ratio = re.handshakeInRsaOps(r.master() == null ? null : r.master().rsaOp());
+    if (ratio != null) {
+      row(t, "figure 1 on the warm master", fmt("%.1f", ratio));
+    }
   }
 
   private static void rotationRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
@@ -134,6 +160,26 @@ final class SwarmReport {
       node.put("ping_p99_seconds", r.percentile(99));
     }
     r.pingSeconds().forEach(node.putArray("ping_seconds")::add);
+    if (r.masterCpuPerPingSeconds() != null) {
+      node.put("master_cpu_per_ping_seconds", r.masterCpuPerPingSeconds());
+    }
+    ReconnectPhase reconnect = r.reconnect();
+    if (reconnect != null) {
+      ObjectNode n = node.putObject("reconnect");
+      n.put("minions", reconnect.minions());
+      n.put("back", reconnect.back());
+      n.put("storm_seconds", reconnect.stormSeconds());
+      if (reconnect.masterCpuSeconds() != null) {
+        n.put("master_cpu_seconds", reconnect.masterCpuSeconds());
+        n.put(
+            "master_cpu_per_handshake_ms",
+            reconnect.masterCpuSeconds() / reconnect.minions() * 1e3);
+      }
+      Double ratio = reconnect.handshakeInRsaOps(m == null ? null : m.rsaOp());
+      if (ratio != null) {
+        n.put("figure1_handshake_cpu_in_rsa_private_ops", ratio);
+      }
+    }
     RotationPhase.Result rot = r.rotation();
     if (rot != null) {
       ObjectNode n = node.putObject("rotation");

@@ -35,15 +35,34 @@ class SwarmReportTest {
             List.of(0.25),
             1,
             null,
+            null,
+            null,
             null);
 
     assertThat(SwarmReport.table(PLAIN, result))
-        .contains("no --master-pid-file", "no --rotation", "no --restart-command")
+        .contains(
+            "no --master-pid-file", "no --reconnect", "no --rotation", "no --restart-command")
         .doesNotContain("figure 1:", "figure 5:");
     assertThat(SwarmReport.json(PLAIN, result).has("figure1_handshake_cpu_in_rsa_private_ops"))
         .isFalse();
     assertThat(SwarmReport.json(PLAIN, result).has("rotation")).isFalse();
+    assertThat(SwarmReport.json(PLAIN, result).has("reconnect")).isFalse();
     assertThat(result.complete(PLAIN)).isTrue();
+  }
+
+  @Test
+  void aMinionNotBackAfterTheReconnect_makesTheRunIncomplete() {
+    ReconnectPhase reconnect = new ReconnectPhase(3, 2, 4.0, 8.0);
+    Swarm.Result result =
+        new Swarm.Result(
+            3, 0, true, 1.5, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            reconnect, null, null);
+
+    assertThat(SwarmReport.table(PLAIN, result))
+        .contains("2 of 3 in 4.00 s", "master CPU per handshake, warm   ");
+    assertThat(SwarmReport.json(PLAIN, result).path("reconnect").path("back").asInt())
+        .isEqualTo(2);
+    assertThat(result.complete(PLAIN)).isFalse();
   }
 
   @Test
@@ -52,7 +71,8 @@ class SwarmReportTest {
         new RotationPhase.Result(2, 2, 1.0, 2, 1, Latencies.of(List.of(), 0));
     Swarm.Result result =
         new Swarm.Result(
-            3, 0, true, 1.5, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, rotation, null);
+            3, 0, true, 1.5, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null, null,
+            rotation, null);
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");
     assertThat(result.complete(PLAIN)).isFalse();

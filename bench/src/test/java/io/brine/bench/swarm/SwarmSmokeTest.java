@@ -66,6 +66,7 @@ class SwarmSmokeTest {
                 masterPub.toString(),
                 "--master-pid-file",
                 master.pidFile().toString(),
+                "--reconnect",
                 "--rotation"
               });
 
@@ -85,6 +86,12 @@ class SwarmSmokeTest {
       assertThat(result.master().heapPerIdleMinionKiB()).isPositive();
       assertThat(result.master().rssIdleBytes()).isPositive();
       assertThat(result.pingsComplete()).isEqualTo(3);
+      assertThat(result.masterCpuPerPingSeconds()).isPositive();
+
+      ReconnectPhase reconnect = result.reconnect();
+      assertThat(reconnect.minions()).isEqualTo(MINIONS);
+      assertThat(reconnect.back()).as(log).isEqualTo(MINIONS);
+      assertThat(reconnect.masterCpuSeconds()).isPositive();
 
       RotationPhase.Result rotation = result.rotation();
       assertThat(rotation.minions()).isEqualTo(MINIONS - 1);
@@ -101,7 +108,7 @@ class SwarmSmokeTest {
 
       assertThat(result.complete(options)).isTrue();
       assertThat(SwarmReport.table(options, result))
-          .contains("figure 1", "figure 5", "lost 0", "p99")
+          .contains("figure 1", "figure 5", "lost 0", "p99", "warm master")
           .doesNotContain("not measured");
       assertThat(SwarmReport.json(options, result).path("ping_seconds").size()).isEqualTo(3);
       assertThat(SwarmReport.json(options, result).path("restart").path("back").asInt())
