@@ -6,6 +6,7 @@ import io.brine.crypto.WeakKeyException;
 import io.brine.crypto.rsa.Pem;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
+import io.brine.protocol.wire.Wire;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ import java.util.Set;
  *
  * <pre>
  *   {"id": str, "pub": PEM str, "nonce": b64(32), "eph": b64(32),
- *    "token": b64(RSA-OAEP)?, "proto": 1}
+ *    "token": b64(RSA-OAEP)?, "proto": 2}
  * </pre>
  */
 public final class Hello {
@@ -28,7 +29,7 @@ public final class Hello {
   static final String PROTO = "proto";
 
   /** The protocol version in the body, equal to the frame's version byte. */
-  static final int PROTO_VERSION = 1;
+  static final int PROTO_VERSION = Wire.VERSION;
 
   static final int NONCE_BYTES = 32;
   static final int X25519_BYTES = 32;

@@ -84,17 +84,23 @@ public final class MasterHandshake {
       throw new IllegalArgumentException(
           "accepted key of " + hello.id() + ": " + e.getMessage(), e);
     }
+    // The token first: a HELLO whose token does not decrypt costs no X25519 work and leaves no
+    // key material behind.
+    SecretBytes token = hello.hasToken() ? decryptToken(hello) : null;
     X25519KeyPair eph = X25519KeyPair.generate();
     SecretBytes shared;
     try {
       shared = eph.agree(hello.eph());
     } catch (InvalidKeyException e) {
       eph.destroy();
+      if (token != null) {
+        token.destroy();
+      }
       throw new ProtocolException("HELLO from " + hello.id() + " has an unusable X25519 key", e);
     }
-    SecretBytes token = hello.hasToken() ? decryptToken(hello) : null;
     SecretBytes random = SecretBytes.random(Derivation.KEY_BYTES, RANDOM);
     Derivation.WelcomeKeys derived = null;
+    boolean sessionHandedOver = false;
     try {
       // The one RSA operation toward the minion: everything else is sealed under keys derived
       // from this random key and the X25519 agreement.
@@ -120,14 +126,17 @@ public final class MasterHandshake {
       o.put(KEYS, JsonBody.base64(keysSealed));
       o.put(EPOCH, publishKey.epoch());
       o.set(AUTH, auth(token, hello, transcript));
-      Session session =
-          new Session(
-              hello.id(), publishKey.epoch(), derived.session(), SequencedAesGcm.Role.RESPONDER);
-      return new Accepted(JsonBody.toBytes(o), session);
+      Accepted accepted =
+          new Accepted(
+              JsonBody.toBytes(o),
+              new Session(
+                  hello.id(),
+                  publishKey.epoch(),
+                  derived.session(),
+                  SequencedAesGcm.Role.RESPONDER));
+      sessionHandedOver = true;
+      return accepted;
     } catch (GeneralSecurityException e) {
-      if (derived != null) {
-        derived.session().destroy();
-      }
       throw new IllegalStateException("RSA or AES operation failed with a policy-checked key", e);
     } finally {
       random.destroy();
@@ -135,6 +144,9 @@ public final class MasterHandshake {
       eph.destroy();
       if (derived != null) {
         derived.keys().destroy();
+        if (!sessionHandedOver) {
+          derived.session().destroy(); // any failure, a runtime one included
+        }
       }
       if (token != null) {
         token.destroy();

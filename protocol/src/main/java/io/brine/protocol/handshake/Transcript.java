@@ -18,8 +18,9 @@ import java.security.NoSuchAlgorithmException;
  *   || for each answer field but auth, in the documented order: u32 len || bytes
  * </pre>
  *
- * u32 is 4 bytes big-endian. Strings are UTF-8; the epoch is 4 bytes big-endian; an absent
- * optional field (the WELCOME token on first contact) is encoded with length 0.
+ * u32 is 4 bytes big-endian. Strings are UTF-8; the epoch is 4 bytes big-endian; a null field is
+ * encoded with length 0 (no answer has an optional field since the WELCOME's token moved into
+ * its sealed {@code keys}).
  */
 final class Transcript {
   private static final byte[] LABEL = "brine v1 transcript".getBytes(StandardCharsets.US_ASCII);

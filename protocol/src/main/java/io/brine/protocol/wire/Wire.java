@@ -2,8 +2,12 @@ package io.brine.protocol.wire;
 
 /** The constants of the framing layer, drawn in docs/protocol.md. */
 public final class Wire {
-  /** The one protocol version. Peers refuse every other; there is no negotiation. */
-  public static final int VERSION = 1;
+  /**
+   * The one protocol version. Peers refuse every other; there is no negotiation. 2 since the
+   * WELCOME carries one RSA wrap (docs/protocol.md §2.2): a peer of the earlier handshake is
+   * refused at its first frame instead of half-completing a handshake.
+   */
+  public static final int VERSION = 2;
 
   /** The length prefix: 4 bytes, big-endian, counting version + type + body. */
   public static final int LENGTH_FIELD_BYTES = 4;

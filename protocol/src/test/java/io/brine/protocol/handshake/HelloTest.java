@@ -133,7 +133,9 @@ class HelloTest {
   void parse_otherProtocolVersion_isRefused() throws Exception {
     ObjectNode h = goodHello();
     h.put("proto", 0);
-    assertRefused(h, "HELLO asks for protocol 0; this master speaks only 1");
+    assertRefused(h, "HELLO asks for protocol 0; this master speaks only 2");
+    h.put("proto", 1);
+    assertRefused(h, "HELLO asks for protocol 1; this master speaks only 2");
   }
 
   @Test

@@ -64,7 +64,7 @@ class FrameCodecTest {
 
   @Test
   void decode_goodHello_isOneFrame() {
-    assertThat(ch.writeInbound(frame(2 + 5, 1, 0x01, bytes("hello")))).isTrue();
+    assertThat(ch.writeInbound(frame(2 + 5, Wire.VERSION, 0x01, bytes("hello")))).isTrue();
     Frame f = ch.readInbound();
     assertThat(f).isEqualTo(new Frame(MessageType.HELLO, bytes("hello")));
     assertNoMoreInbound(ch);
@@ -73,7 +73,7 @@ class FrameCodecTest {
 
   @Test
   void decode_frameSplitAcrossReads_isReassembled() {
-    ByteBuf whole = frame(2 + 5, 1, 0x01, bytes("hello"));
+    ByteBuf whole = frame(2 + 5, Wire.VERSION, 0x01, bytes("hello"));
     assertThat(ch.writeInbound(whole.readRetainedSlice(3))).isFalse();
     assertThat(ch.writeInbound(whole.readRetainedSlice(4))).isFalse();
     assertThat(ch.writeInbound(whole.readRetainedSlice(whole.readableBytes()))).isTrue();
@@ -85,8 +85,8 @@ class FrameCodecTest {
 
   @Test
   void decode_twoFramesInOneRead_areTwoFrames() {
-    ByteBuf b = frame(2 + 1, 1, 0x01, bytes("a"));
-    b.writeBytes(frame(2, 1, 0x01, new byte[0]));
+    ByteBuf b = frame(2 + 1, Wire.VERSION, 0x01, bytes("a"));
+    b.writeBytes(frame(2, Wire.VERSION, 0x01, new byte[0]));
     assertThat(ch.writeInbound(b)).isTrue();
     assertThat((Frame) ch.readInbound()).isEqualTo(new Frame(MessageType.HELLO, bytes("a")));
     assertThat((Frame) ch.readInbound()).isEqualTo(new Frame(MessageType.HELLO, new byte[0]));
@@ -103,7 +103,7 @@ class FrameCodecTest {
 
   @Test
   void decode_frameAtTheLimit_isAccepted() {
-    assertThat(ch.writeInbound(frame(MAX, 1, 0x01, new byte[MAX - 2]))).isTrue();
+    assertThat(ch.writeInbound(frame(MAX, Wire.VERSION, 0x01, new byte[MAX - 2]))).isTrue();
     assertThat(((Frame) ch.readInbound()).body()).hasSize(MAX - 2);
     assertThat(ch.finish()).isFalse();
   }
@@ -117,8 +117,14 @@ class FrameCodecTest {
 
   @Test
   void decode_otherVersion_closes() {
-    ch.writeInbound(frame(2 + 1, 2, 0x01, bytes("x")));
-    assertClosedWithOneWarning("protocol version 2 is not supported; this end speaks only 1");
+    ch.writeInbound(frame(2 + 1, 3, 0x01, bytes("x")));
+    assertClosedWithOneWarning("protocol version 3 is not supported; this end speaks only 2");
+  }
+
+  @Test
+  void decode_versionOne_theHandshakeWithThreeRsaWraps_closes() {
+    ch.writeInbound(frame(2 + 1, 1, 0x01, bytes("x")));
+    assertClosedWithOneWarning("protocol version 1 is not supported; this end speaks only 2");
   }
 
   @Test
@@ -135,13 +141,13 @@ class FrameCodecTest {
 
   @Test
   void decode_unknownType_closes() {
-    ch.writeInbound(frame(2, 1, 0x7f, new byte[0]));
+    ch.writeInbound(frame(2, Wire.VERSION, 0x7f, new byte[0]));
     assertClosedWithOneWarning("unknown message type 0x7f");
   }
 
   @Test
   void gate_nonHelloBeforeAuthentication_closes() {
-    ch.writeInbound(frame(2 + 3, 1, MessageType.REQUEST.code(), bytes("job")));
+    ch.writeInbound(frame(2 + 3, Wire.VERSION, MessageType.REQUEST.code(), bytes("job")));
     assertClosedWithOneWarning("REQUEST from an unauthenticated minion");
   }
 
@@ -150,7 +156,9 @@ class FrameCodecTest {
     int handlers = ch.pipeline().names().size();
     AuthGate.open(ch.pipeline());
     assertThat(ch.pipeline().names()).hasSize(handlers - 1).doesNotContain(WirePipeline.AUTH_GATE);
-    assertThat(ch.writeInbound(frame(2 + 3, 1, MessageType.REQUEST.code(), bytes("job")))).isTrue();
+    assertThat(
+            ch.writeInbound(frame(2 + 3, Wire.VERSION, MessageType.REQUEST.code(), bytes("job"))))
+        .isTrue();
     assertThat(((Frame) ch.readInbound()).type()).isEqualTo(MessageType.REQUEST);
     AuthGate.open(ch.pipeline()); // idempotent
     assertThat(ch.finish()).isFalse();
@@ -161,7 +169,7 @@ class FrameCodecTest {
     assertThat(ch.writeOutbound(new Frame(MessageType.WELCOME, bytes("ok")))).isTrue();
     ByteBuf out = ch.readOutbound();
     assertThat(out.readInt()).isEqualTo(4);
-    assertThat(out.readByte()).isEqualTo((byte) 1);
+    assertThat(out.readByte()).isEqualTo((byte) 2); // docs/protocol.md §1
     assertThat(out.readByte()).isEqualTo(MessageType.WELCOME.code());
     assertThat(out.readCharSequence(2, StandardCharsets.US_ASCII).toString()).isEqualTo("ok");
     assertThat(out.isReadable()).isFalse();
