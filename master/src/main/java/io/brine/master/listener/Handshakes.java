@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers HELLOs off the event loop. The RSA work (one private-key operation per handshake, plus
@@ -36,6 +38,8 @@ import java.util.function.Supplier;
  * grows until the master runs out of memory, and one host cannot crowd out the rest. Thread-safe.
  */
 final class Handshakes implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Handshakes.class);
+
   /** The master's answer to one HELLO: its frame, the new session when accepted, a log word. */
   record Decision(MessageType type, byte[] body, Session session, String verdict) {}
 
@@ -87,8 +91,9 @@ final class Handshakes implements AutoCloseable {
 
   /**
    * Queues {@code hello} from {@code address}; the answer completes on a handshake thread with the
-   * decision, or exceptionally with a {@link ProtocolException} (close the connection), a {@link
-   * CancellationException} (nobody waits for the answer any more) or another failure. When a limit
+   * decision, or exceptionally with a {@link CompletionException} whose cause is a {@link
+   * ProtocolException} (close the connection), a {@link CancellationException} (nobody waits for
+   * the answer any more) or another failure. When a limit
    * is reached nothing is queued and the result names the limit.
    *
    * @param stillWanted asked when a thread takes the HELLO: false (its connection has closed, say
@@ -115,7 +120,14 @@ final class Handshakes implements AutoCloseable {
           CompletableFuture.supplyAsync(
               () -> {
                 if (!stillWanted.getAsBoolean()) {
-                  abandoned.incrementAndGet();
+                  long skipped = abandoned.incrementAndGet();
+                  if (skipped == 1 || skipped % 1000 == 0) {
+                    // A sign the master is behind: minions gave up waiting for their answers.
+                    log.info(
+                        "{} HELLO(s) skipped since the start: their minions closed the"
+                            + " connection while the HELLO waited for a handshake thread",
+                        skipped);
+                  }
                   throw new CancellationException("the HELLO of " + hello.id() + " was abandoned");
                 }
                 return decideUnchecked(hello);
@@ -156,7 +168,7 @@ final class Handshakes implements AutoCloseable {
           "sealed");
     }
     MasterHandshake handshake = handshakeFor(keys.get());
-    AuthResult result = pki.authorize(hello.id(), hello.publicKey(), hello.publicKeyPem());
+    AuthResult result = pki.authorize(hello);
     return switch (result.verdict()) {
       case ACCEPTED -> {
         MasterHandshake.Accepted accepted =

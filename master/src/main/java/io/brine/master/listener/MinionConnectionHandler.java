@@ -127,7 +127,7 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
     if (handshaking) {
-      // Frames decoded from the same read as the HELLO: the minion did not wait for the answer.
+      // A minion must wait for the answer to its HELLO: anything it sends meanwhile ends it.
       Disconnector.disconnect(ctx, frame.type() + " sent before the HELLO was answered");
       return;
     }

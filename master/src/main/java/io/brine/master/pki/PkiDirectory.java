@@ -5,6 +5,7 @@ import io.brine.master.pki.AuthResult.Verdict;
 import io.brine.master.pki.KeyChanges.Change;
 import io.brine.master.pki.KeyChanges.Refusal;
 import io.brine.protocol.MinionId;
+import io.brine.protocol.handshake.Hello;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -151,13 +152,20 @@ public final class PkiDirectory {
   }
 
   /**
-   * As {@link #authorize(MinionId, String)}, for a caller that has parsed the PEM already (the
-   * HELLO parser has, and checked it against the key policy): parsing a key costs more than the
-   * rest of this decision.
-   *
-   * @param presented {@code publicKeyPem} parsed by {@link Pem#readPublicKey}
+   * As {@link #authorize(MinionId, String)} for a parsed HELLO, whose parser has read the key and
+   * checked it against the key policy already: parsing a key costs more than the rest of this
+   * decision.
    */
-  public AuthResult authorize(MinionId id, RSAPublicKey presented, String publicKeyPem)
+  public AuthResult authorize(Hello hello) throws IOException {
+    return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem());
+  }
+
+  /**
+   * The decision for a key parsed by the caller. Package-private: an accepted minion gets {@code
+   * presented} back to wrap its secrets to, which is only right when it is {@code publicKeyPem}
+   * parsed, as {@link Hello} and {@link Pem#readPublicKey} guarantee.
+   */
+  AuthResult authorize(MinionId id, RSAPublicKey presented, String publicKeyPem)
       throws IOException {
     String text = normalize(publicKeyPem);
     lock.lock();

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -435,6 +436,27 @@ class MinionListenerTest {
       impatient.send(MessageType.REQUEST, new byte[] {1, 2, 3});
 
       assertThat(impatient.closedByMaster(CLOSE_WAIT)).as("closed before the release").isTrue();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aRequestSentWhileAReauthenticationIsInWork_closesTheConnection() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    Supplier<Optional<KeyPair>> held = heldUntil(busy, release);
+    AtomicBoolean holdHandshakes = new AtomicBoolean();
+    start(() -> holdHandshakes.get() ? held.get() : Optional.of(master), 1, 16);
+    try (TestMinion m = accepted("web1", web1)) {
+      holdHandshakes.set(true);
+      m.send(MessageType.HELLO, MinionHandshake.start(m.id, web1, pinned()).hello());
+      assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+
+      // Authenticated, so the gate lets a REQUEST through: the handler itself must refuse it.
+      m.send(MessageType.REQUEST, m.session.seal(MessageType.REQUEST, TestMinion.utf8("early")));
+
+      assertThat(m.closedByMaster(CLOSE_WAIT)).as("closed, not answered").isTrue();
     } finally {
       release.countDown();
     }
