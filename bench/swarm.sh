@@ -17,6 +17,7 @@
 #
 # MASTER_JAVA_OPTS and SWARM_JAVA_OPTS add JVM options to the master and to the swarm, e.g. a
 # flight recording: MASTER_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/master.jfr'.
+# MASTER_JAVA runs the master on another java (another JDK's bin/java); the swarm keeps $java.
 set -euo pipefail
 
 usage() {
@@ -116,6 +117,8 @@ if $missing; then
 fi
 
 master_java_opts="${MASTER_JAVA_OPTS:-}"
+master_java="${MASTER_JAVA:-$java}"
+command -v "$master_java" >/dev/null || fail "MASTER_JAVA=$master_java is not a java command"
 work="$(mktemp -d "${TMPDIR:-/tmp}/brine-swarm.XXXXXX")"
 
 # Alive and not a zombie: a killed master whose parent has not reaped it holds no port any more.
@@ -167,7 +170,7 @@ cat >"$work/start-master.sh" <<SCRIPT
 # Starts the swarm's master in the background, records its pid and waits for its API.
 set -euo pipefail
 $(declare -f alive)
-"$java" -Xmx2g $master_java_opts -jar "$cli_jar" master -c "$work/master.yaml" </dev/null >>"$work/master.log" 2>&1 &
+"$master_java" -Xmx2g $master_java_opts -jar "$cli_jar" master -c "$work/master.yaml" </dev/null >>"$work/master.log" 2>&1 &
 pid=\$!
 echo "\$pid" >"$work/master.pid.tmp"
 mv "$work/master.pid.tmp" "$work/master.pid"
