@@ -14,8 +14,10 @@ import java.util.List;
  * @param back how many of them hold a session again
  * @param stormSeconds from the first new minion's start to the last one's session
  * @param masterCpuSeconds the master's CPU over the same span, or null when not measured
+ * @param swarmCpuSeconds the swarm JVM's own CPU over the same span
  */
-record ReconnectPhase(int minions, int back, double stormSeconds, Double masterCpuSeconds) {
+record ReconnectPhase(
+    int minions, int back, double stormSeconds, Double masterCpuSeconds, double swarmCpuSeconds) {
 
   /** What starts minion {@code i} anew and what waits for them; the swarm's own storm code. */
   interface Storm {
@@ -41,6 +43,7 @@ record ReconnectPhase(int minions, int back, double stormSeconds, Double masterC
       throws Exception {
     daemons.forEach(MinionDaemon::close);
     double cpuBefore = master == null ? 0 : master.cpuSeconds();
+    double swarmBefore = SwarmCpu.seconds();
     long start = System.nanoTime();
     for (int i = 0; i < daemons.size(); i++) {
       daemons.set(i, storm.start(i));
@@ -48,6 +51,7 @@ record ReconnectPhase(int minions, int back, double stormSeconds, Double masterC
     int back = storm.awaitAuthenticated(daemons);
     double seconds = (System.nanoTime() - start) / 1e9;
     Double cpu = master == null ? null : master.cpuSeconds() - cpuBefore;
-    return new ReconnectPhase(daemons.size(), back, seconds, cpu);
+    double swarmCpu = SwarmCpu.seconds() - swarmBefore;
+    return new ReconnectPhase(daemons.size(), back, seconds, cpu, swarmCpu);
   }
 }

@@ -56,6 +56,7 @@ public final class Swarm {
    * What a run measured; a phase that did not run is null.
    *
    * @param pinned whether every minion had the master's key pinned (a pinned handshake)
+   * @param swarmStormCpuSeconds this JVM's own CPU over the auth storm
    * @param sealStatusInStorm seal-status latency during the auth storm
    * @param master the master's CPU, heap and RSS, with {@code --master-pid-file}
    */
@@ -64,6 +65,7 @@ public final class Swarm {
       int keysMade,
       boolean pinned,
       double authStormSeconds,
+      double swarmStormCpuSeconds,
       int authenticated,
       Latencies sealStatusInStorm,
       MasterCost master,
@@ -153,15 +155,18 @@ public final class Swarm {
     try {
       int authenticated;
       double storm;
+      double swarmCpu;
       Latencies sealStatus;
       SealStatusProbe probe = SealStatusProbe.start(options.api());
       try {
+        double cpuStart = SwarmCpu.seconds();
         long start = System.nanoTime();
         for (int i = 0; i < options.minions(); i++) {
           daemons.add(MinionDaemon.start(config(i), shared));
         }
         authenticated = awaitAuthenticated(daemons);
         storm = (System.nanoTime() - start) / 1e9;
+        swarmCpu = SwarmCpu.seconds() - cpuStart;
       } finally {
         sealStatus = probe.stop();
       }
@@ -196,6 +201,7 @@ public final class Swarm {
           made,
           options.masterPub() != null,
           storm,
+          swarmCpu,
           authenticated,
           sealStatus,
           master,

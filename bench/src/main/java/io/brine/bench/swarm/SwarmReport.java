@@ -30,6 +30,7 @@ final class SwarmReport {
     row(t, "authenticated", r.authenticated());
     row(t, "auth storm (all hold a session)", fmt("%.2f s", r.authStormSeconds()));
     row(t, "seal-status during the storm", latencies(r.sealStatusInStorm()));
+    row(t, "swarm CPU per handshake (its own)", perHandshake(r.swarmStormCpuSeconds(), r.minions()));
     masterRows(t, o, r);
     row(t, "test.ping jobs complete", r.pingsComplete() + " of " + o.pings());
     if (!r.pingSeconds().isEmpty()) {
@@ -91,6 +92,7 @@ final class SwarmReport {
     if (ratio != null) {
       row(t, "figure 1 on the warm master", fmt("%.1f", ratio));
     }
+    row(t, "swarm CPU per handshake, warm", perHandshake(re.swarmCpuSeconds(), re.minions()));
   }
 
   private static void rotationRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
@@ -141,6 +143,7 @@ final class SwarmReport {
     node.put("authenticated", r.authenticated());
     node.put("auth_storm_seconds", r.authStormSeconds());
     latencies(node.putObject("seal_status_storm"), r.sealStatusInStorm());
+    node.put("swarm_storm_cpu_seconds", r.swarmStormCpuSeconds());
     MasterCost m = r.master();
     if (m != null) {
       node.put("master_storm_cpu_seconds", m.stormCpuSeconds());
@@ -169,6 +172,7 @@ final class SwarmReport {
       n.put("minions", reconnect.minions());
       n.put("back", reconnect.back());
       n.put("storm_seconds", reconnect.stormSeconds());
+      n.put("swarm_cpu_seconds", reconnect.swarmCpuSeconds());
       if (reconnect.masterCpuSeconds() != null) {
         n.put("master_cpu_seconds", reconnect.masterCpuSeconds());
         n.put(
@@ -235,6 +239,10 @@ final class SwarmReport {
 
   private static void row(StringBuilder t, String label, Object value) {
     t.append(String.format(Locale.ROOT, ROW, label, value));
+  }
+
+  private static String perHandshake(double cpuSeconds, int minions) {
+    return fmt("%.2f ms (%.1f s in all)", cpuSeconds / minions * 1e3, cpuSeconds);
   }
 
   private static String fmt(String format, Object... args) {

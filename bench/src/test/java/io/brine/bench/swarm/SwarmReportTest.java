@@ -29,6 +29,7 @@ class SwarmReportTest {
             0,
             false,
             1.5,
+            0.9,
             3,
             Latencies.of(List.of(0.002, 0.004), 0),
             null,
@@ -52,14 +53,19 @@ class SwarmReportTest {
 
   @Test
   void aMinionNotBackAfterTheReconnect_makesTheRunIncomplete() {
-    ReconnectPhase reconnect = new ReconnectPhase(3, 2, 4.0, 8.0);
+    ReconnectPhase reconnect = new ReconnectPhase(3, 2, 4.0, 8.0, 0.6);
     Swarm.Result result =
         new Swarm.Result(
-            3, 0, true, 1.5, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            3, 0, true, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
             reconnect, null, null);
 
     assertThat(SwarmReport.table(PLAIN, result))
-        .contains("2 of 3 in 4.00 s", "master CPU per handshake, warm   ");
+        .contains(
+            "2 of 3 in 4.00 s",
+            "master CPU per handshake, warm   ",
+            "200.00 ms (0.6 s in all)");
+    assertThat(SwarmReport.json(PLAIN, result).path("reconnect").path("swarm_cpu_seconds").asDouble())
+        .isEqualTo(0.6);
     assertThat(SwarmReport.json(PLAIN, result).path("reconnect").path("back").asInt())
         .isEqualTo(2);
     assertThat(result.complete(PLAIN)).isFalse();
@@ -71,8 +77,8 @@ class SwarmReportTest {
         new RotationPhase.Result(2, 2, 1.0, 2, 1, Latencies.of(List.of(), 0));
     Swarm.Result result =
         new Swarm.Result(
-            3, 0, true, 1.5, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null, null,
-            rotation, null);
+            3, 0, true, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            null, rotation, null);
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");
     assertThat(result.complete(PLAIN)).isFalse();
