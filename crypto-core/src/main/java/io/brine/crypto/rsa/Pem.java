@@ -6,14 +6,18 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -33,6 +37,20 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * brine keeps private keys in the vault or in 0600 files, not behind a passphrase.
  */
 public final class Pem {
+  private static final String SPKI_BEGIN = "-----BEGIN PUBLIC KEY-----";
+  private static final String SPKI_END = "-----END PUBLIC KEY-----";
+
+  /** A KeyFactory per thread: the provider lookup of getInstance costs more than the parse. */
+  private static final ThreadLocal<KeyFactory> RSA_KEY_FACTORY =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return KeyFactory.getInstance("RSA");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("this JDK has no RSA KeyFactory", e);
+            }
+          });
+
   private Pem() {}
 
   public static String writePublicKey(RSAPublicKey key) {
@@ -61,6 +79,10 @@ public final class Pem {
   /** Reads one RSA public key (SubjectPublicKeyInfo or PKCS#1) and checks it against the policy. */
   public static RSAPublicKey readPublicKey(String pem)
       throws MalformedKeyException, WeakKeyException {
+    RSAPublicKey canonical = readCanonicalSpki(pem);
+    if (canonical != null) {
+      return RsaKeys.checkPolicy(canonical);
+    }
     Object o = readSingleObject(pem);
     if (!(o instanceof SubjectPublicKeyInfo)) {
       throw new MalformedKeyException("expected a PEM public key, found " + describe(o));
@@ -75,6 +97,62 @@ public final class Pem {
       throw new MalformedKeyException("PEM public key is " + key.getAlgorithm() + ", not RSA");
     }
     return RsaKeys.checkPolicy((RSAPublicKey) key);
+  }
+
+  /**
+   * The key in {@code pem} when it is exactly what {@link #writePublicKey} and OpenSSL write: one
+   * {@code PUBLIC KEY} block, nothing around it but line ends, base64 with no stray character, and
+   * DER that is byte for byte the canonical encoding of an RSA key. Anything else, valid or not, is
+   * null, and {@link #readPublicKey} hands it to Bouncy Castle's parser, which reads the other forms
+   * and words the errors. Why a second path: the master parses the key of every HELLO on its event
+   * loop, and the JDK's DER reader costs a fraction of Bouncy Castle's PEM parser and key converter.
+   * The canonical check keeps this path from accepting any text the parser would refuse.
+   */
+  static RSAPublicKey readCanonicalSpki(String pem) {
+    if (pem == null) {
+      return null;
+    }
+    String text = pem.strip();
+    if (!text.startsWith(SPKI_BEGIN) || !text.endsWith(SPKI_END)) {
+      return null;
+    }
+    String body = text.substring(SPKI_BEGIN.length(), text.length() - SPKI_END.length());
+    StringBuilder base64 = new StringBuilder(body.length());
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c == '\n' || c == '\r') {
+        continue;
+      }
+      if (!isBase64(c)) {
+        return null;
+      }
+      base64.append(c);
+    }
+    try {
+      byte[] der = Base64.getDecoder().decode(base64.toString());
+      KeyFactory rsa = RSA_KEY_FACTORY.get();
+      PublicKey parsed = rsa.generatePublic(new X509EncodedKeySpec(der));
+      if (!(parsed instanceof RSAPublicKey key)) {
+        return null;
+      }
+      // Re-encoded from the numbers alone: equal only when the input had no extra or
+      // non-canonical bytes the JDK's reader let through.
+      byte[] canonical =
+          rsa.generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()))
+              .getEncoded();
+      return Arrays.equals(der, canonical) ? key : null;
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      return null;
+    }
+  }
+
+  private static boolean isBase64(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '+'
+        || c == '/'
+        || c == '=';
   }
 
   /**
