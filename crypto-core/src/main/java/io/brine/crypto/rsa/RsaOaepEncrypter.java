@@ -13,6 +13,21 @@ import javax.crypto.Cipher;
  * publish key to a minion, and how a minion sends its challenge token to the master.
  */
 public final class RsaOaepEncrypter {
+  /**
+   * A Cipher per thread: the master wraps to a different minion key in every handshake, and
+   * {@code Cipher.getInstance} costs more than the public-key operation. Only public keys pass
+   * through it; the decrypter does not share the idea, so no thread keeps a private key alive.
+   */
+  private static final ThreadLocal<Cipher> CIPHER =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance(RsaOaep.TRANSFORMATION);
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("this JDK has no " + RsaOaep.TRANSFORMATION, e);
+            }
+          });
+
   private final RSAPublicKey key;
 
   private RsaOaepEncrypter(RSAPublicKey key) {
@@ -30,7 +45,7 @@ public final class RsaOaepEncrypter {
       throw new IllegalArgumentException(
           "RSA-OAEP with this key takes at most " + maxPlaintextBytes() + " bytes");
     }
-    Cipher c = Cipher.getInstance(RsaOaep.TRANSFORMATION);
+    Cipher c = CIPHER.get();
     c.init(Cipher.ENCRYPT_MODE, key, RsaOaep.SHA256);
     return c.doFinal(plaintext);
   }
