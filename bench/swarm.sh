@@ -18,6 +18,8 @@
 # MASTER_JAVA_OPTS and SWARM_JAVA_OPTS add JVM options to the master and to the swarm, e.g. a
 # flight recording: MASTER_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/master.jfr'.
 # MASTER_JAVA runs the master on another java (another JDK's bin/java); the swarm keeps $java.
+# `-- --warmup 2000` warms the swarm's own minion code (2,000 minions, twice, against a throwaway
+# master inside the swarm) before the storm, so less of the two cores goes to the swarm's JIT.
 set -euo pipefail
 
 usage() {

@@ -56,6 +56,7 @@ public final class Swarm {
    * What a run measured; a phase that did not run is null.
    *
    * @param pinned whether every minion had the master's key pinned (a pinned handshake)
+   * @param swarmWarmupSeconds how long the swarm warmed its own code before the storm, or null
    * @param swarmStormCpuSeconds this JVM's own CPU over the auth storm
    * @param sealStatusInStorm seal-status latency during the auth storm
    * @param master the master's CPU, heap and RSS, with {@code --master-pid-file}
@@ -64,6 +65,7 @@ public final class Swarm {
       int minions,
       int keysMade,
       boolean pinned,
+      Double swarmWarmupSeconds,
       double authStormSeconds,
       double swarmStormCpuSeconds,
       int authenticated,
@@ -142,8 +144,6 @@ public final class Swarm {
         SwarmKeys.ensure(options.keys(), options.minions(), options.keysize(), options.masterPub());
     MasterProcessStats masterStats =
         options.masterPidFile() == null ? null : new MasterProcessStats(options.masterPidFile());
-    MasterCost.Meter meter =
-        masterStats == null ? null : MasterCost.beforeStorm(masterStats, masterKeyBits());
     EventLoopGroup loops =
         new MultiThreadIoEventLoopGroup(
             options.loops(), new DefaultThreadFactory("swarm-io", true), NioIoHandler.newFactory());
@@ -153,6 +153,20 @@ public final class Swarm {
     SharedThreads shared = new SharedThreads(loops, jobs);
     List<MinionDaemon> daemons = new ArrayList<>();
     try {
+      Double warmupSeconds = null;
+      if (options.warmup() > 0) {
+        warmupSeconds =
+            SwarmWarmup.run(
+                options.keys(),
+                options.warmup(),
+                masterKeyBits(),
+                options.keysize(),
+                shared,
+                Swarm::awaitAuthenticated);
+      }
+      // After the warm-up: its throwaway master's CPU is this JVM's, not the master's under test.
+      MasterCost.Meter meter =
+          masterStats == null ? null : MasterCost.beforeStorm(masterStats, masterKeyBits());
       int authenticated;
       double storm;
       double swarmCpu;
@@ -200,6 +214,7 @@ public final class Swarm {
           options.minions(),
           made,
           options.masterPub() != null,
+          warmupSeconds,
           storm,
           swarmCpu,
           authenticated,

@@ -27,6 +27,8 @@ import java.nio.file.Path;
  * @param rotation delete minion 0's key after the pings and time the rotation that follows
  * @param restartCommand a shell command that kills the master, starts it again and unseals it;
  *     null: no restart phase
+ * @param warmup how many of the minions' keys warm the swarm's own code before the storm, against
+ *     a master inside the swarm ({@link SwarmWarmup}); 0: none, the swarm starts cold
  */
 public record SwarmOptions(
     String masterHost,
@@ -45,14 +47,15 @@ public record SwarmOptions(
     int masterKeysize,
     boolean reconnect,
     boolean rotation,
-    String restartCommand) {
+    String restartCommand,
+    int warmup) {
   static final int DEFAULT_MASTER_KEYSIZE = 4096;
 
   static final String USAGE =
       "usage: Swarm --master HOST:PORT --api URL --token TOKEN --minions N [--keys DIR]"
           + " [--keysize BITS] [--pings N] [--loops N] [--json FILE] [--master-pub FILE]"
           + " [--master-pid-file FILE] [--master-keysize BITS] [--reconnect] [--rotation]"
-          + " [--restart-command CMD]\n"
+          + " [--restart-command CMD] [--warmup N]\n"
           + "       Swarm --keys-only --minions N [--keys DIR] [--keysize BITS]";
 
   static SwarmOptions parse(String[] args) {
@@ -72,6 +75,7 @@ public record SwarmOptions(
     boolean reconnect = false;
     boolean rotation = false;
     String restartCommand = null;
+    int warmup = 0;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--keys-only")) {
         keysOnly = true;
@@ -103,6 +107,7 @@ public record SwarmOptions(
         case "--master-pid-file" -> masterPidFile = Path.of(value);
         case "--master-keysize" -> masterKeysize = Integer.parseInt(value);
         case "--restart-command" -> restartCommand = value;
+        case "--warmup" -> warmup = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
       i++;
@@ -125,7 +130,8 @@ public record SwarmOptions(
           masterKeysize,
           false,
           false,
-          null);
+          null,
+          0);
     }
     if (master == null || api == null || token == null || minions < 1 || !master.contains(":")) {
       throw new IllegalArgumentException(USAGE);
@@ -133,6 +139,9 @@ public record SwarmOptions(
     // Minion 0 is the one whose key the rotation deletes; the others must remain to be counted.
     if (rotation && minions < 2) {
       throw new IllegalArgumentException("--rotation needs at least 2 minions\n" + USAGE);
+    }
+    if (warmup < 0) {
+      throw new IllegalArgumentException("--warmup must be 0 or more\n" + USAGE);
     }
     int colon = master.lastIndexOf(':');
     return new SwarmOptions(
@@ -152,6 +161,7 @@ public record SwarmOptions(
         masterKeysize,
         reconnect,
         rotation,
-        restartCommand);
+        restartCommand,
+        Math.min(warmup, minions));
   }
 }

@@ -27,6 +27,12 @@ final class SwarmReport {
         t,
         "master key pinned in every minion",
         r.pinned() ? "yes (--master-pub)" : "no (first contact)");
+    row(
+        t,
+        "swarm's own code warmed before the storm",
+        r.swarmWarmupSeconds() == null
+            ? "no (--warmup N to do it)"
+            : fmt("%d minions, twice, in %.1f s", o.warmup(), r.swarmWarmupSeconds()));
     row(t, "authenticated", r.authenticated());
     row(t, "auth storm (all hold a session)", fmt("%.2f s", r.authStormSeconds()));
     row(t, "seal-status during the storm", latencies(r.sealStatusInStorm()));
@@ -140,6 +146,10 @@ final class SwarmReport {
     node.put("minions", r.minions());
     node.put("keysize", o.keysize());
     node.put("master_key_pinned", r.pinned());
+    node.put("swarm_warmup_minions", r.swarmWarmupSeconds() == null ? 0 : o.warmup());
+    if (r.swarmWarmupSeconds() != null) {
+      node.put("swarm_warmup_seconds", r.swarmWarmupSeconds());
+    }
     node.put("authenticated", r.authenticated());
     node.put("auth_storm_seconds", r.authStormSeconds());
     latencies(node.putObject("seal_status_storm"), r.sealStatusInStorm());

@@ -28,6 +28,7 @@ class SwarmReportTest {
             3,
             0,
             false,
+            null,
             1.5,
             0.9,
             3,
@@ -56,7 +57,7 @@ class SwarmReportTest {
     ReconnectPhase reconnect = new ReconnectPhase(3, 2, 4.0, 8.0, 0.6);
     Swarm.Result result =
         new Swarm.Result(
-            3, 0, true, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
             reconnect, null, null);
 
     assertThat(SwarmReport.table(PLAIN, result))
@@ -77,7 +78,7 @@ class SwarmReportTest {
         new RotationPhase.Result(2, 2, 1.0, 2, 1, Latencies.of(List.of(), 0));
     Swarm.Result result =
         new Swarm.Result(
-            3, 0, true, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
             null, rotation, null);
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");

@@ -67,7 +67,9 @@ class SwarmSmokeTest {
                 "--master-pid-file",
                 master.pidFile().toString(),
                 "--reconnect",
-                "--rotation"
+                "--rotation",
+                "--warmup",
+                "10"
               });
 
       Swarm.Result result = new Swarm(options, master::killAndRestart).run();
@@ -78,6 +80,8 @@ class SwarmSmokeTest {
       assertThat(result.authenticated()).as(log).isEqualTo(MINIONS);
       assertThat(result.keysMade()).isEqualTo(MINIONS);
       assertThat(result.pinned()).isTrue();
+      // The warm-up ran against its own master and left the real pins alone (checked next).
+      assertThat(result.swarmWarmupSeconds()).isPositive();
       assertThat(SwarmKeys.pkiDir(options.keys(), 7).resolve("minion/minion_master.pub"))
           .hasSameBinaryContentAs(masterPub);
       assertThat(result.sealStatusInStorm().count()).isPositive();
