@@ -12,6 +12,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -241,12 +242,19 @@ public final class Swarm {
   }
 
   private MinionConfig config(int i) {
+    return minionConfig(
+        options.masterHost(), options.masterPort(), i, SwarmKeys.pkiDir(options.keys(), i),
+        options.keysize());
+  }
+
+  /** Simulated minion {@code i}'s settings: short back-offs, so a storm is not timed by them. */
+  static MinionConfig minionConfig(String host, int port, int i, Path pkiDir, int keysize) {
     return new MinionConfig(
-        options.masterHost(),
-        options.masterPort(),
+        host,
+        port,
         MinionId.of(SwarmKeys.id(i)),
-        SwarmKeys.pkiDir(options.keys(), i),
-        options.keysize(),
+        pkiDir,
+        keysize,
         Duration.ofSeconds(1),
         Duration.ofSeconds(5),
         null,

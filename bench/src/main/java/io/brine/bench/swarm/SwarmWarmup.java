@@ -5,11 +5,9 @@ import io.brine.master.config.MasterConfig;
 import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.master.publish.PublishKeyRotator;
-import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon;
 import io.brine.minion.daemon.SharedThreads;
 import io.brine.minion.keys.MinionKeyFiles;
-import io.brine.protocol.MinionId;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +85,9 @@ final class SwarmWarmup {
           for (int i = 0; i < minions; i++) {
             daemons.add(
                 MinionDaemon.start(
-                    config(listener.port(), i, dir.resolve(SwarmKeys.id(i)), minionKeyBits),
+                    Swarm.minionConfig(
+                        "127.0.0.1", listener.port(), i, dir.resolve(SwarmKeys.id(i)),
+                        minionKeyBits),
                     shared));
           }
           int ready = await.applyAsInt(daemons);
@@ -107,20 +107,6 @@ final class SwarmWarmup {
       deleteTree(dir);
     }
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static MinionConfig config(int port, int i, Path pkiDir, int keysize) {
-    return new MinionConfig(
-        "127.0.0.1",
-        port,
-        MinionId.of(SwarmKeys.id(i)),
-        pkiDir,
-        keysize,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(5),
-        null,
-        1024 * 1024,
-        Duration.ofSeconds(10));
   }
 
   private static void deleteTree(Path dir) throws IOException {
