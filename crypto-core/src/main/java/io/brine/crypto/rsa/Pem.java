@@ -40,7 +40,7 @@ public final class Pem {
   private static final String SPKI_BEGIN = "-----BEGIN PUBLIC KEY-----";
   private static final String SPKI_END = "-----END PUBLIC KEY-----";
 
-  /** A KeyFactory per thread: the provider lookup of getInstance costs more than the parse. */
+  /** A KeyFactory per thread, so the key of each HELLO costs no provider lookup. */
   private static final ThreadLocal<KeyFactory> RSA_KEY_FACTORY =
       ThreadLocal.withInitial(
           () -> {
