@@ -2,7 +2,9 @@ package io.brine.crypto.kdf;
 
 import io.brine.crypto.SecretAccess;
 import io.brine.crypto.SecretBytes;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -24,19 +26,40 @@ public final class HkdfSha256 {
    * @throws IllegalArgumentException for a length outside 1..8160
    */
   public static SecretBytes derive(SecretBytes ikm, byte[] salt, byte[] info, int lengthBytes) {
+    return deriveEach(ikm, salt, lengthBytes, info).get(0);
+  }
+
+  /**
+   * {@link #derive} once for each of {@code infos}, from one extract step: the outputs are the
+   * same, and the handshake, which derives two keys from one secret, does the extract's HMAC and
+   * holds the pseudorandom key once instead of twice.
+   *
+   * @return one output per info, in order; the caller's to destroy
+   */
+  public static List<SecretBytes> deriveEach(
+      SecretBytes ikm, byte[] salt, int lengthBytes, byte[]... infos) {
     if (lengthBytes < 1 || lengthBytes > MAX_OUTPUT_BYTES) {
       throw new IllegalArgumentException(
           "HKDF-SHA256 output must be 1.." + MAX_OUTPUT_BYTES + " bytes, not " + lengthBytes);
     }
     byte[] key = ikm.copyOut(SecretAccess.INSECURE);
+    byte[] prk = null;
     try {
       HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-      hkdf.init(new HKDFParameters(key, emptyIfNull(salt), emptyIfNull(info)));
-      byte[] out = new byte[lengthBytes];
-      hkdf.generateBytes(out, 0, lengthBytes);
-      return SecretBytes.wrap(out);
+      prk = hkdf.extractPRK(emptyIfNull(salt), key);
+      List<SecretBytes> outputs = new ArrayList<>(infos.length);
+      for (byte[] info : infos) {
+        hkdf.init(HKDFParameters.skipExtractParameters(prk, emptyIfNull(info)));
+        byte[] out = new byte[lengthBytes];
+        hkdf.generateBytes(out, 0, lengthBytes);
+        outputs.add(SecretBytes.wrap(out));
+      }
+      return outputs;
     } finally {
       Arrays.fill(key, (byte) 0);
+      if (prk != null) {
+        Arrays.fill(prk, (byte) 0);
+      }
     }
   }
 

@@ -32,6 +32,12 @@ class HkdfSha256WycheproofTest {
           if (!Arrays.equals(okm, Wycheproof.hex(test, "okm"))) {
             errors.add(Wycheproof.id(test) + ": wrong output");
           }
+          // Two outputs from one extract: each must be the published one.
+          for (SecretBytes each : HkdfSha256.deriveEach(ikm, salt, size, info, info)) {
+            if (!Arrays.equals(each.copyOut(SecretAccess.INSECURE), Wycheproof.hex(test, "okm"))) {
+              errors.add(Wycheproof.id(test) + ": wrong output from deriveEach");
+            }
+          }
         } else {
           try {
             HkdfSha256.derive(ikm, salt, info, size);
@@ -51,5 +57,22 @@ class HkdfSha256WycheproofTest {
     assertThatThrownBy(() -> HkdfSha256.derive(SecretBytes.copyOf(new byte[32]), null, null, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1..8160");
+  }
+
+  @Test
+  void deriveEach_givesWhatDeriveGivesForEachInfo_inOrder() {
+    SecretBytes ikm = SecretBytes.copyOf(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    byte[] salt = {9, 9, 9};
+    byte[] first = {'a'};
+    byte[] second = {'b'};
+
+    List<SecretBytes> both = HkdfSha256.deriveEach(ikm, salt, 32, first, second);
+
+    assertThat(both).hasSize(2);
+    assertThat(both.get(0).copyOut(SecretAccess.INSECURE))
+        .isEqualTo(HkdfSha256.derive(ikm, salt, first, 32).copyOut(SecretAccess.INSECURE));
+    assertThat(both.get(1).copyOut(SecretAccess.INSECURE))
+        .isEqualTo(HkdfSha256.derive(ikm, salt, second, 32).copyOut(SecretAccess.INSECURE))
+        .isNotEqualTo(both.get(0).copyOut(SecretAccess.INSECURE));
   }
 }

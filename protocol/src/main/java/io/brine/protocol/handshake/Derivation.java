@@ -9,6 +9,7 @@ import io.brine.crypto.mac.HmacSha256;
 import io.brine.protocol.MinionId;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /** The HKDF-SHA256 derivations of the handshake, with their labels. */
 final class Derivation {
@@ -47,11 +48,11 @@ final class Derivation {
     x25519Shared.destroy();
     SecretBytes ikmSecret = SecretBytes.wrap(ikm);
     try {
+      List<SecretBytes> keys =
+          HkdfSha256.deriveEach(
+              ikmSecret, minionNonce, KEY_BYTES, info(SESSION_INFO, id), info(KEYS_INFO, id));
       return new WelcomeKeys(
-          AesGcmKey.fromSecret(
-              HkdfSha256.derive(ikmSecret, minionNonce, info(SESSION_INFO, id), KEY_BYTES)),
-          AesGcmKey.fromSecret(
-              HkdfSha256.derive(ikmSecret, minionNonce, info(KEYS_INFO, id), KEY_BYTES)));
+          AesGcmKey.fromSecret(keys.get(0)), AesGcmKey.fromSecret(keys.get(1)));
     } finally {
       ikmSecret.destroy();
     }
