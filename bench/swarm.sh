@@ -160,6 +160,11 @@ interface: 127.0.0.1
 ret_port: $ret_port
 max_handshakes_per_address: 100000
 max_pending_handshakes: 100000
+# One address (loopback) is the whole fleet here, and its minions unwrap their WELCOMEs on
+# the master's own two cores: the stranger limits would throttle the storm being measured.
+max_unauthenticated_per_address: 100000
+max_new_keys_per_address: 100000
+confirm_timeout: 120
 ${reauth_window:+reauth_window: $reauth_window}
 vault:
   storage_dir: $work/vault

@@ -37,6 +37,8 @@ class SwarmSmokeTest {
             "ret_port: " + port,
             "reauth_window: 2",
             "max_handshakes_per_address: 100000",
+            "max_unauthenticated_per_address: 100000",
+            "max_new_keys_per_address: 100000",
             "vault:",
             "  storage_dir: " + dir.resolve("vault"),
             "  api_addr: " + api.substring("http://".length()),

@@ -70,6 +70,12 @@ public record MasterConfig(
           "max_handshakes_per_address",
           "hello_timeout",
           "refused_idle_timeout",
+          "confirm_timeout",
+          "partial_frame_timeout",
+          "max_connections",
+          "max_unauthenticated_per_address",
+          "max_pending_keys",
+          "max_new_keys_per_address",
           "cachedir",
           "keep_jobs",
           "max_jobs",
@@ -201,13 +207,40 @@ public record MasterConfig(
    * @param maxHandshakesPerAddress HELLOs from one IP address queued or in work at once ({@code
    *     max_handshakes_per_address}); one more closes its connection, so a single host cannot take
    *     every one of {@code max_pending_handshakes}. Many minions behind one NAT address may need
-   *     more; a loopback load test needs as many as it runs
+   *     more; a loopback load test needs as many as it runs. Re-authentications of connected
+   *     minions do not count against it
+   * @param confirmTimeout a connection answered WELCOME must send its CONFIRM within this time
+   *     ({@code confirm_timeout}), or it is closed; until then it is nobody
+   * @param partialFrameTimeout before authentication, a frame must arrive whole within this time of
+   *     its first byte ({@code partial_frame_timeout}); frames are also capped at 64 KiB until then
+   * @param maxConnections minion connections held at once ({@code max_connections}), lowered at
+   *     start to what {@code ulimit -n} allows less a reserve for the API and files
+   * @param maxUnauthenticatedPerAddress connections from one IP address that have not proved a
+   *     minion key yet ({@code max_unauthenticated_per_address})
+   * @param maxPendingKeys keys waiting in {@code minions_pre} at most ({@code max_pending_keys});
+   *     a new id beyond it is answered PENDING but not written, until an operator decides
+   * @param newKeysPerAddressPerMinute new ids one IP address may have written to the key folders
+   *     per minute ({@code max_new_keys_per_address}, a bucket that holds as many)
    */
   public record Admission(
-      Duration helloTimeout, Duration refusedIdleTimeout, int maxHandshakesPerAddress) {
+      Duration helloTimeout,
+      Duration refusedIdleTimeout,
+      int maxHandshakesPerAddress,
+      Duration confirmTimeout,
+      Duration partialFrameTimeout,
+      int maxConnections,
+      int maxUnauthenticatedPerAddress,
+      int maxPendingKeys,
+      int newKeysPerAddressPerMinute) {
     public static final long DEFAULT_HELLO_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS = 300;
     public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
+    public static final long DEFAULT_CONFIRM_TIMEOUT_SECONDS = 10;
+    public static final long DEFAULT_PARTIAL_FRAME_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 256;
+    public static final int DEFAULT_MAX_PENDING_KEYS = 10_000;
+    public static final int DEFAULT_NEW_KEYS_PER_ADDRESS_PER_MINUTE = 120;
 
     public static final Admission DEFAULTS =
         new Admission(
@@ -215,17 +248,93 @@ public record MasterConfig(
             Duration.ofSeconds(DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS),
             DEFAULT_MAX_HANDSHAKES_PER_ADDRESS);
 
+    /** The first three limits as given, the others at their defaults. */
+    public Admission(
+        Duration helloTimeout, Duration refusedIdleTimeout, int maxHandshakesPerAddress) {
+      this(
+          helloTimeout,
+          refusedIdleTimeout,
+          maxHandshakesPerAddress,
+          Duration.ofSeconds(DEFAULT_CONFIRM_TIMEOUT_SECONDS),
+          Duration.ofSeconds(DEFAULT_PARTIAL_FRAME_TIMEOUT_SECONDS),
+          DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,
+          DEFAULT_MAX_PENDING_KEYS,
+          DEFAULT_NEW_KEYS_PER_ADDRESS_PER_MINUTE);
+    }
+
     public Admission {
       Objects.requireNonNull(helloTimeout, "helloTimeout");
       Objects.requireNonNull(refusedIdleTimeout, "refusedIdleTimeout");
-      if (helloTimeout.isNegative()
-          || helloTimeout.isZero()
-          || refusedIdleTimeout.isNegative()
-          || refusedIdleTimeout.isZero()
-          || maxHandshakesPerAddress < 1) {
-        throw new IllegalArgumentException(
-            "hello_timeout, refused_idle_timeout and max_handshakes_per_address must be >= 1");
+      Objects.requireNonNull(confirmTimeout, "confirmTimeout");
+      Objects.requireNonNull(partialFrameTimeout, "partialFrameTimeout");
+      if (!positive(helloTimeout)
+          || !positive(refusedIdleTimeout)
+          || !positive(confirmTimeout)
+          || !positive(partialFrameTimeout)
+          || maxHandshakesPerAddress < 1
+          || maxConnections < 1
+          || maxUnauthenticatedPerAddress < 1
+          || maxPendingKeys < 1
+          || newKeysPerAddressPerMinute < 1) {
+        throw new IllegalArgumentException("every admission limit must be >= 1");
       }
+    }
+
+    private static boolean positive(Duration d) {
+      return !d.isNegative() && !d.isZero();
+    }
+
+    public Admission withConfirmTimeout(Duration timeout) {
+      return new Admission(
+          helloTimeout,
+          refusedIdleTimeout,
+          maxHandshakesPerAddress,
+          timeout,
+          partialFrameTimeout,
+          maxConnections,
+          maxUnauthenticatedPerAddress,
+          maxPendingKeys,
+          newKeysPerAddressPerMinute);
+    }
+
+    public Admission withPartialFrameTimeout(Duration timeout) {
+      return new Admission(
+          helloTimeout,
+          refusedIdleTimeout,
+          maxHandshakesPerAddress,
+          confirmTimeout,
+          timeout,
+          maxConnections,
+          maxUnauthenticatedPerAddress,
+          maxPendingKeys,
+          newKeysPerAddressPerMinute);
+    }
+
+    public Admission withConnectionCaps(int total, int unauthenticatedPerAddress) {
+      return new Admission(
+          helloTimeout,
+          refusedIdleTimeout,
+          maxHandshakesPerAddress,
+          confirmTimeout,
+          partialFrameTimeout,
+          total,
+          unauthenticatedPerAddress,
+          maxPendingKeys,
+          newKeysPerAddressPerMinute);
+    }
+
+    public Admission withNewKeyLimits(int pendingKeys, int perAddressPerMinute) {
+      return new Admission(
+          helloTimeout,
+          refusedIdleTimeout,
+          maxHandshakesPerAddress,
+          confirmTimeout,
+          partialFrameTimeout,
+          maxConnections,
+          maxUnauthenticatedPerAddress,
+          pendingKeys,
+          perAddressPerMinute);
     }
   }
 
@@ -309,20 +418,30 @@ public record MasterConfig(
                 "max_pending_handshakes", Minions.DEFAULT_MAX_PENDING_HANDSHAKES, 1, 1_000_000);
     Admission admission =
         new Admission(
-            Duration.ofSeconds(
-                top.integer("hello_timeout", Admission.DEFAULT_HELLO_TIMEOUT_SECONDS, 1, 3600)),
-            Duration.ofSeconds(
-                top.integer(
-                    "refused_idle_timeout",
-                    Admission.DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS,
-                    1,
-                    24 * 3600)),
-            (int)
-                top.integer(
-                    "max_handshakes_per_address",
-                    Admission.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
-                    1,
-                    1_000_000));
+            seconds(top, "hello_timeout", Admission.DEFAULT_HELLO_TIMEOUT_SECONDS, 3600),
+            seconds(
+                top,
+                "refused_idle_timeout",
+                Admission.DEFAULT_REFUSED_IDLE_TIMEOUT_SECONDS,
+                24 * 3600),
+            count(
+                top, "max_handshakes_per_address", Admission.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS),
+            seconds(top, "confirm_timeout", Admission.DEFAULT_CONFIRM_TIMEOUT_SECONDS, 3600),
+            seconds(
+                top,
+                "partial_frame_timeout",
+                Admission.DEFAULT_PARTIAL_FRAME_TIMEOUT_SECONDS,
+                3600),
+            count(top, "max_connections", Admission.DEFAULT_MAX_CONNECTIONS),
+            count(
+                top,
+                "max_unauthenticated_per_address",
+                Admission.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS),
+            count(top, "max_pending_keys", Admission.DEFAULT_MAX_PENDING_KEYS),
+            count(
+                top,
+                "max_new_keys_per_address",
+                Admission.DEFAULT_NEW_KEYS_PER_ADDRESS_PER_MINUTE));
     return new Minions(
         host,
         port,
@@ -332,6 +451,15 @@ public record MasterConfig(
         threads,
         maxPending,
         admission);
+  }
+
+  private static Duration seconds(YamlSection top, String key, long defaultSeconds, long max)
+      throws ConfigException {
+    return Duration.ofSeconds(top.integer(key, defaultSeconds, 1, max));
+  }
+
+  private static int count(YamlSection top, String key, int defaultValue) throws ConfigException {
+    return (int) top.integer(key, defaultValue, 1, 1_000_000);
   }
 
   private static VaultConfig vaultConfig(YamlSection vault) throws ConfigException {

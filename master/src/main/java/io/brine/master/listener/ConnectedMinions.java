@@ -5,6 +5,7 @@ import io.brine.protocol.wire.Disconnector;
 import io.netty.channel.Channel;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,13 +15,28 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The authenticated minions and their connections: one live connection per id. A second
  * authenticated connection for an id replaces the first, which is closed (a minion that restarts
- * reconnects before the master notices the old socket is dead). Thread-safe.
+ * reconnects before the master notices the old socket is dead).
+ *
+ * <p>It also knows the connections answered WELCOME for an id whose CONFIRM has not come yet. They
+ * are not the minion (nothing is published to them, and they replace nobody), but when the id's
+ * key is removed or the vault seals they are closed with the rest, so that none of them can
+ * confirm afterwards under a key that no longer stands. Thread-safe.
  */
 public final class ConnectedMinions {
   private final ConcurrentMap<MinionId, Channel> channels = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Channel, MinionId> confirming = new ConcurrentHashMap<>();
 
-  /** Records {@code channel} as {@code id}'s connection, closing the one it replaces. */
+  /** {@code channel} was answered WELCOME for {@code id} and owes its CONFIRM. */
+  void confirming(MinionId id, Channel channel) {
+    confirming.put(channel, id);
+  }
+
+  /**
+   * Records {@code channel} as {@code id}'s connection once it proved the key, closing the one it
+   * replaces.
+   */
   void register(MinionId id, Channel channel) {
+    confirming.remove(channel);
     Channel previous = channels.put(id, channel);
     if (previous != null && previous != channel) {
       Disconnector.disconnect(
@@ -28,13 +44,21 @@ public final class ConnectedMinions {
     }
   }
 
-  /** Forgets {@code channel} if it is still {@code id}'s connection. */
+  /** Forgets {@code channel}: it closed, or its CONFIRM did not come. */
   void remove(MinionId id, Channel channel) {
-    channels.remove(id, channel);
+    confirming.remove(channel);
+    if (id != null) {
+      channels.remove(id, channel);
+    }
   }
 
-  /** Closes {@code id}'s connection, if it has one. */
+  /** Closes {@code id}'s connection, if it has one, and any still confirming for {@code id}. */
   boolean disconnect(MinionId id, String reason) {
+    for (Map.Entry<Channel, MinionId> candidate : List.copyOf(confirming.entrySet())) {
+      if (candidate.getValue().equals(id) && confirming.remove(candidate.getKey(), id)) {
+        Disconnector.disconnect(candidate.getKey(), reason + " (before its CONFIRM)", null);
+      }
+    }
     Channel channel = channels.remove(id);
     if (channel == null) {
       return false;
@@ -43,15 +67,28 @@ public final class ConnectedMinions {
     return true;
   }
 
-  /** Closes every connection (the vault sealed: no session may outlive the master's keys). */
+  /**
+   * Closes every connection, confirmed or confirming (the vault sealed: no session may outlive
+   * the master's keys).
+   */
   int disconnectAll(String reason) {
     int closed = 0;
+    for (Channel candidate : List.copyOf(confirming.keySet())) {
+      if (confirming.remove(candidate) != null) {
+        Disconnector.disconnect(candidate, reason, null);
+      }
+    }
     for (MinionId id : List.copyOf(channels.keySet())) {
       if (disconnect(id, reason)) {
         closed++;
       }
     }
     return closed;
+  }
+
+  /** Connections answered WELCOME whose CONFIRM has not come yet. */
+  int confirming() {
+    return confirming.size();
   }
 
   Optional<Channel> channel(MinionId id) {

@@ -1,5 +1,6 @@
 package io.brine.master.listener;
 
+import io.brine.common.log.ThrottledWarning;
 import io.brine.crypto.WeakKeyException;
 import io.brine.master.pki.AuthResult;
 import io.brine.master.pki.PkiDirectory;
@@ -19,7 +20,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +43,11 @@ final class Handshakes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Handshakes.class);
 
   /** The master's answer to one HELLO: its frame, the new session when accepted, a log word. */
-  record Decision(MessageType type, byte[] body, Session session, String verdict) {}
+  record Decision(MessageType type, byte[] body, Session session, String verdict, boolean logged) {
+    Decision(MessageType type, byte[] body, Session session, String verdict) {
+      this(type, body, session, verdict, false);
+    }
+  }
 
   private record CachedHandshake(KeyPair keys, MasterHandshake handshake) {}
 
@@ -54,6 +60,10 @@ final class Handshakes implements AutoCloseable {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong abandoned = new AtomicLong();
   private final AtomicReference<CachedHandshake> cached = new AtomicReference<>();
+  private final AtomicLong order = new AtomicLong();
+  private final HelloReplays replays = new HelloReplays();
+  private final NewKeyRate newKeys;
+  private final ThrottledWarning unrecordedLog = new ThrottledWarning(log);
 
   /**
    * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
@@ -64,25 +74,37 @@ final class Handshakes implements AutoCloseable {
       PublishKeyRotator rotator,
       int threads,
       int maxPending,
-      int maxPerAddress) {
+      int maxPerAddress,
+      int newKeysPerAddressPerMinute) {
+    this.newKeys = new NewKeyRate(newKeysPerAddressPerMinute);
     this.masterKey = masterKey;
     this.pki = pki;
     this.rotator = rotator;
     this.maxPending = maxPending;
     this.perAddress = new AddressQuota(maxPerAddress);
+    // A priority queue (Lane): re-authentications first. Unbounded in type only: what enters it is
+    // bounded by max_pending_handshakes plus one per authenticated connection.
     this.threads =
-        Executors.newFixedThreadPool(threads, new DefaultThreadFactory("brine-handshake", true));
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new PriorityBlockingQueue<>(),
+            new DefaultThreadFactory("brine-handshake", true));
   }
 
   /** Why {@link #submit} turned a HELLO away. */
   enum Refusal {
-    MAX_PENDING("max_pending_handshakes"),
-    MAX_PER_ADDRESS("max_handshakes_per_address");
+    MAX_PENDING("max_pending_handshakes reached"),
+    MAX_PER_ADDRESS("max_handshakes_per_address reached"),
+    REPLAYED_NONCE("replayed HELLO (its nonce was seen before)"),
+    REPLAYED_TOKEN("replayed HELLO (its token was seen before)");
 
-    final String setting;
+    final String reason;
 
-    Refusal(String setting) {
-      this.setting = setting;
+    Refusal(String reason) {
+      this.reason = reason;
     }
   }
 
@@ -93,51 +115,89 @@ final class Handshakes implements AutoCloseable {
    * Queues {@code hello} from {@code address}; the answer completes on a handshake thread with the
    * decision, or exceptionally with a {@link CompletionException} whose cause is a {@link
    * ProtocolException} (close the connection), a {@link CancellationException} (nobody waits for
-   * the answer any more) or another failure. When a limit
-   * is reached nothing is queued and the result names the limit.
+   * the answer any more) or another failure. When a limit is reached, or the HELLO's nonce or token
+   * was seen before ({@link HelloReplays}), nothing is queued and the result says why.
    *
    * @param stillWanted asked when a thread takes the HELLO: false (its connection has closed, say
    *     because the minion gave up waiting) skips the RSA work, so a backlog of HELLOs whose
    *     minions have left does not keep the master busy while the ones that wait go unanswered
+   * @param reauthentication the HELLO comes over a connection that proved its minion's key
+   *     already. It goes in its own lane: it is taken before any stranger's HELLO and counts
+   *     against neither {@code max_pending_handshakes} nor the per-address limit, so a flood of
+   *     strangers cannot keep connected minions from learning a new publish key. The lane is
+   *     bounded by the authenticated connections, each of which has one HELLO in work at most.
    */
-  Submitted submit(Hello hello, InetAddress address, BooleanSupplier stillWanted) {
-    if (pending.incrementAndGet() > maxPending) {
-      pending.decrementAndGet();
-      return new Submitted(null, Refusal.MAX_PENDING);
+  Submitted submit(
+      Hello hello, InetAddress address, BooleanSupplier stillWanted, boolean reauthentication) {
+    String replayed = replays.replayed(hello);
+    if (replayed != null) {
+      return new Submitted(
+          null, replayed.equals("nonce") ? Refusal.REPLAYED_NONCE : Refusal.REPLAYED_TOKEN);
     }
-    if (!perAddress.tryAcquire(address)) {
-      pending.decrementAndGet();
-      return new Submitted(null, Refusal.MAX_PER_ADDRESS);
+    Runnable release;
+    if (reauthentication) {
+      release = () -> {};
+    } else {
+      if (pending.incrementAndGet() > maxPending) {
+        pending.decrementAndGet();
+        return new Submitted(null, Refusal.MAX_PENDING);
+      }
+      if (!perAddress.tryAcquire(address)) {
+        pending.decrementAndGet();
+        return new Submitted(null, Refusal.MAX_PER_ADDRESS);
+      }
+      release =
+          () -> {
+            perAddress.release(address);
+            pending.decrementAndGet();
+          };
     }
-    Runnable release =
+    CompletableFuture<Decision> answer = new CompletableFuture<>();
+    Runnable work =
         () -> {
-          perAddress.release(address);
-          pending.decrementAndGet();
+          if (!stillWanted.getAsBoolean()) {
+            long skipped = abandoned.incrementAndGet();
+            if (skipped == 1 || skipped % 1000 == 0) {
+              // A sign the master is behind: minions gave up waiting for their answers.
+              log.info(
+                  "{} HELLO(s) skipped since the start: their minions closed the"
+                      + " connection while the HELLO waited for a handshake thread",
+                  skipped);
+            }
+            answer.completeExceptionally(
+                new CancellationException("the HELLO of " + hello.id() + " was abandoned"));
+            return;
+          }
+          try {
+            answer.complete(decideUnchecked(hello, address));
+          } catch (RuntimeException | Error e) {
+            answer.completeExceptionally(e);
+          }
         };
-    CompletableFuture<Decision> answer;
     try {
-      answer =
-          CompletableFuture.supplyAsync(
-              () -> {
-                if (!stillWanted.getAsBoolean()) {
-                  long skipped = abandoned.incrementAndGet();
-                  if (skipped == 1 || skipped % 1000 == 0) {
-                    // A sign the master is behind: minions gave up waiting for their answers.
-                    log.info(
-                        "{} HELLO(s) skipped since the start: their minions closed the"
-                            + " connection while the HELLO waited for a handshake thread",
-                        skipped);
-                  }
-                  throw new CancellationException("the HELLO of " + hello.id() + " was abandoned");
-                }
-                return decideUnchecked(hello);
-              },
-              threads);
+      threads.execute(new Lane(reauthentication ? 0 : 1, order.getAndIncrement(), work));
     } catch (RuntimeException e) { // rejected: the listener is closing
       release.run();
       return new Submitted(CompletableFuture.failedFuture(e), null);
     }
     return new Submitted(answer.whenComplete((d, e) -> release.run()), null);
+  }
+
+  /**
+   * One HELLO's work in the handshake threads' queue: re-authentications (lane 0) before
+   * strangers (lane 1), first come first served within a lane.
+   */
+  private record Lane(int lane, long order, Runnable work)
+      implements Runnable, Comparable<Lane> {
+    @Override
+    public void run() {
+      work.run();
+    }
+
+    @Override
+    public int compareTo(Lane other) {
+      return lane != other.lane ? Integer.compare(lane, other.lane) : Long.compare(order, other.order);
+    }
   }
 
   /** HELLOs waiting or in work now. */
@@ -150,15 +210,15 @@ final class Handshakes implements AutoCloseable {
     return abandoned.get();
   }
 
-  private Decision decideUnchecked(Hello hello) {
+  private Decision decideUnchecked(Hello hello, InetAddress address) {
     try {
-      return decide(hello);
+      return decide(hello, address);
     } catch (ProtocolException | IOException e) {
       throw new CompletionException(e);
     }
   }
 
-  Decision decide(Hello hello) throws ProtocolException, IOException {
+  Decision decide(Hello hello, InetAddress address) throws ProtocolException, IOException {
     Optional<KeyPair> keys = masterKey.get();
     if (keys.isEmpty()) {
       return new Decision(
@@ -168,7 +228,7 @@ final class Handshakes implements AutoCloseable {
           "sealed");
     }
     MasterHandshake handshake = handshakeFor(keys.get());
-    AuthResult result = pki.authorize(hello);
+    AuthResult result = pki.authorize(hello, () -> newKeys.tryTake(address));
     return switch (result.verdict()) {
       case ACCEPTED -> {
         MasterHandshake.Accepted accepted =
@@ -178,6 +238,18 @@ final class Handshakes implements AutoCloseable {
       }
       case PENDING ->
           refusal(handshake, hello, MessageType.PENDING, "key waits for an operator to accept it");
+      case PENDING_FULL ->
+          unrecorded(
+              handshake,
+              hello,
+              address,
+              "not recorded yet: max_pending_keys keys wait for an operator already");
+      case THROTTLED ->
+          unrecorded(
+              handshake,
+              hello,
+              address,
+              "not recorded yet: too many new ids from this address (max_new_keys_per_address)");
       case REJECTED -> refusal(handshake, hello, MessageType.REJECTED, "key is rejected");
       case DENIED ->
           refusal(
@@ -193,6 +265,19 @@ final class Handshakes implements AutoCloseable {
       throws ProtocolException {
     String verdict = type.name().toLowerCase(Locale.ROOT);
     return new Decision(type, handshake.refuse(hello, type, reason), null, verdict);
+  }
+
+  /**
+   * A new id the PKI folder did not write. Answered PENDING (the minion retries); logged through a
+   * throttle, since a stranger inventing ids would otherwise write a line per HELLO.
+   */
+  private Decision unrecorded(
+      MasterHandshake handshake, Hello hello, InetAddress address, String reason)
+      throws ProtocolException {
+    unrecordedLog.refused(
+        "the key of new minion " + hello.id() + " from " + address.getHostAddress() + " is " + reason);
+    byte[] body = handshake.refuse(hello, MessageType.PENDING, reason);
+    return new Decision(MessageType.PENDING, body, null, "pending, not recorded", true);
   }
 
   /** Builds the handshake object once per unseal: it holds the key's prepared RSA primitives. */

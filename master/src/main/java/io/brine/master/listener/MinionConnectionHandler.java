@@ -30,26 +30,36 @@ import org.slf4j.LoggerFactory;
  * One minion connection: its handshakes and, once authenticated, its session traffic.
  *
  * <ul>
+ *   <li>A new connection is admitted by {@link ConnectionLimits} (total and per-address caps) or
+ *       closed at once.
  *   <li>HELLO goes to the handshake threads and its answer is written back on this event loop.
  *       One connection has one handshake in flight: any frame that arrives before the answer
  *       closes the connection. A refused minion stays connected and may send HELLO again
- *       (pending minions re-send until accepted).
+ *       (pending minions re-send until accepted). A HELLO whose nonce or token was seen before
+ *       is a replay and closes the connection unanswered.
  *   <li>Until it is authenticated a connection lives on a deadline ({@link
  *       MasterConfig.Admission}): {@code hello_timeout} from the connect to its first HELLO, {@code
- *       refused_idle_timeout} from each refusal to the next HELLO. A silent peer cannot hold a
- *       socket for ever; an authenticated one has no deadline (its idle time is the jobs' business).
- *   <li>WELCOME authenticates the connection: the gate steps aside, the connection is registered
- *       in {@link ConnectedMinions}, and REQUESTs are opened under the session.
+ *       refused_idle_timeout} from each refusal to the next HELLO, {@code confirm_timeout} from a
+ *       WELCOME to the CONFIRM. A silent peer cannot hold a socket for ever; an authenticated one
+ *       has no deadline (its idle time is the jobs' business).
+ *   <li>WELCOME does not authenticate the connection: anyone may send a HELLO with an accepted
+ *       minion's public key, and is answered WELCOME (wrapped to that key, which it cannot open).
+ *       The CONFIRM that must follow, sealed under the new session (docs/protocol.md §2.7), does:
+ *       only then is the connection registered in {@link ConnectedMinions} (replacing an older
+ *       connection of the minion's), the gate opened, and publications sent. Before it, the
+ *       connection displaces nothing, receives nothing but the WELCOME, and counts as a stranger's.
  *   <li>An authenticated minion may send HELLO again: a re-authentication, after a REAUTH or of its
- *       own accord. It must be for the same id. A WELCOME replaces the session; any other answer
- *       ends the connection, since the minion is no longer authenticated.
+ *       own accord. It must be for the same id, and goes in the handshake threads' own lane. A
+ *       WELCOME replaces the session and is again followed by a CONFIRM, before which the
+ *       connection takes nothing else and holds its publications; any other answer ends the
+ *       connection, since the minion is no longer authenticated.
  *   <li>REQUESTs are answered off the event loop ({@link SessionRequests}); at most {@link
  *       #MAX_REQUESTS_IN_FLIGHT} at once per connection, after which reading pauses, so a minion
  *       that floods returns slows itself down instead of the master.
  *   <li>A publication ({@link PublishDue}) goes out at once when the minion holds its publish key.
  *       When the minion's session predates the key (a rotation happened and its re-authentication
  *       slot in the window has not come yet), the publication is held, the minion is asked to
- *       re-authenticate now, and the publication follows the WELCOME: never lost, and never sealed
+ *       re-authenticate now, and the publication follows the CONFIRM: never lost, and never sealed
  *       under a key a removed minion knew.
  * </ul>
  *
@@ -69,10 +79,18 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
   private final Reauthentication reauth;
   private final SessionRequests requests;
   private final MasterConfig.Admission admission;
+  private final ConnectionLimits limits;
 
+  /** The minion this connection proved to be (null until its first CONFIRM). */
   private MinionId id;
+
   private Session session;
+  private boolean admitted;
   private boolean handshaking;
+
+  /** A WELCOME went out and its CONFIRM has not come: the session is not proven yet. */
+  private boolean confirming;
+
   private boolean reauthAsked;
   private int requestsInFlight;
   private final ArrayDeque<PublishDue> held = new ArrayDeque<>();
@@ -83,23 +101,31 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       ConnectedMinions connected,
       Reauthentication reauth,
       SessionRequests requests,
-      MasterConfig.Admission admission) {
+      MasterConfig.Admission admission,
+      ConnectionLimits limits) {
     super(Frame.class);
     this.handshakes = handshakes;
     this.connected = connected;
     this.reauth = reauth;
     this.requests = requests;
     this.admission = admission;
+    this.limits = limits;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    closeUnlessHelloWithin(ctx, admission.helloTimeout(), "of the connect");
+    if (!limits.admit(remoteAddress(ctx))) {
+      ctx.close(); // ConnectionLimits logged it, throttled: a flood must not flood the log
+      return;
+    }
+    admitted = true;
+    closeUnlessWithin(ctx, admission.helloTimeout(), "HELLO", "of the connect");
     super.channelActive(ctx);
   }
 
-  /** Closes the connection when no HELLO arrives within {@code timeout}; a HELLO cancels it. */
-  private void closeUnlessHelloWithin(ChannelHandlerContext ctx, Duration timeout, String since) {
+  /** Closes the connection when {@code what} does not arrive within {@code timeout}. */
+  private void closeUnlessWithin(
+      ChannelHandlerContext ctx, Duration timeout, String what, String since) {
     cancelDeadline();
     deadline =
         ctx.executor()
@@ -107,7 +133,9 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
                 () ->
                     Disconnector.disconnect(
                         ctx,
-                        "no HELLO within "
+                        "no "
+                            + what
+                            + " within "
                             + timeout.toSeconds()
                             + " s "
                             + since
@@ -131,8 +159,17 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       Disconnector.disconnect(ctx, frame.type() + " sent before the HELLO was answered");
       return;
     }
+    if (confirming != (frame.type() == MessageType.CONFIRM)) {
+      Disconnector.disconnect(
+          ctx,
+          confirming
+              ? frame.type() + " where the CONFIRM of the WELCOME was due"
+              : "CONFIRM with no WELCOME to confirm");
+      return;
+    }
     switch (frame.type()) {
       case HELLO -> hello(ctx, frame.body());
+      case CONFIRM -> confirm(ctx, frame.body());
       case REQUEST -> request(ctx, frame.body());
       default ->
           Disconnector.disconnect(
@@ -153,12 +190,12 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       return;
     }
     Handshakes.Submitted submitted =
-        handshakes.submit(hello, remoteAddress(ctx), ctx.channel()::isActive);
+        handshakes.submit(hello, remoteAddress(ctx), ctx.channel()::isActive, id != null);
     if (submitted.refusal() != null) {
       Disconnector.disconnect(
           ctx,
-          submitted.refusal().setting
-              + " reached; dropping the HELLO of "
+          submitted.refusal().reason
+              + "; dropping the HELLO of "
               + hello.id()
               + " from "
               + ctx.channel().remoteAddress());
@@ -190,25 +227,68 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       Disconnector.disconnect(ctx, reason, cause);
       return;
     }
-    log.info("minion {}: {} ({})", helloId, decision.verdict(), ctx.channel().remoteAddress());
     ChannelFuture written = ctx.write(new Frame(decision.type(), decision.body()));
     if (decision.session() != null) {
-      // Registered before the WELCOME leaves: a minion that has read it can be published to at
-      // once (a job published between the flush and the registration would miss it).
-      authenticated(ctx, decision.session());
+      // Not yet the minion: whoever sent the HELLO must show it holds the key (CONFIRM).
+      log.debug("minion {}: welcomed, waiting for its CONFIRM ({})", helloId, remote(ctx));
+      if (session != null) {
+        session.destroy();
+      }
+      session = decision.session();
+      confirming = true;
+      if (id == null) {
+        connected.confirming(helloId, ctx.channel()); // closed with the minion's, if removed
+      }
       ctx.flush();
+      closeUnlessWithin(ctx, admission.confirmTimeout(), "CONFIRM", "of the WELCOME");
     } else if (id != null) {
+      log.info("minion {}: {} ({})", helloId, decision.verdict(), remote(ctx));
       ctx.flush();
       // A re-authentication that was not accepted: the minion is no longer authenticated.
       String reason = "re-authentication of minion " + id + " answered " + decision.verdict();
       written.addListener(f -> Disconnector.disconnect(ctx.channel(), reason, null));
       return;
     } else {
+      if (!decision.logged()) {
+        log.info("minion {}: {} ({})", helloId, decision.verdict(), remote(ctx));
+      }
       ctx.flush();
-      closeUnlessHelloWithin(
-          ctx, admission.refusedIdleTimeout(), "of the " + decision.verdict() + " answer");
+      closeUnlessWithin(
+          ctx,
+          admission.refusedIdleTimeout(),
+          "HELLO",
+          "of the " + decision.verdict() + " answer");
     }
     updateReading(ctx);
+  }
+
+  /**
+   * The peer proved it holds the accepted key: the session is the minion's. On a new connection
+   * this is the moment it becomes the minion, replacing any older connection of the same id.
+   */
+  private void confirm(ChannelHandlerContext ctx, byte[] body) {
+    try {
+      session.openConfirmation(body);
+    } catch (GeneralSecurityException e) {
+      Disconnector.disconnect(
+          ctx,
+          "CONFIRM for minion "
+              + session.minionId()
+              + " does not open: the peer does not hold the minion's key",
+          e);
+      return;
+    }
+    confirming = false;
+    cancelDeadline();
+    log.info("minion {}: accepted ({})", session.minionId(), remote(ctx));
+    if (id == null) {
+      id = session.minionId();
+      AuthGate.open(ctx.pipeline());
+      limits.authenticated(remoteAddress(ctx));
+      connected.register(id, ctx.channel());
+    }
+    reauth.catchUp(ctx.channel(), session.epoch());
+    releaseHeld(ctx);
   }
 
   /**
@@ -221,20 +301,6 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
    */
   private void updateReading(ChannelHandlerContext ctx) {
     ctx.channel().config().setAutoRead(requestsInFlight < MAX_REQUESTS_IN_FLIGHT);
-  }
-
-  private void authenticated(ChannelHandlerContext ctx, Session fresh) {
-    if (session != null) {
-      session.destroy();
-    }
-    session = fresh;
-    if (id == null) {
-      id = fresh.minionId();
-      AuthGate.open(ctx.pipeline());
-      connected.register(id, ctx.channel());
-    }
-    reauth.catchUp(ctx.channel(), fresh.epoch());
-    releaseHeld(ctx);
   }
 
   private void request(ChannelHandlerContext ctx, byte[] body) {
@@ -284,7 +350,11 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
    * REAUTH would reach it while its HELLO is out, which it must refuse).
    */
   private void askReauth(ChannelHandlerContext ctx, int epoch) {
-    if (session != null && !handshaking && !reauthAsked && session.epoch() < epoch) {
+    if (session != null
+        && !handshaking
+        && !confirming
+        && !reauthAsked
+        && session.epoch() < epoch) {
       reauthAsked = true;
       String body = "{\"epoch\":" + epoch + "}";
       send(ctx, MessageType.REAUTH, body.getBytes(StandardCharsets.UTF_8));
@@ -295,7 +365,7 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     if (session == null || !ctx.channel().isActive()) {
       return; // closed or replaced meanwhile: the job reports this minion as not returned
     }
-    if (session.epoch() >= publication.epoch() && held.isEmpty()) {
+    if (!confirming && session.epoch() >= publication.epoch() && held.isEmpty()) {
       ctx.writeAndFlush(new Frame(MessageType.PUBLISH, publication.envelope()));
       return;
     }
@@ -335,12 +405,18 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         : InetAddress.getLoopbackAddress();
   }
 
+  private static Object remote(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     cancelDeadline();
-    if (id != null) {
-      connected.remove(id, ctx.channel());
+    if (admitted) {
+      admitted = false;
+      limits.closed(remoteAddress(ctx), id != null);
     }
+    connected.remove(id, ctx.channel());
     if (session != null) {
       session.destroy();
     }

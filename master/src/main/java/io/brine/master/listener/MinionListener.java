@@ -86,7 +86,9 @@ public final class MinionListener implements AutoCloseable {
             rotator,
             config.handshakeThreads(),
             config.maxPendingHandshakes(),
-            config.admission().maxHandshakesPerAddress());
+            config.admission().maxHandshakesPerAddress(),
+            config.admission().newKeysPerAddressPerMinute());
+    pki.limitPendingKeys(config.admission().maxPendingKeys());
     ConnectedMinions connected = new ConnectedMinions();
     Reauthentication reauth = new Reauthentication(connected, rotator, config.reauthWindow());
     EventLoopGroup io =
@@ -105,7 +107,10 @@ public final class MinionListener implements AutoCloseable {
                     connected,
                     reauth,
                     requests,
-                    config.admission()))
+                    config.admission(),
+                    new ConnectionLimits(
+                        config.admission().maxConnections(),
+                        config.admission().maxUnauthenticatedPerAddress())))
             .bind(config.interfaceHost(), config.retPort())
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {

@@ -7,7 +7,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
 /**
- * Every minion connection's pipeline, top to bottom (WirePipeline): the bounded frame decoder, the
+ * Every minion connection's pipeline, top to bottom (WirePipeline): the bounded frame decoder (64
+ * KiB and a partial-frame deadline until the minion is authenticated), the
  * frame encoder, the gate that lets only HELLO through until the minion is authenticated, the
  * connection's handshake and session handler, and the error handler last.
  */
@@ -18,6 +19,7 @@ final class MinionListenerInitializer extends ChannelInitializer<SocketChannel> 
   private final Reauthentication reauth;
   private final SessionRequests requests;
   private final MasterConfig.Admission admission;
+  private final ConnectionLimits limits;
 
   MinionListenerInitializer(
       int maxFrameBytes,
@@ -25,8 +27,10 @@ final class MinionListenerInitializer extends ChannelInitializer<SocketChannel> 
       ConnectedMinions connected,
       Reauthentication reauth,
       SessionRequests requests,
-      MasterConfig.Admission admission) {
+      MasterConfig.Admission admission,
+      ConnectionLimits limits) {
     this.maxFrameBytes = maxFrameBytes;
+    this.limits = limits;
     this.handshakes = handshakes;
     this.connected = connected;
     this.reauth = reauth;
@@ -39,8 +43,9 @@ final class MinionListenerInitializer extends ChannelInitializer<SocketChannel> 
     WirePipeline.install(
         ch.pipeline(),
         maxFrameBytes,
+        admission.partialFrameTimeout(),
         AuthGate.MASTER_SIDE,
         // Stateful (the minion's id and session): one per connection.
-        new MinionConnectionHandler(handshakes, connected, reauth, requests, admission));
+        new MinionConnectionHandler(handshakes, connected, reauth, requests, admission, limits));
   }
 }

@@ -16,7 +16,17 @@ public record AuthResult(Verdict verdict, RSAPublicKey acceptedKey) {
     ACCEPTED,
     PENDING,
     REJECTED,
-    DENIED
+    DENIED,
+    /**
+     * A new id not written: {@code minions_pre} holds {@code max_pending_keys} already. Answered
+     * PENDING, so the minion retries and is recorded once an operator has decided on the others.
+     */
+    PENDING_FULL,
+    /**
+     * A new id not written: its address has had {@code max_new_keys_per_address} new ids written
+     * this minute. Answered PENDING, so the minion retries.
+     */
+    THROTTLED
   }
 
   public AuthResult {

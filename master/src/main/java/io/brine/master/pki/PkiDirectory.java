@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +59,28 @@ public final class PkiDirectory {
   private final AcceptancePolicy policy;
   private final ReentrantLock lock = new ReentrantLock();
 
+  /** At most this many keys in {@code minions_pre}: strangers cannot fill the disk with new ids. */
+  private volatile int maxPendingKeys = Integer.MAX_VALUE;
+
+  /** Keys in {@code minions_pre} as last counted (under the lock), and when (nanoTime). */
+  private int pendingCount = -1;
+
+  private long pendingCountedAt;
+
   private PkiDirectory(Path root, AcceptancePolicy policy) {
     this.root = root;
     this.policy = policy;
+  }
+
+  /**
+   * Caps the pending set ({@code max_pending_keys}): a HELLO with a new id beyond it is answered
+   * {@link Verdict#PENDING_FULL} and nothing is written.
+   */
+  public void limitPendingKeys(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max_pending_keys must be >= 1");
+    }
+    maxPendingKeys = max;
   }
 
   /** {@link #open(Path, AcceptancePolicy)} with every new key left for an operator. */
@@ -157,7 +177,16 @@ public final class PkiDirectory {
    * decision.
    */
   public AuthResult authorize(Hello hello) throws IOException {
-    return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem());
+    return authorize(hello, () -> true);
+  }
+
+  /**
+   * As {@link #authorize(Hello)}, asking {@code mayRecordNewId} before writing a key for an id the
+   * folders do not hold (pending, or auto-accepted or auto-rejected): false is answered {@link
+   * Verdict#THROTTLED} and writes nothing. The caller's rate limit per address goes here.
+   */
+  public AuthResult authorize(Hello hello, BooleanSupplier mayRecordNewId) throws IOException {
+    return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem(), mayRecordNewId);
   }
 
   /**
@@ -167,10 +196,16 @@ public final class PkiDirectory {
    */
   AuthResult authorize(MinionId id, RSAPublicKey presented, String publicKeyPem)
       throws IOException {
+    return authorize(id, presented, publicKeyPem, () -> true);
+  }
+
+  private AuthResult authorize(
+      MinionId id, RSAPublicKey presented, String publicKeyPem, BooleanSupplier mayRecordNewId)
+      throws IOException {
     String text = normalize(publicKeyPem);
     lock.lock();
     try {
-      return decide(id, presented, text);
+      return decide(id, presented, text, mayRecordNewId);
     } catch (KeyFiles.NotAKeyFileException e) {
       log.warn("refusing minion {}: {}", id, e.getMessage());
       return AuthResult.of(Verdict.REJECTED);
@@ -179,7 +214,9 @@ public final class PkiDirectory {
     }
   }
 
-  private AuthResult decide(MinionId id, RSAPublicKey presented, String text) throws IOException {
+  private AuthResult decide(
+      MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
+      throws IOException {
     if (KeyFiles.exists(file(KeyStatus.REJECTED, id))) {
       log.debug("minion {} refused: its id is rejected", id);
       return AuthResult.of(Verdict.REJECTED);
@@ -198,6 +235,14 @@ public final class PkiDirectory {
     }
     String pending = KeyFiles.read(file(KeyStatus.PENDING, id));
     if (pending == null) {
+      // A new id: what a stranger can make us write. Checked in this order so that a full
+      // pending set costs a flooder's rate nothing it could spend later.
+      if (!policy.autoRejected(id) && !policy.autoSigned(id) && pendingKeys() >= maxPendingKeys) {
+        return AuthResult.of(Verdict.PENDING_FULL);
+      }
+      if (!mayRecordNewId.getAsBoolean()) {
+        return AuthResult.of(Verdict.THROTTLED);
+      }
       if (policy.autoRejected(id)) {
         write(KeyStatus.REJECTED, id, text);
         return AuthResult.of(Verdict.REJECTED);
@@ -207,6 +252,7 @@ public final class PkiDirectory {
         return AuthResult.accepted(presented);
       }
       write(KeyStatus.PENDING, id, text);
+      pendingCount++;
       return AuthResult.of(Verdict.PENDING);
     }
     if (policy.autoRejected(id)) {
@@ -221,6 +267,19 @@ public final class PkiDirectory {
       return AuthResult.accepted(presented);
     }
     return AuthResult.of(Verdict.PENDING);
+  }
+
+  /**
+   * Keys in {@code minions_pre}, counted again when the count is over a second old (an operator's
+   * offline {@code brine key} may have moved some), so a HELLO costs no folder listing.
+   */
+  private int pendingKeys() throws IOException {
+    long now = System.nanoTime();
+    if (pendingCount < 0 || now - pendingCountedAt > 1_000_000_000L) {
+      pendingCount = ids(KeyStatus.PENDING).size();
+      pendingCountedAt = now;
+    }
+    return pendingCount;
   }
 
   /** A second key for an id that has one: recorded in denied, the existing key untouched. */

@@ -131,6 +131,7 @@ class MasterDaemonMinionsTest {
     minion.hello(MasterTrust.firstContact());
     master.pki().accept(List.of(MinionId.of("web1")), false, false);
     assertThat(minion.hello(MasterTrust.firstContact())).isInstanceOf(Welcomed.class);
+    TestMinion.awaitConnected(master.minionListener().connected(), "web1");
     return token;
   }
 

@@ -157,7 +157,7 @@ class MinionKeyApiTest {
       web1.hello(MasterTrust.firstContact());
       api.put("/v1/brine/keys/accept", Map.of("ids", List.of("web1")), token);
       assertThat(web1.hello(MasterTrust.firstContact())).isInstanceOf(Welcomed.class);
-      assertThat(master.minionListener().connected().isConnected(MinionId.of("web1"))).isTrue();
+      TestMinion.awaitConnected(master.minionListener().connected(), "web1");
       int before = master.publishKeys().current().epoch();
 
       JsonNode deleted =

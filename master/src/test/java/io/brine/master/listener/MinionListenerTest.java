@@ -125,6 +125,7 @@ class MinionListenerTest {
     assertThat(m.hello(pinned())).isInstanceOf(Refused.class);
     pki.accept(List.of(MinionId.of(id)), false, false);
     assertThat(m.hello(pinned())).isInstanceOf(Welcomed.class);
+    TestMinion.awaitConnected(listener.connected(), id);
     return m;
   }
 

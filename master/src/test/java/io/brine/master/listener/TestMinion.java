@@ -65,9 +65,15 @@ final class TestMinion implements AutoCloseable {
     MinionHandshake.Outcome outcome = handshake.finish(lastAnswer.type(), lastAnswer.body());
     if (outcome instanceof MinionHandshake.Welcomed welcomed) {
       session = welcomed.session();
+      if (confirmWelcomes) {
+        send(MessageType.CONFIRM, session.sealConfirmation());
+      }
     }
     return outcome;
   }
+
+  /** Whether {@link #hello} sends the CONFIRM after a WELCOME, as a real minion does. */
+  boolean confirmWelcomes = true;
 
   /** Sends a REQUEST under the session and returns the opened REPLY. */
   String request(String text) throws Exception {
@@ -123,6 +129,21 @@ final class TestMinion implements AutoCloseable {
       return false;
     } finally {
       socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
+  }
+
+  /**
+   * Waits until the master registered {@code id}: it does once it has read the CONFIRM that {@link
+   * #hello} sent after the WELCOME, a moment after the WELCOME arrived here.
+   */
+  static void awaitConnected(ConnectedMinions connected, String id) throws InterruptedException {
+    MinionId minion = MinionId.of(id);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!connected.isConnected(minion) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    if (!connected.isConnected(minion)) {
+      throw new AssertionError(id + " was not registered within 10 s of its CONFIRM");
     }
   }
 

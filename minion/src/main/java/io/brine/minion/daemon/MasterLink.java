@@ -186,6 +186,10 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     dropSession();
     session = welcomed.session();
     opener = newOpener;
+    if (!confirm(ctx)) {
+      welcomed.publishKey().destroy();
+      return;
+    }
     PublishKey key = welcomed.publishKey();
     if (daemon.keyring().currentEpoch() == key.epoch()) {
       key.destroy(); // a re-authentication without a rotation: the keyring keeps its key
@@ -194,6 +198,21 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     }
     daemon.authenticatedAs(key.epoch(), again);
     daemon.calls().ready(plaintext -> call(ctx, plaintext));
+  }
+
+  /**
+   * Proves to the master that this end holds the minion key (docs/protocol.md §2.7): the CONFIRM is
+   * the session's first message, before any call. Until the master has it, the connection is
+   * nobody's and gets no publication.
+   */
+  private boolean confirm(ChannelHandlerContext ctx) {
+    try {
+      ctx.writeAndFlush(new Frame(MessageType.CONFIRM, session.sealConfirmation()));
+      return true;
+    } catch (GeneralSecurityException e) {
+      Disconnector.disconnect(ctx, "cannot seal the CONFIRM to the master", e);
+      return false;
+    }
   }
 
   /** Sends one of the minion's calls, sealed under the session current when it goes out. */

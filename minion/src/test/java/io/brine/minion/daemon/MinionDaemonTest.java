@@ -132,6 +132,8 @@ class MinionDaemonTest {
     minion.authenticated().get(10, TimeUnit.SECONDS);
 
     assertThat(pin().pinned()).contains((RSAPublicKey) masterKeys.getPublic());
+    // The minion proves its key right after the WELCOME (docs/protocol.md §2.7).
+    await(() -> master.confirms() == 1);
   }
 
   @Test
@@ -145,6 +147,7 @@ class MinionDaemonTest {
     await(() -> minion.publishEpoch() == 2);
     await(() -> minion.publicationsOpened() == 1);
     assertThat(master.welcomes()).isEqualTo(2);
+    await(() -> master.confirms() == 2); // a re-authentication is confirmed as well
     assertThat(minion.sessionsStarted()).isEqualTo(2);
     assertThat(master.connectionsAccepted()).as("same connection").isEqualTo(1);
     master.publish("after the rotation".getBytes(UTF_8));

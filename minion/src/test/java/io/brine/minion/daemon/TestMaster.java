@@ -67,6 +67,7 @@ final class TestMaster implements AutoCloseable {
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final AtomicInteger hellos = new AtomicInteger();
   private final AtomicInteger welcomes = new AtomicInteger();
+  private final AtomicInteger confirms = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile PublishKey publishKey = new PublishKey(1, AesGcmKey.generate());
 
@@ -116,6 +117,11 @@ final class TestMaster implements AutoCloseable {
 
   int welcomes() {
     return welcomes.get();
+  }
+
+  /** CONFIRMs that opened under their session and carried their WELCOME's transcript. */
+  int confirms() {
+    return confirms.get();
   }
 
   int connectionsAccepted() {
@@ -198,6 +204,12 @@ final class TestMaster implements AutoCloseable {
   private final class Handler extends SimpleChannelInboundHandler<Frame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) throws Exception {
+      if (frame.type() == MessageType.CONFIRM) {
+        // Throws (and the connection closes) unless the minion proved its key for this session.
+        ctx.channel().attr(SESSION).get().openConfirmation(frame.body());
+        confirms.incrementAndGet();
+        return;
+      }
       if (frame.type() != MessageType.HELLO) {
         return; // the minion sends nothing else yet
       }

@@ -7,6 +7,7 @@ import io.brine.crypto.rsa.Pem;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.wire.Wire;
+import java.security.MessageDigest;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ import java.util.Set;
  *
  * <pre>
  *   {"id": str, "pub": PEM str, "nonce": b64(32), "eph": b64(32),
- *    "token": b64(RSA-OAEP)?, "proto": 2}
+ *    "token": b64(RSA-OAEP)?, "proto": 3}
  * </pre>
  */
 public final class Hello {
@@ -126,6 +127,15 @@ public final class Hello {
   /** Whether the minion sent a token (it has pinned the master key). */
   public boolean hasToken() {
     return token != null;
+  }
+
+  /**
+   * Feeds {@code digest} the value a real minion makes fresh for each HELLO: the nonce ({@code
+   * token} false) or the token's ciphertext ({@code token} true, when {@link #hasToken}). For the
+   * master's memory of HELLOs seen, which a replayed HELLO repeats. Neither value is secret.
+   */
+  public void digestFresh(MessageDigest digest, boolean token) {
+    digest.update(token ? this.token : nonce);
   }
 
   byte[] body() {

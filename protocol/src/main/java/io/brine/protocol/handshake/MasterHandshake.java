@@ -133,7 +133,8 @@ public final class MasterHandshake {
                   hello.id(),
                   publishKey.epoch(),
                   derived.session(),
-                  SequencedAesGcm.Role.RESPONDER));
+                  SequencedAesGcm.Role.RESPONDER,
+                  transcript));
       sessionHandedOver = true;
       return accepted;
     } catch (GeneralSecurityException e) {

@@ -220,7 +220,8 @@ public final class MinionHandshake {
         keys.token().destroy();
       }
     }
-    Session session = new Session(id, epoch, derived.session(), SequencedAesGcm.Role.INITIATOR);
+    Session session =
+        new Session(id, epoch, derived.session(), SequencedAesGcm.Role.INITIATOR, transcript);
     // The publish key's bytes now belong to the AesGcmKey.
     PublishKey publishKey = new PublishKey(epoch, AesGcmKey.fromSecret(keys.publishKey()));
     return new Welcomed(session, publishKey, masterKey, trust.pinned() == null);

@@ -5,7 +5,9 @@ import io.brine.crypto.aead.SequencedAesGcm;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.wire.MessageType;
 import java.nio.charset.StandardCharsets;
+import io.brine.crypto.DecryptionFailedException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import javax.security.auth.Destroyable;
 
 /**
@@ -26,12 +28,18 @@ public final class Session implements Destroyable {
   private final int epoch;
   private final AesGcmKey key;
   private final SequencedAesGcm aead;
+  private final byte[] transcript;
 
-  Session(MinionId minionId, int epoch, AesGcmKey key, SequencedAesGcm.Role role) {
+  /**
+   * @param transcript the WELCOME's transcript hash (§2.5), which the minion's CONFIRM carries
+   */
+  Session(
+      MinionId minionId, int epoch, AesGcmKey key, SequencedAesGcm.Role role, byte[] transcript) {
     this.minionId = minionId;
     this.epoch = epoch;
     this.key = key;
     this.aead = SequencedAesGcm.create(key, role);
+    this.transcript = transcript.clone();
   }
 
   public MinionId minionId() {
@@ -44,8 +52,8 @@ public final class Session implements Destroyable {
   }
 
   /**
-   * Encrypts the next message this end sends; {@code type} is REQUEST, REPLY or REAUTH (the
-   * master's request to re-authenticate after a rotation, docs/protocol.md §3.1).
+   * Encrypts the next message this end sends; {@code type} is REQUEST, REPLY, REAUTH (the
+   * master's request to re-authenticate after a rotation, docs/protocol.md §3.1) or CONFIRM.
    */
   public byte[] seal(MessageType type, byte[] plaintext) throws GeneralSecurityException {
     return aead.encrypt(plaintext, associatedData(type));
@@ -61,10 +69,33 @@ public final class Session implements Destroyable {
     return aead.decrypt(ciphertext, associatedData(type));
   }
 
+  /**
+   * The minion's first message of the session: the WELCOME's transcript, sealed (docs/protocol.md
+   * §2.7). Only an end that unwrapped the session key with the accepted minion key can make it.
+   */
+  public byte[] sealConfirmation() throws GeneralSecurityException {
+    return seal(MessageType.CONFIRM, transcript);
+  }
+
+  /**
+   * The master's check of the minion's CONFIRM: it must open as this session's first message from
+   * the minion and carry this WELCOME's transcript (compared in constant time).
+   *
+   * @throws DecryptionFailedException if it does not: the peer does not hold the accepted key, or
+   *     the CONFIRM belongs to another WELCOME
+   */
+  public void openConfirmation(byte[] body) throws GeneralSecurityException {
+    byte[] confirmed = open(MessageType.CONFIRM, body);
+    if (!MessageDigest.isEqual(confirmed, transcript)) {
+      throw new DecryptionFailedException();
+    }
+  }
+
   private byte[] associatedData(MessageType type) {
     if (type != MessageType.REQUEST
         && type != MessageType.REPLY
-        && type != MessageType.REAUTH) {
+        && type != MessageType.REAUTH
+        && type != MessageType.CONFIRM) {
       throw new IllegalArgumentException(type + " is not session traffic");
     }
     byte[] id = minionId.value().getBytes(StandardCharsets.US_ASCII);

@@ -18,8 +18,12 @@ import java.util.Set;
  */
 @Sharable
 public final class AuthGate extends ChannelInboundHandlerAdapter {
-  /** The gate a master puts in front of a minion's connection: only HELLO gets through. */
-  public static final AuthGate MASTER_SIDE = new AuthGate("minion", EnumSet.of(MessageType.HELLO));
+  /**
+   * The gate a master puts in front of a minion's connection: only HELLO, and the CONFIRM that
+   * follows a WELCOME (the connection's handler takes CONFIRM only then), get through.
+   */
+  public static final AuthGate MASTER_SIDE =
+      new AuthGate("minion", EnumSet.of(MessageType.HELLO, MessageType.CONFIRM));
 
   /** The gate a minion puts in front of its connection to the master: only handshake answers. */
   public static final AuthGate MINION_SIDE =
@@ -52,10 +56,16 @@ public final class AuthGate extends ChannelInboundHandlerAdapter {
         ctx, what + " from an unauthenticated " + peer + " (expected " + allowed + ")");
   }
 
-  /** Removes the gate from {@code pipeline}: the peer is authenticated. Idempotent. */
+  /**
+   * Removes the gate from {@code pipeline} and lifts the frame decoder's pre-authentication limits:
+   * the peer is authenticated. Idempotent.
+   */
   public static void open(ChannelPipeline pipeline) {
     if (pipeline.get(WirePipeline.AUTH_GATE) != null) {
       pipeline.remove(WirePipeline.AUTH_GATE);
+    }
+    if (pipeline.get(WirePipeline.FRAME_DECODER) instanceof FrameDecoder decoder) {
+      decoder.authenticated();
     }
   }
 }

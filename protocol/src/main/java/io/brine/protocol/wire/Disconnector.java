@@ -1,5 +1,6 @@
 package io.brine.protocol.wire;
 
+import io.brine.common.log.LogText;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
@@ -28,7 +29,9 @@ public final class Disconnector {
 
   public static void disconnect(Channel channel, String reason, Throwable cause) {
     if (channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null) {
-      LOG.warn("closing connection {}: {}", channel.remoteAddress(), reason);
+      // The reason often quotes the peer (its id, a parser's view of its bytes): escaped, so a
+      // stranger cannot forge log lines.
+      LOG.warn("closing connection {}: {}", channel.remoteAddress(), LogText.escape(reason));
       if (cause != null) {
         LOG.debug("closing connection {}: stack trace", channel.remoteAddress(), cause);
       }

@@ -4,7 +4,7 @@ import io.brine.protocol.ProtocolException;
 
 /**
  * The message types, with the byte that stands for each on the wire. Codes are fixed forever
- * within protocol version 1; a new type gets a new code, never a reused one.
+ * within a protocol version; a new type gets a new code, never a reused one.
  */
 public enum MessageType {
   /** Minion to master: id, public key, nonce, ephemeral key, optional token. Cleartext JSON. */
@@ -19,6 +19,12 @@ public enum MessageType {
   DENIED(0x05),
   /** Master to minion: the vault is sealed; retry later. Unauthenticated. */
   SEALED(0x06),
+  /**
+   * Minion to master, right after a WELCOME: the WELCOME's transcript sealed under the new session.
+   * Only a holder of the accepted key can make it (docs/protocol.md §2.7); until it arrives the
+   * connection is nobody.
+   */
+  CONFIRM(0x07),
   /** Session traffic, either direction, AES-256-GCM under the session key. */
   REQUEST(0x10),
   /** Session traffic, either direction, AES-256-GCM under the session key. */

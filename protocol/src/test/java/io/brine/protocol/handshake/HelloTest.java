@@ -133,9 +133,11 @@ class HelloTest {
   void parse_otherProtocolVersion_isRefused() throws Exception {
     ObjectNode h = goodHello();
     h.put("proto", 0);
-    assertRefused(h, "HELLO asks for protocol 0; this master speaks only 2");
+    assertRefused(h, "HELLO asks for protocol 0; this master speaks only 3");
     h.put("proto", 1);
-    assertRefused(h, "HELLO asks for protocol 1; this master speaks only 2");
+    assertRefused(h, "HELLO asks for protocol 1; this master speaks only 3");
+    h.put("proto", 2); // the handshake without CONFIRM
+    assertRefused(h, "HELLO asks for protocol 2; this master speaks only 3");
   }
 
   @Test

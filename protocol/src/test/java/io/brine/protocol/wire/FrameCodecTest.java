@@ -11,6 +11,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,14 +119,20 @@ class FrameCodecTest {
 
   @Test
   void decode_otherVersion_closes() {
-    ch.writeInbound(frame(2 + 1, 3, 0x01, bytes("x")));
-    assertClosedWithOneWarning("protocol version 3 is not supported; this end speaks only 2");
+    ch.writeInbound(frame(2 + 1, 4, 0x01, bytes("x")));
+    assertClosedWithOneWarning("protocol version 4 is not supported; this end speaks only 3");
   }
 
   @Test
   void decode_versionOne_theHandshakeWithThreeRsaWraps_closes() {
     ch.writeInbound(frame(2 + 1, 1, 0x01, bytes("x")));
-    assertClosedWithOneWarning("protocol version 1 is not supported; this end speaks only 2");
+    assertClosedWithOneWarning("protocol version 1 is not supported; this end speaks only 3");
+  }
+
+  @Test
+  void decode_versionTwo_theHandshakeWithoutConfirm_closes() {
+    ch.writeInbound(frame(2 + 1, 2, 0x01, bytes("x")));
+    assertClosedWithOneWarning("protocol version 2 is not supported; this end speaks only 3");
   }
 
   @Test
@@ -169,7 +177,7 @@ class FrameCodecTest {
     assertThat(ch.writeOutbound(new Frame(MessageType.WELCOME, bytes("ok")))).isTrue();
     ByteBuf out = ch.readOutbound();
     assertThat(out.readInt()).isEqualTo(4);
-    assertThat(out.readByte()).isEqualTo((byte) 2); // docs/protocol.md §1
+    assertThat(out.readByte()).isEqualTo((byte) 3); // docs/protocol.md §1
     assertThat(out.readByte()).isEqualTo(MessageType.WELCOME.code());
     assertThat(out.readCharSequence(2, StandardCharsets.US_ASCII).toString()).isEqualTo("ok");
     assertThat(out.isReadable()).isFalse();
@@ -205,5 +213,100 @@ class FrameCodecTest {
     Disconnector.disconnect(ch, "second", new IllegalStateException("x"));
     assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).singleElement()
         .asString().contains("first");
+  }
+
+  /** A pipeline as the listener builds it: 1 MiB frames once authenticated, 64 KiB before. */
+  private EmbeddedChannel preAuthChannel(Duration partialFrameTimeout) {
+    EmbeddedChannel c = new EmbeddedChannel();
+    WirePipeline.install(
+        c.pipeline(),
+        Wire.DEFAULT_MAX_FRAME_BYTES,
+        partialFrameTimeout,
+        AuthGate.MASTER_SIDE,
+        new ChannelInboundHandlerAdapter());
+    c.pipeline().remove(WirePipeline.SESSION);
+    return c;
+  }
+
+  @Test
+  void decode_beforeAuthentication_aFrameOverTheHandshakeLimit_closesAtItsPrefix() {
+    ch = preAuthChannel(Duration.ofSeconds(10));
+    // What a PENDING stranger sent to hold a megabyte: only the prefix of a 1 MiB frame.
+    ch.writeInbound(Unpooled.buffer().writeInt(Wire.DEFAULT_MAX_FRAME_BYTES).writeByte(3));
+    assertClosedWithOneWarning("frame too long");
+  }
+
+  @Test
+  void decode_beforeAuthentication_aHelloAtTheHandshakeLimit_isAccepted() {
+    ch = preAuthChannel(Duration.ofSeconds(10));
+    int max = Wire.MAX_HANDSHAKE_FRAME_BYTES;
+    assertThat(ch.writeInbound(frame(max, Wire.VERSION, 0x01, new byte[max - 2]))).isTrue();
+    assertThat(((Frame) ch.readInbound()).body()).hasSize(max - 2);
+  }
+
+  @Test
+  void decode_afterAuthentication_aFrameOverTheHandshakeLimit_isAccepted() {
+    ch = preAuthChannel(Duration.ofSeconds(10));
+    AuthGate.open(ch.pipeline());
+    int size = 512 * 1024;
+    assertThat(ch.writeInbound(frame(size, Wire.VERSION, 0x10, new byte[size - 2]))).isTrue();
+    assertThat(((Frame) ch.readInbound()).body()).hasSize(size - 2);
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void decode_beforeAuthentication_aPartialFrame_closesAtItsDeadline() {
+    ch = preAuthChannel(Duration.ofSeconds(5));
+    ByteBuf whole = frame(2 + 5, Wire.VERSION, 0x01, bytes("hello"));
+    ch.writeInbound(whole.readRetainedSlice(3));
+    ch.advanceTimeBy(4, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    ch.writeInbound(whole.readRetainedSlice(2)); // more bytes do not buy more time
+    ch.advanceTimeBy(2, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    whole.release();
+    assertClosedWithOneWarning("did not arrive whole within 5 s");
+  }
+
+  @Test
+  void decode_beforeAuthentication_framesThatComplete_keepTheConnection() {
+    ch = preAuthChannel(Duration.ofSeconds(5));
+    for (int i = 0; i < 3; i++) {
+      ByteBuf whole = frame(2 + 5, Wire.VERSION, 0x01, bytes("hello"));
+      ch.writeInbound(whole.readRetainedSlice(3));
+      ch.advanceTimeBy(4, TimeUnit.SECONDS);
+      ch.runScheduledPendingTasks();
+      ch.writeInbound(whole.readRetainedSlice(whole.readableBytes()));
+      whole.release();
+      assertThat(((Frame) ch.readInbound()).type()).isEqualTo(MessageType.HELLO);
+    }
+    ch.advanceTimeBy(60, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isTrue();
+    assertThat(log.list).isEmpty();
+  }
+
+  @Test
+  void decode_afterAuthentication_aSlowFrame_hasNoDeadline() {
+    ch = preAuthChannel(Duration.ofSeconds(5));
+    AuthGate.open(ch.pipeline());
+    ByteBuf whole = frame(2 + 5, Wire.VERSION, 0x10, bytes("hello"));
+    ch.writeInbound(whole.readRetainedSlice(3));
+    ch.advanceTimeBy(60, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isTrue();
+    ch.writeInbound(whole.readRetainedSlice(whole.readableBytes()));
+    whole.release();
+    assertThat(((Frame) ch.readInbound()).type()).isEqualTo(MessageType.REQUEST);
+  }
+
+  @Test
+  void disconnect_escapesControlCharactersFromThePeer() {
+    // A peer-made reason with a newline and a terminal escape: one line, nothing forged.
+    Disconnector.disconnect(ch.pipeline().firstContext(), "bad id \"x\n2026 INFO forged\u001b[2J\"");
+    assertThat(log.list).hasSize(1);
+    String line = log.list.get(0).getFormattedMessage();
+    assertThat(line).doesNotContain("\n").doesNotContain("\u001b");
+    assertThat(line).contains("x\\u000a2026 INFO forged\\u001b[2J");
   }
 }

@@ -1,0 +1,120 @@
+package io.brine.master.listener;
+
+import io.brine.common.log.ThrottledWarning;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.net.InetAddress;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many minion connections the listener holds: at most {@code max_connections} in all, and at
+ * most {@code max_unauthenticated_per_address} from one IP address that have not proved a minion
+ * key yet. A connection beyond either is closed as it is accepted, with one throttled log line per
+ * cause, so that strangers can neither take every file descriptor (the operator API and the vault
+ * need some) nor crowd one address's worth of real minions out.
+ *
+ * <p>{@code max_connections} is lowered at start to what the process may open ({@code ulimit -n})
+ * less {@link #FD_RESERVE}, kept for the operator API, the vault's and the job cache's files.
+ * Thread-safe.
+ */
+final class ConnectionLimits {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
+
+  /** Descriptors kept for everything but minion connections. */
+  static final int FD_RESERVE = 256;
+
+  private final int maxConnections;
+  private final AddressQuota unauthenticated;
+  private final AtomicInteger open = new AtomicInteger();
+  private final ThrottledWarning overTotal = new ThrottledWarning(log);
+  private final ThrottledWarning overAddress = new ThrottledWarning(log);
+
+  ConnectionLimits(int maxConnections, int maxUnauthenticatedPerAddress) {
+    this.maxConnections = fitToDescriptors(maxConnections, maxOpenFiles());
+    this.unauthenticated = new AddressQuota(maxUnauthenticatedPerAddress);
+  }
+
+  /** The cap in force (after lowering it to the descriptors the process has). */
+  int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * Admits a new connection from {@code address} as unauthenticated.
+   *
+   * @return false when a cap is reached: close the connection (the line is logged here)
+   */
+  boolean admit(InetAddress address) {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      overTotal.refused(
+          "max_connections ("
+              + maxConnections
+              + ") reached; closing a new minion connection from "
+              + address.getHostAddress());
+      return false;
+    }
+    if (!unauthenticated.tryAcquire(address)) {
+      open.decrementAndGet();
+      overAddress.refused(
+          "max_unauthenticated_per_address reached for "
+              + address.getHostAddress()
+              + "; closing its new connection");
+      return false;
+    }
+    return true;
+  }
+
+  /** The connection proved its minion's key: it no longer counts as a stranger's. */
+  void authenticated(InetAddress address) {
+    unauthenticated.release(address);
+  }
+
+  /** An admitted connection closed. */
+  void closed(InetAddress address, boolean wasAuthenticated) {
+    if (!wasAuthenticated) {
+      unauthenticated.release(address);
+    }
+    open.decrementAndGet();
+  }
+
+  /** Connections held now. */
+  int open() {
+    return open.get();
+  }
+
+  /** Unauthenticated connections {@code address} holds now. */
+  int unauthenticated(InetAddress address) {
+    return unauthenticated.held(address);
+  }
+
+  static int fitToDescriptors(int configured, OptionalLong maxOpenFiles) {
+    if (maxOpenFiles.isEmpty()) {
+      return configured;
+    }
+    long fits = Math.max(1, maxOpenFiles.getAsLong() - FD_RESERVE);
+    if (configured <= fits) {
+      return configured;
+    }
+    log.warn(
+        "max_connections lowered from {} to {}: this process may open {} files (ulimit -n), and"
+            + " {} are kept for the operator API and the master's files; raise LimitNOFILE to"
+            + " serve more minions",
+        configured,
+        fits,
+        maxOpenFiles.getAsLong(),
+        FD_RESERVE);
+    return (int) fits;
+  }
+
+  private static OptionalLong maxOpenFiles() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return OptionalLong.of(unix.getMaxFileDescriptorCount());
+    }
+    return OptionalLong.empty();
+  }
+}
