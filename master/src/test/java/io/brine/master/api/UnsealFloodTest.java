@@ -188,6 +188,46 @@ class UnsealFloodTest {
   }
 
   @Test
+  void foreignShare_inARekey_isRefusedAtOnce_withOneLineNamingTheAddress() throws Exception {
+    Answer init =
+        put("127.0.0.1", "/v1/sys/init", Map.of("secret_shares", 3, "secret_threshold", 2));
+    List<String> keys = new ArrayList<>();
+    init.body().get("keys").forEach(k -> keys.add(k.asText()));
+    String token = init.body().get("root_token").asText();
+    put("127.0.0.1", "/v1/sys/unseal", Map.of("key", keys.get(0)));
+    put("127.0.0.1", "/v1/sys/unseal", Map.of("key", keys.get(1)));
+    io.brine.master.testing.ApiClient api = new io.brine.master.testing.ApiClient(master.apiUrl());
+    String nonce =
+        api.put("/v1/sys/rotate/root/init", Map.of("secret_shares", 3, "secret_threshold", 2), token)
+            .json()
+            .get("nonce")
+            .asText();
+    api.put("/v1/sys/rotate/root/update", Map.of("key", keys.get(0), "nonce", nonce), token);
+    Logger apiLog = (Logger) LoggerFactory.getLogger(OperatorApi.class);
+    ListAppender<ILoggingEvent> apiLines = new ListAppender<>();
+    apiLines.start();
+    apiLog.addAppender(apiLines);
+    String foreign = randomShare(new SecureRandom());
+    io.brine.master.testing.ApiClient.Reply refused;
+    try {
+      refused =
+          api.put("/v1/sys/rotate/root/update", Map.of("key", foreign, "nonce", nonce), token);
+    } finally {
+      apiLog.detachAppender(apiLines);
+    }
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.error()).isEqualTo(FOREIGN);
+    assertThat(apiLines.list).singleElement().satisfies(
+        e -> assertThat(e.getFormattedMessage())
+            .isEqualTo("PUT /v1/sys/rotate/root/update from 127.0.0.1: " + FOREIGN)
+            .doesNotContain(foreign));
+    assertThat(api.get("/v1/sys/rotate/root/init", token).json().get("progress").asInt())
+        .as("the rekey's progress is unchanged")
+        .isEqualTo(1);
+  }
+
+  @Test
   void theLimitedAnswer_isOneClearLine() throws Exception {
     init(3, 2);
     SecureRandom random = new SecureRandom();
