@@ -35,14 +35,10 @@ final class SealEndpoints {
   private final ShareRefusalLimiter refusals;
 
   SealEndpoints(Vault vault, String buildDate, Clock clock) {
-    this(vault, buildDate, clock, new ShareRefusalLimiter());
-  }
-
-  SealEndpoints(Vault vault, String buildDate, Clock clock, ShareRefusalLimiter refusals) {
     this.vault = vault;
     this.buildDate = buildDate;
     this.clock = clock;
-    this.refusals = refusals;
+    this.refusals = new ShareRefusalLimiter();
   }
 
   void register(Routes.Builder routes) {

@@ -227,6 +227,45 @@ class UnsealFloodTest {
         .isEqualTo(1);
   }
 
+  /**
+   * A vault initialized before check values existed cannot tell a stranger's share from a real
+   * one, so an address over the limit is not heard at all there, its real shares neither.
+   */
+  @Test
+  void legacyVaultWithoutCheckValues_aLimitedAddressIsNotHeard_othersUnseal() throws Exception {
+    List<String> keys = init(3, 2);
+    master.close();
+    java.nio.file.Path core = dir.resolve("vault/core/vault");
+    com.fasterxml.jackson.databind.node.ObjectNode record =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(core.toFile());
+    assertThat(record.remove("share_checks")).isNotNull();
+    java.nio.file.Files.write(core, JSON.writeValueAsBytes(record));
+    master = TestMaster.start(TestMaster.shamir(dir)).daemon();
+
+    SecureRandom random = new SecureRandom();
+    int refused = 0;
+    int sent = 0;
+    while (refused < 10 && sent < 100) {
+      // Without check values every other random share is taken and the next one spoils the set.
+      int status = put("127.0.0.2", "/v1/sys/unseal", Map.of("key", randomShare(random))).status();
+      sent++;
+      if (status == 400) {
+        refused++;
+      } else {
+        assertThat(status).isEqualTo(200);
+      }
+    }
+    assertThat(refused).isEqualTo(10);
+    put("127.0.0.1", "/v1/sys/unseal", Map.of("reset", true));
+    assertThat(put("127.0.0.2", "/v1/sys/unseal", Map.of("key", keys.get(0))).status())
+        .as("not heard: on this vault its shares could spoil the attempt")
+        .isEqualTo(429);
+    assertThat(put("127.0.0.1", "/v1/sys/unseal", Map.of("key", keys.get(0))).status())
+        .isEqualTo(200);
+    assertThat(put("127.0.0.1", "/v1/sys/unseal", Map.of("key", keys.get(1))).body().get("sealed"))
+        .hasToString("false");
+  }
+
   @Test
   void theLimitedAnswer_isOneClearLine() throws Exception {
     init(3, 2);
