@@ -8,7 +8,8 @@ import java.util.Base64;
 /**
  * Everything the vault needs to unseal, in one document stored in the clear at {@link #PATH}: the
  * seal and recovery configurations, the root key wrapped by the seal, the recovery key wrapped by
- * the HSM, and the keyring encrypted by the root key.
+ * the HSM, the keyring encrypted by the root key, and the check values of the shares operators hold
+ * ({@link ShareChecks}; absent in records written before they existed).
  *
  * <p>OpenBao keeps these in four storage entries and writes them one after another, so a crash
  * during a rotation can leave a stored root key that no longer opens the keyring. brine writes
@@ -22,7 +23,8 @@ record CoreRecord(
     @JsonProperty("recovery") SealParameters recovery,
     @JsonProperty("root_key") Stored rootKey,
     @JsonProperty("recovery_key") Stored recoveryKey,
-    @JsonProperty("keyring") String keyring) {
+    @JsonProperty("keyring") String keyring,
+    @JsonProperty("share_checks") ShareChecks shareChecks) {
 
   static final String PATH = "core/vault";
   static final int FORMAT = 1;
@@ -46,19 +48,20 @@ record CoreRecord(
     return Base64.getEncoder().encodeToString(ciphertext);
   }
 
-  CoreRecord withSeal(SealParameters s) {
-    return new CoreRecord(format, s, recovery, rootKey, recoveryKey, keyring);
+  /** New shares come with their check values: the two change together or not at all. */
+  CoreRecord withSeal(SealParameters s, ShareChecks checks) {
+    return new CoreRecord(format, s, recovery, rootKey, recoveryKey, keyring, checks);
   }
 
-  CoreRecord withRecovery(SealParameters r, Stored key) {
-    return new CoreRecord(format, seal, r, rootKey, key, keyring);
+  CoreRecord withRecovery(SealParameters r, Stored key, ShareChecks checks) {
+    return new CoreRecord(format, seal, r, rootKey, key, keyring, checks);
   }
 
   CoreRecord withRootKey(Stored key, String newKeyring) {
-    return new CoreRecord(format, seal, recovery, key, recoveryKey, newKeyring);
+    return new CoreRecord(format, seal, recovery, key, recoveryKey, newKeyring, shareChecks);
   }
 
   CoreRecord withKeyring(String newKeyring) {
-    return new CoreRecord(format, seal, recovery, rootKey, recoveryKey, newKeyring);
+    return new CoreRecord(format, seal, recovery, rootKey, recoveryKey, newKeyring, shareChecks);
   }
 }

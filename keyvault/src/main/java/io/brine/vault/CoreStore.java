@@ -35,6 +35,12 @@ final class CoreStore {
       throw new IntegrityException(
           "the vault's core record (" + CoreRecord.PATH + ") is incomplete or of an unknown format");
     }
+    SealParameters quorum = VaultState.quorumParameters(record);
+    if (record.shareChecks() != null
+        && (quorum == null || !record.shareChecks().wellFormed(quorum.shares()))) {
+      throw new IntegrityException(
+          "the vault's core record (" + CoreRecord.PATH + ") has malformed share check values");
+    }
     return Optional.of(record);
   }
 

@@ -23,16 +23,20 @@ final class QuorumState {
   }
 
   /**
-   * Adds one share given with {@code nonce}; true when {@code required} shares are held.
+   * Adds one share given with {@code nonce}; true when the vault's threshold of shares is held. A
+   * share that is not one of the vault's is refused before it is counted.
    *
    * @param operation names the operation in the error for a wrong nonce
    */
-  boolean add(String key, String nonce, int required, String operation) throws VaultException {
+  boolean add(VaultState state, String key, String nonce, String operation)
+      throws VaultException {
     if (!parts.nonce().equals(nonce)) {
       throw new InvalidRequestException("nonce does not match the " + operation + " in progress");
     }
-    parts.add(KeyShares.decode(key), ShareCollector.OnDuplicate.REFUSE);
-    return parts.progress() >= required;
+    SecretBytes part = KeyShares.decode(key);
+    VaultState.requireOwnShare(state.requireInitialized(), part);
+    parts.add(part, ShareCollector.OnDuplicate.REFUSE);
+    return parts.progress() >= state.requiredShares();
   }
 
   /**

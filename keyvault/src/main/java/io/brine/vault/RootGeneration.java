@@ -65,7 +65,7 @@ final class RootGeneration {
     if (q == null) {
       throw new InvalidRequestException("no root generation in progress");
     }
-    if (!q.add(key, nonce, state.requiredShares(), "root generation")) {
+    if (!q.add(state, key, nonce, "root generation")) {
       return status();
     }
     q.verifyQuorum(state);

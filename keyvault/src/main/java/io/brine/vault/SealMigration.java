@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Seal migration as OpenBao does it, so operators keep the same papers: going to an HSM, the old
  * unseal shares become the recovery shares (their KEK becomes the recovery key); coming back, the
  * recovery shares become the unseal shares (the recovery key becomes the KEK). Each direction is
- * one atomic write of the core record, made after the old seal opened the vault.
+ * one atomic write of the core record, made after the old seal opened the vault. The papers stay
+ * the same, so their check values carry over as they are (none for a vault that had none).
  */
 final class SealMigration {
   private static final Logger log = LoggerFactory.getLogger(SealMigration.class);
@@ -33,7 +34,8 @@ final class SealMigration {
               new SealParameters("shamir", r.seal().shares(), r.seal().threshold()),
               CoreRecord.Stored.of(hsm.wrap(newRoot.secret())),
               CoreRecord.Stored.of(hsm.wrap(oldKek)),
-              CoreRecord.encodeKeyring(opened.encrypt(newRoot))));
+              CoreRecord.encodeKeyring(opened.encrypt(newRoot)),
+              r.shareChecks()));
     } catch (VaultException | RuntimeException e) {
       newRoot.destroy();
       opened.destroy(); // the vault stays sealed: nothing may keep these keys
@@ -58,7 +60,8 @@ final class SealMigration {
               null,
               CoreRecord.Stored.of(newKek.wrap(root.secret())),
               null,
-              r.keyring()));
+              r.keyring(),
+              r.shareChecks()));
     } catch (VaultException | RuntimeException e) {
       root.destroy();
       opened.destroy(); // the vault stays sealed: nothing may keep these keys

@@ -78,7 +78,7 @@ final class ShareRotations {
     if (q == null) {
       throw new InvalidRequestException("no rotation in progress");
     }
-    if (!q.add(key, nonce, state.requiredShares(), "rotation")) {
+    if (!q.add(state, key, nonce, "rotation")) {
       return new RotationUpdate(false, nonce, List.of(), List.of(), status(kind));
     }
     q.verifyQuorum(state);
@@ -118,7 +118,8 @@ final class ShareRotations {
         state.commit(
             r.withRecovery(
                 new SealParameters("shamir", q.newShares, q.newThreshold),
-                CoreRecord.Stored.of(state.hsm().wrap(newRecovery))));
+                CoreRecord.Stored.of(state.hsm().wrap(newRecovery)),
+                ShareChecks.of(shares, state.random)));
       } catch (VaultException | RuntimeException e) {
         KeyShares.wipe(shares);
         throw e;
@@ -139,7 +140,9 @@ final class ShareRotations {
     try {
       CoreRecord r = state.requireInitialized();
       state.commit(
-          r.withSeal(new SealParameters("shamir", q.newShares, q.newThreshold))
+          r.withSeal(
+                  new SealParameters("shamir", q.newShares, q.newThreshold),
+                  ShareChecks.of(shares, state.random))
               .withRootKey(
                   CoreRecord.Stored.of(wrapper.wrap(newRoot.secret())),
                   CoreRecord.encodeKeyring(state.keyring.encrypt(newRoot))));

@@ -34,10 +34,20 @@ public interface Vault {
    * threshold is reached the collected shares are discarded whether or not they worked.
    *
    * @return the status after this share (unsealed when it completed a good set)
+   * @throws ForeignShareException for a share that is not one of this vault's (refused on arrival,
+   *     nothing collected changes), when the vault has check values ({@link
+   *     #checksSharesOnArrival})
    * @throws InvalidRequestException for a malformed share, a wrong set of shares, or a share of
    *     another vault
    */
   SealStatus submitUnsealKey(String key, boolean migrate) throws VaultException;
+
+  /**
+   * Whether the vault holds check values for its shares, so a stranger's share is refused on
+   * arrival and cannot spoil a quorum. False for a vault initialized before check values existed,
+   * until its next rekey; false before init.
+   */
+  boolean checksSharesOnArrival();
 
   /** Discards the shares collected so far. */
   SealStatus resetUnseal() throws VaultException;

@@ -232,7 +232,10 @@ public final class VaultCore implements Vault, AutoCloseable {
       try {
         CoreRecord fresh;
         try {
-          fresh = initialRecord(hsmSeal, shares, threshold, root, keyring, shareKey);
+          fresh =
+              initialRecord(
+                  hsmSeal, shares, threshold, root, keyring, shareKey,
+                  ShareChecks.of(split, state.random));
         } catch (VaultException | RuntimeException e) {
           root.destroy();
           keyring.destroy();
@@ -299,7 +302,8 @@ public final class VaultCore implements Vault, AutoCloseable {
       int threshold,
       AesGcmKey root,
       Keyring keyring,
-      SecretBytes shareKey)
+      SecretBytes shareKey,
+      ShareChecks checks)
       throws VaultException {
     String keyringCt = CoreRecord.encodeKeyring(keyring.encrypt(root));
     if (hsmSeal) {
@@ -310,7 +314,8 @@ public final class VaultCore implements Vault, AutoCloseable {
           new SealParameters("shamir", shares, threshold),
           CoreRecord.Stored.of(hsm.wrap(root.secret())),
           CoreRecord.Stored.of(hsm.wrap(shareKey)),
-          keyringCt);
+          keyringCt,
+          checks);
     }
     ShamirKek kek = ShamirKek.of(shareKey);
     try {
@@ -320,7 +325,8 @@ public final class VaultCore implements Vault, AutoCloseable {
           null,
           CoreRecord.Stored.of(kek.wrap(root.secret())),
           null,
-          keyringCt);
+          keyringCt,
+          checks);
     } finally {
       kek.destroy();
     }
@@ -350,6 +356,8 @@ public final class VaultCore implements Vault, AutoCloseable {
             "this vault has no recovery shares: restart the master to auto-unseal it");
       }
       SecretBytes part = KeyShares.decode(key);
+      // Before anything changes: a stranger's share neither starts an attempt nor counts.
+      VaultState.requireOwnShare(r, part);
       unsealParts.startIfIdle();
       unsealParts.add(part, ShareCollector.OnDuplicate.IGNORE);
       if (unsealParts.progress() < quorum.threshold()) {
@@ -440,6 +448,20 @@ public final class VaultCore implements Vault, AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public boolean checksSharesOnArrival() {
+    CoreRecord r;
+    lock.lock();
+    try {
+      r = state.record();
+    } catch (VaultException e) {
+      return false;
+    } finally {
+      lock.unlock();
+    }
+    return r != null && r.shareChecks() != null;
   }
 
   @Override

@@ -99,6 +99,18 @@ final class VaultState {
     return isHsmSealed(r) ? r.recovery() : r.seal();
   }
 
+  /**
+   * Refuses {@code share} on arrival when the record has check values and none is this share's;
+   * the refused share is destroyed. Records written before check values existed (no {@code
+   * share_checks}) take every share, as OpenBao does, until their next rekey.
+   */
+  static void requireOwnShare(CoreRecord r, SecretBytes share) throws ForeignShareException {
+    if (r.shareChecks() != null && !r.shareChecks().recognizes(share)) {
+      share.destroy();
+      throw new ForeignShareException();
+    }
+  }
+
   int requiredShares() throws VaultException {
     return quorumParameters(requireInitialized()).threshold();
   }

@@ -116,9 +116,31 @@ class VaultCorePkcs11Test {
     char digit = share.charAt(10);
     String forged = share.substring(0, 10) + (digit == '0' ? '1' : '0') + share.substring(11);
     assertThatThrownBy(() -> vault.submitUnsealKey(forged, false))
-        .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("recovery shares do not match this vault");
+        .as("a forged recovery share is refused on arrival")
+        .isInstanceOf(ForeignShareException.class);
     assertThat(vault.sealStatus().sealed()).isTrue();
+    assertThat(vault.sealStatus().progress()).as("the real share is still held").isEqualTo(1);
+    assertThat(vault.submitUnsealKey(r.recoveryKeys().get(2), false).sealed()).isFalse();
+  }
+
+  @Test
+  void foreignShares_inRecoveryQuorums_areRefusedAndNotCounted() throws Exception {
+    open(SealConfiguration.pkcs11(hsmKey));
+    InitResult r = vault.initialize(new InitRequest(0, 0, 3, 2));
+    String t = r.rootToken();
+    String foreign = "ab".repeat(33);
+
+    String nonce = vault.startRotation(t, RotationKind.ROOT, 0, 0).nonce();
+    vault.submitRotationKey(t, RotationKind.ROOT, r.recoveryKeys().get(0), nonce);
+    assertThatThrownBy(() -> vault.submitRotationKey(t, RotationKind.ROOT, foreign, nonce))
+        .isInstanceOf(ForeignShareException.class);
+    assertThat(vault.rotationStatus(t, RotationKind.ROOT).progress()).isEqualTo(1);
+    vault.cancelRotation(t, RotationKind.ROOT);
+
+    String attempt = vault.startGenerateRoot(t).nonce();
+    assertThatThrownBy(() -> vault.submitGenerateRootKey(t, foreign, attempt))
+        .isInstanceOf(ForeignShareException.class);
+    assertThat(vault.generateRootStatus(t).progress()).isZero();
   }
 
   @Test
@@ -234,6 +256,9 @@ class VaultCorePkcs11Test {
     assertThat(done.keys()).hasSize(5);
     assertThat(vault.sealStatus().n()).isEqualTo(5);
     vault.seal(t);
+    assertThatThrownBy(() -> vault.submitUnsealKey(r.recoveryKeys().get(1), false))
+        .as("the rotation wrote the new shares' check values: an old share is refused")
+        .isInstanceOf(ForeignShareException.class);
     unseal(done.keys().subList(0, 3), false);
     assertThat(vault.sealStatus().sealed()).isFalse();
   }
@@ -263,6 +288,9 @@ class VaultCorePkcs11Test {
     open(SealConfiguration.pkcs11(hsmKey));
     assertThat(vault.autoUnseal()).isTrue();
     vault.seal(r.rootToken());
+    assertThat(vault.checksSharesOnArrival()).as("the check values came along").isTrue();
+    assertThatThrownBy(() -> vault.submitUnsealKey("cd".repeat(33), false))
+        .isInstanceOf(ForeignShareException.class);
     unseal(r.keys().subList(0, 2), false); // the old unseal shares, now recovery shares
     assertThat(vault.sealStatus().sealed()).isFalse();
   }
@@ -275,11 +303,16 @@ class VaultCorePkcs11Test {
 
     open(SealConfiguration.migrateFromPkcs11(hsmKey));
     assertThat(vault.sealStatus().migration()).isTrue();
+    assertThatThrownBy(() -> vault.submitUnsealKey("cd".repeat(33), true))
+        .isInstanceOf(ForeignShareException.class);
     unseal(r.recoveryKeys().subList(0, 2), true);
     assertThat(vault.sealStatus().type()).isEqualTo("shamir");
 
     open(SealConfiguration.shamir());
     assertThat(vault.sealStatus().migration()).isFalse();
+    assertThat(vault.checksSharesOnArrival()).as("the check values came along").isTrue();
+    assertThatThrownBy(() -> vault.submitUnsealKey("cd".repeat(33), false))
+        .isInstanceOf(ForeignShareException.class);
     unseal(List.of(r.recoveryKeys().get(2), r.recoveryKeys().get(1)), false);
     assertThat(vault.sealStatus().sealed()).isFalse();
     assertThat(vault.barrier().get("master/key")).get().isEqualTo(new byte[] {2});

@@ -126,18 +126,81 @@ class VaultCoreShamirTest {
   }
 
   @Test
-  void unseal_wrongShareInSet_failsDiscardsPartsThenGoodSetWorks() throws Exception {
+  void unseal_foreignShare_isRefusedOnArrival_progressAndNonceUnchanged() throws Exception {
     InitResult r = init(3, 2);
     InitResult other = otherVaultShares(3, 2);
-    vault.submitUnsealKey(r.keys().get(0), false);
+    SealStatus first = vault.submitUnsealKey(r.keys().get(0), false);
     String foreign = shareWithOtherX(other.keys(), r.keys().get(0));
 
     assertThatThrownBy(() -> vault.submitUnsealKey(foreign, false))
-        .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("do not open this vault");
+        .isInstanceOf(ForeignShareException.class)
+        .hasMessage("this key is not a share of this vault: refused, and the progress is unchanged");
+    byte[] randomBytes = new byte[33];
+    new java.security.SecureRandom().nextBytes(randomBytes);
+    String random = HexFormat.of().formatHex(randomBytes);
+    assertThatThrownBy(() -> vault.submitUnsealKey(random, false))
+        .isInstanceOf(ForeignShareException.class);
 
     SealStatus after = vault.sealStatus();
     assertThat(after.sealed()).isTrue();
+    assertThat(after.progress()).as("the real share is still held").isEqualTo(1);
+    assertThat(after.nonce()).isEqualTo(first.nonce());
+    vault.submitUnsealKey(r.keys().get(2), false);
+    assertThat(vault.sealStatus().sealed()).as("real shares still combine").isFalse();
+  }
+
+  @Test
+  void unseal_foreignShareFirst_startsNoAttempt() throws Exception {
+    init(3, 2);
+    InitResult other = otherVaultShares(3, 2);
+    assertThatThrownBy(() -> vault.submitUnsealKey(other.keys().get(0), false))
+        .isInstanceOf(ForeignShareException.class);
+    assertThat(vault.sealStatus().progress()).isZero();
+    assertThat(vault.sealStatus().nonce()).as("no attempt started").isEmpty();
+    assertThat(vault.checksSharesOnArrival()).isTrue();
+  }
+
+  @Test
+  void unseal_aThousandRandomSharesBetweenRealOnes_stillUnseals() throws Exception {
+    InitResult r = init(5, 3);
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    int refused = 0;
+    int real = 0;
+    for (int i = 0; i < 1000; i++) {
+      if (i == 100 || i == 500 || i == 999) {
+        vault.submitUnsealKey(r.keys().get(real++), false);
+      }
+      byte[] bogus = new byte[33];
+      random.nextBytes(bogus);
+      try {
+        vault.submitUnsealKey(Base64.getEncoder().encodeToString(bogus), false);
+      } catch (ForeignShareException expected) {
+        refused++;
+      }
+      if (vault.sealStatus().sealed()) {
+        assertThat(vault.sealStatus().progress()).isLessThanOrEqualTo(2);
+      }
+    }
+    assertThat(refused).as("refused until the vault unsealed").isEqualTo(999);
+    assertThat(vault.sealStatus().sealed()).isFalse();
+  }
+
+  /** A vault initialized before check values existed: every share is taken, as in OpenBao. */
+  @Test
+  void legacyRecordWithoutChecks_stillUnseals_withTheOldBehaviour() throws Exception {
+    InitResult r = init(3, 2);
+    InitResult other = otherVaultShares(3, 2);
+    dropShareChecks();
+    reopen();
+    assertThat(vault.checksSharesOnArrival()).isFalse();
+
+    vault.submitUnsealKey(r.keys().get(0), false);
+    String foreign = shareWithOtherX(other.keys(), r.keys().get(0));
+    assertThatThrownBy(() -> vault.submitUnsealKey(foreign, false))
+        .isInstanceOf(InvalidRequestException.class)
+        .isNotInstanceOf(ForeignShareException.class)
+        .hasMessageContaining("do not open this vault");
+    SealStatus after = vault.sealStatus();
     assertThat(after.progress()).as("parts discarded").isZero();
     assertThat(after.nonce()).isEmpty();
     unseal(r.keys().subList(1, 3));
@@ -145,13 +208,59 @@ class VaultCoreShamirTest {
   }
 
   @Test
-  void unseal_allSharesOfAnotherVault_isAClearError() throws Exception {
+  void legacyRecordWithoutChecks_gainsThemAtItsNextRekey() throws Exception {
+    InitResult r = init(3, 2);
+    dropShareChecks();
+    reopen();
+    unseal(r.keys().subList(0, 2));
+    String t = r.rootToken();
+    String nonce = vault.startRotation(t, RotationKind.ROOT, 3, 2).nonce();
+    vault.submitRotationKey(t, RotationKind.ROOT, r.keys().get(0), nonce);
+    RotationUpdate done = vault.submitRotationKey(t, RotationKind.ROOT, r.keys().get(1), nonce);
+    assertThat(Files.readString(dir.resolve("vault/core/vault"))).contains("\"share_checks\"");
+    vault.seal(t);
+    reopen();
+
+    assertThat(vault.checksSharesOnArrival()).isTrue();
+    assertThatThrownBy(() -> vault.submitUnsealKey(r.keys().get(0), false))
+        .as("an old share is now refused on arrival")
+        .isInstanceOf(ForeignShareException.class);
+    unseal(done.keys().subList(0, 2));
+    assertThat(vault.sealStatus().sealed()).isFalse();
+  }
+
+  @Test
+  void malformedShareChecks_areAnIntegrityError() throws Exception {
+    init(3, 2);
+    Path core = dir.resolve("vault/core/vault");
+    Files.writeString(
+        core, Files.readString(core).replaceFirst("\"values\":\\[\"[^\"]*\",", "\"values\":["));
+    reopen();
+    assertThatThrownBy(() -> vault.isInitialized())
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("share check values");
+  }
+
+  /** Rewrites the core record as a vault made before check values existed would have it. */
+  private void dropShareChecks() throws Exception {
+    vault.close();
+    Path core = dir.resolve("vault/core/vault");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode record =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(core.toFile());
+    assertThat(record.remove("share_checks")).as("init wrote check values").isNotNull();
+    Files.write(core, json.writeValueAsBytes(record));
+  }
+
+  @Test
+  void unseal_allSharesOfAnotherVault_areRefusedOneByOne() throws Exception {
     init(3, 2);
     InitResult other = otherVaultShares(3, 2);
-    vault.submitUnsealKey(other.keys().get(0), false);
-    assertThatThrownBy(() -> vault.submitUnsealKey(other.keys().get(1), false))
-        .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("shares of another vault");
+    for (String k : other.keys()) {
+      assertThatThrownBy(() -> vault.submitUnsealKey(k, false))
+          .isInstanceOf(ForeignShareException.class);
+    }
+    assertThat(vault.sealStatus().progress()).isZero();
   }
 
   @Test
@@ -171,6 +280,12 @@ class VaultCoreShamirTest {
     InitResult r = init(3, 2);
     vault.submitUnsealKey(r.keys().get(0), false);
     assertThatThrownBy(() -> vault.submitUnsealKey("ab".repeat(20), false))
+        .isInstanceOf(ForeignShareException.class);
+    dropShareChecks();
+    reopen();
+    vault.submitUnsealKey(r.keys().get(0), false);
+    assertThatThrownBy(() -> vault.submitUnsealKey("ab".repeat(20), false))
+        .as("without check values, the old refusal at the threshold")
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("same length");
   }
@@ -305,10 +420,12 @@ class VaultCoreShamirTest {
     assertThat(vault.sealStatus().t()).isEqualTo(2);
     vault.seal(t);
     reopen();
-    vault.submitUnsealKey(r.keys().get(0), false);
-    assertThatThrownBy(() -> vault.submitUnsealKey(r.keys().get(1), false))
-        .as("old shares no longer open the vault (the new threshold is 2)")
-        .isInstanceOf(InvalidRequestException.class);
+    for (String old : r.keys()) {
+      assertThatThrownBy(() -> vault.submitUnsealKey(old, false))
+          .as("old shares are refused on arrival: the rekey wrote the new shares' check values")
+          .isInstanceOf(ForeignShareException.class);
+    }
+    assertThat(vault.sealStatus().progress()).isZero();
     unseal(done.keys().subList(1, 3));
     assertThat(vault.barrier().get("a/b")).get().isEqualTo(new byte[] {1, 2, 3});
   }
@@ -325,16 +442,15 @@ class VaultCoreShamirTest {
         .hasMessageContaining("nonce");
     assertThatThrownBy(() -> vault.startRotation(t, RotationKind.ROOT, 1, 1))
         .hasMessage("rotation already in progress");
-    vault.submitRotationKey(t, RotationKind.ROOT, other.keys().get(0), nonce);
+    vault.submitRotationKey(t, RotationKind.ROOT, r.keys().get(0), nonce);
     assertThatThrownBy(
             () -> vault.submitRotationKey(t, RotationKind.ROOT, other.keys().get(1), nonce))
-        .isInstanceOf(InvalidRequestException.class)
-        .hasMessage("these shares do not match this vault");
+        .isInstanceOf(ForeignShareException.class);
 
     RotationStatus s = vault.rotationStatus(t, RotationKind.ROOT);
     assertThat(s.started()).isTrue();
     assertThat(s.nonce()).isEqualTo(nonce);
-    assertThat(s.progress()).isZero();
+    assertThat(s.progress()).as("the foreign share is not counted").isEqualTo(1);
     vault.cancelRotation(t, RotationKind.ROOT);
     assertThat(vault.rotationStatus(t, RotationKind.ROOT).started()).isFalse();
   }
@@ -425,6 +541,24 @@ class VaultCoreShamirTest {
   void generateRoot_foreignShares_areRefused() throws Exception {
     InitResult r = init(3, 2);
     InitResult other = otherVaultShares(3, 2);
+    unseal(r.keys().subList(0, 2));
+    String t = r.rootToken();
+    String nonce = vault.startGenerateRoot(t).nonce();
+    vault.submitGenerateRootKey(t, r.keys().get(0), nonce);
+    assertThatThrownBy(() -> vault.submitGenerateRootKey(t, other.keys().get(1), nonce))
+        .isInstanceOf(ForeignShareException.class);
+    assertThat(vault.generateRootStatus(t).progress()).isEqualTo(1);
+    assertThat(vault.submitGenerateRootKey(t, r.keys().get(1), nonce).complete())
+        .as("the real shares still make a token")
+        .isTrue();
+  }
+
+  @Test
+  void generateRoot_legacyRecord_foreignSetIsRefusedAtTheThreshold() throws Exception {
+    InitResult r = init(3, 2);
+    InitResult other = otherVaultShares(3, 2);
+    dropShareChecks();
+    reopen();
     unseal(r.keys().subList(0, 2));
     String t = r.rootToken();
     String nonce = vault.startGenerateRoot(t).nonce();

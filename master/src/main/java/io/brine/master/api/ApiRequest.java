@@ -5,6 +5,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,12 +22,29 @@ final class ApiRequest {
   private final Map<String, List<String>> query;
   private final String token;
   private final ByteBuf content;
+  private final InetAddress remoteAddress;
   private JsonBody body;
 
-  ApiRequest(FullHttpRequest request, QueryStringDecoder uri) {
+  /**
+   * @param remote the connection's peer address, from the socket (never from a header a client
+   *     could write); null when not known
+   */
+  ApiRequest(FullHttpRequest request, QueryStringDecoder uri, SocketAddress remote) {
     this.query = uri.parameters();
     this.token = token(request);
     this.content = request.content();
+    this.remoteAddress =
+        remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
+  }
+
+  /** The IP address the request's connection comes from, or null when not known. */
+  InetAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** The remote address for a log line: the numeric address, never a DNS lookup. */
+  String remoteForLog() {
+    return remoteAddress == null ? "an unknown address" : remoteAddress.getHostAddress();
   }
 
   /** The client token: {@code X-Vault-Token}, else {@code Authorization: Bearer}; null if none. */

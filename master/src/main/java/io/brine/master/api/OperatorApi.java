@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERR
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
+import io.brine.vault.ForeignShareException;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.PermissionDeniedException;
 import io.brine.vault.SealedException;
@@ -14,6 +15,7 @@ import io.brine.vault.VaultException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -50,8 +52,12 @@ final class OperatorApi {
     return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock, paths));
   }
 
-  /** May block: runs on the vault executor. */
-  ApiResponse respond(FullHttpRequest request) {
+  /**
+   * May block: runs on the vault executor.
+   *
+   * @param remote the peer address of the request's connection (null when not known)
+   */
+  ApiResponse respond(FullHttpRequest request, SocketAddress remote) {
     HttpMethod method = request.method();
     QueryStringDecoder uri;
     String path;
@@ -59,7 +65,7 @@ final class OperatorApi {
     try {
       uri = new QueryStringDecoder(request.uri());
       path = uri.path();
-      parsed = new ApiRequest(request, uri);
+      parsed = new ApiRequest(request, uri, remote);
     } catch (IllegalArgumentException e) {
       // A bad percent-escape in the path or query: the client's mistake, answered as such.
       log.debug("malformed request URI", e);
@@ -88,6 +94,11 @@ final class OperatorApi {
       return endpoint.handle(request);
     } catch (SealedException e) {
       return ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
+    } catch (ForeignShareException e) {
+      // A quorum update (rotation, generate-root) with a share of no operator: one line, where
+      // from; sys/unseal logs its own, rate-limited (SealEndpoints).
+      log.warn("{} {} from {}: {}", method, path, request.remoteForLog(), e.getMessage());
+      return ApiResponse.error(BAD_REQUEST, e.getMessage());
     } catch (InvalidRequestException e) {
       return ApiResponse.error(BAD_REQUEST, e.getMessage());
     } catch (PermissionDeniedException e) {

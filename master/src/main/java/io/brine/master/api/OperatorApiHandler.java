@@ -57,7 +57,7 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
             ApiResponse response;
             boolean keep = keepAlive;
             try {
-              response = api.respond(request);
+              response = api.respond(request, ctx.channel().remoteAddress());
             } catch (RuntimeException e) {
               // Never leave a client without an answer, nor lose this executor thread.
               log.warn("operator API request failed: {}", e.toString());

@@ -6,13 +6,17 @@ import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.vault.ForeignShareException;
 import io.brine.vault.InitRequest;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.SealStatus;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The paths that answer while the vault is sealed: {@code sys/seal-status}, {@code sys/init},
@@ -20,16 +24,21 @@ import java.time.Clock;
  * internal/http/sys_seal.go}, {@code sys_init.go} and {@code sys_health.go} answer them.
  */
 final class SealEndpoints {
+  private static final Logger log = LoggerFactory.getLogger(SealEndpoints.class);
+
   static final String PGP_UNSUPPORTED = "PGP-encrypted shares are not supported";
 
   private final Vault vault;
   private final String buildDate;
   private final Clock clock;
+  /** sys/unseal is unauthenticated: refused shares are counted per remote address. */
+  private final ShareRefusalLimiter refusals;
 
   SealEndpoints(Vault vault, String buildDate, Clock clock) {
     this.vault = vault;
     this.buildDate = buildDate;
     this.clock = clock;
+    this.refusals = new ShareRefusalLimiter();
   }
 
   void register(Routes.Builder routes) {
@@ -78,9 +87,57 @@ final class SealEndpoints {
         throw new InvalidRequestException(
             "'key' must be specified in request body as JSON, or 'reset' set to true");
       }
-      status = vault.submitUnsealKey(key, body.bool("migrate"));
+      return submit(request, key, body.bool("migrate"));
     }
     return ApiResponse.ok(ApiJson.sealStatus(status, buildDate));
+  }
+
+  /**
+   * One share from anyone who reaches the API. A vault with check values refuses a stranger's share
+   * before it counts, so an address over its allowance still gets its real shares through (an
+   * operator behind the same address as a flooder is not locked out) and only its refusals turn
+   * into 429s. A vault without them cannot tell, so there an address over its allowance is not
+   * heard at all: its shares could spoil the operators' attempt.
+   */
+  private ApiResponse submit(ApiRequest request, String key, boolean migrate)
+      throws VaultException {
+    InetAddress from = request.remoteAddress();
+    if (refusals.limited(from) && !vault.checksSharesOnArrival()) {
+      return tooManyRefusals(from);
+    }
+    SealStatus status;
+    try {
+      status = vault.submitUnsealKey(key, migrate);
+    } catch (InvalidRequestException e) {
+      switch (refusals.refused(from)) {
+        case ANSWER:
+          if (e instanceof ForeignShareException) {
+            log.warn("unseal: refused a share of no operator from {}", request.remoteForLog());
+          } else {
+            log.warn("unseal: refused a key from {}: {}", request.remoteForLog(), e.getMessage());
+          }
+          return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        case NOW_LIMITED:
+          log.warn(
+              "unseal: {} had more than {} keys refused within {} s; its further refusals are"
+                  + " answered 429 and not logged until it slows down",
+              request.remoteForLog(),
+              refusals.burst(),
+              refusals.windowSeconds());
+          return tooManyRefusals(from);
+        default:
+          return tooManyRefusals(from);
+      }
+    }
+    return ApiResponse.ok(ApiJson.sealStatus(status, buildDate));
+  }
+
+  private ApiResponse tooManyRefusals(InetAddress from) {
+    return ApiResponse.error(
+        HttpResponseStatus.TOO_MANY_REQUESTS,
+        "too many refused unseal keys from this address; try again in "
+            + refusals.retryAfterSeconds(from)
+            + " s");
   }
 
   /** 204; the vault skips the token check when already sealed, as OpenBao does. */
