@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * The lines one class logs while a test runs, at INFO and up as the shipped config shows them
  * (the tests' own config shows WARN only); kept off the console meanwhile.
  */
-final class LogLines implements AutoCloseable {
+public final class LogLines implements AutoCloseable {
   private final Logger logger;
   private final Level level;
   private final boolean additive;
@@ -27,12 +27,12 @@ final class LogLines implements AutoCloseable {
     logger.setAdditive(false);
   }
 
-  static LogLines of(Class<?> source) {
+  public static LogLines of(Class<?> source) {
     return new LogLines(source);
   }
 
   /** Lines at INFO or above whose text contains {@code text}. */
-  List<String> containing(String text) {
+  public List<String> containing(String text) {
     synchronized (appender.list) {
       return appender.list.stream()
           .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
