@@ -259,7 +259,10 @@ public final class Swarm {
         Duration.ofSeconds(5),
         null,
         1024 * 1024,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        // Its own jid memory: minions sharing one would refuse each other's jobs.
+        pkiDir.resolve("cache"),
+        Duration.ofSeconds(MinionConfig.DEFAULT_PUBLISH_MAX_AGE_SECONDS));
   }
 
   private ReconnectPhase.Storm storm(SharedThreads shared) {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * {dir}/{jid}/job.json      the {@link JobRecord}
- * {dir}/{jid}/returns.log   its {@link JobReturn}s, one JSON line each, the first per minion
+ * {dir}/{jid}/returns.log   its {@link JobReturn}s, one JSON line each, one per minion
  * </pre>
  *
  * A job folder appears whole: it is built under a temp name (job.json and an empty returns log)
@@ -191,8 +191,9 @@ public final class JobCache implements AutoCloseable {
 
   /**
    * Stores a minion's return for a job and waits until it is on disk. The first return per (job,
-   * minion) wins: Salt minions retry returns, so a second one is normal and answered {@link
-   * AddResult#DUPLICATE}.
+   * minion) wins. A minion re-sends a return whose acknowledgement it did not get: the same return
+   * again is {@link AddResult#ALREADY_STORED}. A different second return is {@link
+   * AddResult#CONFLICTING}: a job runs once per minion, so it is refused, not stored.
    */
   public AddResult addReturn(String jid, JobReturn ret) throws IOException {
     try {
@@ -233,7 +234,7 @@ public final class JobCache implements AutoCloseable {
         throw new IOException(
             "job " + jid + " has no " + ReturnLog.FILE + "; its cache entry is damaged");
       }
-      return writer.append(jid, file, ret.id(), JobJson.write(ret));
+      return writer.append(jid, file, ret.id(), JobJson.write(ret), JobJson.contentDigest(ret));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }

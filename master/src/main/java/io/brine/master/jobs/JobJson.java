@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.protocol.MinionId;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,6 +85,27 @@ final class JobJson {
     o.put("success", ret.success());
     o.put("received", ret.received().toString());
     return bytes(o);
+  }
+
+  /**
+   * SHA-256 of what the minion said (fun, return, retcode, success), not of when it arrived: the
+   * same return sent twice has one digest, a different second return another. Both the return
+   * from the wire and the one read back from the log are JSON turned into Java values, and those
+   * serialize alike.
+   *
+   * @throws IllegalArgumentException when the return value is not a JSON value
+   */
+  static byte[] contentDigest(JobReturn ret) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("fun", ret.fun());
+    o.set("return", json(ret.ret(), ret.id().value()));
+    o.put("retcode", ret.retcode());
+    o.put("success", ret.success());
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes(o));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   static JobRecord readJob(byte[] content) throws MalformedException {

@@ -94,8 +94,17 @@ public final class JobPublisher {
       throw new NoMinionsMatched(NoMinionsMatched.PREFIX + job.target());
     }
     String jid = Jid.next(clock);
+    // ts: the minions refuse a publication older than their publish_max_age, so a recorded one
+    // cannot run again once they have forgotten its jid (docs/protocol.md §5.1).
     JobPublication publication =
-        new JobPublication(jid, job.target(), job.fun(), job.args(), job.kwargs(), job.timeout());
+        new JobPublication(
+            jid,
+            clock.instant(),
+            job.target(),
+            job.fun(),
+            job.args(),
+            job.kwargs(),
+            job.timeout());
     cache.create(
         new JobRecord(
             jid,

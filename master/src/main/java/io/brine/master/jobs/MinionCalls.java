@@ -14,6 +14,8 @@ import io.brine.protocol.job.SessionReply;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -33,11 +35,27 @@ public final class MinionCalls implements SessionRequests {
   /** The largest chunk of a file in one REPLY: its base64 stays well inside a 1 MiB frame. */
   public static final int MAX_CHUNK_BYTES = 256 * 1024;
 
+  private static final int LOGGED_REPEATS = 4_096;
+
   private final JobCache jobs;
   private final FileRoots files;
   private final ServedFiles served;
   private final ExecutorService workers;
   private final Clock clock;
+
+  /**
+   * (job, minion, result) already logged at INFO or WARN: a minion that sends one return over and
+   * over is one line, not a flood. The oldest are forgotten beyond {@value #LOGGED_REPEATS}.
+   */
+  private final Map<String, Boolean> loggedRepeats =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > LOGGED_REPEATS;
+        }
+      };
 
   /**
    * @param files the file roots, or null when the master serves no files
@@ -118,10 +136,31 @@ public final class MinionCalls implements SessionRequests {
     return jobs.addReturnAsync(jid, ret).thenApply(result -> reply(id, call, jid, result));
   }
 
-  private static SessionReply reply(MinionId id, SessionCall call, String jid, AddResult result) {
+  private SessionReply reply(MinionId id, SessionCall call, String jid, AddResult result) {
     switch (result) {
       case ADDED -> log.debug("job {}: return of minion {}", jid, id);
-      case DUPLICATE -> log.debug("job {}: minion {} returned again; kept the first", jid, id);
+      case ALREADY_STORED -> {
+        if (firstTime(jid, id, result)) {
+          log.info(
+              "job {}: minion {} sent its return again (it did not get the acknowledgement);"
+                  + " acknowledged, stored once",
+              jid,
+              id);
+        } else {
+          log.debug("job {}: minion {} sent its return again", jid, id);
+        }
+      }
+      case CONFLICTING -> {
+        if (firstTime(jid, id, result)) {
+          log.warn(
+              "job {}: minion {} sent a second, different return; refused, the first is kept"
+                  + " (did the job run twice there?)",
+              jid,
+              id);
+        } else {
+          log.debug("job {}: minion {} sent another different return; refused", jid, id);
+        }
+      }
       case NOT_TARGETED ->
           log.warn("job {}: return of minion {}, which it did not target; dropped", jid, id);
       case UNKNOWN_JOB ->
@@ -129,10 +168,20 @@ public final class MinionCalls implements SessionRequests {
               id, printable(jid));
     }
     return switch (result) {
-      case ADDED, DUPLICATE -> SessionReply.ok(call.rid());
+      case ADDED, ALREADY_STORED -> SessionReply.ok(call.rid());
+      case CONFLICTING ->
+          SessionReply.error(
+              call.rid(),
+              "job " + jid + " already has a return from " + id + "; a second one is refused");
       case NOT_TARGETED -> SessionReply.error(call.rid(), "job " + jid + " did not target " + id);
       case UNKNOWN_JOB -> SessionReply.error(call.rid(), "no such job");
     };
+  }
+
+  private boolean firstTime(String jid, MinionId id, AddResult result) {
+    synchronized (loggedRepeats) {
+      return loggedRepeats.put(jid + " " + id + " " + result, Boolean.TRUE) == null;
+    }
   }
 
   private SessionReply stat(MinionId id, SessionCall call) {

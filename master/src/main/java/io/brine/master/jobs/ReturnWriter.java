@@ -8,12 +8,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * return queued by the time it is free, appends them, makes each touched log durable with one
  * {@code fdatasync}, and only then completes their futures, so a minion's return is acknowledged
  * once it is on disk, and 10,000 returns arriving together cost a handful of syncs instead of
- * 10,000. The first return per (job, minion) wins; later ones complete {@link AddResult#DUPLICATE}.
+ * 10,000. The first return per (job, minion) wins. A later one that says the same (by {@link
+ * JobJson#contentDigest}) completes {@link AddResult#ALREADY_STORED}, a different one {@link
+ * AddResult#CONFLICTING}; neither is written.
  *
  * <p>The queue is bounded: when it is full, {@link #append} blocks its caller (a worker answering
  * minions), which is the back-pressure a flood of returns should meet. A write that fails (a full
@@ -43,16 +45,24 @@ final class ReturnWriter implements AutoCloseable {
 
   /** One queued return, or (id null) a request to close a job's log before it is deleted. */
   private record Pending(
-      String jid, Path file, MinionId id, byte[] line, CompletableFuture<AddResult> done) {}
+      String jid,
+      Path file,
+      MinionId id,
+      byte[] line,
+      byte[] digest,
+      CompletableFuture<AddResult> done) {}
 
-  /** A log open for appending and the minions it holds. Used on the writer thread only. */
+  /**
+   * A log open for appending and, per minion it holds, the digest of its stored return. Used on
+   * the writer thread only.
+   */
   private static final class OpenLog {
     final FileChannel channel;
-    final Set<MinionId> ids;
+    final Map<MinionId, byte[]> digests;
 
-    OpenLog(FileChannel channel, Set<MinionId> ids) {
+    OpenLog(FileChannel channel, Map<MinionId, byte[]> digests) {
       this.channel = channel;
-      this.ids = ids;
+      this.digests = digests;
     }
   }
 
@@ -69,17 +79,19 @@ final class ReturnWriter implements AutoCloseable {
 
   /**
    * Queues {@code line} (one JSON return, no newline) for {@code id} in the log {@code file} of
-   * {@code jid}. Completes with ADDED once it is durable, DUPLICATE when the minion already
-   * returned, UNKNOWN_JOB when the log is gone (the job was removed), or exceptionally when the disk
-   * failed.
+   * {@code jid}, {@code digest} being its {@link JobJson#contentDigest}. Completes with ADDED once
+   * it is durable, ALREADY_STORED or CONFLICTING when the minion already returned (the same return,
+   * or another), UNKNOWN_JOB when the log is gone (the job was removed), or exceptionally when the
+   * disk failed.
    */
-  CompletableFuture<AddResult> append(String jid, Path file, MinionId id, byte[] line) {
-    return enqueue(new Pending(jid, file, id, line, new CompletableFuture<>()));
+  CompletableFuture<AddResult> append(
+      String jid, Path file, MinionId id, byte[] line, byte[] digest) {
+    return enqueue(new Pending(jid, file, id, line, digest, new CompletableFuture<>()));
   }
 
   /** Closes {@code jid}'s log, after the returns queued before; the job is about to be deleted. */
   CompletableFuture<AddResult> forget(String jid) {
-    return enqueue(new Pending(jid, null, null, null, new CompletableFuture<>()));
+    return enqueue(new Pending(jid, null, null, null, null, new CompletableFuture<>()));
   }
 
   private CompletableFuture<AddResult> enqueue(Pending pending) {
@@ -160,11 +172,16 @@ final class ReturnWriter implements AutoCloseable {
     List<Pending> added = new ArrayList<>();
     int bytes = 0;
     for (Pending p : returns) {
-      if (target.ids.add(p.id())) {
+      byte[] stored = target.digests.putIfAbsent(p.id(), p.digest());
+      if (stored == null) {
         added.add(p);
         bytes += p.line().length + 1;
       } else {
-        p.done().complete(AddResult.DUPLICATE);
+        p.done()
+            .complete(
+                MessageDigest.isEqual(stored, p.digest())
+                    ? AddResult.ALREADY_STORED
+                    : AddResult.CONFLICTING);
       }
     }
     if (added.isEmpty()) {
@@ -181,7 +198,7 @@ final class ReturnWriter implements AutoCloseable {
       }
       target.channel.force(false);
     } catch (IOException e) {
-      added.forEach(p -> target.ids.remove(p.id()));
+      added.forEach(p -> target.digests.remove(p.id()));
       undo(first.jid(), target, before);
       fail(added, first.jid(), e);
       return;
@@ -221,15 +238,16 @@ final class ReturnWriter implements AutoCloseable {
       if (cut > 0) {
         log.warn("job cache: cut {} bytes of an unfinished return off job {}", cut, jid);
       }
-      Set<MinionId> ids = new HashSet<>();
+      Map<MinionId, byte[]> digests = new HashMap<>();
       ReturnLog.forEachLine(file, JobCache.MAX_RETURN_BYTES, line -> {
         try {
-          ids.add(JobJson.readReturn(line).id());
+          JobReturn ret = JobJson.readReturn(line);
+          digests.putIfAbsent(ret.id(), JobJson.contentDigest(ret)); // the first one counts
         } catch (JobJson.MalformedException e) {
           // skipped here as in every view; find() logs it
         }
       });
-      OpenLog opened = new OpenLog(channel, ids);
+      OpenLog opened = new OpenLog(channel, digests);
       open.put(jid, opened);
       evictBeyondLimit();
       return opened;

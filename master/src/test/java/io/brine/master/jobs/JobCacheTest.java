@@ -143,13 +143,20 @@ class JobCacheTest {
   }
 
   @Test
-  void firstReturnWins() throws IOException {
+  void firstReturnWins_theSameAgainIsAlreadyStored_aDifferentOneConflicts() throws IOException {
     JobCache cache = open();
     JobRecord job = job(NOW);
     cache.create(job);
 
     assertThat(cache.addReturn(job.jid(), ret(WEB1, "first"))).isEqualTo(AddResult.ADDED);
-    assertThat(cache.addReturn(job.jid(), ret(WEB1, "second"))).isEqualTo(AddResult.DUPLICATE);
+    JobReturn resent = new JobReturn(WEB1, "cmd.run", "first", 0, true, NOW.plusSeconds(9));
+    assertThat(cache.addReturn(job.jid(), resent))
+        .as("the same return, received later")
+        .isEqualTo(AddResult.ALREADY_STORED);
+    assertThat(cache.addReturn(job.jid(), ret(WEB1, "second"))).isEqualTo(AddResult.CONFLICTING);
+    assertThat(cache.addReturn(job.jid(), new JobReturn(WEB1, "cmd.run", "first", 1, false, NOW)))
+        .as("another retcode")
+        .isEqualTo(AddResult.CONFLICTING);
 
     JobView view = cache.find(job.jid()).orElseThrow();
     assertThat(view.returns().get(WEB1).ret()).isEqualTo("first");
@@ -237,7 +244,11 @@ class JobCacheTest {
     assertThat(view.job()).isEqualTo(job);
     assertThat(view.job().args()).containsExactly("uptime", 42, true, null);
     assertThat(view.returns()).containsExactlyInAnyOrderEntriesOf(Map.of(WEB1, web1, WEB2, web2));
-    assertThat(after.addReturn(job.jid(), ret(WEB1, "again"))).isEqualTo(AddResult.DUPLICATE);
+    assertThat(after.addReturn(job.jid(), ret(WEB1, "again"))).isEqualTo(AddResult.CONFLICTING);
+    JobReturn resent = new JobReturn(WEB1, "cmd.run_all", value, 1, false, NOW.plusSeconds(60));
+    assertThat(after.addReturn(job.jid(), resent))
+        .as("read back from the log after a restart, the same return is recognised")
+        .isEqualTo(AddResult.ALREADY_STORED);
   }
 
   @Test
@@ -493,7 +504,7 @@ class JobCacheTest {
     List<AddResult> results = runAll(tasks);
 
     assertThat(results).filteredOn(r -> r == AddResult.ADDED).hasSize(200);
-    assertThat(results).filteredOn(r -> r == AddResult.DUPLICATE).hasSize(200);
+    assertThat(results).filteredOn(r -> r == AddResult.ALREADY_STORED).hasSize(200);
     JobView view = cache.find(job.jid()).orElseThrow();
     assertThat(view.returnedCount()).isEqualTo(200);
     assertThat(view.complete()).isTrue();

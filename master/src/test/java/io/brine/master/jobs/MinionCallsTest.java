@@ -132,16 +132,38 @@ class MinionCallsTest {
   }
 
   @Test
-  void aFloodOfReturnsForOneJob_keepsTheFirst_andAnswersEveryOne() throws Exception {
-    List<CompletableFuture<byte[]>> flood = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      flood.add(calls.handle(WEB1, ret(i, jid, "copy " + i).toJson()));
-    }
+  void aFloodOfTheSameReturn_isStoredOnce_andEveryCopyAcknowledged_withOneLogLine()
+      throws Exception {
+    try (LogLines logs = LogLines.of(MinionCalls.class)) {
+      List<CompletableFuture<byte[]>> flood = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        flood.add(calls.handle(WEB1, ret(i, jid, "the output").toJson()));
+      }
 
-    for (CompletableFuture<byte[]> f : flood) {
-      assertThat(SessionReply.parse(f.get(30, TimeUnit.SECONDS)).isOk()).isTrue();
+      for (CompletableFuture<byte[]> f : flood) {
+        assertThat(SessionReply.parse(f.get(30, TimeUnit.SECONDS)).isOk()).isTrue();
+      }
+      assertThat(cache.find(jid).orElseThrow().returns()).hasSize(1);
+      assertThat(logs.containing("sent its return again")).hasSize(1);
     }
-    assertThat(cache.find(jid).orElseThrow().returns()).hasSize(1);
+  }
+
+  @Test
+  void aSecondDifferentReturn_isRefused_andLoggedOnce_andTheFirstIsKept() throws Exception {
+    try (LogLines logs = LogLines.of(MinionCalls.class)) {
+      assertThat(call(WEB1, ret(1, jid, "first run")).isOk()).isTrue();
+
+      SessionReply second = call(WEB1, ret(2, jid, "second run"));
+      SessionReply third = call(WEB1, ret(3, jid, "third run"));
+
+      assertThat(second.isOk()).isFalse();
+      assertThat(second.error())
+          .isEqualTo("job " + jid + " already has a return from web1; a second one is refused");
+      assertThat(third.isOk()).isFalse();
+      assertThat(cache.find(jid).orElseThrow().returns().get(WEB1).ret()).isEqualTo("first run");
+      assertThat(cache.returnedCount(jid)).hasValue(1);
+      assertThat(logs.containing("sent a second, different return")).hasSize(1);
+    }
   }
 
   @Test

@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * @param masterFinger Salt's colon-separated SHA-256 fingerprint of master.pub, or null
  * @param maxFrameBytes the largest frame either end sends or accepts
  * @param reconnectWaitMax the longest wait between two connection attempts
+ * @param cachedir Salt's {@code cachedir}: the minion's state, its memory of the jobs it ran
+ *     ({@code <cachedir>/executed_jids}); default: a {@code cache} folder beside {@code pki_dir}
+ * @param publishMaxAge the oldest a publication may be and still run ({@code publish_max_age});
+ *     the minion remembers the jids it ran at least this long
  */
 public record MinionConfig(
     String master,
@@ -38,11 +42,15 @@ public record MinionConfig(
     Duration acceptanceWaitTimeMax,
     String masterFinger,
     int maxFrameBytes,
-    Duration reconnectWaitMax) {
+    Duration reconnectWaitMax,
+    Path cachedir,
+    Duration publishMaxAge) {
   public static final int DEFAULT_MASTER_PORT = 4506;
   public static final int DEFAULT_KEYSIZE = 2048;
   public static final long DEFAULT_ACCEPTANCE_WAIT_SECONDS = 30;
   public static final long DEFAULT_RECONNECT_WAIT_MAX_SECONDS = 60;
+  /** Five minutes, Kerberos's default clock skew: far longer than a publication takes to arrive. */
+  public static final long DEFAULT_PUBLISH_MAX_AGE_SECONDS = 300;
 
   private static final long DAY_SECONDS = 86_400;
   /** A handshake body may be 64 KiB, plus the version and type bytes. */
@@ -61,7 +69,9 @@ public record MinionConfig(
           "acceptance_wait_time_max",
           "master_finger",
           "max_frame_bytes",
-          "reconnect_wait_max");
+          "reconnect_wait_max",
+          "cachedir",
+          "publish_max_age");
 
   public MinionConfig {
     Objects.requireNonNull(master, "master");
@@ -70,6 +80,17 @@ public record MinionConfig(
     Objects.requireNonNull(acceptanceWaitTime, "acceptanceWaitTime");
     Objects.requireNonNull(acceptanceWaitTimeMax, "acceptanceWaitTimeMax");
     Objects.requireNonNull(reconnectWaitMax, "reconnectWaitMax");
+    Objects.requireNonNull(cachedir, "cachedir");
+    Objects.requireNonNull(publishMaxAge, "publishMaxAge");
+    if (publishMaxAge.isNegative() || publishMaxAge.isZero()) {
+      throw new IllegalArgumentException("publish_max_age must be positive");
+    }
+  }
+
+  /** The cachedir used when the file names none: a {@code cache} folder beside pki_dir. */
+  public static Path defaultCachedir(Path pkiDir) {
+    Path parent = pkiDir.toAbsolutePath().getParent();
+    return (parent != null ? parent : pkiDir.toAbsolutePath()).resolve("cache");
   }
 
   /** {@code <pki_dir>/minion}: minion.pem, minion.pub and the pinned minion_master.pub. */
@@ -105,6 +126,9 @@ public record MinionConfig(
                 "max_frame_bytes", Wire.DEFAULT_MAX_FRAME_BYTES, MIN_FRAME_BYTES, MAX_FRAME_BYTES);
     long reconnectMax =
         yaml.integer("reconnect_wait_max", DEFAULT_RECONNECT_WAIT_MAX_SECONDS, 1, DAY_SECONDS);
+    Path cachedir = yaml.path("cachedir");
+    long publishMaxAge =
+        yaml.integer("publish_max_age", DEFAULT_PUBLISH_MAX_AGE_SECONDS, 1, DAY_SECONDS);
     return new MinionConfig(
         master,
         masterPort,
@@ -115,7 +139,9 @@ public record MinionConfig(
         Duration.ofSeconds(waitMax),
         finger,
         maxFrameBytes,
-        Duration.ofSeconds(reconnectMax));
+        Duration.ofSeconds(reconnectMax),
+        cachedir != null ? cachedir : defaultCachedir(pkiDir),
+        Duration.ofSeconds(publishMaxAge));
   }
 
   private static MinionId id(YamlSection yaml) throws ConfigException {

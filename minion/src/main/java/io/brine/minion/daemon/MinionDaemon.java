@@ -5,6 +5,7 @@ import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FileFetcher;
 import io.brine.minion.functions.FunctionContext;
 import io.brine.minion.functions.FunctionRegistry;
+import io.brine.minion.jobs.JidMemory;
 import io.brine.minion.jobs.JobRunner;
 import io.brine.minion.keys.KeyFileException;
 import io.brine.minion.keys.MasterKeyPin;
@@ -26,6 +27,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
@@ -134,7 +136,12 @@ public final class MinionDaemon implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private MinionDaemon(MinionConfig config, KeyPair keys, MasterKeyPin pin, SharedThreads shared) {
+  private MinionDaemon(
+      MinionConfig config,
+      KeyPair keys,
+      MasterKeyPin pin,
+      JidMemory jids,
+      SharedThreads shared) {
     this.config = config;
     this.keys = keys;
     this.pin = pin;
@@ -154,8 +161,8 @@ public final class MinionDaemon implements AutoCloseable {
     FunctionContext context = new DaemonContext(config.id(), new MasterFiles(calls));
     this.runner =
         ownsGroup
-            ? new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS)
-            : new JobRunner(FunctionRegistry.builtIn(), context, shared.jobs());
+            ? new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS, jids)
+            : new JobRunner(FunctionRegistry.builtIn(), context, shared.jobs(), jids);
     this.jobs = new MinionJobs(config.id(), runner, calls);
     this.bootstrap =
         new Bootstrap()
@@ -183,7 +190,8 @@ public final class MinionDaemon implements AutoCloseable {
    * there is one, and starts connecting. Returns at once; the daemon authenticates in the
    * background.
    *
-   * @throws KeyFileException if {@code minion.pem} or {@code minion_master.pub} cannot be used
+   * @throws KeyFileException if {@code minion.pem}, {@code minion_master.pub} or the jid memory
+   *     in {@code cachedir} cannot be used
    */
   public static MinionDaemon start(MinionConfig config) throws KeyFileException {
     return start(config, null);
@@ -200,7 +208,15 @@ public final class MinionDaemon implements AutoCloseable {
     KeyPair keys = MinionKeyFiles.in(config.minionPkiDir()).loadOrCreate(config.keysize());
     MasterKeyPin pin = new MasterKeyPin(config.minionPkiDir(), config.masterFinger());
     pin.pinned(); // a damaged pin fails the start, not every handshake
-    MinionDaemon daemon = new MinionDaemon(config, keys, pin, shared);
+    JidMemory jids;
+    try {
+      jids = JidMemory.open(config.cachedir(), config.publishMaxAge(), Clock.systemUTC());
+    } catch (IOException e) {
+      // Without it the minion could not tell a replayed job from a new one: it does not start.
+      throw new KeyFileException(
+          "cannot use the jid memory in " + config.cachedir() + ": " + e.getMessage(), e);
+    }
+    MinionDaemon daemon = new MinionDaemon(config, keys, pin, jids, shared);
     daemon.loop.execute(daemon::connect);
     return daemon;
   }

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The minion's jobs: a verified publication is parsed, checked against this minion's id (the
  * master targets it, and the minion checks again), run by the {@link JobRunner} off the event loop
- * (which also drops a jid it has seen), and its result returned to the master under the session.
- * A return whose connection is lost before the master acknowledged it goes again in the next
- * session; the master keeps the first copy (salt.md §6).
+ * (which refuses, with one line, a publication too old, from the future or already run: the replay
+ * defence of docs/protocol.md §5.1), and its result returned to the master under the session. A
+ * return whose connection is lost before the master acknowledged it goes again in the next
+ * session; the master acknowledges that same return again without storing it twice (§5.2).
  */
 final class MinionJobs {
   private static final Logger log = LoggerFactory.getLogger(MinionJobs.class);
@@ -53,14 +54,14 @@ final class MinionJobs {
     JobCall call =
         new JobCall(
             job.jid(),
+            job.published(),
             job.fun(),
             JobJson.MAPPER.convertValue(job.args(), new TypeReference<List<Object>>() {}),
             JobJson.MAPPER.convertValue(job.kwargs(), new TypeReference<Map<String, Object>>() {}),
             job.timeout());
     Optional<CompletableFuture<JobResult>> running = runner.submit(call);
     if (running.isEmpty()) {
-      log.debug("job {} was already run here; ignored", job.jid());
-      return;
+      return; // refused; the runner said why
     }
     log.info("job {}: running {}", job.jid(), job.fun());
     running.get().thenAccept(this::send);

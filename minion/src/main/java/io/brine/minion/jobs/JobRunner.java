@@ -9,10 +9,10 @@ import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.functions.FunctionRegistry;
 import io.brine.minion.functions.MinionFunction;
 import io.brine.minion.functions.OneLine;
-import java.time.Clock;
-import java.time.Duration;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,13 +48,22 @@ import org.slf4j.LoggerFactory;
  *       a runner with threads of its own): retcode 1, ret one line saying so.
  * </ul>
  *
- * <p>A jid seen in the last hour (at most the last 10,000 of them) is not run again: {@link
- * #submit} returns empty. Futures complete on a runner thread; a caller that does more than hand
- * the result to a channel should hop to its own executor.
+ * <p>Each jid runs once, ever: {@link #submit} refuses (empty, and one WARN line naming the jid and
+ * why) a publication that {@link JidMemory} says may not run: published too long ago or too far
+ * ahead of this clock, or already run here, before or since a restart. A job's jid is written to
+ * the memory, synced, on its job thread before its function starts, so a crash mid-job never lets
+ * it run again. Futures complete on a runner thread; a caller that does more than hand the result
+ * to a channel should hop to its own executor.
  */
 public final class JobRunner implements AutoCloseable {
   static final int TIMED_OUT = 124;
   static final int MAX_QUEUED = 10_000;
+
+  /**
+   * Refusals logged at WARN, by jid and reason: a publication injected again and again is one
+   * line, not a flood. Beyond this many the oldest are forgotten.
+   */
+  private static final int WARNED_JIDS = 1_024;
 
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
@@ -65,23 +74,32 @@ public final class JobRunner implements AutoCloseable {
   private final Object lock = new Object();
   private final JidMemory jids;
   private final Map<String, Execution> active = new HashMap<>();
+  private final Map<String, Boolean> warned =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > WARNED_JIDS;
+        }
+      };
   private boolean closed;
 
-  /** A runner with {@code threads} job threads of its own, closed with it. */
-  public JobRunner(FunctionRegistry registry, FunctionContext context, int threads) {
-    this(registry, context, JobThreads.create(threads, MAX_QUEUED), true, defaultJids());
+  /**
+   * A runner with {@code threads} job threads of its own, closed with it, as is {@code jids}.
+   */
+  public JobRunner(
+      FunctionRegistry registry, FunctionContext context, int threads, JidMemory jids) {
+    this(registry, context, JobThreads.create(threads, MAX_QUEUED), true, jids);
   }
 
   /**
    * A runner on {@code shared} threads that other runners use too (many minions in one JVM);
-   * {@link #close} leaves them running for their owner to close.
+   * {@link #close} closes {@code jids} but leaves the threads running for their owner to close.
    */
-  public JobRunner(FunctionRegistry registry, FunctionContext context, JobThreads shared) {
-    this(registry, context, shared, false, defaultJids());
-  }
-
-  JobRunner(FunctionRegistry registry, FunctionContext context, int threads, JidMemory jids) {
-    this(registry, context, JobThreads.create(threads, MAX_QUEUED), true, jids);
+  public JobRunner(
+      FunctionRegistry registry, FunctionContext context, JobThreads shared, JidMemory jids) {
+    this(registry, context, shared, false, jids);
   }
 
   private JobRunner(
@@ -94,24 +112,29 @@ public final class JobRunner implements AutoCloseable {
     this.context = Objects.requireNonNull(context, "context");
     this.threads = Objects.requireNonNull(threads, "threads");
     this.ownsThreads = ownsThreads;
-    this.jids = jids;
-  }
-
-  private static JidMemory defaultJids() {
-    return new JidMemory(10_000, Duration.ofHours(1), Clock.systemUTC());
+    this.jids = Objects.requireNonNull(jids, "jids");
   }
 
   /**
-   * Queues the call; empty when this jid was already run or is running.
+   * Queues the call; empty when it may not run (already run or running, or published outside the
+   * time the minion accepts), with one WARN line.
    *
    * @return the result to come, completed exactly once
    */
   public Optional<CompletableFuture<JobResult>> submit(JobCall call) {
     Objects.requireNonNull(call, "call");
     synchronized (lock) {
-      if (active.containsKey(call.jid()) || !jids.remember(call.jid())) {
-        log.debug(
-            "job {} ({}) was received before; not run again", call.jid(), OneLine.of(call.fun()));
+      String refusal =
+          active.containsKey(call.jid())
+              ? "it is running here"
+              : jids.refusal(call.jid(), call.published());
+      if (refusal != null) {
+        // The jid (checked to be printable) and the reason; never the job's function or arguments.
+        if (warned.put(call.jid() + " " + refusal, Boolean.TRUE) == null) {
+          log.warn("refused job {}: {}", call.jid(), refusal);
+        } else {
+          log.debug("refused job {} again: {}", call.jid(), refusal);
+        }
         return Optional.empty();
       }
       Execution e = new Execution(call);
@@ -124,7 +147,6 @@ public final class JobRunner implements AutoCloseable {
         threads.workers.execute(e);
       } catch (RejectedExecutionException full) {
         active.remove(call.jid());
-        jids.forget(call.jid());
         log.warn(
             "job {} ({}) refused: {} jobs are waiting",
             call.jid(),
@@ -167,6 +189,7 @@ public final class JobRunner implements AutoCloseable {
     if (ownsThreads) {
       threads.close();
     }
+    jids.close();
   }
 
   private JobResult result(JobCall call, Object ret, int retcode) {
@@ -192,9 +215,33 @@ public final class JobRunner implements AutoCloseable {
     @Override
     public void run() {
       try {
+        if (future.isDone()) {
+          return; // stopped while waiting for a thread
+        }
+        try {
+          // Durable before the function starts: a crash from here on never lets it run twice.
+          jids.record(call.jid(), call.published());
+        } catch (IOException | RuntimeException e) {
+          log.warn(
+              "job {} not run: cannot record it in the jid memory: {}",
+              call.jid(),
+              OneLine.describe(e));
+          finish(
+              result(
+                  call,
+                  "the minion cannot record job "
+                      + call.jid()
+                      + " in its jid memory ("
+                      + OneLine.describe(e)
+                      + "); "
+                      + OneLine.of(call.fun())
+                      + " was not run",
+                  1));
+          return;
+        }
         synchronized (this) {
           if (future.isDone()) {
-            return; // stopped while waiting for a thread
+            return; // stopped while it was being recorded
           }
           worker = Thread.currentThread();
         }

@@ -29,6 +29,8 @@ class MinionConfigTest {
     assertThat(c.masterFinger()).isNull();
     assertThat(c.maxFrameBytes()).isEqualTo(Wire.DEFAULT_MAX_FRAME_BYTES);
     assertThat(c.reconnectWaitMax()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.cachedir()).as("beside pki_dir, as the master's").isEqualTo(dir.resolve("cache"));
+    assertThat(c.publishMaxAge()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
@@ -40,7 +42,8 @@ class MinionConfigTest {
                 + "keysize: 4096\nacceptance_wait_time: 10\nacceptance_wait_time_max: 120\n"
                 + "master_finger: \""
                 + finger
-                + "\"\nmax_frame_bytes: 2097152\nreconnect_wait_max: 30\n");
+                + "\"\nmax_frame_bytes: 2097152\nreconnect_wait_max: 30\n"
+                + "cachedir: /var/cache/brine/minion\npublish_max_age: 120\n");
 
     assertThat(c.masterPort()).isEqualTo(5506);
     assertThat(c.id().value()).isEqualTo("db-2.example");
@@ -50,6 +53,8 @@ class MinionConfigTest {
     assertThat(c.masterFinger()).isEqualTo(finger);
     assertThat(c.maxFrameBytes()).isEqualTo(2097152);
     assertThat(c.reconnectWaitMax()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.cachedir()).isEqualTo(Path.of("/var/cache/brine/minion"));
+    assertThat(c.publishMaxAge()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -100,6 +105,8 @@ class MinionConfigTest {
         .hasMessageContaining("master_finger: expected 32 colon-separated hex pairs");
     assertThatThrownBy(() -> load("master: m\nid: w\npki_dir: p\nreconnect_wait_max: 0\n"))
         .hasMessageContaining("reconnect_wait_max: must be between 1 and 86400");
+    assertThatThrownBy(() -> load("master: m\nid: w\npki_dir: p\npublish_max_age: 0\n"))
+        .hasMessageContaining("publish_max_age: must be between 1 and 86400");
   }
 
   @Test

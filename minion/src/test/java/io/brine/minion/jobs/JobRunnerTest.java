@@ -10,8 +10,13 @@ import io.brine.minion.functions.MinionFunction;
 import io.brine.minion.functions.Processes;
 import io.brine.minion.functions.TestContext;
 import io.brine.minion.functions.builtin.TestSleep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +46,20 @@ class JobRunnerTest {
   }
 
   private JobRunner runner(int threads) {
-    runner = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), threads);
+    runner = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), threads, jids());
     return runner;
+  }
+
+  private JidMemory jids() {
+    return jids("cache");
+  }
+
+  private JidMemory jids(String cachedir) {
+    try {
+      return JidMemory.open(dir.resolve(cachedir), Duration.ofMinutes(5), Clock.systemUTC());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private JobCall call(String fun, Object... args) {
@@ -52,7 +69,8 @@ class JobRunnerTest {
   private JobCall call(
       String fun, List<Object> args, Map<String, Object> kwargs, Duration timeout) {
     jidCounter++;
-    return new JobCall(String.format("20261123091500%06d", jidCounter), fun, args, kwargs, timeout);
+    return new JobCall(
+        String.format("20261123091500%06d", jidCounter), Instant.now(), fun, args, kwargs, timeout);
   }
 
   private JobResult run(JobCall call) throws Exception {
@@ -129,7 +147,7 @@ class JobRunnerTest {
             throw new IllegalStateException("first line\nsecond line");
           }
         };
-    runner = new JobRunner(FunctionRegistry.of(broken), new TestContext(dir), 1);
+    runner = new JobRunner(FunctionRegistry.of(broken), new TestContext(dir), 1, jids());
     assertThat(run(call("broken.fn")).ret())
         .isEqualTo("broken.fn failed: IllegalStateException: first line second line");
   }
@@ -181,7 +199,7 @@ class JobRunnerTest {
             return FunctionOutput.ok(calls.incrementAndGet());
           }
         };
-    runner = new JobRunner(FunctionRegistry.of(counter), new TestContext(dir), 2);
+    runner = new JobRunner(FunctionRegistry.of(counter), new TestContext(dir), 2, jids());
     JobCall c = call("count.up");
 
     Optional<CompletableFuture<JobResult>> first = runner.submit(c);
@@ -191,10 +209,74 @@ class JobRunnerTest {
     assertThat(runner.submit(c)).as("already run").isEmpty();
     assertThat(
             runner.submit(
-                new JobCall(c.jid(), "count.up", List.of(), Map.of(), Duration.ofSeconds(5))))
+                new JobCall(
+                    c.jid(), c.published(), "count.up", List.of(), Map.of(),
+                    Duration.ofSeconds(5))))
         .as("same jid, another call object")
         .isEmpty();
     assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aJid_isOnDiskBeforeItsFunctionStarts_andRunsOnceAcrossARestart() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Path memoryFile = dir.resolve("cache").resolve(JidMemory.FILE);
+    MinionFunction counter =
+        new MinionFunction() {
+          @Override
+          public String name() {
+            return "count.up";
+          }
+
+          @Override
+          public String doc() {
+            return "counts, and says whether its jid was already on disk";
+          }
+
+          @Override
+          public FunctionOutput call(FunctionCall call) {
+            calls.incrementAndGet();
+            try {
+              return FunctionOutput.ok(Files.readString(memoryFile));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        };
+    runner = new JobRunner(FunctionRegistry.of(counter), new TestContext(dir), 1, jids());
+    JobCall c = call("count.up");
+    assertThat(run(c).ret().toString()).as("the memory as the function saw it").contains(c.jid());
+    runner.close();
+
+    runner = new JobRunner(FunctionRegistry.of(counter), new TestContext(dir), 1, jids());
+
+    assertThat(runner.submit(c)).as("after a restart").isEmpty();
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aPublicationOutsideTheTimeWindow_isRefused() throws Exception {
+    runner(1);
+    JobCall stale =
+        new JobCall(
+            "20261123091500999998",
+            Instant.now().minus(Duration.ofMinutes(6)),
+            "test.ping",
+            List.of(),
+            Map.of(),
+            Duration.ofSeconds(5));
+    JobCall future =
+        new JobCall(
+            "20261123091500999999",
+            Instant.now().plus(Duration.ofMinutes(2)),
+            "test.ping",
+            List.of(),
+            Map.of(),
+            Duration.ofSeconds(5));
+
+    assertThat(runner.submit(stale)).isEmpty();
+    assertThat(runner.submit(future)).isEmpty();
+    assertThat(run(call("test.ping")).success()).as("a fresh one runs").isTrue();
   }
 
   @Test
@@ -218,7 +300,7 @@ class JobRunnerTest {
             return FunctionOutput.ok(true);
           }
         };
-    runner = new JobRunner(FunctionRegistry.of(gate), new TestContext(dir), 2);
+    runner = new JobRunner(FunctionRegistry.of(gate), new TestContext(dir), 2, jids());
     JobCall c = call("gate.wait");
 
     CompletableFuture<JobResult> running = runner.submit(c).orElseThrow();
@@ -248,7 +330,9 @@ class JobRunnerTest {
             return FunctionOutput.ok(null);
           }
         };
-    runner = new JobRunner(FunctionRegistry.of(where, new TestSleep()), new TestContext(dir), 1);
+    runner =
+        new JobRunner(
+            FunctionRegistry.of(where, new TestSleep()), new TestContext(dir), 1, jids());
 
     run(call("thread.name"));
 
@@ -284,8 +368,9 @@ class JobRunnerTest {
   @Test
   void runnersOnSharedThreads_closeAlone_andLeaveTheThreadsToTheirOwner() throws Exception {
     try (JobThreads shared = JobThreads.create(1, 2)) {
-      JobRunner one = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), shared);
-      runner = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), shared);
+      JobRunner one =
+          new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), shared, jids("one"));
+      runner = new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), shared, jids());
       Path pidFile = dir.resolve("child.pid");
       String cmd = "sleep 60 & echo $! > " + pidFile + "; wait";
       CompletableFuture<JobResult> oneRunning = one.submit(call("cmd.run", cmd)).orElseThrow();
@@ -315,14 +400,17 @@ class JobRunnerTest {
 
   @Test
   void jobCalls_areChecked() {
-    assertThatThrownBy(() -> new JobCall("../x", "test.ping", null, null, Duration.ofSeconds(1)))
+    Instant now = Instant.now();
+    assertThatThrownBy(
+            () -> new JobCall("../x", now, "test.ping", null, null, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("jid must be 1 to 64 letters, digits, '_', '-' or '.'");
-    assertThatThrownBy(() -> new JobCall("1", "test.ping", null, null, Duration.ZERO))
+    assertThatThrownBy(() -> new JobCall("1", now, "test.ping", null, null, Duration.ZERO))
         .hasMessage("job 1: the timeout must be positive");
-    assertThatThrownBy(() -> new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), 0))
+    assertThatThrownBy(
+            () -> new JobRunner(FunctionRegistry.builtIn(), new TestContext(dir), 0, jids()))
         .hasMessage("a job runner needs at least 1 thread, not 0");
-    JobCall c = new JobCall("1", "test.ping", null, null, Duration.ofSeconds(1));
+    JobCall c = new JobCall("1", Instant.now(), "test.ping", null, null, Duration.ofSeconds(1));
     assertThat(c.args()).isEmpty();
     assertThat(c.kwargs()).isEmpty();
   }

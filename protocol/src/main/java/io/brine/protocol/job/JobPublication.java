@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.protocol.ProtocolException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -14,14 +15,27 @@ import java.util.regex.Pattern;
  * A job as the master publishes it (the plaintext of a PUBLISH, docs/protocol.md §5):
  *
  * <pre>
- *   {"kind":"job", "jid":"20261123093000123456", "tgt":"web*", "tgt_type":"glob",
- *    "fun":"cmd.run", "arg":["uname -a"], "kwarg":{"cwd":"/tmp"}, "timeout":30}
+ *   {"kind":"job", "jid":"20261123093000123456", "ts":1795426200123, "tgt":"web*",
+ *    "tgt_type":"glob", "fun":"cmd.run", "arg":["uname -a"], "kwarg":{"cwd":"/tmp"},
+ *    "timeout":30}
  * </pre>
  *
- * Arguments stay JSON trees: the minion's functions read them as they need. Immutable.
+ * {@code ts} is when the master made the publication (milliseconds since the epoch, UTC). It is
+ * inside the plaintext, so the master's signature covers it: a minion refuses a publication whose
+ * time is too old or too far ahead, which is what stops a recorded publication from running again
+ * once its minion's memory of jids is gone (Salt's CVE-2022-22936). Arguments stay JSON trees: the
+ * minion's functions read them as they need. Immutable.
+ *
+ * @param published when the master made the publication ({@code ts}), at millisecond precision
  */
 public record JobPublication(
-    String jid, Target target, String fun, ArrayNode args, ObjectNode kwargs, Duration timeout) {
+    String jid,
+    Instant published,
+    Target target,
+    String fun,
+    ArrayNode args,
+    ObjectNode kwargs,
+    Duration timeout) {
   /** Salt's jid: 20 digits, YYYYmmddHHMMSSffffff. */
   private static final Pattern JID = Pattern.compile("[0-9]{20}");
 
@@ -31,15 +45,21 @@ public record JobPublication(
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   private static final Set<String> FIELDS =
-      Set.of("kind", "jid", "tgt", "tgt_type", "fun", "arg", "kwarg", "timeout");
+      Set.of("kind", "jid", "ts", "tgt", "tgt_type", "fun", "arg", "kwarg", "timeout");
 
   public JobPublication {
+    Objects.requireNonNull(published, "published");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(kwargs, "kwargs");
     if (jid == null || !JID.matcher(jid).matches()) {
       throw new IllegalArgumentException("jid must be 20 digits");
     }
+    if (published.toEpochMilli() < 0) {
+      throw new IllegalArgumentException("ts must not be before 1970");
+    }
+    // The wire carries milliseconds: a value that round-trips equals itself.
+    published = Instant.ofEpochMilli(published.toEpochMilli());
     if (!isFunctionName(fun)) {
       throw new IllegalArgumentException("fun must look like module.function");
     }
@@ -62,6 +82,7 @@ public record JobPublication(
     ObjectNode node = JobJson.MAPPER.createObjectNode();
     node.put("kind", "job");
     node.put("jid", jid);
+    node.put("ts", published.toEpochMilli());
     node.put("tgt", target.expression());
     node.put("tgt_type", target.type().wireName());
     node.put("fun", fun);
@@ -86,6 +107,10 @@ public record JobPublication(
     JsonNode args = node.get("arg");
     JsonNode kwargs = node.get("kwarg");
     JsonNode timeout = node.get("timeout");
+    JsonNode ts = node.get("ts");
+    if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
+      throw new ProtocolException("job field 'ts' must be a whole number of milliseconds");
+    }
     if (args == null || !args.isArray()) {
       throw new ProtocolException("job field 'arg' must be an array");
     }
@@ -99,6 +124,7 @@ public record JobPublication(
     try {
       return new JobPublication(
           text(node, "jid"),
+          Instant.ofEpochMilli(ts.asLong()),
           target,
           text(node, "fun"),
           (ArrayNode) args,
