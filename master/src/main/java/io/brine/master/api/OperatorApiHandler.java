@@ -9,14 +9,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
           ctx, malformed(request.decoderResult().cause()), request.protocolVersion(), false, head);
       return;
     }
+    InetAddress peer =
+        ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     request.retain(); // SimpleChannelInboundHandler releases it when this method returns
     try {
       vaultCalls.execute(
@@ -57,7 +61,7 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
             ApiResponse response;
             boolean keep = keepAlive;
             try {
-              response = api.respond(request);
+              response = api.respond(request, peer);
             } catch (RuntimeException e) {
               // Never leave a client without an answer, nor lose this executor thread.
               log.warn("operator API request failed: {}", e.toString());
@@ -96,9 +100,11 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
   /** A client that goes away or speaks garbage (plain HTTP to the TLS port) costs a debug line. */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A connection closed part-way through a request (by its client, or by RequestDeadlines for
+    // being too slow, which has logged it already) leaves the aggregator's premature-closure error.
     if (cause instanceof IOException
         || cause instanceof DecoderException
-        || cause instanceof ReadTimeoutException) {
+        || cause instanceof PrematureChannelClosureException) {
       log.debug(
           "operator API connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
