@@ -110,8 +110,8 @@ final class OnlineKeys implements KeyStore {
             Map<MinionId, String> byId = all.get(status);
             answer
                 .path(status.dirName())
-                .fields()
-                .forEachRemaining(e -> byId.put(id(e.getKey()), e.getValue().asText()));
+                .properties()
+                .forEach(e -> byId.put(id(e.getKey()), e.getValue().asText()));
           }
         });
     return all;
