@@ -88,6 +88,10 @@ final class RequestDeadlines {
           requestDeadline = cancel(requestDeadline);
           reading = false;
           requestsRead++;
+          // Answered already: the aggregator answers 413 on the headers, then skips the body.
+          if (answersWritten >= requestsRead) {
+            idleDeadline = schedule(ctx, limits.idleTimeout().toMillis(), null);
+          }
         }
         super.channelRead(ctx, msg);
       }
