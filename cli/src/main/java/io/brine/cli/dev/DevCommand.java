@@ -78,8 +78,20 @@ public final class DevCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("brine-dev-");
-    DevFiles files = DevFiles.write(dir, apiAddr, retPort, minionId);
-    MasterDaemon master = startMaster(files.masterConfig());
+    Path delete = keep == null ? dir : null;
+    MasterDaemon master;
+    DevFiles files;
+    try {
+      files = DevFiles.write(dir, apiAddr, retPort, minionId);
+      master = startMaster(files.masterConfig());
+    } catch (IOException | RuntimeException e) {
+      // Nothing runs yet, but the temporary folder exists: a failed start (the API port taken,
+      // say) must not leave it behind with its half-written configs.
+      if (delete != null) {
+        DevFiles.deleteQuietly(delete);
+      }
+      throw e;
+    }
     MinionDaemon minion = null;
     Runnable stop = () -> {};
     try {
@@ -87,12 +99,12 @@ public final class DevCommand implements Callable<Integer> {
       master.vault().submitUnsealKey(init.keys().get(0), false);
       minion = startMinion(files.minionConfig(master.minionPort()));
       MinionDaemon started = minion;
-      stop = () -> stop(started, master, keep == null ? dir : null);
+      stop = () -> stop(started, master, delete);
       Runtime.getRuntime().addShutdownHook(new Thread(stop, "brine-dev-shutdown"));
       awaitAuthenticated(minion);
       banner(dir, master, init);
     } catch (VaultException | IOException | RuntimeException e) {
-      stop(minion, master, keep == null ? dir : null);
+      stop(minion, master, delete);
       throw new CliException("cannot start dev mode: " + e.getMessage(), e);
     }
     master.awaitShutdown();

@@ -14,14 +14,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The keys of a running master, through {@code /v1/brine/keys} and {@code
- * keys/accept|reject|delete|public} (token required). The first listing is kept: one command lists once,
- * expands its globs against that listing, then makes one change.
+ * keys/accept|reject|delete|public} (token required). The first listing is kept: one command lists
+ * once, expands its globs against that listing, then makes one change.
+ *
+ * <p>The ids of a change go in batches of at most {@link #BATCH_BYTES} bytes of JSON, because the
+ * master reads no body over its {@code max_request_bytes} (64 KiB by default, about 4,000 ids):
+ * {@code brine key -A} with more pending keys than that got a 413 (issue 14). A master configured
+ * with a smaller limit answers a batch 413 before reading it, so nothing of that batch happened;
+ * the batch is then halved and sent again. Batches are independent requests: a failure part-way
+ * leaves the earlier batches done, and running the command again does the rest.
  */
 final class OnlineKeys implements KeyStore {
+  /** Half the master's default {@code max_request_bytes}. */
+  static final int BATCH_BYTES = 32 * 1024;
+
+  /** The JSON around the ids: braces, the "ids" key, the include_* flags. */
+  private static final int BODY_OVERHEAD_BYTES = 128;
+
+  private static final int TOO_LARGE = 413;
+
   private final OperatorClient api;
+  private int batchBytes = BATCH_BYTES;
   private Map<KeyStatus, List<MinionId>> listed;
   private JsonNode publicKeys;
 
@@ -49,38 +67,53 @@ final class OnlineKeys implements KeyStore {
   @Override
   public KeyChanges accept(
       Collection<MinionId> ids, boolean includeRejected, boolean includeDenied) {
-    Map<String, Object> body = body(ids);
-    body.put("include_rejected", includeRejected);
-    body.put("include_denied", includeDenied);
-    return changes(api.put("/v1/brine/keys/accept", body));
+    return changes(
+        ids,
+        batch -> {
+          Map<String, Object> body = body(batch);
+          body.put("include_rejected", includeRejected);
+          body.put("include_denied", includeDenied);
+          return api.put("/v1/brine/keys/accept", body);
+        });
   }
 
   @Override
   public KeyChanges reject(
       Collection<MinionId> ids, boolean includeAccepted, boolean includeDenied) {
-    Map<String, Object> body = body(ids);
-    body.put("include_accepted", includeAccepted);
-    body.put("include_denied", includeDenied);
-    return changes(api.put("/v1/brine/keys/reject", body));
+    return changes(
+        ids,
+        batch -> {
+          Map<String, Object> body = body(batch);
+          body.put("include_accepted", includeAccepted);
+          body.put("include_denied", includeDenied);
+          return api.put("/v1/brine/keys/reject", body);
+        });
   }
 
   @Override
   public KeyChanges delete(Collection<MinionId> ids) {
-    return changes(api.put("/v1/brine/keys/delete", body(ids)));
+    return changes(ids, batch -> api.put("/v1/brine/keys/delete", body(batch)));
   }
 
   @Override
   public Map<KeyStatus, Map<MinionId, String>> publicKeys(Collection<MinionId> ids) {
-    publicKeys = api.put("/v1/brine/keys/public", body(ids));
     Map<KeyStatus, Map<MinionId, String>> all = new EnumMap<>(KeyStatus.class);
     for (KeyStatus status : KeyStatus.values()) {
-      Map<MinionId, String> byId = new TreeMap<>();
-      publicKeys
-          .path(status.dirName())
-          .fields()
-          .forEachRemaining(e -> byId.put(id(e.getKey()), e.getValue().asText()));
-      all.put(status, byId);
+      all.put(status, new TreeMap<>());
     }
+    inBatches(
+        ids,
+        batch -> api.put("/v1/brine/keys/public", body(batch)),
+        answer -> {
+          publicKeys = answer;
+          for (KeyStatus status : KeyStatus.values()) {
+            Map<MinionId, String> byId = all.get(status);
+            answer
+                .path(status.dirName())
+                .properties()
+                .forEach(e -> byId.put(id(e.getKey()), e.getValue().asText()));
+          }
+        });
     return all;
   }
 
@@ -103,6 +136,60 @@ final class OnlineKeys implements KeyStore {
       throw new CliException("the master's answer has no epoch");
     }
     return epoch.asInt();
+  }
+
+  /** One change in batches, their outcomes joined: rotated if any batch rotated. */
+  private KeyChanges changes(
+      Collection<MinionId> ids, Function<List<MinionId>, JsonNode> send) {
+    List<KeyChanges.Change> changed = new ArrayList<>();
+    List<KeyChanges.Refusal> refused = new ArrayList<>();
+    boolean[] rotated = {false};
+    inBatches(
+        ids,
+        send,
+        answer -> {
+          KeyChanges part = changes(answer);
+          changed.addAll(part.changes());
+          refused.addAll(part.refused());
+          rotated[0] |= part.acceptedKeyRemoved();
+        });
+    return new KeyChanges(changed, refused, rotated[0]);
+  }
+
+  /**
+   * Sends {@code ids} in batches of at most {@link #batchBytes} bytes of JSON (one id at least),
+   * halving the batches for a master that answers 413. No ids is one request with none (the
+   * master's answer to that, e.g. its own public key for {@code -F}, is still wanted).
+   */
+  private void inBatches(
+      Collection<MinionId> ids, Function<List<MinionId>, JsonNode> send, Consumer<JsonNode> take) {
+    List<MinionId> all = List.copyOf(ids);
+    int from = 0;
+    do {
+      int to = from;
+      long bytes = BODY_OVERHEAD_BYTES;
+      while (to < all.size() && (to == from || bytes + jsonBytes(all.get(to)) <= batchBytes)) {
+        bytes += jsonBytes(all.get(to));
+        to++;
+      }
+      JsonNode answer;
+      try {
+        answer = send.apply(all.subList(from, to));
+      } catch (OperatorClient.ApiError e) {
+        if (e.status() == TOO_LARGE && to - from > 1) {
+          batchBytes = Math.max(1, batchBytes / 2);
+          continue; // the master read none of it: send the same ids in smaller batches
+        }
+        throw e;
+      }
+      take.accept(answer);
+      from = to;
+    } while (from < all.size());
+  }
+
+  /** The id as a JSON string with its comma: ids are ASCII with nothing JSON escapes. */
+  private static int jsonBytes(MinionId id) {
+    return id.value().length() + 3;
   }
 
   private static Map<String, Object> body(Collection<MinionId> ids) {

@@ -10,10 +10,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code brine dev} as a user starts it: a real process that prints the unseal key, the root token
@@ -21,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * against it, and stopping it (SIGTERM, as Ctrl-C) deletes its folder.
  */
 class DevModeTest {
+  @TempDir Path tmp;
+
   private static final Pattern API = Pattern.compile("operator API on (http://[^,\\s]+)");
   private static final Pattern TOKEN = Pattern.compile("^Root Token: (\\S+)$");
   private static final Pattern DIR = Pattern.compile("everything in (\\S+) \\(deleted");
@@ -74,6 +82,48 @@ class DevModeTest {
       assertThat(dir).as("the dev folder is deleted at exit").doesNotExist();
     } finally {
       dev.destroyForcibly();
+    }
+  }
+
+  // Issue 14: a dev start that failed (here: the API port taken) left its brine-dev-* folder,
+  // with the configs it had written, in the temporary folder.
+  @Test
+  void aDevStartThatFails_saysWhyInOneLine_andLeavesNoTemporaryFolder() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Process dev =
+          new ProcessBuilder(
+                  MasterProcess.java(
+                      List.of("-Djava.io.tmpdir=" + tmp),
+                      "io.brine.cli.Brine",
+                      "dev",
+                      "--api-addr",
+                      "127.0.0.1:" + taken.getLocalPort(),
+                      "--ret-port",
+                      "0"))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      try {
+        String err = new String(dev.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(dev.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(dev.exitValue()).as(err).isNotZero();
+        // stderr has the log too; the user's error is one "Error:" line, with no stack trace.
+        assertThat(err.lines().filter(l -> l.startsWith("Error: ")))
+            .as(err)
+            .singleElement()
+            .asString()
+            .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        assertThat(err).doesNotContain("\tat ", "Exception");
+        assertThat(devFolders()).as("brine-dev-* folders left in " + tmp).isEmpty();
+      } finally {
+        dev.destroyForcibly();
+      }
+    }
+  }
+
+  private List<Path> devFolders() throws IOException {
+    try (Stream<Path> entries = Files.list(tmp)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("brine-dev-")).toList();
     }
   }
 }

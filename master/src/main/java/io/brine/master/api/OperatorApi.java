@@ -5,6 +5,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
+import static io.netty.handler.codec.http.HttpResponseStatus.TOO_MANY_REQUESTS;
 
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InvalidRequestException;
@@ -15,9 +16,13 @@ import io.brine.vault.VaultException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,30 +39,65 @@ final class OperatorApi {
 
   static final String SEALED = "Vault is sealed";
 
+  static final String THROTTLED = "too many wrong tokens from this address; retry in a second";
+
   private final Vault vault;
   private final Routes routes;
+  private final TokenFailures tokenFailures;
+  private final RefusalLog refusedTokens;
+  private final RefusalLog throttled;
 
-  OperatorApi(Vault vault, Routes routes) {
+  OperatorApi(
+      Vault vault,
+      Routes routes,
+      TokenFailures tokenFailures,
+      RefusalLog refusedTokens,
+      RefusalLog throttled) {
     this.vault = vault;
     this.routes = routes;
+    this.tokenFailures = tokenFailures;
+    this.refusedTokens = refusedTokens;
+    this.throttled = throttled;
   }
 
   /** Every operator path over {@code vault}, without the master's own {@code /v1/brine/} paths. */
   static OperatorApi create(Vault vault, String buildDate, Clock clock) {
-    return create(vault, buildDate, clock, MasterPaths.NONE);
+    return create(vault, buildDate, clock, MasterPaths.NONE, GlobalEventExecutor.INSTANCE);
   }
 
-  /** Every operator path, with the master's own {@code /v1/brine/} paths {@code paths} has. */
-  static OperatorApi create(Vault vault, String buildDate, Clock clock, MasterPaths paths) {
-    return new OperatorApi(vault, Routes.operatorApi(vault, buildDate, clock, paths));
+  /**
+   * Every operator path, with the master's own {@code /v1/brine/} paths {@code paths} has.
+   *
+   * @param timer where the token-failure log lines' intervals end
+   */
+  static OperatorApi create(
+      Vault vault,
+      String buildDate,
+      Clock clock,
+      MasterPaths paths,
+      ScheduledExecutorService timer) {
+    return new OperatorApi(
+        vault,
+        Routes.operatorApi(vault, buildDate, clock, paths),
+        TokenFailures.systemClock(),
+        new RefusalLog(log, "operator API: token refused", RefusalLog.DEFAULT_INTERVAL, timer),
+        new RefusalLog(
+            log,
+            "operator API: answered 429 without checking the token: "
+                + TokenFailures.BURST
+                + " wrong tokens, then more than one a second,",
+            RefusalLog.DEFAULT_INTERVAL,
+            timer));
   }
 
   /**
    * May block: runs on the vault executor.
    *
-   * @param remote the peer address of the request's connection (null when not known)
+   * @param remote the peer address of the request's connection (null when not known): the
+   *     share and token-failure limits count per address
    */
   ApiResponse respond(FullHttpRequest request, SocketAddress remote) {
+    InetAddress peer = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     HttpMethod method = request.method();
     QueryStringDecoder uri;
     String path;
@@ -75,13 +115,14 @@ final class OperatorApi {
     if (!routes.servedWhileSealed(path) && vault.sealStatus().sealed()) {
       response = ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
     } else {
-      response = route(method, path, parsed);
+      response = route(method, path, parsed, peer);
     }
     log.debug("{} {} -> {}", method, path, response.status().code());
     return response;
   }
 
-  private ApiResponse route(HttpMethod method, String path, ApiRequest request) {
+  private ApiResponse route(
+      HttpMethod method, String path, ApiRequest request, InetAddress peer) {
     Map<HttpMethod, Endpoint> endpoints = routes.find(path);
     if (endpoints == null) {
       return ApiResponse.error(NOT_FOUND, "unsupported path");
@@ -90,8 +131,29 @@ final class OperatorApi {
     if (endpoint == null) {
       return ApiResponse.methodNotAllowed(endpoints.keySet());
     }
+    // An address that keeps sending wrong tokens has no token checked for a while (the token
+    // check is a barrier read; a flood of them was neither slowed nor logged). A request without
+    // a token cannot guess one, so it goes on (and is refused if the endpoint needs one).
+    if (request.token() != null && tokenFailures.throttled(peer)) {
+      throttled.refused("from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path));
+      return ApiResponse.error(TOO_MANY_REQUESTS, THROTTLED);
+    }
     try {
       return endpoint.handle(request);
+    } catch (PermissionDeniedException e) {
+      // Never the token itself, not even a prefix: a near-miss is a secret too.
+      if (request.token() != null) {
+        tokenFailures.failed(peer);
+      }
+      refusedTokens.refused(
+          "from "
+              + shown(peer)
+              + " for "
+              + method
+              + " "
+              + RefusalLog.shown(path)
+              + (request.token() == null ? " (no token given)" : ""));
+      return ApiResponse.error(FORBIDDEN, e.getMessage());
     } catch (SealedException e) {
       return ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
     } catch (ForeignShareException e) {
@@ -101,8 +163,6 @@ final class OperatorApi {
       return ApiResponse.error(BAD_REQUEST, e.getMessage());
     } catch (InvalidRequestException e) {
       return ApiResponse.error(BAD_REQUEST, e.getMessage());
-    } catch (PermissionDeniedException e) {
-      return ApiResponse.error(FORBIDDEN, e.getMessage());
     } catch (VaultException e) {
       log.warn("{} {} failed: {}", method, path, e.getMessage());
       log.debug("{} {} failure", method, path, e);
@@ -112,5 +172,9 @@ final class OperatorApi {
       log.debug("{} {} failure", method, path, e);
       return ApiResponse.error(INTERNAL_SERVER_ERROR, "internal error");
     }
+  }
+
+  private static String shown(InetAddress peer) {
+    return peer == null ? "an unknown address" : peer.getHostAddress();
   }
 }

@@ -9,12 +9,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
@@ -96,9 +96,11 @@ final class OperatorApiHandler extends SimpleChannelInboundHandler<FullHttpReque
   /** A client that goes away or speaks garbage (plain HTTP to the TLS port) costs a debug line. */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A connection closed part-way through a request (by its client, or by RequestDeadlines for
+    // being too slow, which has logged it already) leaves the aggregator's premature-closure error.
     if (cause instanceof IOException
         || cause instanceof DecoderException
-        || cause instanceof ReadTimeoutException) {
+        || cause instanceof PrematureChannelClosureException) {
       log.debug(
           "operator API connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {

@@ -1,52 +1,84 @@
 package io.brine.master.api;
 
+import io.brine.master.config.VaultConfig.ApiLimits;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetAddress;
 
 /** The operator API's pipeline, one connection at a time, in the order bytes travel through it. */
 final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
-  static final String IDLE = "idle";
-  static final int IDLE_SECONDS = 30;
   static final String TLS = "tls";
+  static final String REQUEST_START = "request-start";
   static final String HTTP = "http";
+  static final String DEADLINES = "deadlines";
   static final String AGGREGATOR = "aggregator";
   static final String API = "api";
 
   private final SslContext ssl;
   private final int maxRequestBytes;
+  private final ApiLimits limits;
+  private final ConnectionLimits connections;
+  private final Refusals refusals;
   private final EventExecutorGroup vaultCalls;
   private final OperatorApi api;
 
+  /** The log lines of refused and closed connections, one per cause and interval. */
+  record Refusals(RefusalLog tooMany, RefusalLog tooManyFromAddress, RefusalLog tooSlow) {}
+
   /**
    * @param ssl the server's TLS context, or null for plain HTTP
+   * @param connections the connections open now, shared by every connection
    * @param vaultCalls where the API's vault calls run: off the I/O threads, since they block
    * @param api what answers requests, shared by every connection
    */
   OperatorApiInitializer(
-      SslContext ssl, int maxRequestBytes, EventExecutorGroup vaultCalls, OperatorApi api) {
+      SslContext ssl,
+      int maxRequestBytes,
+      ApiLimits limits,
+      ConnectionLimits connections,
+      Refusals refusals,
+      EventExecutorGroup vaultCalls,
+      OperatorApi api) {
     this.ssl = ssl;
     this.maxRequestBytes = maxRequestBytes;
+    this.limits = limits;
+    this.connections = connections;
+    this.refusals = refusals;
     this.vaultCalls = vaultCalls;
     this.api = api;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    // Anyone who can reach the API may open connections: beyond the caps a connection is closed
+    // before anything is read from it, with one line per cause and interval.
+    InetAddress peer = ch.remoteAddress().getAddress();
+    ConnectionLimits.Refusal refusal = connections.tryOpen(peer);
+    if (refusal != null) {
+      (refusal == ConnectionLimits.Refusal.TOTAL
+              ? refusals.tooMany()
+              : refusals.tooManyFromAddress())
+          .refused("from " + ch.remoteAddress());
+      ch.close();
+      return;
+    }
+    ch.closeFuture().addListener(f -> connections.closed(peer));
     ChannelPipeline p = ch.pipeline();
-    // A connection that sends nothing for 30 s (a stalled TLS handshake included) is closed:
-    // idle sockets and half-read requests are not free, and anyone may open one.
-    p.addLast(IDLE, new ReadTimeoutHandler(IDLE_SECONDS));
-    // TLS first, when configured: everything after it sees plain HTTP.
+    // Deadlines that run from a request's first byte, not renewed by each byte (slowloris).
+    RequestDeadlines deadlines = new RequestDeadlines(limits, refusals.tooSlow());
+    // TLS first, when configured: everything after it sees plain HTTP. Its handshake is part of
+    // the first request's time.
     if (ssl != null) {
       p.addLast(TLS, ssl.newHandler(ch.alloc()));
     }
+    p.addLast(REQUEST_START, deadlines.bytes());
     // HTTP/1.1 framing, with Netty's caps on the request line (4 KiB) and headers (8 KiB).
     p.addLast(HTTP, new HttpServerCodec());
+    p.addLast(DEADLINES, deadlines.messages());
     // One FullHttpRequest per request; a body over the limit is answered 413, never buffered.
     // New per connection: the aggregator holds the request being read.
     p.addLast(AGGREGATOR, new BoundedRequestAggregator(maxRequestBytes));

@@ -1,6 +1,7 @@
 package io.brine.master.api;
 
 import io.brine.master.config.VaultConfig;
+import io.brine.master.config.VaultConfig.ApiLimits;
 import io.brine.vault.Vault;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One I/O thread is plenty for an operator's requests; vault calls run on a small executor
  * beside it ({@value #VAULT_THREADS} threads; the vault itself serializes state changes).
+ *
+ * <p>What a stranger can hold is bounded ({@link VaultConfig.ApiLimits}): connections in all and
+ * per address, the time to send a request, the time a kept-alive connection stays idle, and the
+ * token checks per address ({@link TokenFailures}). Each refusal is counted in a rate-limited log
+ * line ({@link RefusalLog}), never a line or stack trace per connection.
  */
 public final class OperatorApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OperatorApiServer.class);
@@ -65,19 +71,42 @@ public final class OperatorApiServer implements AutoCloseable {
   public static OperatorApiServer start(
       Vault vault, VaultConfig config, String buildDate, MasterPaths paths) throws IOException {
     SslContext ssl = config.tls() ? serverTls(config) : null;
-    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), paths);
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("brine-api-io", true), NioIoHandler.newFactory());
+    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), paths, io);
     EventExecutorGroup vaultCalls =
         new DefaultEventExecutorGroup(
             VAULT_THREADS, new DefaultThreadFactory("brine-api-vault", true));
+    ApiLimits limits = config.apiLimits();
+    OperatorApiInitializer.Refusals refusals =
+        new OperatorApiInitializer.Refusals(
+            refusalLog(
+                "operator API: refused a connection, api_max_connections ("
+                    + limits.maxConnections()
+                    + ") are open;",
+                io),
+            refusalLog(
+                "operator API: refused a connection, api_max_connections_per_address ("
+                    + limits.maxConnectionsPerAddress()
+                    + ") are open from its address;",
+                io),
+            refusalLog("operator API: closed a connection too slow to send its request,", io));
     ChannelFuture bound =
         new ServerBootstrap()
             .group(io)
             .channel(NioServerSocketChannel.class)
+            .handler(new AcceptErrors(refusalLog("operator API: cannot accept connections", io)))
             .childHandler(
-                new OperatorApiInitializer(ssl, config.maxRequestBytes(), vaultCalls, api))
+                new OperatorApiInitializer(
+                    ssl,
+                    config.maxRequestBytes(),
+                    limits,
+                    new ConnectionLimits(
+                        limits.maxConnections(), limits.maxConnectionsPerAddress()),
+                    refusals,
+                    vaultCalls,
+                    api))
             .bind(config.apiHost(), config.apiPort())
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {
@@ -93,6 +122,10 @@ public final class OperatorApiServer implements AutoCloseable {
         (ssl != null ? "https://" : "http://") + hostPort(config.apiHost(), local.getPort());
     log.info("operator API listening on {}", url);
     return new OperatorApiServer(io, vaultCalls, bound.channel(), url);
+  }
+
+  private static RefusalLog refusalLog(String cause, EventLoopGroup timer) {
+    return new RefusalLog(log, cause, RefusalLog.DEFAULT_INTERVAL, timer);
   }
 
   private static SslContext serverTls(VaultConfig config) throws IOException {

@@ -82,7 +82,17 @@ public record MasterConfig(
           "file_roots");
   private static final Set<String> VAULT_KEYS =
       Set.of(
-          "storage_dir", "api_addr", "tls_cert_file", "tls_key_file", "max_request_bytes", "seal");
+          "storage_dir",
+          "api_addr",
+          "tls_cert_file",
+          "tls_key_file",
+          "max_request_bytes",
+          "http_read_header_timeout",
+          "http_read_timeout",
+          "http_idle_timeout",
+          "api_max_connections",
+          "api_max_connections_per_address",
+          "seal");
   private static final Set<String> SEAL_KEYS =
       Set.of("type", "lib", "slot", "token_label", "pin_env", "pin_file", "key_label", "disabled");
 
@@ -492,7 +502,62 @@ public record MasterConfig(
                 MAX_REQUEST_BYTES_LIMIT);
     SealConfiguration seal = sealConfig(vault.section("seal"));
     return new VaultConfig(
-        storageDir, address.host(), address.port(), cert, key, maxRequestBytes, seal);
+        storageDir,
+        address.host(),
+        address.port(),
+        cert,
+        key,
+        maxRequestBytes,
+        apiLimits(vault),
+        seal);
+  }
+
+  /** OpenBao's listener timeouts (in seconds here, as brine's other timeouts) and the caps. */
+  private static VaultConfig.ApiLimits apiLimits(YamlSection vault) throws ConfigException {
+    long header =
+        vault.integer(
+            "http_read_header_timeout",
+            VaultConfig.ApiLimits.DEFAULT_READ_HEADER_TIMEOUT_SECONDS,
+            1,
+            3600);
+    long read =
+        vault.integer(
+            "http_read_timeout", VaultConfig.ApiLimits.DEFAULT_READ_TIMEOUT_SECONDS, 1, 3600);
+    if (header > read) {
+      throw vault.fail(
+          vault.has("http_read_timeout") ? "http_read_timeout" : "http_read_header_timeout",
+          "http_read_header_timeout ("
+              + header
+              + " s) cannot be longer than http_read_timeout ("
+              + read
+              + " s), which counts the headers too");
+    }
+    long idle =
+        vault.integer(
+            "http_idle_timeout",
+            VaultConfig.ApiLimits.DEFAULT_IDLE_TIMEOUT_SECONDS,
+            1,
+            24 * 3600);
+    int connections =
+        (int)
+            vault.integer(
+                "api_max_connections",
+                VaultConfig.ApiLimits.DEFAULT_MAX_CONNECTIONS,
+                1,
+                1_000_000);
+    int perAddress =
+        (int)
+            vault.integer(
+                "api_max_connections_per_address",
+                VaultConfig.ApiLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+                1,
+                1_000_000);
+    return new VaultConfig.ApiLimits(
+        Duration.ofSeconds(header),
+        Duration.ofSeconds(read),
+        Duration.ofSeconds(idle),
+        connections,
+        perAddress);
   }
 
   private static SealConfiguration sealConfig(YamlSection seal) throws ConfigException {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,9 +24,10 @@ import java.util.Objects;
  * <p>Every request comes from a minion, so is hostile until checked (Salt's CVE-2020-11652 and
  * CVE-2024-22232 were path traversals here). A request is refused unless it is a relative path of
  * plain segments: no absolute path, no {@code ..}, no empty or {@code .} segment, no backslash, no
- * control character, no query other than {@code ?saltenv=base}. The file found is then resolved
- * with {@link Path#toRealPath()} and must still lie under the root's real path: a link inside a
- * root that stays inside it is served (as Salt does), one that leads out is refused.
+ * control character, no unpaired UTF-16 surrogate, no query other than {@code ?saltenv=base}. The
+ * file found is then resolved with {@link Path#toRealPath()} and must still lie under the root's
+ * real path: a link inside a root that stays inside it is served (as Salt does), one that leads
+ * out is refused.
  *
  * <p>The roots are the operator's folders; minions cannot write there. A link swapped in between
  * {@link #resolve} and {@link #readChunk} is not guarded against beyond the last path element,
@@ -84,7 +86,14 @@ public final class FileRoots {
     String shown = RequestPath.shown(path);
     boolean sawFolder = false;
     for (Path root : roots) {
-      Path candidate = root.resolve(path);
+      Path candidate;
+      try {
+        candidate = root.resolve(path);
+      } catch (InvalidPathException e) {
+        // Text the platform cannot turn into a file name (e.g. non-ASCII under a C locale):
+        // no file of the roots can have that name.
+        throw new FileRequestException("no such file: " + shown, e);
+      }
       if (!Files.exists(candidate)) { // follows links: a dangling one is missing too
         continue;
       }
@@ -183,6 +192,12 @@ public final class FileRoots {
           throw new FileRequestException(
               "the path has a control character at position " + (i + 1));
         }
+        if (unpairedSurrogateAt(source, i)) {
+          // A JSON string may carry one (an escaped lone surrogate); no file name can, and
+          // the path API throws on it. Shown by position: the character cannot be printed.
+          throw new FileRequestException(
+              "the path has an unpaired surrogate at position " + (i + 1));
+        }
       }
       if (source.indexOf('\\') >= 0) {
         throw new FileRequestException("backslashes are not allowed: " + cut(source));
@@ -215,6 +230,14 @@ public final class FileRoots {
         }
       }
       return path;
+    }
+
+    private static boolean unpairedSurrogateAt(String s, int i) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+      }
+      return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
     }
 
     static String shown(String path) {

@@ -128,6 +128,56 @@ class MasterConfigTest {
   }
 
   @Test
+  void load_apiLimits_readWithOpenBaosListenerNames_andDefault() throws Exception {
+    MasterConfig c =
+        MasterConfig.load(
+            file(
+                MINIMAL
+                    + "  http_read_header_timeout: 5\n"
+                    + "  http_read_timeout: 20\n"
+                    + "  http_idle_timeout: 60\n"
+                    + "  api_max_connections: 100\n"
+                    + "  api_max_connections_per_address: 10\n"));
+
+    assertThat(c.vault().apiLimits())
+        .isEqualTo(
+            new VaultConfig.ApiLimits(
+                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60), 100, 10));
+    assertThat(MasterConfig.load(file(MINIMAL)).vault().apiLimits())
+        .isEqualTo(VaultConfig.ApiLimits.DEFAULTS)
+        .isEqualTo(
+            new VaultConfig.ApiLimits(
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), 256, 32));
+  }
+
+  @Test
+  void load_apiLimitsOutOfRange_areRefusedByName() throws Exception {
+    for (String line :
+        new String[] {
+          "http_read_header_timeout: 0",
+          "http_read_timeout: 0",
+          "http_idle_timeout: 0",
+          "http_read_timeout: 30s",
+          "api_max_connections: 0",
+          "api_max_connections_per_address: 0"
+        }) {
+      Path f = file(MINIMAL + "  " + line + "\n");
+      String key = line.substring(0, line.indexOf(':'));
+
+      assertThatThrownBy(() -> MasterConfig.load(f))
+          .as(line)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key + ":");
+    }
+    Path headerLonger =
+        file(MINIMAL + "  http_read_header_timeout: 40\n  http_read_timeout: 30\n");
+    assertThatThrownBy(() -> MasterConfig.load(headerLonger))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http_read_timeout:")
+        .hasMessageContaining("cannot be longer than http_read_timeout");
+  }
+
+  @Test
   void load_minionListenerKeysOutOfRange_areRefusedByName() throws Exception {
     for (String line :
         new String[] {

@@ -123,6 +123,22 @@ class FileRootsTest {
     refused(source).hasMessageStartingWith("the path has a control character at position ");
   }
 
+  // Issue 14: an unpaired surrogate (U+D800) reached Path.resolve, whose InvalidPathException
+  // closed the minion's connection instead of answering it.
+  @ParameterizedTest
+  @ValueSource(strings = {"salt://\ud800", "a/\udc00b.txt", "a/b\ud800", "\udc00\ud800"})
+  void unpairedSurrogatesAreRefused(String source) {
+    refused(source).hasMessageStartingWith("the path has an unpaired surrogate at position ");
+  }
+
+  @Test
+  void aPairedSurrogateIsAnOrdinaryName() throws Exception {
+    String name = "caf\u00e9-\ud83d\ude00.txt";
+    refused("salt://" + name).hasMessage("no such file: salt://" + name);
+    write(first, name, "smile");
+    assertThat(roots.resolve("salt://" + name).size()).isEqualTo(5);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a\\b.txt", "..\\..\\etc\\shadow", "salt://a\\b.txt"})
   void backslashesAreRefused(String source) {

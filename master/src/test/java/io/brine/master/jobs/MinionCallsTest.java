@@ -204,6 +204,27 @@ class MinionCallsTest {
     assertThat(call(WEB1, unstated).error()).contains("file.stat salt://other first");
   }
 
+  // Issue 14: an unpaired surrogate in the path threw out of the call and closed the session.
+  @Test
+  void aPathWithAnUnpairedSurrogate_isAnsweredWithAnError_andTheNextCallIsServed()
+      throws Exception {
+    byte[] stat =
+        "{\"rid\":1,\"kind\":\"file.stat\",\"path\":\"salt://\\ud800\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] read =
+        "{\"rid\":2,\"kind\":\"file.read\",\"path\":\"salt://\\udc00\",\"offset\":0,\"length\":9}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    SessionReply stated = SessionReply.parse(calls.handle(WEB1, stat).get(10, TimeUnit.SECONDS));
+    SessionReply chunk = SessionReply.parse(calls.handle(WEB1, read).get(10, TimeUnit.SECONDS));
+
+    assertThat(stated.error()).startsWith("the path has an unpaired surrogate at position 8");
+    assertThat(chunk.error()).isNotNull();
+    SessionCall good = SessionCall.of(3, SessionCall.FILE_STAT);
+    good.body().put("path", "salt://motd");
+    assertThat(call(WEB1, good).body().path("size").asLong()).isEqualTo(22);
+  }
+
   @Test
   void anUnknownKind_isAnsweredWithAnError() throws Exception {
     ObjectNode body = JobJson.MAPPER.createObjectNode();
