@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The minion's end of one connection, over a plain blocking socket: the framing written out by
@@ -62,6 +63,23 @@ final class TestMinion implements AutoCloseable {
     MinionHandshake handshake = MinionHandshake.start(id, keys, trust);
     send(MessageType.HELLO, handshake.hello());
     lastAnswer = read();
+    MinionHandshake.Outcome outcome = handshake.finish(lastAnswer.type(), lastAnswer.body());
+    if (outcome instanceof MinionHandshake.Welcomed welcomed) {
+      session = welcomed.session();
+    }
+    return outcome;
+  }
+
+  /**
+   * As {@link #hello(MasterTrust)}, for a re-authentication while publications are still on their
+   * way: a PUBLISH that arrives before the answer goes to {@code publications}.
+   */
+  MinionHandshake.Outcome hello(MasterTrust trust, Consumer<Frame> publications) throws Exception {
+    MinionHandshake handshake = MinionHandshake.start(id, keys, trust);
+    send(MessageType.HELLO, handshake.hello());
+    for (lastAnswer = read(); lastAnswer.type() == MessageType.PUBLISH; lastAnswer = read()) {
+      publications.accept(lastAnswer);
+    }
     MinionHandshake.Outcome outcome = handshake.finish(lastAnswer.type(), lastAnswer.body());
     if (outcome instanceof MinionHandshake.Welcomed welcomed) {
       session = welcomed.session();
