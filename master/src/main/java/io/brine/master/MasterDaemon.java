@@ -134,7 +134,6 @@ public final class MasterDaemon implements AutoCloseable {
             .storageType("file")
             .build();
     MasterKeyHolder keys = new MasterKeyHolder(config.pkiDir(), config.keysize());
-    vault.addListener(keys);
     AutoUnsealer autoUnsealer = null;
     OperatorApiServer api = null;
     ScheduledExecutorService rotationTimer = null;
@@ -161,7 +160,12 @@ public final class MasterDaemon implements AutoCloseable {
               listen.publishSession(),
               listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
               rotationTimer);
-      publishKeys.start();
+      // No publish key while sealed: each unseal makes one with a new, higher epoch, and each seal
+      // wipes it. Told before the master key holder, so that a HELLO answered as the vault opens
+      // finds the publish key whenever it finds the master key.
+      vault.addListener(publishKeys);
+      vault.addListener(keys);
+      publishKeys.startSealed(); // a vault always opens sealed; auto-unseal comes after the start
       JobCache cache = jobCache;
       rotationTimer.scheduleAtFixedRate(() -> purgeJobs(cache), 1, 1, TimeUnit.HOURS);
       callWorkers =
@@ -181,7 +185,6 @@ public final class MasterDaemon implements AutoCloseable {
           new JobPublisher(
               () -> masterKeyWhileUnsealed(vault, keys),
               pki,
-              publishKeys,
               listener,
               jobCache,
               Clock.systemUTC());

@@ -63,9 +63,9 @@ import picocli.CommandLine.Unmatched;
       "",
       "Offline mode, without an address, or when nothing listens there (then one",
       "line on stderr says so): works on the PKI folder (pki_dir in the master's",
-      "config) directly. A running master reads that folder at each handshake but",
-      "is not told of changes: it does not rotate after a reject or delete made",
-      "this way until it restarts.",
+      "config) directly. A running master watches that folder: a key removed or",
+      "replaced there disconnects its minion and rotates the publish key within",
+      "seconds, and always before the next job is sealed.",
       "",
       "--rotate rotates the publish key now (needs the running master); connected",
       "minions re-authenticate over their open connections. Prints the new epoch.",
@@ -489,7 +489,7 @@ public final class KeyCommand implements Callable<Integer> {
               + url
               + "; working on "
               + pkiDir()
-              + " directly: it will not rotate until it restarts");
+              + " directly: a running master notices a removed key within seconds");
       err.flush();
       return KeyStore.folder(directory());
     } catch (CliException e) {

@@ -188,7 +188,7 @@ class OnlineKeyCommandTest {
                 + closed
                 + "; working on "
                 + dir.resolve("pki")
-                + " directly: it will not rotate until it restarts"
+                + " directly: a running master notices a removed key within seconds"
                 + System.lineSeparator());
     assertThat(accepted.out()).contains("Key for minion off1 accepted.");
     assertThat(key("minions", "off1")).exists();

@@ -28,7 +28,7 @@ import java.util.Optional;
  *   <li>{@code PUT|POST /v1/brine/keys/accept|reject|delete} with {@code {"ids":[...],
  *       "include_rejected", "include_accepted", "include_denied"}}: the PKI folder's transition on
  *       the master's own instance, then {@link MinionKeys#onChanged} (a removed accepted key closes
- *       that minion's connection and rotates the publish key within a second). Answers {@code
+ *       that minion's connection and rotates the publish key before the answer). Answers {@code
  *       {"changed":[{"id","from","to"}],"refused":[{"id","status","reason"}],"rotated":bool}},
  *       statuses by folder name, {@code to} null for a delete.
  *   <li>{@code PUT|POST /v1/brine/keys/public} with {@code {"ids":[...]}}: the public key PEMs of

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * What {@code /v1/brine/keys/accept|reject|delete} act on: the master's own PKI folder, and who is
  * told of each change (the minion listener, which closes a removed minion's connection and rotates
- * the publish key soon).
+ * the publish key before the answer).
  *
  * @param pki the master's PKI folder (the same instance its handshakes use)
  * @param onChanged called with every non-empty outcome, after the folder changed

@@ -3,14 +3,12 @@ package io.brine.master.jobs;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.brine.crypto.WeakKeyException;
 import io.brine.master.listener.MinionListener;
-import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.PkiDirectory;
-import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.JobPublication;
 import io.brine.protocol.publish.PublishEnvelope;
-import io.brine.protocol.publish.PublishKey;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -54,7 +52,6 @@ public final class JobPublisher {
 
   private final Supplier<Optional<KeyPair>> masterKey;
   private final PkiDirectory pki;
-  private final PublishKeyRotator rotator;
   private final MinionListener listener;
   private final JobCache cache;
   private final Clock clock;
@@ -63,13 +60,11 @@ public final class JobPublisher {
   public JobPublisher(
       Supplier<Optional<KeyPair>> masterKey,
       PkiDirectory pki,
-      PublishKeyRotator rotator,
       MinionListener listener,
       JobCache cache,
       Clock clock) {
     this.masterKey = masterKey;
     this.pki = pki;
-    this.rotator = rotator;
     this.listener = listener;
     this.cache = cache;
     this.clock = clock;
@@ -85,7 +80,8 @@ public final class JobPublisher {
     List<MinionId> minions = new ArrayList<>();
     List<MinionId> missing = new ArrayList<>();
     Set<MinionId> connected = listener.connected().ids();
-    for (MinionId id : pki.list().get(KeyStatus.ACCEPTED)) {
+    AcceptedKeys accepted = pki.acceptedKeys();
+    for (MinionId id : accepted.ids()) {
       if (job.target().matches(id)) {
         (connected.contains(id) ? minions : missing).add(id);
       }
@@ -117,14 +113,16 @@ public final class JobPublisher {
             List.copyOf(missing),
             clock.instant()));
     if (!minions.isEmpty()) {
-      PublishKey key = rotator.current();
-      byte[] envelope;
+      // Never under a key a removed minion holds: the listener checks the listing and rotates.
+      PublishEnvelope.Sealer sealer = sealer();
+      byte[] plaintext = publication.toJson();
+      MinionListener.Sealed sealed;
       try {
-        envelope = sealer().seal(key, publication.toJson());
+        sealed = listener.seal(connected, accepted, key -> sealer.seal(key, plaintext));
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot seal job " + jid + ": " + e.getMessage(), e);
       }
-      Set<MinionId> handed = listener.publish(minions, key.epoch(), envelope);
+      Set<MinionId> handed = listener.publish(minions, sealed.epoch(), sealed.envelope());
       if (handed.size() < minions.size()) {
         log.debug("job {}: {} minion(s) disconnected while it was published", jid,
             minions.size() - handed.size());

@@ -1,11 +1,13 @@
 package io.brine.master.listener;
 
 import io.brine.master.config.MasterConfig;
+import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.MinionId;
+import io.brine.protocol.publish.PublishKey;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,6 +19,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.Collection;
 import java.util.Optional;
@@ -33,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * answering SEALED, so minions keep retrying and authenticate once an operator unseals.
  *
  * <p>It follows the publish key: after each rotation it asks connected minions to re-authenticate
- * over their connections ({@link Reauthentication}); when an accepted key is removed, the caller
- * passes the {@link KeyChanges} to {@link #onKeysChanged}, which closes that minion's connection at
- * once and rotates the publish key within a second.
+ * over their connections ({@link Reauthentication}). When an accepted key is removed, the caller
+ * passes the {@link KeyChanges} to {@link #onKeysChanged}, which closes that minion's connection and
+ * rotates the publish key before it returns. A key removed behind the master's back is noticed by
+ * a watch on {@code minions/} ({@link AcceptedKeysWatch}) and at every publication ({@link #seal}),
+ * and treated the same way ({@link RemovedKeys}).
  */
 public final class MinionListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MinionListener.class);
@@ -43,10 +48,26 @@ public final class MinionListener implements AutoCloseable {
   private static final long QUIET_PERIOD_MILLIS = 100;
   private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
+  /**
+   * Seals of one publication before giving up: each retry needs a further accepted key removed by
+   * this master while the previous seal was made.
+   */
+  private static final int MAX_SEAL_ATTEMPTS = 8;
+
+  /** Makes a PUBLISH body under a given publish key (encrypt, sign). */
+  public interface Sealing {
+    byte[] seal(PublishKey key) throws GeneralSecurityException;
+  }
+
+  /** A PUBLISH body and the epoch of the key it is sealed under. */
+  public record Sealed(int epoch, byte[] envelope) {}
+
   private final EventLoopGroup io;
   private final Handshakes handshakes;
   private final ConnectedMinions connected;
   private final PublishKeyRotator rotator;
+  private final RemovedKeys removed;
+  private final AcceptedKeysWatch watch;
   private final Channel server;
   private final InetSocketAddress local;
 
@@ -55,11 +76,15 @@ public final class MinionListener implements AutoCloseable {
       Handshakes handshakes,
       ConnectedMinions connected,
       PublishKeyRotator rotator,
+      RemovedKeys removed,
+      AcceptedKeysWatch watch,
       Channel server) {
     this.io = io;
     this.handshakes = handshakes;
     this.connected = connected;
     this.rotator = rotator;
+    this.removed = removed;
+    this.watch = watch;
     this.server = server;
     this.local = (InetSocketAddress) server.localAddress();
   }
@@ -125,27 +150,74 @@ public final class MinionListener implements AutoCloseable {
               + (cause.getMessage() != null ? cause.getMessage() : cause.toString()),
           cause);
     }
+    RemovedKeys removed = new RemovedKeys(pki, connected, rotator);
+    AcceptedKeysWatch watch;
+    try {
+      watch = AcceptedKeysWatch.start(pki, removed, connected, rotator);
+    } catch (IOException | RuntimeException e) {
+      bound.channel().close().awaitUninterruptibly();
+      handshakes.close();
+      io.shutdownGracefully(QUIET_PERIOD_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly();
+      throw e;
+    }
     rotator.addListener(reauth);
     MinionListener listener =
-        new MinionListener(io, handshakes, connected, rotator, bound.channel());
+        new MinionListener(io, handshakes, connected, rotator, removed, watch, bound.channel());
     log.info("listening for minions on {}", listener.address());
     return listener;
   }
 
   /**
-   * Acts on an operator's change of the PKI folder: a minion whose accepted key was rejected,
-   * deleted or replaced loses its connection at once, and when an accepted key went away the
-   * publish key rotates within a second (its holder knows the current one).
+   * Acts on an operator's change of the PKI folder, already applied: a minion whose accepted key
+   * was rejected, deleted or replaced loses its connection, and when an accepted key went away the
+   * publish key has rotated when this returns (its holder knows the old one), once for the whole
+   * batch. A publication sealed meanwhile never used the old key either: {@link #seal}.
    */
   public void onKeysChanged(KeyChanges changes) {
+    removed.changedHere(changes);
     for (KeyChanges.Change change : changes.changes()) {
       if (change.from() == KeyStatus.ACCEPTED || change.to() == KeyStatus.ACCEPTED) {
         connected.disconnect(
             change.id(), "the accepted key of minion " + change.id() + " was removed or replaced");
       }
     }
-    if (changes.acceptedKeyRemoved()) {
-      rotator.rotateSoon("an accepted minion key was removed");
+    rotator.rotateIfCompromised();
+  }
+
+  /**
+   * Seals a publication under a publish key no removed minion holds. {@code accepted}, the listing
+   * the job's target was resolved against, is first compared with the last one and with {@code
+   * connectedBefore} (read before it), so a key removed behind the master's back is acted on
+   * before anything is sealed; after sealing, a removal this master made meanwhile (it may have come
+   * first) makes it seal again under a new key. So nothing is sealed under an epoch after the
+   * removal that compromised it, however the two interleave.
+   *
+   * @throws IOException when the vault is sealed, or keys kept being removed while it sealed
+   */
+  public Sealed seal(Set<MinionId> connectedBefore, AcceptedKeys accepted, Sealing sealing)
+      throws IOException, GeneralSecurityException {
+    removed.reconcile(connectedBefore, accepted);
+    for (int attempt = 1; ; attempt++) {
+      PublishKey key =
+          rotator.sealingKey().orElseThrow(() -> new IOException("the vault is sealed"));
+      byte[] envelope;
+      try {
+        envelope = sealing.seal(key);
+      } catch (IllegalStateException e) {
+        if (key.isDestroyed()) {
+          throw new IOException("the vault sealed while the publication was sealed", e);
+        }
+        throw e;
+      }
+      removed.noticeRemovals();
+      if (!rotator.isCompromised(key)) {
+        return new Sealed(key.epoch(), envelope);
+      }
+      if (attempt == MAX_SEAL_ATTEMPTS) {
+        throw new IOException(
+            "accepted keys kept being removed while the publication was sealed; publish it again");
+      }
     }
   }
 
@@ -204,6 +276,7 @@ public final class MinionListener implements AutoCloseable {
   /** Stops accepting, closes every minion connection and stops the threads. */
   @Override
   public void close() {
+    watch.close();
     server.close().awaitUninterruptibly();
     io.shutdownGracefully(QUIET_PERIOD_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly();

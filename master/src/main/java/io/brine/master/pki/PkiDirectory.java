@@ -22,7 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -58,6 +60,8 @@ public final class PkiDirectory {
   private final Path root;
   private final AcceptancePolicy policy;
   private final ReentrantLock lock = new ReentrantLock();
+  /** Grows, under the lock, just before an accepted key file of this instance goes. */
+  private final AtomicLong acceptedRemovals = new AtomicLong();
 
   /** At most this many keys in {@code minions_pre}: strangers cannot fill the disk with new ids. */
   private volatile int maxPendingKeys = Integer.MAX_VALUE;
@@ -142,6 +146,48 @@ public final class PkiDirectory {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The accepted keys with their files' stamps: one scan of {@code minions/}, the same one {@link
+   * #list} makes of it (one {@code lstat} per file), so a job's publisher can resolve its target
+   * and notice a key removed behind the master's back from one listing.
+   */
+  public AcceptedKeys acceptedKeys() throws IOException {
+    lock.lock();
+    try {
+      TreeMap<MinionId, AcceptedKeys.Stamp> stamps = new TreeMap<>();
+      Path folder = root.resolve(KeyStatus.ACCEPTED.dirName());
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+        for (Path entry : entries) {
+          String name = entry.getFileName().toString();
+          if (!MinionId.isValid(name)) {
+            continue;
+          }
+          AcceptedKeys.Stamp stamp = AcceptedKeys.Stamp.of(entry);
+          if (stamp != null) {
+            stamps.put(MinionId.of(name), stamp);
+          }
+        }
+      }
+      return new AcceptedKeys(stamps, acceptedRemovals.get(), System.nanoTime());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * How many accepted keys this instance has removed (rejected, deleted or replaced) since it
+   * opened. It grows before the file goes, so whoever reads it after sealing something under the
+   * publish key knows whether a removal may have come first.
+   */
+  public long acceptedKeyRemovals() {
+    return acceptedRemovals.get();
+  }
+
+  /** {@code minions/<id>}, for a caller that checks its stamp ({@link AcceptedKeys.Stamp#of}). */
+  public Path acceptedKeyFile(MinionId id) {
+    return file(KeyStatus.ACCEPTED, id);
   }
 
   /** The stored PEM, or empty when {@code status} holds no key file for {@code id}. */
@@ -339,6 +385,9 @@ public final class PkiDirectory {
       boolean acceptedRemoved = false;
       for (MinionId id : new TreeSet<>(ids)) {
         for (KeyStatus status : KeyStatus.values()) {
+          if (status == KeyStatus.ACCEPTED && KeyFiles.exists(file(status, id))) {
+            acceptedRemovals.incrementAndGet();
+          }
           if (KeyFiles.delete(file(status, id))) {
             log.info("key for minion {} deleted (was {})", id, label(status));
             changes.add(new Change(id, status, null));
@@ -378,10 +427,10 @@ public final class PkiDirectory {
             refused.add(new Refusal(id, source, "not a usable RSA public key: " + e.getMessage()));
             continue;
           }
-          if (source == KeyStatus.ACCEPTED) {
+          if (source == KeyStatus.ACCEPTED
+              || (target == KeyStatus.ACCEPTED && replacesAcceptedKey(id, key))) {
             acceptedRemoved = true;
-          } else if (target == KeyStatus.ACCEPTED) {
-            acceptedRemoved |= replacesAcceptedKey(id, key);
+            acceptedRemovals.incrementAndGet();
           }
           move(id, source, target, normalize(text));
           changes.add(new Change(id, source, target));

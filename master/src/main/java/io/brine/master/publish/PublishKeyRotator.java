@@ -2,10 +2,13 @@ package io.brine.master.publish;
 
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.protocol.publish.PublishKey;
+import io.brine.vault.VaultListener;
+import io.brine.vault.storage.Storage;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,20 +17,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared publish key and its rotations (seed 000, rows 15-23): a new key at every master start,
- * every {@code publish_session} (default 24 h), within a second of a reject or delete of an
- * accepted key, and on demand. Each key has an epoch, which only grows. The previous key is
- * destroyed a grace period after the rotation, so a publication being encrypted as the rotation
+ * The shared publish key and its rotations (seed 000, rows 15-23): a new key at every unseal (so at
+ * every master start), every {@code publish_session} (default 24 h), before anything is sealed
+ * after an accepted key was removed, and on demand. Each key has an epoch, which only grows, across
+ * seals too: minions key their keyring by epoch, so a number never names two keys. The previous key
+ * is destroyed a grace period after the rotation, so a publication being encrypted as the rotation
  * happens is not cut off; minions keep their own grace for decrypting ({@code PublishKeyring}).
+ *
+ * <p>While the vault is sealed there is no key at all: {@link #sealed} destroys both, and {@link
+ * #unsealed} makes a new one with the next epoch.
+ *
+ * <p>A removed minion holds every key made up to its removal. {@link #markCompromised} records
+ * that, and {@link #sealingKey} then rotates before handing out a key, so nothing is sealed under
+ * such a key afterwards, however many removals were marked in between: a batch of a hundred
+ * deletions costs one rotation and one wave of re-authentications.
  *
  * <p>Listeners hear each rotation (the minion listener then asks connected minions to
  * re-authenticate, spread over a window). Thread-safe.
  */
-public final class PublishKeyRotator implements AutoCloseable {
+public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PublishKeyRotator.class);
-
-  /** Rotations asked for "soon" are coalesced into one, at most this long after the first ask. */
-  static final Duration SOON = Duration.ofSeconds(1);
 
   /** Told after every rotation, on the thread that rotated. */
   public interface Listener {
@@ -39,15 +48,21 @@ public final class PublishKeyRotator implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+  /** Null before the start and while the vault is sealed. */
   private PublishKey current;
+
   private PublishKey previous;
-  private ScheduledFuture<?> pendingSoon;
+  /** The epoch of the newest key ever made here; -1 before the first. */
+  private int lastEpoch = -1;
+  /** Keys of an epoch below this one may be held by a removed minion. */
+  private int safeFrom;
+  private String compromisedBy;
   private ScheduledFuture<?> periodic;
 
   /**
    * @param publishSession Salt's {@code publish_session}: the longest a key lives
    * @param grace how long after a rotation the previous key is destroyed
-   * @param timer runs the periodic and the "soon" rotations
+   * @param timer runs the periodic rotation and the retirements
    */
   public PublishKeyRotator(
       Duration publishSession, Duration grace, ScheduledExecutorService timer) {
@@ -67,51 +82,122 @@ public final class PublishKeyRotator implements AutoCloseable {
   }
 
   /** Makes the start key and schedules the periodic rotation. */
-  public synchronized PublishKey start() {
-    PublishKey first = rotateNow("master start");
-    long millis = publishSession.toMillis();
-    periodic =
-        timer.scheduleAtFixedRate(
-            () -> rotateNow("publish_session elapsed"), millis, millis, TimeUnit.MILLISECONDS);
+  public PublishKey start() {
+    PublishKey first;
+    synchronized (this) {
+      schedulePeriodic();
+      first = switchKey();
+    }
+    announce(first, "master start");
     return first;
   }
 
-  /** The key publications are encrypted with now. */
+  /** Schedules the periodic rotation only: the vault is sealed, and {@link #unsealed} makes the key. */
+  public synchronized void startSealed() {
+    schedulePeriodic();
+  }
+
+  private void schedulePeriodic() {
+    if (periodic != null) {
+      throw new IllegalStateException("the publish key rotator has started already");
+    }
+    long millis = publishSession.toMillis();
+    periodic =
+        timer.scheduleAtFixedRate(this::periodicRotation, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The key handed to minions in a WELCOME now.
+   *
+   * @throws IllegalStateException before the start or while the vault is sealed
+   */
   public synchronized PublishKey current() {
     if (current == null) {
-      throw new IllegalStateException("the publish key rotator has not started");
+      throw new IllegalStateException(
+          "no publish key: " + (lastEpoch < 0 ? "the rotator has not started" : "the vault is sealed"));
     }
     return current;
   }
 
   /**
-   * Rotates within {@link #SOON}: asks made while one is pending join it, so deleting fifty keys
-   * in a loop rotates once.
+   * Records that a minion which held the keys made so far lost its accepted key: none of them may
+   * seal anything from now on. Cheap, and idempotent until the next rotation.
    */
-  public synchronized void rotateSoon(String reason) {
-    if (pendingSoon != null && !pendingSoon.isDone()) {
-      return;
-    }
-    pendingSoon =
-        timer.schedule(() -> rotateNow(reason), SOON.toMillis(), TimeUnit.MILLISECONDS);
+  public synchronized void markCompromised(String reason) {
+    safeFrom = lastEpoch + 1;
+    compromisedBy = reason;
   }
 
-  /** Rotates at once and tells the listeners. */
+  /** True when a removed minion may hold {@code key} ({@link #markCompromised} came after it). */
+  public synchronized boolean isCompromised(PublishKey key) {
+    return key.epoch() < safeFrom;
+  }
+
+  /**
+   * The key to seal a publication under: the current one, rotated first (at once, on this thread)
+   * when a removal compromised it. Empty while the vault is sealed.
+   */
+  public Optional<PublishKey> sealingKey() {
+    PublishKey next;
+    String reason;
+    synchronized (this) {
+      if (current == null || current.epoch() >= safeFrom) {
+        return Optional.ofNullable(current);
+      }
+      next = switchKey();
+      reason = compromisedBy;
+    }
+    announce(next, reason);
+    return Optional.of(next);
+  }
+
+  /** Rotates now if a removal compromised the current key; a no-op otherwise. */
+  public void rotateIfCompromised() {
+    sealingKey();
+  }
+
+  /**
+   * Rotates at once and tells the listeners.
+   *
+   * @throws IllegalStateException before the start or while the vault is sealed
+   */
   public PublishKey rotateNow(String reason) {
     PublishKey next;
     synchronized (this) {
-      if (previous != null) {
-        previous.destroy(); // its grace, if any, is cut short by a second rotation
-      }
-      previous = current;
-      int epoch = current == null ? firstEpoch() : current.epoch() + 1;
-      next = new PublishKey(epoch, AesGcmKey.generate());
-      current = next;
-      if (previous != null) {
-        PublishKey retired = previous;
-        timer.schedule(() -> retire(retired), grace.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      current(); // refuses while there is no key to rotate
+      next = switchKey();
     }
+    announce(next, reason);
+    return next;
+  }
+
+  private void periodicRotation() {
+    PublishKey next;
+    synchronized (this) {
+      if (current == null) {
+        return; // sealed: the unseal makes a fresh key anyway
+      }
+      next = switchKey();
+    }
+    announce(next, "publish_session elapsed");
+  }
+
+  /** Makes the next key current; the caller holds the lock. Any new key is uncompromised. */
+  private PublishKey switchKey() {
+    if (previous != null) {
+      previous.destroy(); // its grace, if any, is cut short by a second rotation
+    }
+    previous = current;
+    lastEpoch = lastEpoch < 0 ? firstEpoch() : lastEpoch + 1;
+    current = new PublishKey(lastEpoch, AesGcmKey.generate());
+    if (previous != null) {
+      PublishKey retired = previous;
+      timer.schedule(() -> retire(retired), grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return current;
+  }
+
+  private void announce(PublishKey next, String reason) {
     log.info("publish key rotated to epoch {} ({})", next.epoch(), reason);
     for (Listener l : listeners) {
       try {
@@ -121,7 +207,6 @@ public final class PublishKeyRotator implements AutoCloseable {
         log.debug("publish key listener failure", e);
       }
     }
-    return next;
   }
 
   private synchronized void retire(PublishKey retired) {
@@ -139,21 +224,46 @@ public final class PublishKeyRotator implements AutoCloseable {
     return 1 + new SecureRandom().nextInt(1 << 30);
   }
 
-  /** Stops the timers and destroys the keys. */
+  /** The vault opened: a new key, with an epoch above every earlier one. */
   @Override
-  public synchronized void close() {
-    if (periodic != null) {
-      periodic.cancel(false);
+  public void unsealed(Storage barrier) {
+    PublishKey next;
+    synchronized (this) {
+      if (current != null) {
+        return;
+      }
+      next = switchKey();
     }
-    if (pendingSoon != null) {
-      pendingSoon.cancel(false);
-    }
+    announce(next, "the vault unsealed");
+  }
+
+  /**
+   * The vault sealed: both keys are destroyed (wiped), so nothing of a publication made before the
+   * seal can be read from this process's memory while it is sealed.
+   */
+  @Override
+  public synchronized void sealed() {
+    destroyKeys();
+    log.info("publish key wiped (the vault sealed); the unseal makes a new one");
+  }
+
+  private void destroyKeys() {
     if (previous != null) {
       previous.destroy();
       previous = null;
     }
     if (current != null) {
       current.destroy();
+      current = null;
     }
+  }
+
+  /** Stops the timer and destroys the keys. */
+  @Override
+  public synchronized void close() {
+    if (periodic != null) {
+      periodic.cancel(false);
+    }
+    destroyKeys();
   }
 }

@@ -15,6 +15,7 @@ import io.brine.protocol.handshake.MasterTrust;
 import io.brine.protocol.handshake.MinionHandshake.Outcome;
 import io.brine.protocol.handshake.MinionHandshake.Refused;
 import io.brine.protocol.handshake.MinionHandshake.Welcomed;
+import io.brine.protocol.publish.PublishKey;
 import io.brine.protocol.wire.MessageType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,6 +79,41 @@ class MasterDaemonMinionsTest {
         Outcome sealed = again.hello(MasterTrust.firstContact());
         assertThat(((Refused) sealed).type()).isEqualTo(MessageType.SEALED);
       }
+    }
+  }
+
+  @Test
+  void sealing_wipesThePublishKeys_andTheUnsealMakesANewOneWithAHigherEpoch() throws Exception {
+    KeyPair keys = RsaKeys.generate(2048);
+    TestMaster.Started started = TestMaster.start(TestMaster.shamir(dir));
+    try (MasterDaemon master = started.daemon();
+        TestMinion minion = TestMinion.connect(master.minionPort(), "web1", keys)) {
+      ApiClient api = started.client();
+      JsonNode init =
+          api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
+      String share = init.get("keys").get(0).asText();
+      String token = init.get("root_token").asText();
+      api.put("/v1/sys/unseal", Map.of("key", share));
+      PublishKey first = master.publishKeys().current();
+      api.put("/v1/brine/keys/rotate", Map.of(), token);
+      PublishKey second = master.publishKeys().current(); // the first is in its grace
+
+      assertThat(api.put("/v1/sys/seal", Map.of(), token).status()).isEqualTo(204);
+
+      assertThat(first.isDestroyed()).as("the previous key, in its grace").isTrue();
+      assertThat(second.isDestroyed()).as("the current key").isTrue();
+      assertThat(second.key().secret().isDestroyed()).isTrue();
+      assertThat(master.publishKeys().sealingKey()).isEmpty();
+
+      api.put("/v1/sys/unseal", Map.of("key", share));
+      minion.hello(MasterTrust.firstContact());
+      master.pki().accept(List.of(MinionId.of("web1")), false, false);
+      Outcome welcome = minion.hello(MasterTrust.firstContact());
+
+      PublishKey third = master.publishKeys().current();
+      assertThat(third.epoch()).as("never an old epoch number again").isGreaterThan(second.epoch());
+      assertThat(third.isDestroyed()).isFalse();
+      assertThat(((Welcomed) welcome).publishKey().epoch()).isEqualTo(third.epoch());
     }
   }
 

@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The minion's end of one connection, over a plain blocking socket: the framing written out by
@@ -59,9 +60,26 @@ final class TestMinion implements AutoCloseable {
 
   /** One handshake attempt; on WELCOME the session is kept for {@link #request}. */
   MinionHandshake.Outcome hello(MasterTrust trust) throws Exception {
+    return hello(
+        trust,
+        publication -> {
+          throw new IllegalStateException("a PUBLISH before the answer to the HELLO");
+        });
+  }
+
+  /** Whether {@link #hello} sends the CONFIRM after a WELCOME, as a real minion does. */
+  boolean confirmWelcomes = true;
+
+  /**
+   * As {@link #hello(MasterTrust)}, for a re-authentication while publications are still on their
+   * way: a PUBLISH that arrives before the answer goes to {@code publications}.
+   */
+  MinionHandshake.Outcome hello(MasterTrust trust, Consumer<Frame> publications) throws Exception {
     MinionHandshake handshake = MinionHandshake.start(id, keys, trust);
     send(MessageType.HELLO, handshake.hello());
-    lastAnswer = read();
+    for (lastAnswer = read(); lastAnswer.type() == MessageType.PUBLISH; lastAnswer = read()) {
+      publications.accept(lastAnswer);
+    }
     MinionHandshake.Outcome outcome = handshake.finish(lastAnswer.type(), lastAnswer.body());
     if (outcome instanceof MinionHandshake.Welcomed welcomed) {
       session = welcomed.session();
@@ -71,9 +89,6 @@ final class TestMinion implements AutoCloseable {
     }
     return outcome;
   }
-
-  /** Whether {@link #hello} sends the CONFIRM after a WELCOME, as a real minion does. */
-  boolean confirmWelcomes = true;
 
   /** Sends a REQUEST under the session and returns the opened REPLY. */
   String request(String text) throws Exception {

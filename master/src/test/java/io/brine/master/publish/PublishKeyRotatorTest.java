@@ -73,16 +73,70 @@ class PublishKeyRotatorTest {
   }
 
   @Test
-  void rotateSoon_manyAsks_rotateOnce() throws Exception {
+  void markCompromised_manyTimes_theNextSealingKeyRotatesOnce_andNeverReturnsAMarkedKey() {
     try (PublishKeyRotator r = rotator(Duration.ofHours(24), Duration.ofSeconds(30))) {
       PublishKey first = r.start();
       for (int i = 0; i < 50; i++) {
-        r.rotateSoon("key for minion m" + i + " deleted");
+        r.markCompromised("key for minion m" + i + " deleted");
       }
-      awaitTrue(() -> r.current().epoch() != first.epoch());
-      Thread.sleep(1500); // any second rotation would have happened by now
+      assertThat(r.isCompromised(first)).isTrue();
+      assertThat(r.current()).as("marking alone does not rotate").isSameAs(first);
+
+      PublishKey sealing = r.sealingKey().orElseThrow();
+      PublishKey again = r.sealingKey().orElseThrow();
+
+      assertThat(sealing.epoch()).isEqualTo(first.epoch() + 1);
+      assertThat(again).isSameAs(sealing);
+      assertThat(r.isCompromised(sealing)).isFalse();
+      assertThat(heard).hasSize(2).last().isEqualTo(sealing.epoch() + " key for minion m49 deleted");
+    }
+  }
+
+  @Test
+  void rotateIfCompromised_isANoOpForASafeKey() {
+    try (PublishKeyRotator r = rotator(Duration.ofHours(24), Duration.ofSeconds(30))) {
+      PublishKey first = r.start();
+      r.rotateIfCompromised();
+      assertThat(r.current()).isSameAs(first);
+      r.markCompromised("deleted");
+      r.rotateIfCompromised();
       assertThat(r.current().epoch()).isEqualTo(first.epoch() + 1);
-      assertThat(heard).hasSize(2);
+    }
+  }
+
+  @Test
+  void seal_destroysBothKeys_andUnsealMakesANewKeyWithAHigherEpoch() {
+    try (PublishKeyRotator r = rotator(Duration.ofHours(24), Duration.ofHours(1))) {
+      PublishKey first = r.start();
+      PublishKey second = r.rotateNow("on demand");
+
+      r.sealed();
+
+      assertThat(first.isDestroyed()).isTrue();
+      assertThat(second.isDestroyed()).isTrue();
+      assertThat(second.key().secret().isDestroyed()).isTrue();
+      assertThat(r.sealingKey()).isEmpty();
+      assertThatThrownBy(r::current).hasMessageContaining("sealed");
+      assertThatThrownBy(() -> r.rotateNow("while sealed")).hasMessageContaining("sealed");
+
+      r.unsealed(null);
+
+      PublishKey third = r.current();
+      assertThat(third.epoch()).isEqualTo(second.epoch() + 1);
+      assertThat(third.isDestroyed()).isFalse();
+      assertThat(heard).last().isEqualTo(third.epoch() + " the vault unsealed");
+    }
+  }
+
+  @Test
+  void startSealed_hasNoKeyUntilTheUnseal() {
+    try (PublishKeyRotator r = rotator(Duration.ofHours(24), Duration.ofHours(1))) {
+      r.startSealed();
+      assertThat(r.sealingKey()).isEmpty();
+      r.markCompromised("a key removed while sealed");
+      r.unsealed(null);
+      assertThat(r.isCompromised(r.current())).as("a key made after the removal").isFalse();
+      assertThat(heard).hasSize(1);
     }
   }
 
