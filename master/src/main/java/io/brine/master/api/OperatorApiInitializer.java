@@ -1,5 +1,6 @@
 package io.brine.master.api;
 
+import io.brine.common.log.RefusalLog;
 import io.brine.master.config.VaultConfig.ApiLimits;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;

@@ -1,6 +1,8 @@
 package io.brine.master.api;
 
+import io.brine.common.log.RefusalLog;
 import io.brine.master.config.VaultConfig;
+import io.brine.master.net.AcceptErrors;
 import io.brine.master.config.VaultConfig.ApiLimits;
 import io.brine.vault.Vault;
 import io.netty.bootstrap.ServerBootstrap;

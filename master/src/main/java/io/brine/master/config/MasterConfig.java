@@ -296,55 +296,67 @@ public record MasterConfig(
     }
 
     public Admission withConfirmTimeout(Duration timeout) {
-      return new Admission(
-          helloTimeout,
-          refusedIdleTimeout,
-          maxHandshakesPerAddress,
-          timeout,
-          partialFrameTimeout,
-          maxConnections,
-          maxUnauthenticatedPerAddress,
-          maxPendingKeys,
-          newKeysPerAddressPerMinute);
+      return with(c -> c.confirmTimeout = timeout);
     }
 
     public Admission withPartialFrameTimeout(Duration timeout) {
-      return new Admission(
-          helloTimeout,
-          refusedIdleTimeout,
-          maxHandshakesPerAddress,
-          confirmTimeout,
-          timeout,
-          maxConnections,
-          maxUnauthenticatedPerAddress,
-          maxPendingKeys,
-          newKeysPerAddressPerMinute);
+      return with(c -> c.partialFrameTimeout = timeout);
     }
 
     public Admission withConnectionCaps(int total, int unauthenticatedPerAddress) {
-      return new Admission(
-          helloTimeout,
-          refusedIdleTimeout,
-          maxHandshakesPerAddress,
-          confirmTimeout,
-          partialFrameTimeout,
-          total,
-          unauthenticatedPerAddress,
-          maxPendingKeys,
-          newKeysPerAddressPerMinute);
+      return with(
+          c -> {
+            c.maxConnections = total;
+            c.maxUnauthenticatedPerAddress = unauthenticatedPerAddress;
+          });
     }
 
     public Admission withNewKeyLimits(int pendingKeys, int perAddressPerMinute) {
+      return with(
+          c -> {
+            c.maxPendingKeys = pendingKeys;
+            c.newKeysPerAddressPerMinute = perAddressPerMinute;
+          });
+    }
+
+    private Admission with(java.util.function.Consumer<Change> change) {
+      Change c = new Change(this);
+      change.accept(c);
       return new Admission(
-          helloTimeout,
-          refusedIdleTimeout,
-          maxHandshakesPerAddress,
-          confirmTimeout,
-          partialFrameTimeout,
-          maxConnections,
-          maxUnauthenticatedPerAddress,
-          pendingKeys,
-          perAddressPerMinute);
+          c.helloTimeout,
+          c.refusedIdleTimeout,
+          c.maxHandshakesPerAddress,
+          c.confirmTimeout,
+          c.partialFrameTimeout,
+          c.maxConnections,
+          c.maxUnauthenticatedPerAddress,
+          c.maxPendingKeys,
+          c.newKeysPerAddressPerMinute);
+    }
+
+    /** The limits as mutable fields, for {@link #with}: one place that lists them all. */
+    private static final class Change {
+      Duration helloTimeout;
+      Duration refusedIdleTimeout;
+      int maxHandshakesPerAddress;
+      Duration confirmTimeout;
+      Duration partialFrameTimeout;
+      int maxConnections;
+      int maxUnauthenticatedPerAddress;
+      int maxPendingKeys;
+      int newKeysPerAddressPerMinute;
+
+      Change(Admission a) {
+        helloTimeout = a.helloTimeout;
+        refusedIdleTimeout = a.refusedIdleTimeout;
+        maxHandshakesPerAddress = a.maxHandshakesPerAddress;
+        confirmTimeout = a.confirmTimeout;
+        partialFrameTimeout = a.partialFrameTimeout;
+        maxConnections = a.maxConnections;
+        maxUnauthenticatedPerAddress = a.maxUnauthenticatedPerAddress;
+        maxPendingKeys = a.maxPendingKeys;
+        newKeysPerAddressPerMinute = a.newKeysPerAddressPerMinute;
+      }
     }
   }
 

@@ -1,10 +1,11 @@
 package io.brine.master.listener;
 
-import io.brine.common.log.ThrottledWarning;
+import io.brine.common.log.RefusalLog;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;
 import java.util.OptionalLong;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,26 @@ final class ConnectionLimits {
   private final int maxConnections;
   private final AddressQuota unauthenticated;
   private final AtomicInteger open = new AtomicInteger();
-  private final ThrottledWarning overTotal = new ThrottledWarning(log);
-  private final ThrottledWarning overAddress = new ThrottledWarning(log);
+  private final RefusalLog overTotal;
+  private final RefusalLog overAddress;
 
-  ConnectionLimits(int maxConnections, int maxUnauthenticatedPerAddress) {
+  /** @param timer where the refusal lines' intervals end (the listener's event loops) */
+  ConnectionLimits(
+      int maxConnections, int maxUnauthenticatedPerAddress, ScheduledExecutorService timer) {
     this.maxConnections = fitToDescriptors(maxConnections, maxOpenFiles());
     this.unauthenticated = new AddressQuota(maxUnauthenticatedPerAddress);
+    this.overTotal =
+        new RefusalLog(
+            log,
+            "max_connections (" + this.maxConnections + ") reached: closed a new minion connection",
+            RefusalLog.DEFAULT_INTERVAL,
+            timer);
+    this.overAddress =
+        new RefusalLog(
+            log,
+            "max_unauthenticated_per_address reached: closed a new minion connection",
+            RefusalLog.DEFAULT_INTERVAL,
+            timer);
   }
 
   /** The cap in force (after lowering it to the descriptors the process has). */
@@ -50,19 +65,12 @@ final class ConnectionLimits {
   boolean admit(InetAddress address) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
-      overTotal.refused(
-          "max_connections ("
-              + maxConnections
-              + ") reached; closing a new minion connection from "
-              + address.getHostAddress());
+      overTotal.refused("from " + address.getHostAddress());
       return false;
     }
     if (!unauthenticated.tryAcquire(address)) {
       open.decrementAndGet();
-      overAddress.refused(
-          "max_unauthenticated_per_address reached for "
-              + address.getHostAddress()
-              + "; closing its new connection");
+      overAddress.refused("from " + address.getHostAddress());
       return false;
     }
     return true;

@@ -1,6 +1,6 @@
 package io.brine.master.listener;
 
-import io.brine.common.log.ThrottledWarning;
+import io.brine.common.log.RefusalLog;
 import io.brine.crypto.WeakKeyException;
 import io.brine.master.pki.AuthResult;
 import io.brine.master.pki.PkiDirectory;
@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,7 +64,7 @@ final class Handshakes implements AutoCloseable {
   private final AtomicLong order = new AtomicLong();
   private final HelloReplays replays = new HelloReplays();
   private final NewKeyRate newKeys;
-  private final ThrottledWarning unrecordedLog = new ThrottledWarning(log);
+  private final RefusalLog unrecordedLog;
 
   /**
    * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
@@ -75,8 +76,11 @@ final class Handshakes implements AutoCloseable {
       int threads,
       int maxPending,
       int maxPerAddress,
-      int newKeysPerAddressPerMinute) {
+      int newKeysPerAddressPerMinute,
+      ScheduledExecutorService timer) {
     this.newKeys = new NewKeyRate(newKeysPerAddressPerMinute);
+    this.unrecordedLog =
+        new RefusalLog(log, "new minion key not recorded:", RefusalLog.DEFAULT_INTERVAL, timer);
     this.masterKey = masterKey;
     this.pki = pki;
     this.rotator = rotator;
@@ -274,8 +278,7 @@ final class Handshakes implements AutoCloseable {
   private Decision unrecorded(
       MasterHandshake handshake, Hello hello, InetAddress address, String reason)
       throws ProtocolException {
-    unrecordedLog.refused(
-        "the key of new minion " + hello.id() + " from " + address.getHostAddress() + " is " + reason);
+    unrecordedLog.refused(hello.id() + " from " + address.getHostAddress() + ", " + reason);
     byte[] body = handshake.refuse(hello, MessageType.PENDING, reason);
     return new Decision(MessageType.PENDING, body, null, "pending, not recorded", true);
   }

@@ -1,6 +1,8 @@
 package io.brine.master.listener;
 
+import io.brine.common.log.RefusalLog;
 import io.brine.master.config.MasterConfig;
+import io.brine.master.net.AcceptErrors;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
@@ -104,6 +106,9 @@ public final class MinionListener implements AutoCloseable {
       PublishKeyRotator rotator,
       SessionRequests requests)
       throws IOException {
+    EventLoopGroup io =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
     Handshakes handshakes =
         new Handshakes(
             masterKey,
@@ -112,17 +117,23 @@ public final class MinionListener implements AutoCloseable {
             config.handshakeThreads(),
             config.maxPendingHandshakes(),
             config.admission().maxHandshakesPerAddress(),
-            config.admission().newKeysPerAddressPerMinute());
+            config.admission().newKeysPerAddressPerMinute(),
+            io);
     pki.limitPendingKeys(config.admission().maxPendingKeys());
     ConnectedMinions connected = new ConnectedMinions();
     Reauthentication reauth = new Reauthentication(connected, rotator, config.reauthWindow());
-    EventLoopGroup io =
-        new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
     ChannelFuture bound =
         new ServerBootstrap()
             .group(io)
             .channel(NioServerSocketChannel.class)
+            // Out of descriptors: one throttled line and a pause, not a stack trace per accept.
+            .handler(
+                new AcceptErrors(
+                    new RefusalLog(
+                        log,
+                        "minion listener: cannot accept connections",
+                        RefusalLog.DEFAULT_INTERVAL,
+                        io)))
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(
@@ -135,7 +146,8 @@ public final class MinionListener implements AutoCloseable {
                     config.admission(),
                     new ConnectionLimits(
                         config.admission().maxConnections(),
-                        config.admission().maxUnauthenticatedPerAddress())))
+                        config.admission().maxUnauthenticatedPerAddress(),
+                        io)))
             .bind(config.interfaceHost(), config.retPort())
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {

@@ -1,5 +1,6 @@
 package io.brine.master.api;
 
+import io.brine.common.log.RefusalLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brine.master.config.VaultConfig.ApiLimits;

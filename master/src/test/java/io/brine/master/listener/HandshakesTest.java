@@ -49,26 +49,7 @@ class HandshakesTest {
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     PkiDirectory pki = PkiDirectory.open(dir.resolve("pki"));
-    PublishKeyRotator rotator =
-        new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
-    rotator.start();
-    handshakes =
-        new Handshakes(
-            () -> {
-              busy.countDown();
-              try {
-                release.await(WAIT_S, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return Optional.of(master);
-            },
-            pki,
-            rotator,
-            1,
-            16,
-            16,
-            60);
+    handshakes = held(master, pki, 16, busy, release);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     Handshakes.Submitted first = handshakes.submit(hello("web1"), loopback, () -> true, false);
     assertThat(busy.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
@@ -104,26 +85,7 @@ class HandshakesTest {
     CountDownLatch release = new CountDownLatch(1);
     java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     PkiDirectory pki = PkiDirectory.open(dir.resolve("pki"));
-    PublishKeyRotator rotator =
-        new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
-    rotator.start();
-    handshakes =
-        new Handshakes(
-            () -> {
-              busy.countDown();
-              try {
-                release.await(WAIT_S, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return Optional.of(master);
-            },
-            pki,
-            rotator,
-            1,
-            3,
-            64,
-            60);
+    handshakes = held(master, pki, 3, busy, release);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     Handshakes.Submitted first = handshakes.submit(hello("s0"), loopback, () -> true, false);
     assertThat(busy.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
@@ -160,7 +122,7 @@ class HandshakesTest {
         new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
     rotator.start();
     KeyPair master = RsaKeys.generate(2048);
-    handshakes = new Handshakes(() -> Optional.of(master), pki, rotator, 1, 16, 16, 60);
+    handshakes = new Handshakes(() -> Optional.of(master), pki, rotator, 1, 16, 16, 60, timer);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     byte[] recorded =
         MinionHandshake.start(
@@ -181,6 +143,34 @@ class HandshakesTest {
         .isEqualTo(MessageType.PENDING);
     assertThat(replay.refusal()).isEqualTo(Handshakes.Refusal.REPLAYED_NONCE);
     assertThat(replayAsReauth.refusal()).isEqualTo(Handshakes.Refusal.REPLAYED_NONCE);
+  }
+
+  /**
+   * Handshakes on one thread whose first look at the master key counts {@code busy} down and then
+   * waits for {@code release}: the test queues HELLOs behind it meanwhile.
+   */
+  private Handshakes held(
+      KeyPair master, PkiDirectory pki, int maxPending, CountDownLatch busy, CountDownLatch release) {
+    PublishKeyRotator rotator =
+        new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
+    rotator.start();
+    return new Handshakes(
+        () -> {
+          busy.countDown();
+          try {
+            release.await(WAIT_S, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Optional.of(master);
+        },
+        pki,
+        rotator,
+        1,
+        maxPending,
+        64,
+        60,
+        timer);
   }
 
   private static Hello hello(String id) throws Exception {

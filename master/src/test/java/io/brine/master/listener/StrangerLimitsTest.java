@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +114,8 @@ class StrangerLimitsTest {
 
   @Test
   void connectionLimits_countStrangersPerAddress_untilTheyAuthenticate() throws Exception {
-    ConnectionLimits limits = new ConnectionLimits(4, 2);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    ConnectionLimits limits = new ConnectionLimits(4, 2, timer);
     InetAddress a = InetAddress.getByName("192.0.2.1");
     InetAddress b = InetAddress.getByName("192.0.2.2");
     assertThat(limits.admit(a)).isTrue();
@@ -125,5 +128,6 @@ class StrangerLimitsTest {
     limits.closed(b, false);
     assertThat(limits.open()).isEqualTo(3);
     assertThat(limits.unauthenticated(a)).isEqualTo(2);
+    timer.shutdownNow();
   }
 }

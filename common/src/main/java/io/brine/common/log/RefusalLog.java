@@ -1,4 +1,4 @@
-package io.brine.master.api;
+package io.brine.common.log;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,8 +14,8 @@ import org.slf4j.Logger;
  * <p>Details are built by the caller from peer-supplied text passed through {@link #shown}, never
  * raw: a path or header may hold newlines or terminal escapes. Thread-safe.
  */
-final class RefusalLog {
-  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+public final class RefusalLog {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
   /** Most characters of a peer's text a line shows. */
   private static final int SHOWN_CHARS = 80;
@@ -33,7 +33,8 @@ final class RefusalLog {
    * @param cause what was refused, the start of every line, e.g. "operator API: wrong token"
    * @param timer where the end of an interval is scheduled (the API's I/O event loop)
    */
-  RefusalLog(Logger log, String cause, Duration interval, ScheduledExecutorService timer) {
+  public RefusalLog(
+      Logger log, String cause, Duration interval, ScheduledExecutorService timer) {
     this.log = log;
     this.cause = cause;
     this.interval = interval;
@@ -41,7 +42,7 @@ final class RefusalLog {
   }
 
   /** One refusal; {@code detail} says whose and what, e.g. "from 10.0.0.7 for PUT /v1/sys/seal". */
-  void refused(String detail) {
+  public void refused(String detail) {
     synchronized (this) {
       if (windowOpen) {
         suppressed++;
@@ -81,21 +82,8 @@ final class RefusalLog {
         detail);
   }
 
-  /** Peer-supplied text as a log line may show it: non-printable characters escaped, cut short. */
-  static String shown(String peerText) {
-    if (peerText == null) {
-      return "(none)";
-    }
-    StringBuilder sb = new StringBuilder();
-    int end = Math.min(peerText.length(), SHOWN_CHARS);
-    for (int i = 0; i < end; i++) {
-      char c = peerText.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return peerText.length() > end ? sb.append("...").toString() : sb.toString();
+  /** Peer-supplied text as a log line may show it: escaped ({@link LogText}), cut short. */
+  public static String shown(String peerText) {
+    return peerText == null ? "(none)" : LogText.escape(peerText, SHOWN_CHARS);
   }
 }

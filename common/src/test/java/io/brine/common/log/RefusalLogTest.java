@@ -1,4 +1,4 @@
-package io.brine.master.api;
+package io.brine.common.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +71,7 @@ class RefusalLogTest {
   void peerText_isEscapedAndCut() {
     assertThat(RefusalLog.shown("/v1/sys/seal\n2026 INFO forged line\u001b[31m"))
         .isEqualTo("/v1/sys/seal\\u000a2026 INFO forged line\\u001b[31m");
-    assertThat(RefusalLog.shown("x".repeat(500))).hasSize(83).endsWith("...");
+    assertThat(RefusalLog.shown("x".repeat(500))).isEqualTo("x".repeat(80) + "...(420 more chars)");
     assertThat(RefusalLog.shown(null)).isEqualTo("(none)");
   }
 }

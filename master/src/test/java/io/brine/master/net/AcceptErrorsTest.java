@@ -1,5 +1,6 @@
-package io.brine.master.api;
+package io.brine.master.net;
 
+import io.brine.common.log.RefusalLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
