@@ -78,11 +78,19 @@ public final class MasterProcess implements AutoCloseable {
   }
 
   public static MasterProcess startWithConfig(Path config) throws IOException {
+    return startWithConfig(config, List.of());
+  }
+
+  /**
+   * As {@link #startWithConfig(Path)}, the command run through {@code prefix} (e.g. {@code
+   * prlimit --nofile=1024:1024 --}, to give the master fewer file descriptors).
+   */
+  public static MasterProcess startWithConfig(Path config, List<String> prefix)
+      throws IOException {
     Path log = config.resolveSibling("master.log");
-    Process process =
-        new ProcessBuilder(java("io.brine.cli.Brine", "master", "-c", config.toString()))
-            .redirectError(log.toFile())
-            .start();
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(java("io.brine.cli.Brine", "master", "-c", config.toString()));
+    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> drain(process, lines), "master-stdout");
     reader.setDaemon(true);
