@@ -9,6 +9,7 @@ import io.brine.protocol.ProtocolException;
 import io.brine.protocol.handshake.Hello;
 import io.brine.protocol.handshake.MasterHandshake;
 import io.brine.protocol.handshake.Session;
+import io.brine.protocol.publish.PublishKey;
 import io.brine.protocol.wire.MessageType;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -232,11 +233,15 @@ final class Handshakes implements AutoCloseable {
           "sealed");
     }
     MasterHandshake handshake = handshakeFor(keys.get());
+    // The publish key is read before the PKI folder decides. A removal deletes the key file
+    // first and rotates after, so a key read here that is newer than the removal comes with a
+    // decision that sees the file gone: a removed minion is only ever handed an epoch it held.
+    PublishKey publishKey = rotator.current();
     AuthResult result = pki.authorize(hello, () -> newKeys.tryTake(address));
     return switch (result.verdict()) {
       case ACCEPTED -> {
         MasterHandshake.Accepted accepted =
-            handshake.welcome(hello, result.acceptedKey(), rotator.current());
+            handshake.welcome(hello, result.acceptedKey(), publishKey);
         yield new Decision(
             MessageType.WELCOME, accepted.body(), accepted.session(), "accepted");
       }
