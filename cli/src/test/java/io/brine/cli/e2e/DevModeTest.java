@@ -2,11 +2,14 @@ package io.brine.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.Cli.Result;
+import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.MasterProcess;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +17,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

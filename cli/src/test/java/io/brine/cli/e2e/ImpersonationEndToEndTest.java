@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.Cli.Result;
+import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.MasterProcess;
 import io.brine.cli.testing.MinionProcess;
 import io.brine.cli.testing.RecordingProxy;

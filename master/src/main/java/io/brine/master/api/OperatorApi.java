@@ -1,6 +1,5 @@
 package io.brine.master.api;
 
-import io.brine.common.log.RefusalLog;
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
@@ -8,6 +7,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.TOO_MANY_REQUESTS;
 
+import io.brine.common.log.RefusalLog;
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.PermissionDeniedException;

@@ -1,9 +1,9 @@
 package io.brine.master.api;
 
 import io.brine.common.log.RefusalLog;
+import io.brine.master.config.VaultConfig.ApiLimits;
 import io.brine.master.config.VaultConfig;
 import io.brine.master.net.AcceptErrors;
-import io.brine.master.config.VaultConfig.ApiLimits;
 import io.brine.vault.Vault;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,8 +1,8 @@
 package io.brine.master.api;
 
-import io.brine.common.log.RefusalLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brine.common.log.RefusalLog;
 import io.brine.master.config.VaultConfig.ApiLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,10 +1,9 @@
 package io.brine.master.config;
 
-import io.brine.common.config.ConfigException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.common.config.ConfigException;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
 import java.io.IOException;

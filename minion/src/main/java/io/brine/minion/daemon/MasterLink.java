@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.brine.common.log.LogText;
 import io.brine.crypto.WeakKeyException;
 import io.brine.minion.keys.KeyFileException;
 import io.brine.protocol.ProtocolException;
-import io.brine.protocol.handshake.MinionHandshake;
 import io.brine.protocol.handshake.MinionHandshake.Outcome;
 import io.brine.protocol.handshake.MinionHandshake.Refused;
 import io.brine.protocol.handshake.MinionHandshake.Welcomed;
+import io.brine.protocol.handshake.MinionHandshake;
 import io.brine.protocol.handshake.Session;
 import io.brine.protocol.job.SessionReply;
 import io.brine.protocol.publish.PublishEnvelope;
@@ -249,7 +250,10 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       payload = opener.open(body, daemon.keyring());
     } catch (ProtocolException e) {
       daemon.publicationDropped();
-      log.warn("dropped a publication from master {}: {}", daemon.masterAddress(), e.getMessage());
+      log.warn(
+          "dropped a publication from master {}: {}",
+          daemon.masterAddress(),
+          LogText.escape(e.getMessage()));
       return;
     }
     daemon.publicationOpened();

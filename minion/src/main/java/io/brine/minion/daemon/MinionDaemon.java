@@ -1,5 +1,6 @@
 package io.brine.minion.daemon;
 
+import io.brine.common.log.LogText;
 import io.brine.minion.auth.AcceptanceWait;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FileFetcher;
@@ -415,7 +416,7 @@ public final class MinionDaemon implements AutoCloseable {
       log.info(
           "key pending on the master {} ({}); retrying every {}{}",
           masterAddress(),
-          reason,
+          LogText.escape(reason), // on first contact, anyone on the path could have signed it
           secs(config.acceptanceWaitTime()),
           config.acceptanceWaitTimeMax().isZero()
               ? ""
@@ -440,7 +441,7 @@ public final class MinionDaemon implements AutoCloseable {
               + " retrying every {}",
           masterAddress(),
           type,
-          reason,
+          LogText.escape(reason),
           config.id(),
           secs(base));
     }

@@ -2,6 +2,7 @@ package io.brine.minion.daemon;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.common.log.LogText;
 import io.brine.minion.jobs.JobCall;
 import io.brine.minion.jobs.JobResult;
 import io.brine.minion.jobs.JobRunner;
@@ -44,7 +45,8 @@ final class MinionJobs {
     try {
       job = JobPublication.parse(payload);
     } catch (ProtocolException e) {
-      log.warn("dropped a publication that is not a well-formed job: {}", e.getMessage());
+      log.warn(
+          "dropped a publication that is not a well-formed job: {}", LogText.escape(e.getMessage()));
       return;
     }
     if (!job.target().matches(id)) {
@@ -79,7 +81,10 @@ final class MinionJobs {
                     failure.getMessage());
                 send(result);
               } else if (!reply.isOk()) {
-                log.warn("the master refused the return of job {}: {}", result.jid(), reply.error());
+                log.warn(
+                    "the master refused the return of job {}: {}",
+                    result.jid(),
+                    LogText.escape(reply.error()));
               } else {
                 log.debug("job {}: returned (retcode {})", result.jid(), result.retcode());
               }

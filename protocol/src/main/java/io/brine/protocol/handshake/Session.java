@@ -1,11 +1,11 @@
 package io.brine.protocol.handshake;
 
+import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.crypto.aead.SequencedAesGcm;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.wire.MessageType;
 import java.nio.charset.StandardCharsets;
-import io.brine.crypto.DecryptionFailedException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.security.auth.Destroyable;
