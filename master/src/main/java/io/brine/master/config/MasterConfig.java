@@ -223,8 +223,9 @@ public record MasterConfig(
    *     ({@code confirm_timeout}), or it is closed; until then it is nobody
    * @param partialFrameTimeout before authentication, a frame must arrive whole within this time of
    *     its first byte ({@code partial_frame_timeout}); frames are also capped at 64 KiB until then
-   * @param maxConnections minion connections held at once ({@code max_connections}), lowered at
-   *     start to what {@code ulimit -n} allows less a reserve for the API and files
+   * @param maxConnections minion connections held at once ({@code max_connections}); 0, the
+   *     default, is what {@code ulimit -n} allows less a reserve for the API and files, and a value
+   *     above that is lowered to it at start
    * @param maxUnauthenticatedPerAddress connections from one IP address that have not proved a
    *     minion key yet ({@code max_unauthenticated_per_address})
    * @param maxPendingKeys keys waiting in {@code minions_pre} at most ({@code max_pending_keys});
@@ -247,7 +248,8 @@ public record MasterConfig(
     public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
     public static final long DEFAULT_CONFIRM_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_PARTIAL_FRAME_TIMEOUT_SECONDS = 10;
-    public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    /** 0: as many as {@code ulimit -n} allows, less the descriptors kept for the API and files. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 0;
     public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 256;
     public static final int DEFAULT_MAX_PENDING_KEYS = 10_000;
     public static final int DEFAULT_NEW_KEYS_PER_ADDRESS_PER_MINUTE = 120;
@@ -283,7 +285,7 @@ public record MasterConfig(
           || !positive(confirmTimeout)
           || !positive(partialFrameTimeout)
           || maxHandshakesPerAddress < 1
-          || maxConnections < 1
+          || maxConnections < 0
           || maxUnauthenticatedPerAddress < 1
           || maxPendingKeys < 1
           || newKeysPerAddressPerMinute < 1) {
@@ -454,7 +456,9 @@ public record MasterConfig(
                 "partial_frame_timeout",
                 Admission.DEFAULT_PARTIAL_FRAME_TIMEOUT_SECONDS,
                 3600),
-            count(top, "max_connections", Admission.DEFAULT_MAX_CONNECTIONS),
+            top.has("max_connections")
+                ? count(top, "max_connections", Admission.DEFAULT_MAX_CONNECTIONS)
+                : Admission.DEFAULT_MAX_CONNECTIONS,
             count(
                 top,
                 "max_unauthenticated_per_address",

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * cause, so that strangers can neither take every file descriptor (the operator API and the vault
  * need some) nor crowd one address's worth of real minions out.
  *
- * <p>{@code max_connections} is lowered at start to what the process may open ({@code ulimit -n})
- * less {@link #FD_RESERVE}, kept for the operator API, the vault's and the job cache's files.
+ * <p>{@code max_connections} is, by default, what the process may open ({@code ulimit -n}) less
+ * {@link #FD_RESERVE}, kept for the operator API, the vault's and the job cache's files; a larger
+ * configured value is lowered to it at start, with a warning.
  * Thread-safe.
  */
 final class ConnectionLimits {
@@ -26,6 +27,9 @@ final class ConnectionLimits {
 
   /** Descriptors kept for everything but minion connections. */
   static final int FD_RESERVE = 256;
+
+  /** The cap when the platform does not say how many files the process may open. */
+  static final int UNKNOWN_LIMIT_CAP = 100_000;
 
   private final int maxConnections;
   private final AddressQuota unauthenticated;
@@ -99,11 +103,23 @@ final class ConnectionLimits {
     return unauthenticated.held(address);
   }
 
+  /**
+   * @param configured {@code max_connections}; 0 means as many as the descriptors allow
+   */
   static int fitToDescriptors(int configured, OptionalLong maxOpenFiles) {
     if (maxOpenFiles.isEmpty()) {
-      return configured;
+      return configured == 0 ? UNKNOWN_LIMIT_CAP : configured;
     }
-    long fits = Math.max(1, maxOpenFiles.getAsLong() - FD_RESERVE);
+    int fits = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxOpenFiles.getAsLong() - FD_RESERVE));
+    if (configured == 0) {
+      log.info(
+          "minion connections capped at {}: this process may open {} files (ulimit -n), {} of"
+              + " them kept for the operator API and the master's files",
+          fits,
+          maxOpenFiles.getAsLong(),
+          FD_RESERVE);
+      return fits;
+    }
     if (configured <= fits) {
       return configured;
     }
@@ -115,7 +131,7 @@ final class ConnectionLimits {
         fits,
         maxOpenFiles.getAsLong(),
         FD_RESERVE);
-    return (int) fits;
+    return fits;
   }
 
   private static OptionalLong maxOpenFiles() {

@@ -110,6 +110,8 @@ class StrangerLimitsTest {
     assertThat(ConnectionLimits.fitToDescriptors(100_000, OptionalLong.of(1024))).isEqualTo(768);
     assertThat(ConnectionLimits.fitToDescriptors(500, OptionalLong.of(1024))).isEqualTo(500);
     assertThat(ConnectionLimits.fitToDescriptors(500, OptionalLong.empty())).isEqualTo(500);
+    assertThat(ConnectionLimits.fitToDescriptors(0, OptionalLong.of(100_000))).isEqualTo(99_744);
+    assertThat(ConnectionLimits.fitToDescriptors(0, OptionalLong.empty())).isEqualTo(100_000);
   }
 
   @Test
