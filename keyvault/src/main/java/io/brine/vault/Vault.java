@@ -49,8 +49,16 @@ public interface Vault {
    */
   boolean checksSharesOnArrival();
 
-  /** Discards the shares collected so far. */
-  SealStatus resetUnseal() throws VaultException;
+  /**
+   * Discards the shares collected so far. On a vault that checks shares on arrival, only an
+   * operator may: {@code proof} must be one of this vault's shares (it is checked and not
+   * counted), or a stranger could wipe the operators' progress as often as he likes.
+   *
+   * @param proof a share of this vault; may be null only on a vault without check values
+   * @throws ForeignShareException when {@code proof} is no share of this vault
+   * @throws InvalidRequestException when a proof is needed and there is none
+   */
+  SealStatus resetUnseal(String proof) throws VaultException;
 
   /** Seals: wipes the root key, the keyring and every key held for others. */
   void seal(String token) throws VaultException;

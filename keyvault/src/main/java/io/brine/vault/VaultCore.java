@@ -450,6 +450,10 @@ public final class VaultCore implements Vault, AutoCloseable {
     }
   }
 
+  static final String RESET_NEEDS_PROOF =
+      "a reset needs 'key': one of this vault's shares, as proof that an operator asks (it is not"
+          + " counted); the progress is unchanged";
+
   @Override
   public boolean checksSharesOnArrival() {
     CoreRecord r;
@@ -465,12 +469,23 @@ public final class VaultCore implements Vault, AutoCloseable {
   }
 
   @Override
-  public SealStatus resetUnseal() throws VaultException {
+  public SealStatus resetUnseal(String proof) throws VaultException {
     lock.lock();
     try {
-      state.requireInitialized();
+      CoreRecord r = state.requireInitialized();
       if (!state.sealed) {
         throw new InvalidRequestException("vault is unsealed");
+      }
+      if (r.shareChecks() != null) {
+        if (proof == null || proof.isEmpty()) {
+          throw new InvalidRequestException(RESET_NEEDS_PROOF);
+        }
+        SecretBytes part = KeyShares.decode(proof);
+        try {
+          VaultState.requireOwnShare(r, part);
+        } finally {
+          part.destroy();
+        }
       }
       unsealParts.reset();
       return sealStatus();

@@ -294,9 +294,33 @@ class VaultCoreShamirTest {
   void resetUnseal_discardsProgress() throws Exception {
     InitResult r = init(3, 2);
     vault.submitUnsealKey(r.keys().get(0), false);
-    SealStatus s = vault.resetUnseal();
+    SealStatus s = vault.resetUnseal(r.keys().get(1));
     assertThat(s.progress()).isZero();
     assertThat(s.nonce()).isEmpty();
+  }
+
+  /**
+   * Issue 14 §3, found in review: a reset is unauthenticated in OpenBao, so a stranger resetting
+   * every few milliseconds kept a vault needing several operators sealed. Here a reset must
+   * carry one of the vault's shares; without one, or with a foreign one, nothing changes.
+   */
+  @Test
+  void resetUnseal_needsOneOfTheSharesAsProof_andAStrangersResetChangesNothing() throws Exception {
+    InitResult r = init(3, 2);
+    vault.submitUnsealKey(r.keys().get(0), false);
+    String nonce = vault.sealStatus().nonce();
+
+    assertThatThrownBy(() -> vault.resetUnseal(null))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("a reset needs 'key'");
+    byte[] randomBytes = new byte[33];
+    new java.security.SecureRandom().nextBytes(randomBytes);
+    String foreign = HexFormat.of().formatHex(randomBytes);
+    assertThatThrownBy(() -> vault.resetUnseal(foreign)).isInstanceOf(ForeignShareException.class);
+    assertThat(vault.sealStatus().progress()).isEqualTo(1);
+    assertThat(vault.sealStatus().nonce()).isEqualTo(nonce);
+
+    assertThat(vault.submitUnsealKey(r.keys().get(1), false).sealed()).isFalse();
   }
 
   @Test
@@ -304,7 +328,7 @@ class VaultCoreShamirTest {
     InitResult r = init(1, 1);
     unseal(r.keys());
     assertThat(vault.submitUnsealKey(r.keys().get(0), false).sealed()).isFalse();
-    assertThatThrownBy(() -> vault.resetUnseal()).hasMessage("vault is unsealed");
+    assertThatThrownBy(() -> vault.resetUnseal(r.keys().get(0))).hasMessage("vault is unsealed");
   }
 
   @Test

@@ -30,7 +30,11 @@ final class Unseal extends OperatorCommand {
               + " stays in shell history.")
   String key;
 
-  @Option(names = "--reset", description = "Discard the shares given so far.")
+  @Option(
+      names = "--reset",
+      description =
+          "Discard the shares given so far. A vault that checks shares on arrival asks for one of"
+              + " its shares as proof (the key, or asked without echo); it is not counted.")
   boolean reset;
 
   @Option(
@@ -42,10 +46,13 @@ final class Unseal extends OperatorCommand {
   @Override
   int run(OperatorClient api, Output output) {
     if (reset) {
-      if (key != null || migrate) {
-        throw usage("--reset takes no key and no --migrate");
+      if (migrate) {
+        throw usage("--reset takes no --migrate");
       }
-      return print(api.put("/v1/sys/unseal", Map.of("reset", true)), output);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("reset", true);
+      body.put("key", shareOrPrompt(key, PROMPT));
+      return print(api.put("/v1/sys/unseal", body), output);
     }
     return submit(this, api, output, key, migrate);
   }

@@ -75,21 +75,23 @@ final class SealEndpoints {
     return ApiResponse.ok(ApiJson.initResult(vault.initialize(init)));
   }
 
-  /** {@code reset} wins over {@code key}; each accepted part answers the seal status. */
+  /**
+   * {@code reset} wins over {@code key}; each accepted part answers the seal status. On a vault
+   * that checks shares on arrival, a reset must carry one of the vault's shares in {@code key} as
+   * proof (OpenBao takes a reset from anyone, which lets a stranger wipe the operators' progress
+   * at will); a reset refused counts, and is logged, as a refused share.
+   */
   private ApiResponse unseal(ApiRequest request) throws VaultException {
     JsonBody body = request.body();
-    SealStatus status;
     if (body.bool("reset")) {
-      status = vault.resetUnseal();
-    } else {
-      String key = body.string("key");
-      if (key == null || key.isEmpty()) {
-        throw new InvalidRequestException(
-            "'key' must be specified in request body as JSON, or 'reset' set to true");
-      }
-      return submit(request, key, body.bool("migrate"));
+      return reset(request, body.string("key"));
     }
-    return ApiResponse.ok(ApiJson.sealStatus(status, buildDate));
+    String key = body.string("key");
+    if (key == null || key.isEmpty()) {
+      throw new InvalidRequestException(
+          "'key' must be specified in request body as JSON, or 'reset' set to true");
+    }
+    return submit(request, key, body.bool("migrate"));
   }
 
   /**
@@ -130,6 +132,22 @@ final class SealEndpoints {
       }
     }
     return ApiResponse.ok(ApiJson.sealStatus(status, buildDate));
+  }
+
+  private ApiResponse reset(ApiRequest request, String proof) throws VaultException {
+    InetAddress from = request.remoteAddress();
+    if (refusals.limited(from)) {
+      return tooManyRefusals(from);
+    }
+    try {
+      return ApiResponse.ok(ApiJson.sealStatus(vault.resetUnseal(proof), buildDate));
+    } catch (InvalidRequestException e) {
+      if (refusals.refused(from) != ShareRefusalLimiter.Verdict.ANSWER) {
+        return tooManyRefusals(from);
+      }
+      log.warn("unseal: refused a reset from {}: {}", request.remoteForLog(), e.getMessage());
+      return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+    }
   }
 
   private ApiResponse tooManyRefusals(InetAddress from) {

@@ -232,7 +232,7 @@ class ShamirOperatorApiTest {
   }
 
   @Test
-  void unseal_reset_discardsParts_andWinsOverKey() throws Exception {
+  void unseal_reset_withAShareAsProof_discardsParts_andWinsOverKey() throws Exception {
     Init init = init(5, 3);
     api.put("/v1/sys/unseal", key(init.keys().get(0)));
 
@@ -241,6 +241,16 @@ class ShamirOperatorApiTest {
 
     assertThat(reset.get("progress").asInt()).isZero();
     assertThat(reset.get("nonce").asText()).isEmpty();
+    // A stranger's reset: no proof, or a share of no operator. Nothing changes.
+    api.put("/v1/sys/unseal", key(init.keys().get(0)));
+    Reply bare = api.put("/v1/sys/unseal", Map.of("reset", true));
+    assertThat(bare.status()).isEqualTo(400);
+    assertThat(bare.error()).startsWith("a reset needs 'key'");
+    assertThat(api.get("/v1/sys/seal-status").json().get("progress").asInt()).isEqualTo(1);
+    Reply forged =
+        api.put("/v1/sys/unseal", Map.of("reset", true, "key", "ab".repeat(33)));
+    assertThat(forged.status()).isEqualTo(400);
+    assertThat(api.get("/v1/sys/seal-status").json().get("progress").asInt()).isEqualTo(1);
     Reply neither = api.put("/v1/sys/unseal", Map.of("migrate", false));
     assertThat(neither.status()).isEqualTo(400);
     assertThat(neither.error())
