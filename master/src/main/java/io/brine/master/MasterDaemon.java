@@ -177,7 +177,8 @@ public final class MasterDaemon implements AutoCloseable {
               () -> masterKeyWhileUnsealed(vault, keys),
               pki,
               publishKeys,
-              new MinionCalls(jobCache, fileRoots, callWorkers, Clock.systemUTC()));
+              new MinionCalls(jobCache, fileRoots, callWorkers, Clock.systemUTC()),
+              config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
       vault.addListener(new DisconnectMinionsAtSeal(listener));

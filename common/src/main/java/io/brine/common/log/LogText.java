@@ -4,7 +4,9 @@ package io.brine.common.log;
  * Makes text from a peer safe to put in a log line. A stranger's id, a parser's message quoting
  * the stranger's bytes, a path it asked for: any of them may hold a newline that forges a second
  * log line, or terminal escapes that rewrite what an operator sees. Every control character (C0,
- * DEL, C1), and the Unicode line and paragraph separators, becomes a visible {@code \\uXXXX}; a
+ * DEL, C1), the Unicode line and paragraph separators, and the invisible format characters that
+ * reorder or hide text (bidi embeddings and isolates, zero-width marks), becomes a visible {@code
+ * \\uXXXX}; a
  * backslash is doubled so that an escape cannot be faked; an unpaired surrogate becomes {@code
  * \\uXXXX} too. Text longer than a limit is cut, with a note of how much was cut.
  */
@@ -64,8 +66,10 @@ public final class LogText {
   private static boolean needsEscape(char c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
-        || c == '\u2028'
-        || c == '\u2029'
+        || (c >= '\u200b' && c <= '\u200f') // zero-width and direction marks
+        || (c >= '\u2028' && c <= '\u202e') // line and paragraph separators, bidi embeddings
+        || (c >= '\u2060' && c <= '\u2069') // word joiner, bidi isolates
+        || c == '\ufeff'
         || Character.isSurrogate(c);
   }
 }

@@ -18,6 +18,13 @@ class LogTextTest {
   }
 
   @Test
+  void invisibleFormatCharacters_thatReorderText_becomeVisible() {
+    assertThat(LogText.escape("ok\u202egnp.exe\u2066x\u200by\ufeff"))
+        .isEqualTo("ok\\u202egnp.exe\\u2066x\\u200by\\ufeff");
+    assertThat(LogText.escape("caf\u00e9 \u65e5\u672c")).isEqualTo("caf\u00e9 \u65e5\u672c");
+  }
+
+  @Test
   void aBackslash_isDoubled_soAnEscapeCannotBeFaked() {
     assertThat(LogText.escape("x\\u000ay\n")).isEqualTo("x\\\\u000ay\\u000a");
   }

@@ -18,15 +18,19 @@ import org.slf4j.LoggerFactory;
  * need some) nor crowd one address's worth of real minions out.
  *
  * <p>{@code max_connections} is, by default, what the process may open ({@code ulimit -n}) less
- * {@link #FD_RESERVE}, kept for the operator API, the vault's and the job cache's files; a larger
- * configured value is lowered to it at start, with a warning.
+ * the descriptors kept for everything else: every connection the operator API may hold ({@code
+ * api_max_connections}) plus {@link #BASE_RESERVE} for the JVM, the vault's, the key folder's and
+ * the job cache's files. A larger configured value is lowered to it at start, with a warning.
  * Thread-safe.
  */
 final class ConnectionLimits {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
 
-  /** Descriptors kept for everything but minion connections. */
-  static final int FD_RESERVE = 256;
+  /**
+   * Descriptors kept for the JVM (about 60 at rest: jars, the JDK's own), the vault, the key folder
+   * and its watch, and the job cache, over and above the operator API's connections.
+   */
+  static final int BASE_RESERVE = 256;
 
   /** The cap when the platform does not say how many files the process may open. */
   static final int UNKNOWN_LIMIT_CAP = 100_000;
@@ -37,10 +41,17 @@ final class ConnectionLimits {
   private final RefusalLog overTotal;
   private final RefusalLog overAddress;
 
-  /** @param timer where the refusal lines' intervals end (the listener's event loops) */
+  /**
+   * @param apiConnections connections the operator API may hold: their descriptors are kept
+   * @param timer where the refusal lines' intervals end (the listener's event loops)
+   */
   ConnectionLimits(
-      int maxConnections, int maxUnauthenticatedPerAddress, ScheduledExecutorService timer) {
-    this.maxConnections = fitToDescriptors(maxConnections, maxOpenFiles());
+      int maxConnections,
+      int maxUnauthenticatedPerAddress,
+      int apiConnections,
+      ScheduledExecutorService timer) {
+    this.maxConnections =
+        fitToDescriptors(maxConnections, maxOpenFiles(), BASE_RESERVE + apiConnections);
     this.unauthenticated = new AddressQuota(maxUnauthenticatedPerAddress);
     this.overTotal =
         new RefusalLog(
@@ -106,18 +117,18 @@ final class ConnectionLimits {
   /**
    * @param configured {@code max_connections}; 0 means as many as the descriptors allow
    */
-  static int fitToDescriptors(int configured, OptionalLong maxOpenFiles) {
+  static int fitToDescriptors(int configured, OptionalLong maxOpenFiles, int reserve) {
     if (maxOpenFiles.isEmpty()) {
       return configured == 0 ? UNKNOWN_LIMIT_CAP : configured;
     }
-    int fits = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxOpenFiles.getAsLong() - FD_RESERVE));
+    int fits = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxOpenFiles.getAsLong() - reserve));
     if (configured == 0) {
       log.info(
           "minion connections capped at {}: this process may open {} files (ulimit -n), {} of"
-              + " them kept for the operator API and the master's files",
+              + " them kept for the operator API's connections and the master's files",
           fits,
           maxOpenFiles.getAsLong(),
-          FD_RESERVE);
+          reserve);
       return fits;
     }
     if (configured <= fits) {
@@ -130,7 +141,7 @@ final class ConnectionLimits {
         configured,
         fits,
         maxOpenFiles.getAsLong(),
-        FD_RESERVE);
+        reserve);
     return fits;
   }
 

@@ -2,6 +2,7 @@ package io.brine.master.listener;
 
 import io.brine.common.log.RefusalLog;
 import io.brine.master.config.MasterConfig;
+import io.brine.master.config.VaultConfig;
 import io.brine.master.net.AcceptErrors;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.KeyChanges;
@@ -106,6 +107,23 @@ public final class MinionListener implements AutoCloseable {
       PublishKeyRotator rotator,
       SessionRequests requests)
       throws IOException {
+    return start(
+        config, masterKey, pki, rotator, requests, VaultConfig.ApiLimits.DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * As {@link #start(MasterConfig.Minions, Supplier, PkiDirectory, PublishKeyRotator,
+   * SessionRequests)}, keeping the file descriptors of {@code apiConnections} operator API
+   * connections out of what minions may take.
+   */
+  public static MinionListener start(
+      MasterConfig.Minions config,
+      Supplier<Optional<KeyPair>> masterKey,
+      PkiDirectory pki,
+      PublishKeyRotator rotator,
+      SessionRequests requests,
+      int apiConnections)
+      throws IOException {
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
@@ -147,6 +165,7 @@ public final class MinionListener implements AutoCloseable {
                     new ConnectionLimits(
                         config.admission().maxConnections(),
                         config.admission().maxUnauthenticatedPerAddress(),
+                        apiConnections,
                         io)))
             .bind(config.interfaceHost(), config.retPort())
             .awaitUninterruptibly();

@@ -107,17 +107,19 @@ class StrangerLimitsTest {
 
   @Test
   void connectionLimits_fitTheCapToTheDescriptors_keepingTheReserve() {
-    assertThat(ConnectionLimits.fitToDescriptors(100_000, OptionalLong.of(1024))).isEqualTo(768);
-    assertThat(ConnectionLimits.fitToDescriptors(500, OptionalLong.of(1024))).isEqualTo(500);
-    assertThat(ConnectionLimits.fitToDescriptors(500, OptionalLong.empty())).isEqualTo(500);
-    assertThat(ConnectionLimits.fitToDescriptors(0, OptionalLong.of(100_000))).isEqualTo(99_744);
-    assertThat(ConnectionLimits.fitToDescriptors(0, OptionalLong.empty())).isEqualTo(100_000);
+    assertThat(ConnectionLimits.fitToDescriptors(100_000, OptionalLong.of(1024), 512))
+        .isEqualTo(512);
+    assertThat(ConnectionLimits.fitToDescriptors(500, OptionalLong.of(1024), 512)).isEqualTo(500);
+    assertThat(ConnectionLimits.fitToDescriptors(500, OptionalLong.empty(), 512)).isEqualTo(500);
+    assertThat(ConnectionLimits.fitToDescriptors(0, OptionalLong.of(100_000), 512))
+        .isEqualTo(99_488);
+    assertThat(ConnectionLimits.fitToDescriptors(0, OptionalLong.empty(), 512)).isEqualTo(100_000);
   }
 
   @Test
   void connectionLimits_countStrangersPerAddress_untilTheyAuthenticate() throws Exception {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    ConnectionLimits limits = new ConnectionLimits(4, 2, timer);
+    ConnectionLimits limits = new ConnectionLimits(4, 2, 0, timer);
     InetAddress a = InetAddress.getByName("192.0.2.1");
     InetAddress b = InetAddress.getByName("192.0.2.2");
     assertThat(limits.admit(a)).isTrue();

@@ -475,15 +475,17 @@ public final class MinionDaemon implements AutoCloseable {
 
   /** The master failed the handshake's checks; the connection closes and the next try is slow. */
   void untrusted(String reason) {
+    // Often a parser's view of what a peer sent, before anything about it was verified.
+    String shown = LogText.escape(reason);
     if (!reason.equals(lastUntrusted)) {
       lastUntrusted = reason;
       log.error(
           "refusing master {}: {}; retrying in {}",
           masterAddress(),
-          reason,
+          shown,
           secs(config.reconnectWaitMax()));
     } else {
-      log.debug("refusing master {} again: {}", masterAddress(), reason);
+      log.debug("refusing master {} again: {}", masterAddress(), shown);
     }
     setState(State.UNTRUSTED);
     retryNotBefore(ReconnectBackoff.withJitter(config.reconnectWaitMax(), random));
