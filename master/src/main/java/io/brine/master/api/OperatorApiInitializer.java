@@ -67,10 +67,10 @@ final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
       ch.close();
       return;
     }
-    ch.closeFuture().addListener(f -> connections.closed(peer));
+    ch.closeFuture().addListener(f -> connections.closed(ch, peer));
     ChannelPipeline p = ch.pipeline();
     // Deadlines that run from a request's first byte, not renewed by each byte (slowloris).
-    RequestDeadlines deadlines = new RequestDeadlines(limits, refusals.tooSlow());
+    RequestDeadlines deadlines = new RequestDeadlines(limits, refusals.tooSlow(), connections);
     // TLS first, when configured: everything after it sees plain HTTP. Its handshake is part of
     // the first request's time.
     if (ssl != null) {

@@ -3,6 +3,7 @@ package io.brine.master.api;
 import io.brine.common.log.RefusalLog;
 import io.brine.master.config.VaultConfig.ApiLimits;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -46,10 +47,33 @@ final class RequestDeadlines {
   private long requestsRead;
   private long answersWritten;
 
+  /** Told when a connection becomes idle or busy: idle ones may make room for new ones. */
+  interface IdleWatch {
+    IdleWatch NONE =
+        new IdleWatch() {
+          @Override
+          public void idle(Channel channel) {}
+
+          @Override
+          public void busy(Channel channel) {}
+        };
+
+    void idle(Channel channel);
+
+    void busy(Channel channel);
+  }
+
+  private final IdleWatch watch;
+
   /** @param slow where a connection closed for slowness is counted (one line per interval) */
   RequestDeadlines(ApiLimits limits, RefusalLog slow) {
+    this(limits, slow, IdleWatch.NONE);
+  }
+
+  RequestDeadlines(ApiLimits limits, RefusalLog slow, IdleWatch watch) {
     this.limits = limits;
     this.slow = slow;
+    this.watch = watch;
   }
 
   /** Goes before the HTTP codec (after TLS): a request's first byte starts its deadlines. */
@@ -91,7 +115,7 @@ final class RequestDeadlines {
           requestsRead++;
           // Answered already: the aggregator answers 413 on the headers, then skips the body.
           if (answersWritten >= requestsRead) {
-            idleDeadline = schedule(ctx, limits.idleTimeout().toMillis(), null);
+            becomeIdle(ctx);
           }
         }
         super.channelRead(ctx, msg);
@@ -105,7 +129,7 @@ final class RequestDeadlines {
             && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
           answersWritten++;
           if (!reading && answersWritten >= requestsRead) {
-            idleDeadline = schedule(ctx, limits.idleTimeout().toMillis(), null);
+            becomeIdle(ctx);
           }
         }
         super.write(ctx, msg, promise);
@@ -113,9 +137,15 @@ final class RequestDeadlines {
     };
   }
 
+  private void becomeIdle(ChannelHandlerContext ctx) {
+    idleDeadline = schedule(ctx, limits.idleTimeout().toMillis(), null);
+    watch.idle(ctx.channel());
+  }
+
   private void requestStarts(ChannelHandlerContext ctx) {
     reading = true;
     idleDeadline = cancel(idleDeadline);
+    watch.busy(ctx.channel());
     headerDeadline = schedule(ctx, limits.readHeaderTimeout().toMillis(), "request headers");
     requestDeadline = schedule(ctx, limits.readTimeout().toMillis(), "whole request");
   }

@@ -1,9 +1,7 @@
 package io.brine.master.api;
 
-import java.net.Inet6Address;
+import io.brine.master.net.SourceAddress;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -144,17 +142,8 @@ final class ShareRefusalLimiter {
     }
   }
 
-  /** IPv6: the /64 prefix; IPv4: the address. */
+  /** IPv6: the /64 prefix; IPv4: the address ({@link SourceAddress}). */
   static InetAddress key(InetAddress address) {
-    if (!(address instanceof Inet6Address)) {
-      return address;
-    }
-    byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
-    Arrays.fill(prefix, 8, 16, (byte) 0);
-    try {
-      return InetAddress.getByAddress(prefix);
-    } catch (UnknownHostException impossible) {
-      throw new IllegalStateException("16 bytes are an IPv6 address", impossible);
-    }
+    return SourceAddress.of(address);
   }
 }

@@ -1,5 +1,6 @@
 package io.brine.master.api;
 
+import io.brine.master.net.SourceAddress;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +53,8 @@ final class TokenFailures {
   }
 
   /** Whether {@code address} has failed too often lately to have a token checked now. */
-  synchronized boolean throttled(InetAddress address) {
+  synchronized boolean throttled(InetAddress peer) {
+    InetAddress address = SourceAddress.of(peer); // IPv6: its /64
     Bucket b = buckets.get(address);
     if (b == null) {
       return false;
@@ -66,7 +68,8 @@ final class TokenFailures {
   }
 
   /** A wrong token from {@code address}. */
-  synchronized void failed(InetAddress address) {
+  synchronized void failed(InetAddress peer) {
+    InetAddress address = SourceAddress.of(peer);
     Bucket b = buckets.get(address);
     if (b == null) {
       b = new Bucket();

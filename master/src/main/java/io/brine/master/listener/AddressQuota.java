@@ -1,12 +1,14 @@
 package io.brine.master.listener;
 
+import io.brine.master.net.SourceAddress;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts what each IP address holds at once (here: HELLOs waiting or in work) and refuses more
- * than a limit, so one host cannot take every handshake slot. Addresses are forgotten when their
- * count falls to zero: the map holds only the addresses busy now. Thread-safe.
+ * than a limit, so one host cannot take every handshake slot. An IPv6 address counts as its /64
+ * ({@link SourceAddress}). Addresses are forgotten when their count falls to zero: the map holds
+ * only the addresses busy now. Thread-safe.
  */
 final class AddressQuota {
   private final int limit;
@@ -23,7 +25,7 @@ final class AddressQuota {
   boolean tryAcquire(InetAddress address) {
     boolean[] taken = {false};
     held.compute(
-        address,
+        SourceAddress.of(address),
         (a, count) -> {
           int now = count == null ? 0 : count;
           if (now >= limit) {
@@ -37,12 +39,12 @@ final class AddressQuota {
 
   /** Gives back one unit taken by {@link #tryAcquire}. */
   void release(InetAddress address) {
-    held.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    held.computeIfPresent(SourceAddress.of(address), (a, count) -> count <= 1 ? null : count - 1);
   }
 
   /** What {@code address} holds now. */
   int held(InetAddress address) {
-    return held.getOrDefault(address, 0);
+    return held.getOrDefault(SourceAddress.of(address), 0);
   }
 
   /** Addresses holding anything now. */

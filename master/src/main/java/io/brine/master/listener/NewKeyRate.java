@@ -1,8 +1,7 @@
 package io.brine.master.listener;
 
-import java.net.Inet6Address;
+import io.brine.master.net.SourceAddress;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -14,8 +13,8 @@ import java.util.function.LongSupplier;
  * A stranger inventing ids gets a burst, then one a few seconds; a real fleet behind one NAT that
  * comes up at once is recorded over some minutes instead of at once.
  *
- * <p>A source is an IPv4 address or an IPv6 /64 (one host holds a whole /64, and would otherwise
- * have 2^64 sources). The table is bounded: past {@link #MAX_SOURCES}, sources whose bucket has
+ * <p>A source is an IPv4 address or an IPv6 /64 ({@link SourceAddress}: one host holds a whole
+ * /64, and would otherwise have 2^64 sources). The table is bounded: past {@link #MAX_SOURCES}, sources whose bucket has
  * refilled are forgotten, and when none has, a new source is refused: a flood from very many
  * addresses slows new ids for everyone rather than growing the table without bound. Thread-safe.
  */
@@ -23,18 +22,6 @@ final class NewKeyRate {
   static final int MAX_SOURCES = 65_536;
 
   private static final long NANOS_PER_MINUTE = 60_000_000_000L;
-
-  private record Source(byte[] prefix) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Source other && Arrays.equals(prefix, other.prefix);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(prefix);
-    }
-  }
 
   private static final class Bucket {
     double tokens;
@@ -48,7 +35,7 @@ final class NewKeyRate {
 
   private final int perMinute;
   private final LongSupplier clock;
-  private final Map<Source, Bucket> buckets = new HashMap<>();
+  private final Map<InetAddress, Bucket> buckets = new HashMap<>();
   private long lastScan;
   private boolean scanned;
 
@@ -67,7 +54,7 @@ final class NewKeyRate {
   /** Takes one new id for {@code address}; false when its bucket is empty. */
   synchronized boolean tryTake(InetAddress address) {
     long now = clock.getAsLong();
-    Source source = sourceOf(address);
+    InetAddress source = SourceAddress.of(address);
     Bucket bucket = buckets.get(source);
     if (bucket == null) {
       if (buckets.size() >= MAX_SOURCES && !forgetRefilled(now)) {
@@ -114,10 +101,5 @@ final class NewKeyRate {
       }
     }
     return freed;
-  }
-
-  static Source sourceOf(InetAddress address) {
-    byte[] bytes = address.getAddress();
-    return new Source(address instanceof Inet6Address ? Arrays.copyOf(bytes, 8) : bytes);
   }
 }

@@ -253,4 +253,33 @@ class ApiResourceLimitsTest {
     assertThat(lines("api_max_connections (" + MAX_CONNECTIONS + ")")).isEqualTo(1);
     assertThat(logged.list).allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
   }
+
+  /**
+   * Found in review: a few addresses holding every connection as idle keep-alives (one request
+   * each, then nothing) kept every operator out until the idle timeout, and could renew the hold
+   * with one request per connection every few minutes. At the total cap an idle connection now
+   * makes room for the new one; connections busy with a request keep their place.
+   */
+  @Test
+  void atTheTotalCap_anIdleKeptAliveConnection_makesRoomForAnOperator() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    for (int i = 0; i < MAX_CONNECTIONS; i++) {
+      Socket s = connect("127.0.0." + (20 + i / PER_ADDRESS));
+      idle.add(s);
+      s.getOutputStream()
+          .write("GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.setSoTimeout(5_000);
+      byte[] head = new byte[12];
+      assertThat(s.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12); // answered: now idle
+    }
+
+    operatorIsAnswered(); // before: refused at accept, every operator locked out
+    operatorIsAnswered();
+
+    // Checked at once, well inside http_idle_timeout: the newest idle one is still there, and the
+    // one idle longest was closed to make room (the first operator's connection, closed after its
+    // answer, left room for the second).
+    assertThat(closedByServer(idle.get(idle.size() - 1), 50)).as("the newest stays").isFalse();
+    assertThat(closedByServer(idle.get(0), 1_000)).as("the longest idle made room").isTrue();
+  }
 }
