@@ -26,6 +26,32 @@ public final class ConnectedMinions {
   private final ConcurrentMap<MinionId, Channel> channels = new ConcurrentHashMap<>();
   private final ConcurrentMap<Channel, MinionId> confirming = new ConcurrentHashMap<>();
 
+  /**
+   * Counts removals (of one id's connections, or of all at a seal), so that a handshake that was
+   * already decided when its minion was removed does not register after the sweep: its CONFIRM
+   * finds a removal newer than its HELLO ({@link #removedSince}). The map holds the last removal
+   * of each id removed; it is cleared, counting as a removal of all, if it grows past {@link
+   * #MAX_REMEMBERED_REMOVALS}.
+   */
+  private final java.util.concurrent.atomic.AtomicLong removals =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private final ConcurrentMap<MinionId, Long> lastRemoval = new ConcurrentHashMap<>();
+  private volatile long lastRemovalOfAll;
+
+  static final int MAX_REMEMBERED_REMOVALS = 100_000;
+
+  /** The removal count now: taken when a HELLO arrives, handed to {@link #removedSince}. */
+  long removals() {
+    return removals.get();
+  }
+
+  /** Whether {@code id}, or every connection, was removed after {@code removalsThen}. */
+  boolean removedSince(MinionId id, long removalsThen) {
+    Long last = lastRemoval.get(id);
+    return lastRemovalOfAll > removalsThen || (last != null && last > removalsThen);
+  }
+
   /** {@code channel} was answered WELCOME for {@code id} and owes its CONFIRM. */
   void confirming(MinionId id, Channel channel) {
     confirming.put(channel, id);
@@ -54,6 +80,11 @@ public final class ConnectedMinions {
 
   /** Closes {@code id}'s connection, if it has one, and any still confirming for {@code id}. */
   boolean disconnect(MinionId id, String reason) {
+    if (lastRemoval.size() >= MAX_REMEMBERED_REMOVALS) {
+      lastRemoval.clear();
+      lastRemovalOfAll = removals.incrementAndGet();
+    }
+    lastRemoval.put(id, removals.incrementAndGet());
     for (Map.Entry<Channel, MinionId> candidate : List.copyOf(confirming.entrySet())) {
       if (candidate.getValue().equals(id) && confirming.remove(candidate.getKey(), id)) {
         Disconnector.disconnect(candidate.getKey(), reason + " (before its CONFIRM)", null);
@@ -72,6 +103,7 @@ public final class ConnectedMinions {
    * the master's keys).
    */
   int disconnectAll(String reason) {
+    lastRemovalOfAll = removals.incrementAndGet();
     int closed = 0;
     for (Channel candidate : List.copyOf(confirming.keySet())) {
       if (confirming.remove(candidate) != null) {

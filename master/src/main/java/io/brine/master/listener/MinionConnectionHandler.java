@@ -91,6 +91,9 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
   /** A WELCOME went out and its CONFIRM has not come: the session is not proven yet. */
   private boolean confirming;
 
+  /** {@link ConnectedMinions#removals()} when the HELLO in work arrived. */
+  private long removalsAtHello;
+
   private boolean reauthAsked;
   private int requestsInFlight;
   private final ArrayDeque<PublishDue> held = new ArrayDeque<>();
@@ -189,8 +192,12 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       Disconnector.disconnect(ctx, "HELLO for " + hello.id() + " on the connection of " + id);
       return;
     }
+    // Only a re-authentication the master asked for goes ahead of strangers: a minion that sends
+    // HELLOs of its own accord, over and over, waits with everyone else.
+    boolean asked = id != null && reauthAsked;
+    removalsAtHello = connected.removals();
     Handshakes.Submitted submitted =
-        handshakes.submit(hello, remoteAddress(ctx), ctx.channel()::isActive, id != null);
+        handshakes.submit(hello, remoteAddress(ctx), ctx.channel()::isActive, asked);
     if (submitted.refusal() != null) {
       Disconnector.disconnect(
           ctx,
@@ -276,6 +283,15 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
               + session.minionId()
               + " does not open: the peer does not hold the minion's key",
           e);
+      return;
+    }
+    if (connected.removedSince(session.minionId(), removalsAtHello)) {
+      // Decided before a removal or a seal that swept the connections, confirmed after it.
+      Disconnector.disconnect(
+          ctx,
+          "minion "
+              + session.minionId()
+              + " was removed, or the vault sealed, while its handshake was in work");
       return;
     }
     confirming = false;

@@ -134,4 +134,27 @@ class StrangerLimitsTest {
     assertThat(limits.unauthenticated(a)).isEqualTo(2);
     timer.shutdownNow();
   }
+
+  /**
+   * Found in review: a handshake decided just before its minion's removal (or a seal) swept the
+   * connections was registered at its CONFIRM just after. The CONFIRM now checks for a removal
+   * newer than its HELLO.
+   */
+  @Test
+  void connectedMinions_sayWhetherAnIdWasRemovedSinceAHello() {
+    ConnectedMinions connected = new ConnectedMinions();
+    MinionId web1 = MinionId.of("web1");
+    MinionId web2 = MinionId.of("web2");
+    long atHello = connected.removals();
+    assertThat(connected.removedSince(web1, atHello)).isFalse();
+
+    connected.disconnect(web1, "its key was deleted");
+
+    assertThat(connected.removedSince(web1, atHello)).isTrue();
+    assertThat(connected.removedSince(web2, atHello)).as("another id").isFalse();
+    long later = connected.removals();
+    assertThat(connected.removedSince(web1, later)).as("a HELLO after the removal").isFalse();
+    connected.disconnectAll("the vault sealed");
+    assertThat(connected.removedSince(web2, later)).as("a seal removes everyone").isTrue();
+  }
 }
