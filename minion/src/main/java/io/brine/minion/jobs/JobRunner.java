@@ -130,7 +130,10 @@ public final class JobRunner implements AutoCloseable {
               : jids.refusal(call.jid(), call.published());
       if (refusal != null) {
         // The jid (checked to be printable) and the reason; never the job's function or arguments.
-        if (warned.put(call.jid() + " " + refusal, Boolean.TRUE) == null) {
+        // Keyed without the figures, which grow with each replay ("published 601 s ago"): one
+        // line per jid and kind of refusal, however often it is replayed.
+        if (warned.put(call.jid() + " " + refusal.replaceAll("[0-9][0-9.,]*", "#"), Boolean.TRUE)
+            == null) {
           log.warn("refused job {}: {}", call.jid(), refusal);
         } else {
           log.debug("refused job {} again: {}", call.jid(), refusal);

@@ -274,8 +274,15 @@ class JobRunnerTest {
             Map.of(),
             Duration.ofSeconds(5));
 
-    assertThat(runner.submit(stale)).isEmpty();
-    assertThat(runner.submit(future)).isEmpty();
+    try (LogLines lines = LogLines.of(JobRunner.class)) {
+      assertThat(runner.submit(stale)).isEmpty();
+      assertThat(runner.submit(future)).isEmpty();
+      Thread.sleep(1_100); // the stale one is older now: its refusal's figures change
+      assertThat(runner.submit(stale)).as("replayed").isEmpty();
+      assertThat(lines.containing("refused job 20261123091500999998"))
+          .as("one line per jid and kind of refusal, however often it is replayed")
+          .hasSize(1);
+    }
     assertThat(run(call("test.ping")).success()).as("a fresh one runs").isTrue();
   }
 
