@@ -54,8 +54,11 @@ public final class AttackSoak {
 
   private static final int FIRST_FRESH_ADDRESS = 10;
 
-  /** The fuzzer's mutated HELLOs may be valid and new: its address writes keys too. */
-  private static final int ADDRESSES_WRITING_KEYS = FRESH_ADDRESSES + 1;
+  /**
+   * The fuzzer's mutated HELLOs may be valid and new, and the trickler's HELLO is a new id once:
+   * their addresses write keys too.
+   */
+  private static final int ADDRESSES_WRITING_KEYS = FRESH_ADDRESSES + 2;
 
   private final SoakOptions options;
 
@@ -132,6 +135,10 @@ public final class AttackSoak {
           m.awaitAuthenticated(MINION_START_LIMIT);
         }
         return soak(master, minions, target, attacks, shares, lastHello);
+      } finally {
+        // Before the master, so that the kept logs do not end with the minions losing it.
+        attacks.stop(STOP_LIMIT);
+        minions.forEach(SoakMinion::close);
       }
     } finally {
       attacks.stop(STOP_LIMIT);
@@ -176,9 +183,7 @@ public final class AttackSoak {
     RSAPublicKey minionKey = Pem.readPublicKey(Files.readString(minions.get(0).publicKey()));
     RSAPublicKey masterKey = Pem.readPublicKey(Files.readString(master.masterPub()));
     KeyPair stranger = RsaKeys.generate(STRANGER_KEY_BITS);
-    byte[] strangerHello =
-        MinionHandshake.start(MinionId.of("soak-stranger"), stranger, MasterTrust.firstContact())
-            .hello();
+    byte[] strangerHello = hello("soak-stranger", stranger);
     Random random = new Random(options.seed());
     List<InetAddress> freshFrom =
         IntStream.range(FIRST_FRESH_ADDRESS, FIRST_FRESH_ADDRESS + FRESH_ADDRESSES)
@@ -191,14 +196,12 @@ public final class AttackSoak {
                 target, Strangers.loopback(2), MinionId.of(minions.get(0).id()), minionKey, masterKey),
             new ReplayAttack(target, Strangers.loopback(3), lastHello::get),
             new FuzzAttack(target, Strangers.loopback(4), strangerHello, new Random(random.nextLong())),
-            new SlowStrangerAttack(
-                SlowStrangerAttack.Mode.IDLE, target, Strangers.loopback(5), strangerHello),
-            new SlowStrangerAttack(
-                SlowStrangerAttack.Mode.TRICKLE, target, Strangers.loopback(6), strangerHello),
+            new SlowStrangerAttack(SlowStrangerAttack.Mode.IDLE, target, Strangers.loopback(5)),
+            new TrickleAttack(target, Strangers.loopback(6), () -> hello("soak-trickler", stranger)),
             fresh,
             ApiRequestAttack.wrongTokens(target, Strangers.loopback(8)),
             new SlowStrangerAttack(
-                SlowStrangerAttack.Mode.SLOWLORIS, target, Strangers.loopback(9), strangerHello));
+                SlowStrangerAttack.Mode.SLOWLORIS, target, Strangers.loopback(9)));
     List<String> rateNames =
         List.of("impostor", "replayer", "fuzz", "idle", "trickle", "fresh", "tokens", "slowloris");
 
@@ -255,6 +258,16 @@ public final class AttackSoak {
         fileCount(master.pendingKeys()),
         Math.min(options.maxPendingKeys(), rateBound),
         alive);
+  }
+
+  /** A stranger's HELLO on first contact (no token), with a fresh nonce. */
+  private static byte[] hello(String id, KeyPair keys) {
+    try {
+      return MinionHandshake.start(MinionId.of(id), keys, MasterTrust.firstContact()).hello();
+    } catch (io.brine.crypto.WeakKeyException e) {
+      // The soak's own 2048-bit key: never weak.
+      throw new IllegalStateException("cannot make a HELLO: " + e.getMessage(), e);
+    }
   }
 
   private static long fileCount(Path dir) throws IOException {

@@ -1,22 +1,20 @@
 package io.brine.bench.attack;
 
-import io.brine.protocol.wire.MessageType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Issue 14 §4: strangers that connect and hold still, or trickle a frame (on the minion port) or
- * a request's headers (on the API, a slowloris) one byte a second. Each must be closed at its
- * deadline however often it sends; beyond the per-address cap, as it is accepted.
+ * Issue 14 §4: strangers that connect and hold still on the minion port, or send an API request's
+ * headers one byte a second, never ending (a slowloris). Each must be closed at its deadline
+ * however often it sends; beyond the per-address cap, as it is accepted. ({@link TrickleAttack}
+ * trickles a frame.)
  */
 final class SlowStrangerAttack implements Attack {
   /** What the stranger does once connected. */
   enum Mode {
     /** Nothing, on the minion port: closed at {@code hello_timeout}. */
     IDLE("idle stranger"),
-    /** A HELLO one byte a second: closed at {@code partial_frame_timeout} of its first byte. */
-    TRICKLE("trickled frame"),
     /** Request headers that never end, a byte a second: closed at {@code http_read_header_timeout}. */
     SLOWLORIS("API slowloris");
 
@@ -35,15 +33,12 @@ final class SlowStrangerAttack implements Attack {
   private final Outcomes outcomes;
   private final SoakTarget target;
   private final InetAddress from;
-  private final byte[] frame;
 
-  /** @param hello a HELLO body to trickle in {@link Mode#TRICKLE} */
-  SlowStrangerAttack(Mode mode, SoakTarget target, InetAddress from, byte[] hello) {
+  SlowStrangerAttack(Mode mode, SoakTarget target, InetAddress from) {
     this.mode = mode;
     this.outcomes = new Outcomes(mode.attack);
     this.target = target;
     this.from = from;
-    this.frame = RawFrames.frame(MessageType.HELLO, hello);
   }
 
   @Override
@@ -53,25 +48,9 @@ final class SlowStrangerAttack implements Attack {
 
   @Override
   public void attempt() throws Exception {
-    InetSocketAddress to = mode == Mode.SLOWLORIS ? target.api() : target.minionPort();
-    Duration timeout =
-        switch (mode) {
-          case IDLE -> target.timeouts().hello();
-          case TRICKLE -> target.timeouts().partialFrame();
-          case SLOWLORIS -> target.timeouts().httpReadHeader();
-        };
-    String deadline =
-        switch (mode) {
-          case IDLE -> "hello_timeout";
-          case TRICKLE -> "partial_frame_timeout";
-          case SLOWLORIS -> "http_read_header_timeout";
-        };
-    byte[] trickle =
-        switch (mode) {
-          case IDLE -> null;
-          case TRICKLE -> frame;
-          case SLOWLORIS -> ENDLESS_HEADERS;
-        };
+    boolean idle = mode == Mode.IDLE;
+    InetSocketAddress to = idle ? target.minionPort() : target.api();
+    Duration timeout = idle ? target.timeouts().hello() : target.timeouts().httpReadHeader();
     target
         .held()
         .connectAndHold(
@@ -84,7 +63,7 @@ final class SlowStrangerAttack implements Attack {
                 timeout,
                 "answered, then closed",
                 "refused (closed at accept)",
-                "closed at " + deadline),
-            trickle);
+                "closed at " + (idle ? "hello_timeout" : "http_read_header_timeout")),
+            idle ? null : ENDLESS_HEADERS);
   }
 }
