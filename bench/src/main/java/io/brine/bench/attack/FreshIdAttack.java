@@ -4,7 +4,6 @@ import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.MasterTrust;
 import io.brine.protocol.handshake.MinionHandshake;
 import io.brine.protocol.wire.MessageType;
-import io.brine.protocol.wire.Wire;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
@@ -55,9 +54,8 @@ final class FreshIdAttack implements Attack {
         MinionHandshake.start(
             MinionId.of("fresh-" + HexFormat.of().formatHex(id)), stranger, MasterTrust.firstContact());
     try {
-      channel.socket().getOutputStream().write(RawFrames.frame(MessageType.HELLO, attempt.hello()));
       RawFrames.Read answer =
-          RawFrames.read(channel.socket().getInputStream(), Wire.MAX_HANDSHAKE_FRAME_BYTES);
+          Strangers.exchange(channel, RawFrames.frame(MessageType.HELLO, attempt.hello()));
       outcomes.count(label(attempt, answer));
     } catch (IOException e) {
       channel.close();

@@ -5,7 +5,6 @@ import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.MasterTrust;
 import io.brine.protocol.handshake.MinionHandshake;
 import io.brine.protocol.wire.MessageType;
-import io.brine.protocol.wire.Wire;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.security.KeyPair;
@@ -51,10 +50,9 @@ final class ImpostorAttack implements Attack {
   public void attempt() throws Exception {
     SocketChannel channel = Strangers.connect(from, target.minionPort());
     byte[] hello = MinionHandshake.start(id, posing, trust).hello();
-    channel.socket().getOutputStream().write(RawFrames.frame(MessageType.HELLO, hello));
     RawFrames.Read answer;
     try {
-      answer = RawFrames.read(channel.socket().getInputStream(), Wire.MAX_HANDSHAKE_FRAME_BYTES);
+      answer = Strangers.exchange(channel, RawFrames.frame(MessageType.HELLO, hello));
     } catch (java.io.IOException e) {
       channel.close();
       outcomes.count("closed unanswered");

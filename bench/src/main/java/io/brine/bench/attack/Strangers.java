@@ -43,6 +43,17 @@ final class Strangers {
     }
   }
 
+  /**
+   * Sends one handshake frame and reads the master's answer.
+   *
+   * @throws IOException when the master closes the connection instead of answering
+   */
+  static RawFrames.Read exchange(SocketChannel channel, byte[] frame) throws IOException {
+    channel.socket().getOutputStream().write(frame);
+    return RawFrames.read(
+        channel.socket().getInputStream(), io.brine.protocol.wire.Wire.MAX_HANDSHAKE_FRAME_BYTES);
+  }
+
   /** "closed at hello_timeout" or "refused (closed at accept)": early is under half the timeout. */
   static HeldConnections.Classifier byTime(
       Duration timeout, String answered, String early, String atTimeout) {

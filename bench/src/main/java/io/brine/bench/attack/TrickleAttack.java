@@ -1,7 +1,6 @@
 package io.brine.bench.attack;
 
 import io.brine.protocol.wire.MessageType;
-import io.brine.protocol.wire.Wire;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
@@ -37,8 +36,7 @@ final class TrickleAttack implements Attack {
     SocketChannel channel = Strangers.connect(from, target.minionPort());
     RawFrames.Read answer;
     try {
-      channel.socket().getOutputStream().write(RawFrames.frame(MessageType.HELLO, hellos.get()));
-      answer = RawFrames.read(channel.socket().getInputStream(), Wire.MAX_HANDSHAKE_FRAME_BYTES);
+      answer = Strangers.exchange(channel, RawFrames.frame(MessageType.HELLO, hellos.get()));
     } catch (IOException e) {
       channel.close();
       outcomes.count("HELLO closed unanswered");
