@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * /proc/PID}, live heap from {@code jcmd PID GC.class_histogram}. The pid comes from the master's
  * pid file, read again at every call, since a restart gives the master a new pid.
  */
-final class MasterProcessStats {
+public final class MasterProcessStats {
   private static final long JCMD_LIMIT_SECONDS = 120;
 
   private final Path pidFile;
@@ -73,7 +73,7 @@ final class MasterProcessStats {
   }
 
   /** The {@code VmRSS:} line of {@code /proc/PID/status}, in KiB. */
-  static long vmRssKiB(String status) {
+  public static long vmRssKiB(String status) {
     for (String line : status.split("\n")) {
       if (line.startsWith("VmRSS:")) {
         String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");

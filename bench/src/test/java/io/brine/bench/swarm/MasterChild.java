@@ -127,14 +127,6 @@ final class MasterChild implements AutoCloseable {
   /** SIGTERM, then SIGKILL if it does not stop. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    io.brine.bench.attack.ChildProcesses.stop(process);
   }
 }
