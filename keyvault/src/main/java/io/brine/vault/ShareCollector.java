@@ -19,6 +19,8 @@ final class ShareCollector {
   }
 
   private final List<SecretBytes> parts = new ArrayList<>();
+  /** Who gave each part (same index), or null when not known: for {@link #discardFrom}. */
+  private final List<String> givenBy = new ArrayList<>();
   private String nonce = "";
 
   /** A new nonce when nothing is collected yet. */
@@ -30,6 +32,12 @@ final class ShareCollector {
 
   /** Adds {@code part}, which passes to this collector (destroyed when it is discarded). */
   void add(SecretBytes part, OnDuplicate onDuplicate) throws InvalidRequestException {
+    add(part, onDuplicate, null);
+  }
+
+  /** As {@link #add(SecretBytes, OnDuplicate)}, remembering who gave it. */
+  void add(SecretBytes part, OnDuplicate onDuplicate, String submitter)
+      throws InvalidRequestException {
     for (SecretBytes held : parts) {
       if (held.length() == part.length() && held.equalsInConstantTime(part)) {
         part.destroy();
@@ -41,6 +49,23 @@ final class ShareCollector {
       }
     }
     parts.add(part);
+    givenBy.add(submitter);
+  }
+
+  /**
+   * Discards the parts {@code submitter} gave, and the attempt itself when none is left: what a
+   * reset from someone who shows no share may undo, so that it cannot undo the others' work.
+   */
+  void discardFrom(String submitter) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      if (submitter.equals(givenBy.get(i))) {
+        parts.remove(i).destroy();
+        givenBy.remove(i);
+      }
+    }
+    if (parts.isEmpty()) {
+      nonce = "";
+    }
   }
 
   int progress() {
@@ -55,6 +80,7 @@ final class ShareCollector {
   List<SecretBytes> takeParts() {
     List<SecretBytes> taken = List.copyOf(parts);
     parts.clear();
+    givenBy.clear();
     return taken;
   }
 
@@ -62,6 +88,7 @@ final class ShareCollector {
   void clearParts() {
     parts.forEach(SecretBytes::destroy);
     parts.clear();
+    givenBy.clear();
   }
 
   /** Discards the parts and the nonce. */

@@ -40,7 +40,17 @@ public interface Vault {
    * @throws InvalidRequestException for a malformed share, a wrong set of shares, or a share of
    *     another vault
    */
-  SealStatus submitUnsealKey(String key, boolean migrate) throws VaultException;
+  default SealStatus submitUnsealKey(String key, boolean migrate) throws VaultException {
+    return submitUnsealKey(key, migrate, null);
+  }
+
+  /**
+   * As {@link #submitUnsealKey(String, boolean)}, remembering who gave the share ({@code
+   * submitter}, the client's address; null when not known), for {@link #resetUnseal(String,
+   * String)}.
+   */
+  SealStatus submitUnsealKey(String key, boolean migrate, String submitter)
+      throws VaultException;
 
   /**
    * Whether the vault holds check values for its shares, so a stranger's share is refused on
@@ -51,14 +61,21 @@ public interface Vault {
 
   /**
    * Discards the shares collected so far. On a vault that checks shares on arrival, only an
-   * operator may: {@code proof} must be one of this vault's shares (it is checked and not
-   * counted), or a stranger could wipe the operators' progress as often as he likes.
+   * operator may discard them all: {@code proof} must be one of this vault's shares (checked, not
+   * counted). Without one, a reset discards only the shares {@code submitter} gave (what OpenBao's
+   * clients expect of their own reset), so a stranger cannot undo the operators' work.
    *
-   * @param proof a share of this vault; may be null only on a vault without check values
+   * @param proof a share of this vault, or null
+   * @param submitter who asks (the client's address), as given to {@link #submitUnsealKey(String,
+   *     boolean, String)}; null when not known
    * @throws ForeignShareException when {@code proof} is no share of this vault
-   * @throws InvalidRequestException when a proof is needed and there is none
    */
-  SealStatus resetUnseal(String proof) throws VaultException;
+  SealStatus resetUnseal(String proof, String submitter) throws VaultException;
+
+  /** As {@link #resetUnseal(String, String)}, from nobody known. */
+  default SealStatus resetUnseal(String proof) throws VaultException {
+    return resetUnseal(proof, null);
+  }
 
   /** Seals: wipes the root key, the keyring and every key held for others. */
   void seal(String token) throws VaultException;

@@ -335,7 +335,8 @@ public final class VaultCore implements Vault, AutoCloseable {
   // ---------------------------------------------------------------- unseal and seal
 
   @Override
-  public SealStatus submitUnsealKey(String key, boolean migrate) throws VaultException {
+  public SealStatus submitUnsealKey(String key, boolean migrate, String submitter)
+      throws VaultException {
     lock.lock();
     try {
       CoreRecord r = state.requireInitialized();
@@ -359,7 +360,7 @@ public final class VaultCore implements Vault, AutoCloseable {
       // Before anything changes: a stranger's share neither starts an attempt nor counts.
       VaultState.requireOwnShare(r, part);
       unsealParts.startIfIdle();
-      unsealParts.add(part, ShareCollector.OnDuplicate.IGNORE);
+      unsealParts.add(part, ShareCollector.OnDuplicate.IGNORE, submitter);
       if (unsealParts.progress() < quorum.threshold()) {
         return sealStatus();
       }
@@ -469,7 +470,7 @@ public final class VaultCore implements Vault, AutoCloseable {
   }
 
   @Override
-  public SealStatus resetUnseal(String proof) throws VaultException {
+  public SealStatus resetUnseal(String proof, String submitter) throws VaultException {
     lock.lock();
     try {
       CoreRecord r = state.requireInitialized();
@@ -478,7 +479,12 @@ public final class VaultCore implements Vault, AutoCloseable {
       }
       if (r.shareChecks() != null) {
         if (proof == null || proof.isEmpty()) {
-          throw new InvalidRequestException(RESET_NEEDS_PROOF);
+          if (submitter == null) {
+            throw new InvalidRequestException(RESET_NEEDS_PROOF);
+          }
+          // No proof: only what this client gave goes; the others' shares stay.
+          unsealParts.discardFrom(submitter);
+          return sealStatus();
         }
         SecretBytes part = KeyShares.decode(proof);
         try {

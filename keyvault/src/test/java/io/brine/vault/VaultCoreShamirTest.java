@@ -323,6 +323,27 @@ class VaultCoreShamirTest {
     assertThat(vault.submitUnsealKey(r.keys().get(1), false).sealed()).isFalse();
   }
 
+  /**
+   * A reset without proof (OpenBao's clients send {@code {"reset": true}} alone) discards the
+   * shares its own submitter gave, and no one else's.
+   */
+  @Test
+  void resetUnseal_withoutProof_discardsOnlyTheSubmittersOwnShares() throws Exception {
+    InitResult r = init(5, 3);
+    vault.submitUnsealKey(r.keys().get(0), false, "192.0.2.1");
+    vault.submitUnsealKey(r.keys().get(1), false, "192.0.2.2");
+    String nonce = vault.sealStatus().nonce();
+
+    assertThat(vault.resetUnseal(null, "198.51.100.9").progress()).as("a stranger's").isEqualTo(2);
+    assertThat(vault.resetUnseal(null, "192.0.2.2").progress()).as("its own share").isEqualTo(1);
+    assertThat(vault.sealStatus().nonce()).isEqualTo(nonce);
+    assertThat(vault.resetUnseal(null, "192.0.2.1").nonce()).as("nothing left").isEmpty();
+
+    vault.submitUnsealKey(r.keys().get(2), false, "192.0.2.1");
+    vault.submitUnsealKey(r.keys().get(3), false, "192.0.2.1");
+    assertThat(vault.submitUnsealKey(r.keys().get(4), false, "192.0.2.2").sealed()).isFalse();
+  }
+
   @Test
   void unseal_whenUnsealed_justReportsStatus() throws Exception {
     InitResult r = init(1, 1);

@@ -33,8 +33,8 @@ final class Unseal extends OperatorCommand {
   @Option(
       names = "--reset",
       description =
-          "Discard the shares given so far. A vault that checks shares on arrival asks for one of"
-              + " its shares as proof (the key, or asked without echo); it is not counted.")
+          "Discard the shares given so far from this host. With a share as proof (not counted),"
+              + " discard everyone's.")
   boolean reset;
 
   @Option(
@@ -51,7 +51,9 @@ final class Unseal extends OperatorCommand {
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("reset", true);
-      body.put("key", shareOrPrompt(key, PROMPT));
+      if (key != null) {
+        body.put("key", key);
+      }
       return print(api.put("/v1/sys/unseal", body), output);
     }
     return submit(this, api, output, key, migrate);

@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.master.net.SourceAddress;
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InitRequest;
 import io.brine.vault.InvalidRequestException;
@@ -77,9 +78,11 @@ final class SealEndpoints {
 
   /**
    * {@code reset} wins over {@code key}; each accepted part answers the seal status. On a vault
-   * that checks shares on arrival, a reset must carry one of the vault's shares in {@code key} as
-   * proof (OpenBao takes a reset from anyone, which lets a stranger wipe the operators' progress
-   * at will); a reset refused counts, and is logged, as a refused share.
+   * that checks shares on arrival, a reset that carries one of the vault's shares in {@code key}
+   * discards every share collected; one without discards only the shares given from its own
+   * address (OpenBao takes a reset from anyone and discards all, which lets a stranger wipe the
+   * operators' progress at will). A reset with a foreign share counts, and is logged, as a refused
+   * share.
    */
   private ApiResponse unseal(ApiRequest request) throws VaultException {
     JsonBody body = request.body();
@@ -109,7 +112,7 @@ final class SealEndpoints {
     }
     SealStatus status;
     try {
-      status = vault.submitUnsealKey(key, migrate);
+      status = vault.submitUnsealKey(key, migrate, submitter(from));
     } catch (InvalidRequestException e) {
       switch (refusals.refused(from)) {
         case ANSWER:
@@ -140,7 +143,8 @@ final class SealEndpoints {
       return tooManyRefusals(from);
     }
     try {
-      return ApiResponse.ok(ApiJson.sealStatus(vault.resetUnseal(proof), buildDate));
+      return ApiResponse.ok(
+          ApiJson.sealStatus(vault.resetUnseal(proof, submitter(from)), buildDate));
     } catch (InvalidRequestException e) {
       if (refusals.refused(from) != ShareRefusalLimiter.Verdict.ANSWER) {
         return tooManyRefusals(from);
@@ -148,6 +152,12 @@ final class SealEndpoints {
       log.warn("unseal: refused a reset from {}: {}", request.remoteForLog(), e.getMessage());
       return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
     }
+  }
+
+  /** Who gave a share, for a reset without proof (which undoes only its own): the source. */
+  private static String submitter(InetAddress from) {
+    InetAddress source = SourceAddress.of(from);
+    return source == null ? null : source.getHostAddress();
   }
 
   private ApiResponse tooManyRefusals(InetAddress from) {
