@@ -3,6 +3,7 @@ package io.brine.master.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.common.log.LogLines;
 import io.brine.master.files.FileRoots;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;

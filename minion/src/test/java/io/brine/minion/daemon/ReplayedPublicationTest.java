@@ -2,11 +2,11 @@ package io.brine.minion.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brine.common.log.LogLines;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.jobs.JidMemory;
 import io.brine.minion.jobs.JobRunner;
-import io.brine.minion.jobs.LogLines;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.JobPublication;
 import io.brine.protocol.job.Target;

@@ -3,6 +3,7 @@ package io.brine.minion.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.common.log.LogLines;
 import io.brine.minion.functions.FunctionCall;
 import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.functions.FunctionRegistry;

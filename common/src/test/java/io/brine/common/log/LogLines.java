@@ -1,4 +1,4 @@
-package io.brine.minion.jobs;
+package io.brine.common.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
