@@ -4,11 +4,10 @@ package io.brine.common.log;
  * Makes text from a peer safe to put in a log line. A stranger's id, a parser's message quoting
  * the stranger's bytes, a path it asked for: any of them may hold a newline that forges a second
  * log line, or terminal escapes that rewrite what an operator sees. Every control character (C0,
- * DEL, C1), the Unicode line and paragraph separators, and the invisible format characters that
- * reorder or hide text (bidi embeddings and isolates, zero-width marks), becomes a visible {@code
- * \\uXXXX}; a
- * backslash is doubled so that an escape cannot be faked; an unpaired surrogate becomes {@code
- * \\uXXXX} too. Text longer than a limit is cut, with a note of how much was cut.
+ * DEL, C1), the Unicode line and paragraph separators, the invisible format characters that
+ * reorder or hide text (bidi embeddings and isolates, zero-width marks) and an unpaired surrogate
+ * become a visible <code>&#92;uXXXX</code>; a backslash is doubled, so that an escape cannot be faked.
+ * Text longer than a limit is cut, with a note of how much was cut.
  */
 public final class LogText {
   /** What a single peer-supplied value may take of a log line. */
