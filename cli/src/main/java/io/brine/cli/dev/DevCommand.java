@@ -82,7 +82,7 @@ public final class DevCommand implements Callable<Integer> {
     MasterDaemon master;
     DevFiles files;
     try {
-      files = DevFiles.write(dir, apiAddr, retPort, minionId);
+      files = DevFiles.write(dir, apiAddrToUse(), retPortToUse(), minionId);
       master = startMaster(files.masterConfig());
     } catch (IOException | RuntimeException e) {
       // Nothing runs yet, but the temporary folder exists: a failed start (the API port taken,
@@ -144,6 +144,48 @@ public final class DevCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The API address: as given, or, when left at its default and that port is taken (another dev
+   * master, a real OpenBao), the same host on a free port. The banner prints where it went.
+   */
+  private String apiAddrToUse() {
+    if (given("--api-addr")) {
+      return apiAddr;
+    }
+    int colon = apiAddr.lastIndexOf(':');
+    String host = apiAddr.substring(0, colon);
+    int port = Integer.parseInt(apiAddr.substring(colon + 1));
+    return portFree(host, port) ? apiAddr : host + ":" + freePortNote("operator API", port);
+  }
+
+  /** The minion port: as given, or a free one when the default 4506 is taken. */
+  private int retPortToUse() {
+    if (given("--ret-port") || retPort == 0 || portFree("127.0.0.1", retPort)) {
+      return retPort;
+    }
+    return freePortNote("minion port", retPort);
+  }
+
+  private boolean given(String option) {
+    return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  private int freePortNote(String what, int taken) {
+    err().println(
+        "brine dev: port " + taken + " is taken; the " + what + " listens on a free port instead");
+    err().flush();
+    return 0;
+  }
+
+  private static boolean portFree(String host, int port) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(host, port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private void banner(Path dir, MasterDaemon master, InitResult init) {
     PrintWriter out = out();
     String url = master.apiUrl();
@@ -184,5 +226,9 @@ public final class DevCommand implements Callable<Integer> {
 
   private PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 }

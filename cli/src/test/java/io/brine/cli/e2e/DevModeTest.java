@@ -42,26 +42,11 @@ class DevModeTest {
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
-      String api = null;
-      String token = null;
-      Path dir = null;
-      StringBuilder printed = new StringBuilder();
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      while ((line = out.readLine()) != null && !line.startsWith("Ctrl-C stops")) {
-        printed.append(line).append('\n');
-        Matcher m;
-        if ((m = API.matcher(line)).find()) {
-          api = m.group(1);
-        } else if ((m = DIR.matcher(line)).find()) {
-          dir = Path.of(m.group(1));
-        } else if ((m = TOKEN.matcher(line)).find()) {
-          token = m.group(1);
-        }
-      }
-      assertThat(token).as(printed.toString()).isNotNull();
-      assertThat(api).as(printed.toString()).isNotNull();
+      Banner banner = Banner.read(dev);
+      String api = banner.api();
+      String token = banner.token();
+      Path dir = banner.dir();
+      String printed = banner.printed();
       assertThat(printed).contains("Unseal Key: ", "brine run '*' test.ping");
       Cli cli = new Cli().env("BRINE_ADDR", api).env("BRINE_TOKEN", token);
 
@@ -117,6 +102,78 @@ class DevModeTest {
         assertThat(devFolders()).as("brine-dev-* folders left in " + tmp).isEmpty();
       } finally {
         dev.destroyForcibly();
+      }
+    }
+  }
+
+  /** What {@code brine dev} prints on stdout up to its last line. */
+  private record Banner(String api, String token, Path dir, String printed) {
+    static Banner read(Process dev) throws IOException {
+      String api = null;
+      String token = null;
+      Path dir = null;
+      StringBuilder printed = new StringBuilder();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("Ctrl-C stops")) {
+        printed.append(line).append('\n');
+        Matcher m;
+        if ((m = API.matcher(line)).find()) {
+          api = m.group(1);
+        } else if ((m = DIR.matcher(line)).find()) {
+          dir = Path.of(m.group(1));
+        } else if ((m = TOKEN.matcher(line)).find()) {
+          token = m.group(1);
+        }
+      }
+      assertThat(token).as(printed.toString()).isNotNull();
+      assertThat(api).as(printed.toString()).isNotNull();
+      return new Banner(api, token, dir, printed.toString());
+    }
+  }
+
+  /**
+   * The README's first command must work when the usual ports are taken: with no port given and
+   * 8200 and 4506 held by something else, dev mode says so in one line each and listens on free
+   * ports, and its banner says where.
+   */
+  @Test
+  void theDefaultPortsTaken_devModeStartsOnFreeOnes_andSaysSo() throws Exception {
+    List<ServerSocket> held = new java.util.ArrayList<>();
+    for (int port : new int[] {8200, 4506}) {
+      try {
+        held.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+      } catch (IOException alreadyTaken) {
+        // taken by something else already: just as good for this test
+      }
+    }
+    Path err = tmp.resolve("dev.err");
+    Process dev =
+        new ProcessBuilder(
+                MasterProcess.java(
+                    List.of("-Djava.io.tmpdir=" + tmp), "io.brine.cli.Brine", "dev"))
+            .redirectError(err.toFile())
+            .start();
+    try {
+      Banner banner = Banner.read(dev);
+      assertThat(banner.api()).doesNotEndWith(":8200");
+      Result ping =
+          new Cli()
+              .env("BRINE_ADDR", banner.api())
+              .env("BRINE_TOKEN", banner.token())
+              .run("run", "*", "test.ping", "--out", "json");
+      assertThat(ping.out().replaceAll("\\s", "")).as(ping.toString()).isEqualTo("{\"dev-minion\":true}");
+      assertThat(Files.readString(err))
+          .contains("port 8200 is taken; the operator API listens on a free port instead")
+          .contains("port 4506 is taken; the minion port listens on a free port instead");
+      dev.destroy();
+      assertThat(dev.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(devFolders()).as("deleted at exit").isEmpty();
+    } finally {
+      dev.destroyForcibly();
+      for (ServerSocket s : held) {
+        s.close();
       }
     }
   }
