@@ -49,6 +49,15 @@ public final class Durations {
       return Duration.ZERO;
     }
     if (s.startsWith("-")) {
+      String rest = s.substring(1);
+      try {
+        if (rest.startsWith("-") || rest.startsWith("+")) {
+          throw invalid(text);
+        }
+        parse(rest);
+      } catch (InvalidRequestException e) {
+        throw invalid(text);
+      }
       throw negative(text);
     }
     if (s.chars().allMatch(c -> c >= '0' && c <= '9')) {
