@@ -85,8 +85,8 @@ public final class Acl {
 
   /**
    * Whether the policies allow {@code operation} on {@code path} (as OpenBao's request path, no
-   * leading "/" needed), with {@code sudo} as well when {@code sudoRequired}, and with the request's
-   * {@code parameters} (a parameter's values in order; null for none).
+   * leading "/" needed), with {@code sudo} as well when {@code sudoRequired}, and with the
+   * request's {@code parameters} (a parameter's values in order; null for none).
    *
    * @throws IllegalArgumentException for {@code SUDO} or {@code DENY}, which are not operations
    */
@@ -105,17 +105,16 @@ public final class Acl {
     String p = stripLeadingSlashes(path);
     Grant grant = lookup(p, operation);
     if (grant == null) {
-      return AclDecision.deny(refusal("grant no " + QuotedText.of(operation.wireName()) + " on " + QuotedText.of(p)));
+      return AclDecision.deny(
+          refusal("grant no " + QuotedText.of(operation.wireName()) + " on " + QuotedText.of(p)));
     }
     if (grant.capabilities().contains(Capability.DENY)) {
       return AclDecision.deny(
-          "permission denied: policies "
-              + list(grant.deniedBy())
-              + " deny "
-              + QuotedText.of(p));
+          "permission denied: policies " + list(grant.deniedBy()) + " deny " + QuotedText.of(p));
     }
     if (!grant.capabilities().contains(operation)) {
-      return AclDecision.deny(refusal("grant no " + QuotedText.of(operation.wireName()) + " on " + QuotedText.of(p)));
+      return AclDecision.deny(
+          refusal("grant no " + QuotedText.of(operation.wireName()) + " on " + QuotedText.of(p)));
     }
     if (sudoRequired && !grant.capabilities().contains(Capability.SUDO)) {
       return AclDecision.deny(
@@ -125,8 +124,7 @@ public final class Acl {
         || operation == Capability.CREATE
         || operation == Capability.UPDATE
         || operation == Capability.PATCH) {
-      String refused =
-          ParameterCheck.refusal(grant, parameters == null ? Map.of() : parameters);
+      String refused = ParameterCheck.refusal(grant, parameters == null ? Map.of() : parameters);
       if (refused != null) {
         return AclDecision.deny(refusal(refused + " on " + QuotedText.of(p)));
       }
@@ -137,8 +135,8 @@ public final class Acl {
   /**
    * What OpenBao's {@code sys/capabilities} answers for {@code path}: the granted capabilities'
    * names, sorted; {@code ["deny"]} when nothing is granted or the path is denied; {@code ["root"]}
-   * for a root ACL. (A list of names rather than a set of {@link Capability}, since "root" is not
-   * a capability a policy can grant.)
+   * for a root ACL. (A list of names rather than a set of {@link Capability}, since "root" is not a
+   * capability a policy can grant.)
    */
   public List<String> capabilities(String path) {
     if (root) {

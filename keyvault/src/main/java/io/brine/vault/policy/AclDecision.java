@@ -10,9 +10,9 @@ import java.util.List;
  *     granting_policies}); empty when refused
  * @param allowedMinions the minion id globs (Salt's fnmatch) that the granting rules allow; empty
  *     means any minion. The caller checks them against the minions a job resolves to.
- * @param reason one line saying why it was refused, naming the policies and what was missing;
- *     null when allowed. It names a parameter but shows a value only for {@code fun}, so that it
- *     never echoes a secret.
+ * @param reason one line saying why it was refused, naming the policies and what was missing; null
+ *     when allowed. It names a parameter but shows a value only for {@code fun}, so that it never
+ *     echoes a secret.
  */
 public record AclDecision(
     boolean allowed, List<String> grantingPolicies, List<String> allowedMinions, String reason) {

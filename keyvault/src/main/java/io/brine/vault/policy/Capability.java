@@ -36,7 +36,9 @@ public enum Capability {
       }
     }
     throw new InvalidRequestException(
-        "unknown capability " + QuotedText.of(s) + " (one of create, read, update, patch, delete,"
+        "unknown capability "
+            + QuotedText.of(s)
+            + " (one of create, read, update, patch, delete,"
             + " list, scan, sudo, deny)");
   }
 }

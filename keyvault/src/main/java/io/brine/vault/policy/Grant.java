@@ -15,8 +15,8 @@ import java.util.Set;
  * is deny alone and later rules add nothing. Parameter limits merge key by key: a key's empty list
  * (any value) wins, otherwise the value lists are joined; a rule without limits adds none (so, as
  * in OpenBao, one rule's limits still hold when another rule on the pattern has none). Required
- * parameters are unioned. Brine's minion globs are unioned, and a rule without them makes the
- * grant unrestricted.
+ * parameters are unioned. Brine's minion globs are unioned, and a rule without them makes the grant
+ * unrestricted.
  *
  * <p>Built once by {@link Acl#of}, then only read.
  */

@@ -11,9 +11,9 @@ import java.util.List;
  * key = value} and blocks {@code key "label" { ... }}; values that are double-quoted strings,
  * numbers, {@code true}/{@code false}, lists {@code [a, b]} and objects {@code { k = v }}; comments
  * {@code #}, {@code //} and {@code /* *}{@code /}. Entries may be separated by newlines or commas.
- * Heredocs are refused. Strict: anything else is an error naming the line and column where it
- * went wrong. Nesting deeper than {@link PolicyParser#MAX_NESTING} is refused, so no input can
- * exhaust the stack.
+ * Heredocs are refused. Strict: anything else is an error naming the line and column where it went
+ * wrong. Nesting deeper than {@link PolicyParser#MAX_NESTING} is refused, so no input can exhaust
+ * the stack.
  */
 final class HclReader {
   private final String text;

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Reads a policy's JSON form into the same {@link SyntaxNode} tree as {@link HclReader}, with
- * positions from Jackson's streaming parser. Nesting is bounded by {@link PolicyParser#MAX_NESTING};
- * trailing content after the document is an error.
+ * positions from Jackson's streaming parser. Nesting is bounded by {@link
+ * PolicyParser#MAX_NESTING}; trailing content after the document is an error.
  */
 final class JsonReader {
   private static final JsonFactory FACTORY = new JsonFactory();

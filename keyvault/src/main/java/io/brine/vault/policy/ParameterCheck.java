@@ -11,9 +11,9 @@ import java.util.Map;
  * list is empty); then, if there are allowed parameters, each request parameter must be listed (or
  * {@code "*"} be) and each of its values match the list (any value when the list is empty).
  *
- * <p>Names are looked up in lower case, as OpenBao does. A parameter with several values passes
- * the allowed list only if every value does, and is refused by the denied list if any value is;
- * one with no values passes only an empty (any value) allowed list. Values match OpenBao's globs:
+ * <p>Names are looked up in lower case, as OpenBao does. A parameter with several values passes the
+ * allowed list only if every value does, and is refused by the denied list if any value is; one
+ * with no values passes only an empty (any value) allowed list. Values match OpenBao's globs:
  * {@code *} at the start, at the end, or both, and otherwise exactly.
  */
 final class ParameterCheck {

@@ -89,7 +89,10 @@ final class PathPattern {
     return body;
   }
 
-  /** Whether this segment-wildcard pattern matches {@code pathSegments} ({@code path.split("/", -1)}). */
+  /**
+   * Whether this segment-wildcard pattern matches {@code pathSegments} ({@code path.split("/",
+   * -1)}).
+   */
   boolean matchesSegments(String[] pathSegments) {
     if (pathSegments.length < segments.length) {
       return false;

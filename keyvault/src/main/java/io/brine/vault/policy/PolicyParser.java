@@ -120,7 +120,8 @@ public final class PolicyParser {
       }
     }
     if (n.contains("..") || n.equals(".")) {
-      throw new InvalidRequestException("policy name " + QuotedText.of(n) + " must not be '.' or contain '..'");
+      throw new InvalidRequestException(
+          "policy name " + QuotedText.of(n) + " must not be '.' or contain '..'");
     }
     return n.toLowerCase(Locale.ROOT);
   }
@@ -154,7 +155,8 @@ public final class PolicyParser {
             pathTable(entry.value(), rules);
           } else {
             throw new InvalidRequestException(
-                entry.position() + ": a path block takes one pattern, as path \"secret/*\" { ... }");
+                entry.position()
+                    + ": a path block takes one pattern, as path \"secret/*\" { ... }");
           }
           break;
         case "name":
@@ -284,12 +286,19 @@ public final class PolicyParser {
         return EnumSet.of(Capability.READ, Capability.LIST);
       case "write":
         return EnumSet.of(
-            Capability.CREATE, Capability.READ, Capability.UPDATE, Capability.DELETE,
+            Capability.CREATE,
+            Capability.READ,
+            Capability.UPDATE,
+            Capability.DELETE,
             Capability.LIST);
       case "sudo":
         return EnumSet.of(
-            Capability.CREATE, Capability.READ, Capability.UPDATE, Capability.DELETE,
-            Capability.LIST, Capability.SUDO);
+            Capability.CREATE,
+            Capability.READ,
+            Capability.UPDATE,
+            Capability.DELETE,
+            Capability.LIST,
+            Capability.SUDO);
       default:
         throw new InvalidRequestException(
             policy.position()
@@ -331,10 +340,7 @@ public final class PolicyParser {
     List<Str> globs = strings(value, what);
     if (globs.isEmpty()) {
       throw new InvalidRequestException(
-          value.position()
-              + ": "
-              + what
-              + " lists no minion; leave it out to allow any minion");
+          value.position() + ": " + what + " lists no minion; leave it out to allow any minion");
     }
     List<String> out = new ArrayList<>();
     for (Str glob : globs) {
@@ -436,6 +442,11 @@ public final class PolicyParser {
 
   private static InvalidRequestException duplicate(Entry entry, String key, Position earlier) {
     return new InvalidRequestException(
-        entry.position() + ": " + QuotedText.of(key) + " is given twice (first at " + earlier + ")");
+        entry.position()
+            + ": "
+            + QuotedText.of(key)
+            + " is given twice (first at "
+            + earlier
+            + ")");
   }
 }

@@ -3,8 +3,8 @@ package io.brine.vault.policy;
 /**
  * Quotes text that came from a caller (a request path, a policy's pattern, a parameter value) for a
  * one-line message: control and format characters become {@code \\uXXXX}, quotes and backslashes
- * are escaped, and anything past {@link #MAX_CHARS} is cut, so a reason or an error can never
- * forge a second line or grow without bound.
+ * are escaped, and anything past {@link #MAX_CHARS} is cut, so a reason or an error can never forge
+ * a second line or grow without bound.
  */
 final class QuotedText {
   static final int MAX_CHARS = 96;

@@ -28,8 +28,8 @@ class AclTest {
   }
 
   /**
-   * One policy granting each pattern a capability of its own, so that the capability answered for
-   * a path names the pattern that won.
+   * One policy granting each pattern a capability of its own, so that the capability answered for a
+   * path names the pattern that won.
    */
   private static final List<String> MARKERS =
       List.of("create", "read", "update", "patch", "delete", "list", "scan", "sudo");
@@ -49,30 +49,63 @@ class AclTest {
   static Stream<Arguments> precedence() {
     return Stream.of(
         // rule 1: the first wildcard or glob comes earlier -> lower priority
-        Arguments.of("rule 1, + vs +", List.of("secret/+/teamb", "secret/foo/+"), "secret/foo/teamb", "secret/foo/+"),
+        Arguments.of(
+            "rule 1, + vs +",
+            List.of("secret/+/teamb", "secret/foo/+"),
+            "secret/foo/teamb",
+            "secret/foo/+"),
         Arguments.of("rule 1, + vs *", List.of("secret/+", "secret/a*"), "secret/ab", "secret/a*"),
-        Arguments.of("rule 1, prefixes", List.of("secret/*", "secret/foo*"), "secret/foobar", "secret/foo*"),
+        Arguments.of(
+            "rule 1, prefixes", List.of("secret/*", "secret/foo*"), "secret/foobar", "secret/foo*"),
         // rule 2: ends in * and the other does not -> lower priority
         Arguments.of("rule 2, + vs *", List.of("secret/*", "secret/+"), "secret/x", "secret/+"),
-        Arguments.of("rule 2, both +", List.of("secret/+/ba*", "secret/+/bar"), "secret/x/bar", "secret/+/bar"),
+        Arguments.of(
+            "rule 2, both +",
+            List.of("secret/+/ba*", "secret/+/bar"),
+            "secret/x/bar",
+            "secret/+/bar"),
         // rule 3: more + segments -> lower priority
-        Arguments.of("rule 3", List.of("secret/+/x/+", "secret/+/x/y"), "secret/a/x/y", "secret/+/x/y"),
-        Arguments.of("rule 3, docs example", List.of("secret/+/+/foo/*", "secret/*"), "secret/a/b/foo/c", "secret/*"),
+        Arguments.of(
+            "rule 3", List.of("secret/+/x/+", "secret/+/x/y"), "secret/a/x/y", "secret/+/x/y"),
+        Arguments.of(
+            "rule 3, docs example",
+            List.of("secret/+/+/foo/*", "secret/*"),
+            "secret/a/b/foo/c",
+            "secret/*"),
         // rule 4: shorter -> lower priority
-        Arguments.of("rule 4", List.of("secret/+/b*", "secret/+/ba*"), "secret/x/bar", "secret/+/ba*"),
+        Arguments.of(
+            "rule 4", List.of("secret/+/b*", "secret/+/ba*"), "secret/x/bar", "secret/+/ba*"),
         // rule 5: lexicographically smaller -> lower priority
         Arguments.of("rule 5", List.of("x/+/+/d", "x/+/c/+"), "x/1/c/d", "x/+/c/+"),
-        Arguments.of("rule 5, order of writing", List.of("x/+/c/+", "x/+/+/d"), "x/1/c/d", "x/+/c/+"),
+        Arguments.of(
+            "rule 5, order of writing", List.of("x/+/c/+", "x/+/+/d"), "x/1/c/d", "x/+/c/+"),
         // exact beats every glob
-        Arguments.of("exact vs globs", List.of("secret/*", "secret/+", "secret/foo"), "secret/foo", "secret/foo"),
-        Arguments.of("exact vs its own prefix", List.of("secret/foo*", "secret/foo"), "secret/foo", "secret/foo"),
-        Arguments.of("prefix when exact misses", List.of("secret/foo*", "secret/foo"), "secret/food", "secret/foo*"),
+        Arguments.of(
+            "exact vs globs",
+            List.of("secret/*", "secret/+", "secret/foo"),
+            "secret/foo",
+            "secret/foo"),
+        Arguments.of(
+            "exact vs its own prefix",
+            List.of("secret/foo*", "secret/foo"),
+            "secret/foo",
+            "secret/foo"),
+        Arguments.of(
+            "prefix when exact misses",
+            List.of("secret/foo*", "secret/foo"),
+            "secret/food",
+            "secret/foo*"),
         // + and * together
-        Arguments.of("+ then prefix, deep path", List.of("secret/+/foo*"), "secret/a/foobar/baz", "secret/+/foo*"),
+        Arguments.of(
+            "+ then prefix, deep path",
+            List.of("secret/+/foo*"),
+            "secret/a/foobar/baz",
+            "secret/+/foo*"),
         Arguments.of("+ then /*", List.of("secret/+/*"), "secret/a/b/c", "secret/+/*"),
         Arguments.of("lone +", List.of("+"), "anything", "+"),
         Arguments.of("+ at the start", List.of("+/keys"), "master/keys", "+/keys"),
-        Arguments.of("leading slash ignored", List.of("/secret/foo"), "/secret/foo", "/secret/foo"));
+        Arguments.of(
+            "leading slash ignored", List.of("/secret/foo"), "/secret/foo", "/secret/foo"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -178,7 +211,8 @@ class AclTest {
     for (Acl acl : List.of(acl(grants, denies), acl(denies, grants))) {
       AclDecision decision = acl.check("sys/seal", Capability.UPDATE, true, null);
       assertThat(decision.allowed()).isFalse();
-      assertThat(decision.reason()).isEqualTo("permission denied: policies [lock] deny \"sys/seal\"");
+      assertThat(decision.reason())
+          .isEqualTo("permission denied: policies [lock] deny \"sys/seal\"");
       assertThat(acl.capabilities("sys/seal")).containsExactly("deny");
     }
   }
@@ -196,7 +230,10 @@ class AclTest {
 
   @Test
   void sudo_isNeededInAdditionOnRootProtectedPaths() {
-    Acl plain = acl(policy("web", "path \"sys/seal\" { capabilities = [\"update\"] }"), policy("default", ""));
+    Acl plain =
+        acl(
+            policy("web", "path \"sys/seal\" { capabilities = [\"update\"] }"),
+            policy("default", ""));
     Acl sudo = acl(policy("ops", "path \"sys/seal\" { capabilities = [\"update\", \"sudo\"] }"));
 
     AclDecision refused = plain.check("sys/seal", Capability.UPDATE, true, null);
@@ -208,8 +245,10 @@ class AclTest {
     assertThat(plain.check("sys/seal", Capability.UPDATE, false, null).allowed()).isTrue();
     assertThat(sudo.check("sys/seal", Capability.UPDATE, true, null).allowed()).isTrue();
     // sudo alone is not the operation
-    assertThat(acl(policy("s", "path \"sys/seal\" { capabilities = [\"sudo\"] }"))
-            .check("sys/seal", Capability.UPDATE, true, null).allowed())
+    assertThat(
+            acl(policy("s", "path \"sys/seal\" { capabilities = [\"sudo\"] }"))
+                .check("sys/seal", Capability.UPDATE, true, null)
+                .allowed())
         .isFalse();
   }
 
@@ -234,8 +273,12 @@ class AclTest {
 
   @Test
   void listing_aFolder_usesTheRuleWithoutTheSlash() {
-    Acl acl = acl(policy("l", "path \"sys/policies/acl\" { capabilities = [\"list\"] }\n"
-        + "path \"secret/+\" { capabilities = [\"list\"] }"));
+    Acl acl =
+        acl(
+            policy(
+                "l",
+                "path \"sys/policies/acl\" { capabilities = [\"list\"] }\n"
+                    + "path \"secret/+\" { capabilities = [\"list\"] }"));
 
     assertThat(acl.check("sys/policies/acl/", Capability.LIST, false, null).allowed()).isTrue();
     assertThat(acl.check("secret/dir/", Capability.LIST, false, null).allowed()).isTrue();
@@ -244,8 +287,12 @@ class AclTest {
 
   @Test
   void capabilities_answersAsSysCapabilities() {
-    Acl acl = acl(policy("a", "path \"k/*\" { capabilities = [\"update\", \"read\", \"sudo\", \"create\"] }\n"
-        + "path \"k/none\" { capabilities = [] }"));
+    Acl acl =
+        acl(
+            policy(
+                "a",
+                "path \"k/*\" { capabilities = [\"update\", \"read\", \"sudo\", \"create\"] }\n"
+                    + "path \"k/none\" { capabilities = [] }"));
 
     assertThat(acl.capabilities("k/x")).containsExactly("create", "read", "sudo", "update");
     assertThat(acl.capabilities("k/none")).containsExactly("deny");
@@ -258,7 +305,8 @@ class AclTest {
   void root_allowsEverything_evenBesideOtherPolicies() {
     Acl acl = acl(policy("lock", "path \"*\" { capabilities = [\"deny\"] }"), Policy.ROOT);
 
-    AclDecision decision = acl.check("sys/seal", Capability.UPDATE, true, Map.of("k", List.of("v")));
+    AclDecision decision =
+        acl.check("sys/seal", Capability.UPDATE, true, Map.of("k", List.of("v")));
     assertThat(acl.isRoot()).isTrue();
     assertThat(decision).isEqualTo(new AclDecision(true, List.of("root"), List.of(), null));
   }
@@ -274,7 +322,10 @@ class AclTest {
 
   @Test
   void expiredRule_grantsNothing() {
-    Policy p = policy("t", "path \"a\" { capabilities = [\"read\"]\n expiration = \"2030-01-01T00:00:00Z\" }");
+    Policy p =
+        policy(
+            "t",
+            "path \"a\" { capabilities = [\"read\"]\n expiration = \"2030-01-01T00:00:00Z\" }");
 
     assertThat(Acl.of(List.of(p), Instant.parse("2029-12-31T23:59:59Z")).capabilities("a"))
         .containsExactly("read");
@@ -301,7 +352,8 @@ class AclTest {
     String restricted =
         "path \"p\" { capabilities = [\"create\", \"update\", \"read\", \"list\", \"delete\"]\n"
             + " allowed_parameters = { \"foo\" = [] \"bar\" = [\"zip\", \"zap\"] } }";
-    String required = "path \"p\" { capabilities = [\"create\"]\n required_parameters = [\"name\", \"id\"] }";
+    String required =
+        "path \"p\" { capabilities = [\"create\"]\n required_parameters = [\"name\", \"id\"] }";
     String othersToo =
         "path \"p\" { capabilities = [\"create\"]\n"
             + " allowed_parameters = { \"bar\" = [\"zip\", \"zap\"] \"*\" = [] } }";
@@ -309,11 +361,14 @@ class AclTest {
         "path \"p\" { capabilities = [\"update\"]\n"
             + " denied_parameters = { \"token_policies\" = [] \"policies\" = [] } }";
     String deniedValue =
-        "path \"p\" { capabilities = [\"update\"]\n denied_parameters = { \"allowed_policies\" = [\"admin\"] } }";
-    String deniedAll = "path \"p\" { capabilities = [\"update\"]\n denied_parameters = { \"*\" = [] } }";
+        "path \"p\" { capabilities = [\"update\"]\n"
+            + " denied_parameters = { \"allowed_policies\" = [\"admin\"] } }";
+    String deniedAll =
+        "path \"p\" { capabilities = [\"update\"]\n denied_parameters = { \"*\" = [] } }";
     String globs =
         "path \"p\" { capabilities = [\"update\"]\n"
-            + " allowed_parameters = { \"a\" = [\"foo-*\"] \"b\" = [\"*-prod\"] \"c\" = [\"*mid*\"] \"d\" = [\"*\"] } }";
+            + " allowed_parameters = { \"a\" = [\"foo-*\"] \"b\" = [\"*-prod\"] \"c\" = [\"*mid*\"]"
+            + " \"d\" = [\"*\"] } }";
     String deniedWins =
         "path \"p\" { capabilities = [\"update\"]\n"
             + " allowed_parameters = { \"fun\" = [\"test.*\", \"cmd.*\"] }\n"
@@ -323,38 +378,98 @@ class AclTest {
             + " denied_parameters = { \"no_store\" = [false, \"false\"] } }";
     return Stream.of(
         Arguments.of(restricted, Capability.CREATE, params("foo=anything", "bar=zip"), null),
-        Arguments.of(restricted, Capability.CREATE, params("bar=zop"), "do not allow parameter \"bar\" with that value"),
-        Arguments.of(restricted, Capability.CREATE, params("baz=1"), "do not allow parameter \"baz\""),
+        Arguments.of(
+            restricted,
+            Capability.CREATE,
+            params("bar=zop"),
+            "do not allow parameter \"bar\" with that value"),
+        Arguments.of(
+            restricted, Capability.CREATE, params("baz=1"), "do not allow parameter \"baz\""),
         Arguments.of(restricted, Capability.CREATE, params("Bar=zap"), null),
         Arguments.of(restricted, Capability.CREATE, params("bar=zip,zap"), null),
-        Arguments.of(restricted, Capability.CREATE, params("bar=zip,zop"), "do not allow parameter \"bar\" with that value"),
-        Arguments.of(restricted, Capability.CREATE, params("bar="), "do not allow parameter \"bar\" without a value"),
+        Arguments.of(
+            restricted,
+            Capability.CREATE,
+            params("bar=zip,zop"),
+            "do not allow parameter \"bar\" with that value"),
+        Arguments.of(
+            restricted,
+            Capability.CREATE,
+            params("bar="),
+            "do not allow parameter \"bar\" without a value"),
         Arguments.of(restricted, Capability.CREATE, params(), null),
-        Arguments.of(restricted, Capability.READ, params("baz=1"), "do not allow parameter \"baz\""),
+        Arguments.of(
+            restricted, Capability.READ, params("baz=1"), "do not allow parameter \"baz\""),
         Arguments.of(restricted, Capability.LIST, params("baz=1"), null), // not checked on list
         Arguments.of(restricted, Capability.DELETE, params("baz=1"), null), // nor on delete
         Arguments.of(required, Capability.CREATE, params("name=a"), "require parameter \"id\""),
         Arguments.of(required, Capability.CREATE, params(), "require parameter \"name\""),
         Arguments.of(required, Capability.CREATE, params("name=a", "id=1", "extra=x"), null),
         Arguments.of(othersToo, Capability.CREATE, params("bar=zip", "other=x"), null),
-        Arguments.of(othersToo, Capability.CREATE, params("bar=zop"), "do not allow parameter \"bar\" with that value"),
+        Arguments.of(
+            othersToo,
+            Capability.CREATE,
+            params("bar=zop"),
+            "do not allow parameter \"bar\" with that value"),
         Arguments.of(deniedNames, Capability.UPDATE, params("password=hunter2"), null),
-        Arguments.of(deniedNames, Capability.UPDATE, params("password=x", "policies=admin"), "deny parameter \"policies\""),
+        Arguments.of(
+            deniedNames,
+            Capability.UPDATE,
+            params("password=x", "policies=admin"),
+            "deny parameter \"policies\""),
         Arguments.of(deniedValue, Capability.UPDATE, params("allowed_policies=dev"), null),
-        Arguments.of(deniedValue, Capability.UPDATE, params("allowed_policies=dev,admin"), "deny parameter \"allowed_policies\" with that value"),
+        Arguments.of(
+            deniedValue,
+            Capability.UPDATE,
+            params("allowed_policies=dev,admin"),
+            "deny parameter \"allowed_policies\" with that value"),
         Arguments.of(deniedAll, Capability.UPDATE, params(), null),
-        Arguments.of(deniedAll, Capability.UPDATE, params("anything=1"), "deny parameter \"anything\""),
-        Arguments.of(globs, Capability.UPDATE, params("a=foo-bar", "b=web-prod", "c=premidpost", "d=*"), null),
-        Arguments.of(globs, Capability.UPDATE, params("a=bar-foo"), "do not allow parameter \"a\" with that value"),
-        Arguments.of(globs, Capability.UPDATE, params("b=prod-web"), "do not allow parameter \"b\" with that value"),
-        Arguments.of(globs, Capability.UPDATE, params("c=mi-d"), "do not allow parameter \"c\" with that value"),
+        Arguments.of(
+            deniedAll, Capability.UPDATE, params("anything=1"), "deny parameter \"anything\""),
+        Arguments.of(
+            globs,
+            Capability.UPDATE,
+            params("a=foo-bar", "b=web-prod", "c=premidpost", "d=*"),
+            null),
+        Arguments.of(
+            globs,
+            Capability.UPDATE,
+            params("a=bar-foo"),
+            "do not allow parameter \"a\" with that value"),
+        Arguments.of(
+            globs,
+            Capability.UPDATE,
+            params("b=prod-web"),
+            "do not allow parameter \"b\" with that value"),
+        Arguments.of(
+            globs,
+            Capability.UPDATE,
+            params("c=mi-d"),
+            "do not allow parameter \"c\" with that value"),
         // a lone "*" value is not a glob in OpenBao: it matches only "*"
-        Arguments.of(globs, Capability.UPDATE, params("d=x"), "do not allow parameter \"d\" with that value"),
+        Arguments.of(
+            globs,
+            Capability.UPDATE,
+            params("d=x"),
+            "do not allow parameter \"d\" with that value"),
         Arguments.of(deniedWins, Capability.UPDATE, params("fun=test.ping"), null),
-        Arguments.of(deniedWins, Capability.UPDATE, params("fun=cmd.run"), "deny parameter \"fun\" value \"cmd.run\""),
-        Arguments.of(deniedWins, Capability.UPDATE, params("fun=grains.items"), "do not allow parameter \"fun\" value \"grains.items\""),
-        Arguments.of(noStore, Capability.CREATE, params("value=bar"), "require parameter \"no_store\""),
-        Arguments.of(noStore, Capability.CREATE, params("no_store=false", "value=bar"), "deny parameter \"no_store\" with that value"),
+        Arguments.of(
+            deniedWins,
+            Capability.UPDATE,
+            params("fun=cmd.run"),
+            "deny parameter \"fun\" value \"cmd.run\""),
+        Arguments.of(
+            deniedWins,
+            Capability.UPDATE,
+            params("fun=grains.items"),
+            "do not allow parameter \"fun\" value \"grains.items\""),
+        Arguments.of(
+            noStore, Capability.CREATE, params("value=bar"), "require parameter \"no_store\""),
+        Arguments.of(
+            noStore,
+            Capability.CREATE,
+            params("no_store=false", "value=bar"),
+            "deny parameter \"no_store\" with that value"),
         Arguments.of(noStore, Capability.CREATE, params("no_store=true", "value=bar"), null));
   }
 
@@ -376,8 +491,11 @@ class AclTest {
   @Test
   void refusal_neverShowsAValueOtherThanFun() {
     Acl acl =
-        acl(policy("pol", "path \"p\" { capabilities = [\"update\"]\n"
-            + " allowed_parameters = { \"password\" = [\"x*\"] } }"));
+        acl(
+            policy(
+                "pol",
+                "path \"p\" { capabilities = [\"update\"]\n"
+                    + " allowed_parameters = { \"password\" = [\"x*\"] } }"));
 
     AclDecision decision = acl.check("p", Capability.UPDATE, false, params("password=hunter2"));
 
@@ -416,8 +534,10 @@ class AclTest {
   void requiredParameters_ofTheSamePattern_union() {
     Acl acl =
         acl(
-            policy("a", "path \"p\" { capabilities = [\"update\"]\n required_parameters = [\"x\"] }"),
-            policy("b", "path \"p\" { capabilities = [\"update\"]\n required_parameters = [\"y\"] }"));
+            policy(
+                "a", "path \"p\" { capabilities = [\"update\"]\n required_parameters = [\"x\"] }"),
+            policy(
+                "b", "path \"p\" { capabilities = [\"update\"]\n required_parameters = [\"y\"] }"));
 
     assertThat(acl.check("p", Capability.UPDATE, false, params("x=1")).allowed()).isFalse();
     assertThat(acl.check("p", Capability.UPDATE, false, params("x=1", "y=2")).allowed()).isTrue();
@@ -429,8 +549,14 @@ class AclTest {
   void allowedMinions_unionAcrossPoliciesOnTheSamePattern() {
     Acl acl =
         acl(
-            policy("web", "path \"brine/jobs\" { capabilities = [\"update\"]\n allowed_minions = [\"web*\"] }"),
-            policy("db", "path \"brine/jobs\" { capabilities = [\"update\"]\n allowed_minions = [\"db?\", \"web*\"] }"));
+            policy(
+                "web",
+                "path \"brine/jobs\" { capabilities = [\"update\"]\n"
+                    + " allowed_minions = [\"web*\"] }"),
+            policy(
+                "db",
+                "path \"brine/jobs\" { capabilities = [\"update\"]\n"
+                    + " allowed_minions = [\"db?\", \"web*\"] }"));
 
     AclDecision decision = acl.check("brine/jobs", Capability.UPDATE, false, null);
 
@@ -442,11 +568,14 @@ class AclTest {
   @Test
   void allowedMinions_unrestrictedWhenAnyGrantOnThePatternLacksThem() {
     Policy limited =
-        policy("web", "path \"brine/jobs\" { capabilities = [\"update\"]\n allowed_minions = [\"web*\"] }");
+        policy(
+            "web",
+            "path \"brine/jobs\" { capabilities = [\"update\"]\n allowed_minions = [\"web*\"] }");
     Policy open = policy("ops", "path \"brine/jobs\" { capabilities = [\"update\"] }");
 
     for (Acl acl : List.of(acl(limited, open), acl(open, limited))) {
-      assertThat(acl.check("brine/jobs", Capability.UPDATE, false, null).allowedMinions()).isEmpty();
+      assertThat(acl.check("brine/jobs", Capability.UPDATE, false, null).allowedMinions())
+          .isEmpty();
     }
   }
 
@@ -454,8 +583,13 @@ class AclTest {
   void allowedMinions_comeOnlyFromTheWinningPattern() {
     Acl acl =
         acl(
-            policy("a", "path \"brine/*\" { capabilities = [\"update\"]\n allowed_minions = [\"any*\"] }"),
-            policy("b", "path \"brine/jobs\" { capabilities = [\"update\"]\n allowed_minions = [\"web1\"] }"));
+            policy(
+                "a",
+                "path \"brine/*\" { capabilities = [\"update\"]\n allowed_minions = [\"any*\"] }"),
+            policy(
+                "b",
+                "path \"brine/jobs\" { capabilities = [\"update\"]\n"
+                    + " allowed_minions = [\"web1\"] }"));
 
     assertThat(acl.check("brine/jobs", Capability.UPDATE, false, null).allowedMinions())
         .containsExactly("web1");

@@ -31,7 +31,8 @@ class PolicyParserTest {
           + "}\n"
           + "\n"
           + "# Policies can also specify allowed, disallowed, and required parameters. here\n"
-          + "# the key \"secret/restricted\" can only contain \"foo\" (any value) and \"bar\" (one\n"
+          + "# the key \"secret/restricted\" can only contain \"foo\" (any value) and \"bar\""
+          + " (one\n"
           + "# of \"zip\" or \"zap\").\n"
           + "path \"secret/restricted\" {\n"
           + "  capabilities = [\"create\"]\n"
@@ -47,12 +48,17 @@ class PolicyParserTest {
 
     assertThat(policy.name()).isEqualTo("web");
     assertThat(policy.text()).isEqualTo(DOCS_DETAILED);
-    assertThat(policy.rules()).extracting(PathRule::pattern)
+    assertThat(policy.rules())
+        .extracting(PathRule::pattern)
         .containsExactly("secret/*", "secret/super-secret", "secret/restricted");
     assertThat(policy.rules().get(0).capabilities())
         .containsExactlyInAnyOrder(
-            Capability.CREATE, Capability.READ, Capability.UPDATE, Capability.PATCH,
-            Capability.DELETE, Capability.LIST);
+            Capability.CREATE,
+            Capability.READ,
+            Capability.UPDATE,
+            Capability.PATCH,
+            Capability.DELETE,
+            Capability.LIST);
     assertThat(policy.rules().get(1).capabilities()).containsExactly(Capability.DENY);
     assertThat(policy.rules().get(2).allowedParameters())
         .containsExactly(Map.entry("foo", List.of()), Map.entry("bar", List.of("zip", "zap")));
@@ -74,9 +80,12 @@ class PolicyParserTest {
                 + " \"allowed_parameters\": {\"bar\": [\"zip\"]}}}]}");
 
     for (Policy p : List.of(object, list)) {
-      assertThat(p.rules()).extracting(PathRule::pattern).containsExactly("secret/foo", "secret/bar/*");
+      assertThat(p.rules())
+          .extracting(PathRule::pattern)
+          .containsExactly("secret/foo", "secret/bar/*");
       assertThat(p.rules().get(0).capabilities()).containsExactly(Capability.READ);
-      assertThat(p.rules().get(1).allowedParameters()).containsExactly(Map.entry("bar", List.of("zip")));
+      assertThat(p.rules().get(1).allowedParameters())
+          .containsExactly(Map.entry("bar", List.of("zip")));
     }
   }
 
@@ -112,13 +121,20 @@ class PolicyParserTest {
         Arguments.of(
             "write",
             Set.of(
-                Capability.CREATE, Capability.READ, Capability.UPDATE, Capability.DELETE,
+                Capability.CREATE,
+                Capability.READ,
+                Capability.UPDATE,
+                Capability.DELETE,
                 Capability.LIST)),
         Arguments.of(
             "sudo",
             Set.of(
-                Capability.CREATE, Capability.READ, Capability.UPDATE, Capability.DELETE,
-                Capability.LIST, Capability.SUDO)));
+                Capability.CREATE,
+                Capability.READ,
+                Capability.UPDATE,
+                Capability.DELETE,
+                Capability.LIST,
+                Capability.SUDO)));
   }
 
   @ParameterizedTest
@@ -132,7 +148,8 @@ class PolicyParserTest {
 
   @Test
   void parse_denyAmongOthers_keepsOnlyDeny() throws Exception {
-    Policy p = PolicyParser.parse("d", "path \"a\" { capabilities = [\"read\", \"deny\", \"sudo\"] }");
+    Policy p =
+        PolicyParser.parse("d", "path \"a\" { capabilities = [\"read\", \"deny\", \"sudo\"] }");
 
     assertThat(p.rules().get(0).capabilities()).containsExactly(Capability.DENY);
   }
@@ -146,41 +163,78 @@ class PolicyParserTest {
 
   static Stream<Arguments> badPolicies() {
     return Stream.of(
-        Arguments.of("path \"a\" {\n  capabilities = [\"read\"\n}", "line 3, column 1: expected ',' or ']'"),
-        Arguments.of("path \"a\" {\n  capabilities = [\"read\"]\n", "line 3, column 1: '}' is missing"),
+        Arguments.of(
+            "path \"a\" {\n  capabilities = [\"read\"\n}", "line 3, column 1: expected ',' or ']'"),
+        Arguments.of(
+            "path \"a\" {\n  capabilities = [\"read\"]\n", "line 3, column 1: '}' is missing"),
         Arguments.of("path \"a {\n}", "line 1, column 6: string is not closed on its line"),
-        Arguments.of("path \"a\" capabilities", "line 1, column 22: expected '=' or '{' after \"path\""),
-        Arguments.of("path \"a\" { capabilities = read }", "line 1, column 27: expected a value, found \"read\""),
-        Arguments.of("path \"a\" { capabilities = <<EOF\nread\nEOF\n}", "heredoc strings are not supported"),
+        Arguments.of(
+            "path \"a\" capabilities", "line 1, column 22: expected '=' or '{' after \"path\""),
+        Arguments.of(
+            "path \"a\" { capabilities = read }",
+            "line 1, column 27: expected a value, found \"read\""),
+        Arguments.of(
+            "path \"a\" { capabilities = <<EOF\nread\nEOF\n}", "heredoc strings are not supported"),
         Arguments.of("/* never closed\npath \"a\" {}", "line 1, column 1: comment is not closed"),
         Arguments.of("}", "line 1, column 1: unexpected '}'"),
-        Arguments.of("path \"a\" { capabilities = [\"reed\"] }", "line 1, column 28: path \"a\": unknown capability \"reed\""),
+        Arguments.of(
+            "path \"a\" { capabilities = [\"reed\"] }",
+            "line 1, column 28: path \"a\": unknown capability \"reed\""),
         Arguments.of("path \"a\" { capabilities = [\"READ\"] }", "unknown capability \"READ\""),
-        Arguments.of("path \"a\" { capabilites = [\"read\"] }", "line 1, column 12: path \"a\": unknown key \"capabilites\""),
-        Arguments.of("paths \"a\" { capabilities = [\"read\"] }", "line 1, column 1: unknown key \"paths\""),
-        Arguments.of("path \"a\" { capabilities = \"read\" }", "line 1, column 27: path \"a\": capabilities: expected a list, found a string"),
-        Arguments.of("path \"a\" { capabilities = [1] }", "capabilities: expected a string, found a number"),
-        Arguments.of("path \"a\" { capabilities = [\"read\"]\n capabilities = [\"list\"] }", "line 2, column 2: \"capabilities\" is given twice (first at line 1, column 12)"),
-        Arguments.of("path \"a\" { allowed_parameters = { \"x\" = [] \"X\" = [\"1\"] } }", "\"x\" is given twice"),
-        Arguments.of("path \"a\" { allowed_parameters = { \"*\" = [\"1\"] } }", "\"*\" takes only []"),
-        Arguments.of("path \"a\" { allowed_parameters = { \"x\" = [[\"1\"]] } }", "expected a string, found a list"),
+        Arguments.of(
+            "path \"a\" { capabilites = [\"read\"] }",
+            "line 1, column 12: path \"a\": unknown key \"capabilites\""),
+        Arguments.of(
+            "paths \"a\" { capabilities = [\"read\"] }", "line 1, column 1: unknown key \"paths\""),
+        Arguments.of(
+            "path \"a\" { capabilities = \"read\" }",
+            "line 1, column 27: path \"a\": capabilities: expected a list, found a string"),
+        Arguments.of(
+            "path \"a\" { capabilities = [1] }", "capabilities: expected a string, found a number"),
+        Arguments.of(
+            "path \"a\" { capabilities = [\"read\"]\n capabilities = [\"list\"] }",
+            "line 2, column 2: \"capabilities\" is given twice (first at line 1, column 12)"),
+        Arguments.of(
+            "path \"a\" { allowed_parameters = { \"x\" = [] \"X\" = [\"1\"] } }",
+            "\"x\" is given twice"),
+        Arguments.of(
+            "path \"a\" { allowed_parameters = { \"*\" = [\"1\"] } }", "\"*\" takes only []"),
+        Arguments.of(
+            "path \"a\" { allowed_parameters = { \"x\" = [[\"1\"]] } }",
+            "expected a string, found a list"),
         Arguments.of("path \"a\" { allowed_minions = [] }", "lists no minion"),
         Arguments.of("path \"a\" { policy = \"admin\" }", "invalid policy \"admin\""),
-        Arguments.of("path \"a\" { min_wrapping_ttl = \"1s\" }", "min_wrapping_ttl is not supported: brine has no response wrapping"),
-        Arguments.of("path \"a\" { max_wrapping_ttl = \"90s\" }", "max_wrapping_ttl is not supported"),
-        Arguments.of("path \"a\" { control_group = {} }", "control_group is an OpenBao option brine does not support"),
+        Arguments.of(
+            "path \"a\" { min_wrapping_ttl = \"1s\" }",
+            "min_wrapping_ttl is not supported: brine has no response wrapping"),
+        Arguments.of(
+            "path \"a\" { max_wrapping_ttl = \"90s\" }", "max_wrapping_ttl is not supported"),
+        Arguments.of(
+            "path \"a\" { control_group = {} }",
+            "control_group is an OpenBao option brine does not support"),
         Arguments.of("path \"a\" { expiration = \"tomorrow\" }", "not an RFC 3339 time"),
         Arguments.of("path \"secret/+*\" { capabilities = [\"read\"] }", "'+*' is forbidden"),
-        Arguments.of("path \"secret/{{identity.entity.id}}/*\" { capabilities = [\"read\"] }", "identity templates"),
+        Arguments.of(
+            "path \"secret/{{identity.entity.id}}/*\" { capabilities = [\"read\"] }",
+            "identity templates"),
         Arguments.of("path \"\" { capabilities = [\"read\"] }", "path pattern is empty"),
         Arguments.of("path \"a\" \"b\" { }", "a path block takes one pattern"),
         Arguments.of("path \"a\" = [\"read\"]", "path \"a\": expected an object, found a list"),
-        Arguments.of("{\"path\": {\"a\": {\"capabilities\": [\"read\"]}}", "line 1, column 43: malformed JSON: Unexpected end-of-input: expected close marker for Object"),
-        Arguments.of("{\"path\": {\"a\": {\"capabilities\": [\"read\"]}, \"a\": {}}}", "\"a\" is given twice"),
-        Arguments.of("{\"path\": {\"a\": {\"capabilities\": [\"rd\"]}}}", "line 1, column 34: path \"a\": unknown capability \"rd\""),
+        Arguments.of(
+            "{\"path\": {\"a\": {\"capabilities\": [\"read\"]}}",
+            "line 1, column 43: malformed JSON: Unexpected end-of-input: expected close marker for"
+                + " Object"),
+        Arguments.of(
+            "{\"path\": {\"a\": {\"capabilities\": [\"read\"]}, \"a\": {}}}",
+            "\"a\" is given twice"),
+        Arguments.of(
+            "{\"path\": {\"a\": {\"capabilities\": [\"rd\"]}}}",
+            "line 1, column 34: path \"a\": unknown capability \"rd\""),
         Arguments.of("{\"path\": {}} {}", "unexpected content after"),
         Arguments.of("{\"path\": \"a\"}", "path: expected an object, found a string"),
-        Arguments.of("{\"path\": {\"a\": {\"capabilities\": null}}}", "line 1, column 33: expected a value, found null"));
+        Arguments.of(
+            "{\"path\": {\"a\": {\"capabilities\": null}}}",
+            "line 1, column 33: expected a value, found null"));
   }
 
   @ParameterizedTest

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyStoreTest {
   private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
-  private static final String WEB = "path \"secret/web/*\" { capabilities = [\"read\", \"list\"] }\n";
+  private static final String WEB =
+      "path \"secret/web/*\" { capabilities = [\"read\", \"list\"] }\n";
 
   @TempDir Path dir;
 
@@ -121,8 +122,10 @@ class PolicyStoreTest {
     assertThat(builtIn.version()).isZero();
     assertThat(barrier.list(PolicyStore.PREFIX)).isEmpty();
     Acl acl = store.acl(List.of("default"));
-    assertThat(acl.check("auth/token/lookup-self", Capability.READ, false, null).allowed()).isTrue();
-    for (String self : List.of("auth/token/renew-self", "auth/token/revoke-self", "sys/capabilities-self")) {
+    assertThat(acl.check("auth/token/lookup-self", Capability.READ, false, null).allowed())
+        .isTrue();
+    for (String self :
+        List.of("auth/token/renew-self", "auth/token/revoke-self", "sys/capabilities-self")) {
       assertThat(acl.capabilities(self)).as(self).containsExactly("update");
     }
     assertThat(acl.capabilities("sys/seal")).containsExactly("deny");
@@ -140,7 +143,8 @@ class PolicyStoreTest {
   @Test
   void delete_isIdempotent_andTakesEffectAtOnce() throws Exception {
     store.put("web", WEB);
-    assertThat(store.acl(List.of("web")).capabilities("secret/web/a")).containsExactly("list", "read");
+    assertThat(store.acl(List.of("web")).capabilities("secret/web/a"))
+        .containsExactly("list", "read");
 
     store.delete("web");
     store.delete("web");
@@ -177,7 +181,8 @@ class PolicyStoreTest {
     barrier.seal();
 
     assertThatThrownBy(() -> fresh.get("web")).isInstanceOf(io.brine.vault.SealedException.class);
-    assertThatThrownBy(() -> fresh.put("web", WEB)).isInstanceOf(io.brine.vault.SealedException.class);
+    assertThatThrownBy(() -> fresh.put("web", WEB))
+        .isInstanceOf(io.brine.vault.SealedException.class);
   }
 
   @Test
@@ -190,6 +195,7 @@ class PolicyStoreTest {
     assertThatThrownBy(() -> over.get("web"))
         .isInstanceOf(io.brine.vault.IntegrityException.class)
         .hasMessage("stored policy \"web\" is incomplete");
-    assertThatThrownBy(() -> over.get("junk")).isInstanceOf(io.brine.vault.IntegrityException.class);
+    assertThatThrownBy(() -> over.get("junk"))
+        .isInstanceOf(io.brine.vault.IntegrityException.class);
   }
 }
