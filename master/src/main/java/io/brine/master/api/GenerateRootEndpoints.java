@@ -25,12 +25,15 @@ final class GenerateRootEndpoints {
     this.vault = vault;
   }
 
+  /** A new root token is the most privileged act of all: sudo, as the issue asks. */
+  private static final Access SUDO = Access.token().sudo();
+
   void register(Routes.Builder routes) {
     routes
-        .unsealed(ATTEMPT, this::status, GET)
-        .unsealed(ATTEMPT, this::start, PUT, POST)
-        .unsealed(ATTEMPT, this::cancel, DELETE)
-        .unsealed(UPDATE, this::update, PUT, POST);
+        .unsealed(ATTEMPT, SUDO, this::status, GET)
+        .unsealed(ATTEMPT, SUDO, this::start, PUT, POST)
+        .unsealed(ATTEMPT, SUDO, this::cancel, DELETE)
+        .unsealed(UPDATE, SUDO, this::update, PUT, POST);
   }
 
   private ApiResponse status(ApiRequest request) throws VaultException {

@@ -44,12 +44,12 @@ final class SealEndpoints {
 
   void register(Routes.Builder routes) {
     routes
-        .always("/v1/sys/seal-status", this::sealStatus, GET)
-        .always("/v1/sys/init", this::initialized, GET)
-        .always("/v1/sys/init", this::init, PUT, POST)
-        .always("/v1/sys/unseal", this::unseal, PUT, POST)
-        .always("/v1/sys/seal", this::seal, PUT, POST)
-        .always("/v1/sys/health", this::health, GET, HEAD);
+        .always("/v1/sys/seal-status", Access.unauthenticated(), this::sealStatus, GET)
+        .always("/v1/sys/init", Access.unauthenticated(), this::initialized, GET)
+        .always("/v1/sys/init", Access.unauthenticated(), this::init, PUT, POST)
+        .always("/v1/sys/unseal", Access.unauthenticated(), this::unseal, PUT, POST)
+        .always("/v1/sys/seal", Access.token().sudo(), this::seal, PUT, POST)
+        .always("/v1/sys/health", Access.unauthenticated(), this::health, GET, HEAD);
   }
 
   private ApiResponse sealStatus(ApiRequest request) {
