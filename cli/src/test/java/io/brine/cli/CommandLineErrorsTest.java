@@ -126,7 +126,7 @@ class CommandLineErrorsTest {
 
   @Test
   void mistypedTokenOption_valueIsNotEchoed() {
-    Result result = cli.run("operator", "seal", "--tokne", "brn.very-secret");
+    Result result = cli.run("operator", "seal", "--tokne", "s.very-secret");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.ERROR);
     assertThat(result.err())

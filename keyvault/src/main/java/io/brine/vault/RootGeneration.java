@@ -1,5 +1,6 @@
 package io.brine.vault;
 
+import io.brine.vault.token.TokenStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class RootGeneration {
     int required = state.requiredShares();
     if (attempt == null) {
       return new GenerateRootStatus(
-          false, "", 0, required, encoded != null, encoded, otp, RootTokens.LENGTH);
+          false, "", 0, required, encoded != null, encoded, otp, TokenStore.TOKEN_LENGTH);
     }
     return new GenerateRootStatus(
         true,
@@ -38,15 +39,15 @@ final class RootGeneration {
         false,
         null,
         otp,
-        RootTokens.LENGTH);
+        TokenStore.TOKEN_LENGTH);
   }
 
   GenerateRootStatus start() throws VaultException {
     if (attempt != null) {
       throw new InvalidRequestException("root generation already in progress");
     }
-    StringBuilder otp = new StringBuilder(RootTokens.LENGTH);
-    for (int i = 0; i < RootTokens.LENGTH; i++) {
+    StringBuilder otp = new StringBuilder(TokenStore.TOKEN_LENGTH);
+    for (int i = 0; i < TokenStore.TOKEN_LENGTH; i++) {
       otp.append(BASE62.charAt(state.random.nextInt(BASE62.length())));
     }
     attempt = new QuorumState(0, 0, otp.toString());
@@ -69,7 +70,7 @@ final class RootGeneration {
       return status();
     }
     q.verifyQuorum(state);
-    String newToken = RootTokens.create(state.barrier, state.random);
+    String newToken = state.tokens.createRoot("auth/token/root").token();
     attempt = null;
     log.info("a new root token was generated with a quorum of shares");
     return status(null, TokenOtp.encode(newToken, q.otp));

@@ -1,13 +1,17 @@
 package io.brine.vault;
 
+import io.brine.vault.policy.PolicyStore;
 import io.brine.vault.storage.Storage;
+import io.brine.vault.token.TokenStore;
 
 /**
  * The vault as the operator API and the master see it: OpenBao's seal, unseal and quorum
  * operations over a barrier. Every method is safe to call from several threads.
  *
- * <p>Tokens: privileged calls take the token from init (or one made by generate-root). While the
- * vault is sealed they throw {@link SealedException}, except {@link #seal}, which then does nothing.
+ * <p>Tokens: privileged calls take a token of the {@link #tokens token store} and check only that
+ * it is live; what it may do (policies, sudo) is decided by the request path before the call.
+ * While the vault is sealed they throw {@link SealedException}, except {@link #seal}, which then
+ * does nothing.
  *
  * <p>Shares are given as OpenBao accepts them: hex first (kept if it decodes to 16..33 bytes),
  * otherwise standard base64.
@@ -118,6 +122,12 @@ public interface Vault {
   /** Adds one share; the last returns {@code encoded_token} = base64(token XOR otp). */
   GenerateRootStatus submitGenerateRootKey(String token, String key, String nonce)
       throws VaultException;
+
+  /** The token store of this unseal (a new one after each unseal; its salt is wiped at seal). */
+  TokenStore tokens() throws SealedException;
+
+  /** The ACL policy store over the barrier, while unsealed. */
+  PolicyStore policies() throws SealedException;
 
   /**
    * The barrier: a {@link Storage} whose every call throws {@link SealedException} while sealed.

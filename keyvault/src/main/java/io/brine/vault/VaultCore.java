@@ -11,7 +11,10 @@ import io.brine.vault.seal.SealConfiguration;
 import io.brine.vault.seal.ShamirKek;
 import io.brine.vault.seal.pkcs11.Pkcs11Wrapper;
 import io.brine.vault.storage.Storage;
+import io.brine.vault.policy.PolicyStore;
+import io.brine.vault.token.TokenStore;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +75,13 @@ public final class VaultCore implements Vault, AutoCloseable {
     Barrier barrier = new Barrier(b.physical, b.maxOperationsPerTerm, this::keyringRotationDue);
     this.state =
         new VaultState(
-            new CoreStore(b.physical), barrier, b.sealConfig, b.hsmConnector, b.random, listeners);
+            new CoreStore(b.physical),
+            barrier,
+            b.sealConfig,
+            b.hsmConnector,
+            b.random,
+            b.clock,
+            listeners);
     this.rotations = new ShareRotations(state);
     this.rootGeneration = new RootGeneration(state);
   }
@@ -87,6 +96,7 @@ public final class VaultCore implements Vault, AutoCloseable {
     private SealConfiguration sealConfig = SealConfiguration.shamir();
     private HsmConnector hsmConnector = Pkcs11Wrapper::connect;
     private SecureRandom random = new SecureRandom();
+    private Clock clock = Clock.systemUTC();
     private String version = "0.1.0";
     private String storageType = "file";
     private long maxOperationsPerTerm = DEFAULT_MAX_OPERATIONS_PER_TERM;
@@ -108,6 +118,12 @@ public final class VaultCore implements Vault, AutoCloseable {
     /** Where keys, shares and tokens come from; tests pass a seeded source to replay a run. */
     public Builder random(SecureRandom random) {
       this.random = Objects.requireNonNull(random);
+      return this;
+    }
+
+    /** What token lifetimes are measured by; tests pass one they can move. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
       return this;
     }
 
@@ -246,13 +262,16 @@ public final class VaultCore implements Vault, AutoCloseable {
         // a root token.
         state.barrier.install(keyring);
         String token;
+        TokenStore initTokens = state.newTokenStore();
         try {
-          token = RootTokens.create(state.barrier, state.random);
+          token = initTokens.createRoot("auth/token/root").token();
           state.commit(fresh);
         } catch (VaultException | RuntimeException e) {
           state.barrier.seal();
           root.destroy();
           throw e;
+        } finally {
+          initTokens.forget();
         }
         log.info(
             "vault initialized: seal {}, {} of {} {}shares",
@@ -657,6 +676,24 @@ public final class VaultCore implements Vault, AutoCloseable {
   }
 
   // ---------------------------------------------------------------- barrier and listeners
+
+  @Override
+  public TokenStore tokens() throws SealedException {
+    TokenStore t = state.tokens;
+    if (t == null) {
+      throw new SealedException();
+    }
+    return t;
+  }
+
+  @Override
+  public PolicyStore policies() throws SealedException {
+    PolicyStore p = state.policies;
+    if (p == null) {
+      throw new SealedException();
+    }
+    return p;
+  }
 
   @Override
   public Storage barrier() {

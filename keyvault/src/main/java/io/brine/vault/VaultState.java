@@ -9,7 +9,10 @@ import io.brine.vault.seal.HsmConnector;
 import io.brine.vault.seal.KeyWrapper;
 import io.brine.vault.seal.SealConfiguration;
 import io.brine.vault.seal.ShamirKek;
+import io.brine.vault.policy.PolicyStore;
+import io.brine.vault.token.TokenStore;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,7 @@ final class VaultState {
   final Barrier barrier;
   final SealConfiguration sealConfig;
   final SecureRandom random;
+  final Clock clock;
   private final HsmConnector hsmConnector;
   private final List<VaultListener> listeners;
 
@@ -42,18 +46,28 @@ final class VaultState {
   /** Read without the lock by status callers. */
   volatile boolean sealed = true;
 
+  /**
+   * The stores over the barrier, made at unseal and dropped at seal (the token store's salt is
+   * wiped then). Volatile: {@link Vault#tokens} hands them out without the vault's lock.
+   */
+  volatile TokenStore tokens;
+
+  volatile PolicyStore policies;
+
   VaultState(
       CoreStore core,
       Barrier barrier,
       SealConfiguration sealConfig,
       HsmConnector hsmConnector,
       SecureRandom random,
+      Clock clock,
       List<VaultListener> listeners) {
     this.core = core;
     this.barrier = barrier;
     this.sealConfig = sealConfig;
     this.hsmConnector = hsmConnector;
     this.random = random;
+    this.clock = clock;
     this.listeners = listeners;
   }
 
@@ -115,13 +129,23 @@ final class VaultState {
     return quorumParameters(requireInitialized()).threshold();
   }
 
+  /**
+   * The token is live (no use spent: the request path spent it). What it may do is the request
+   * path's decision (its policies), not the vault's.
+   */
   void requireToken(String token) throws VaultException {
-    if (sealed) {
+    TokenStore t = tokens;
+    if (sealed || t == null) {
       throw new SealedException();
     }
-    if (!RootTokens.isValid(barrier, token)) {
+    if (t.lookup(token).isEmpty()) {
       throw new PermissionDeniedException();
     }
+  }
+
+  /** A token store over the barrier for a moment while sealed (init): the caller forgets it. */
+  TokenStore newTokenStore() {
+    return new TokenStore(barrier, random, clock);
   }
 
   /** The HSM wrapper, connecting on first use (again after a failure: the HSM may come back). */
@@ -231,6 +255,8 @@ final class VaultState {
     keyring = opened;
     kek = shamirKek;
     barrier.install(opened);
+    tokens = newTokenStore();
+    policies = new PolicyStore(barrier);
     sealed = false;
     for (VaultListener l : listeners) {
       try {
@@ -244,6 +270,12 @@ final class VaultState {
 
   /** Wipes every key and tells the listeners; the caller resets its quorum operations. */
   void wipeKeys() {
+    TokenStore t = tokens;
+    tokens = null;
+    policies = null;
+    if (t != null) {
+      t.forget();
+    }
     barrier.seal();
     keyring = null;
     if (rootKey != null) {

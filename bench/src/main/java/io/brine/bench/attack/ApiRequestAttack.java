@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.function.Supplier;
 
@@ -18,6 +17,8 @@ import java.util.function.Supplier;
  */
 final class ApiRequestAttack implements Attack {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String BASE62 =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   private final Outcomes outcomes;
   private final SoakTarget target;
@@ -54,9 +55,10 @@ final class ApiRequestAttack implements Attack {
         target,
         from,
         () -> {
-          byte[] raw = new byte[24];
-          RANDOM.nextBytes(raw);
-          String token = "brn." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+          StringBuilder token = new StringBuilder("s.");
+          for (int i = 0; i < 32; i++) {
+            token.append(BASE62.charAt(RANDOM.nextInt(BASE62.length())));
+          }
           return "GET /v1/brine/keys HTTP/1.1\r\nHost: x\r\nX-Vault-Token: " + token
               + "\r\nConnection: close\r\n\r\n";
         });

@@ -151,7 +151,7 @@ class ShamirOperatorApiTest {
 
     assertThat(init.keys()).hasSize(5).allSatisfy(k -> assertThat(k).matches("[0-9a-f]{66}"));
     assertThat(init.keysBase64()).hasSize(5);
-    assertThat(init.token()).startsWith("brn.");
+    assertThat(init.token()).matches("s\\.[0-9A-Za-z]{32}");
     JsonNode s = api.get("/v1/sys/seal-status").json();
     assertThat(s.get("initialized").asBoolean()).isTrue();
     assertThat(s.get("sealed").asBoolean()).isTrue();
@@ -265,7 +265,7 @@ class ShamirOperatorApiTest {
     Reply none = api.put("/v1/sys/seal", null);
     assertThat(none.status()).isEqualTo(403);
     assertThat(none.error()).isEqualTo("permission denied");
-    Reply wrong = api.put("/v1/sys/seal", null, "brn.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    Reply wrong = api.put("/v1/sys/seal", null, "s.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     assertThat(wrong.status()).isEqualTo(403);
     assertThat(api.get("/v1/sys/seal-status").json().get("sealed").asBoolean()).isFalse();
 
@@ -456,7 +456,7 @@ class ShamirOperatorApiTest {
     String encoded = last.get("encoded_token").asText();
     assertThat(last.get("encoded_root_token").asText()).isEqualTo(encoded);
     String newToken = TokenOtp.decode(encoded, otp);
-    assertThat(newToken).startsWith("brn.").isNotEqualTo(token);
+    assertThat(newToken).matches("s\\.[0-9A-Za-z]{32}").isNotEqualTo(token);
     assertThat(api.get("/v1/sys/key-status", newToken).status()).isEqualTo(200);
 
     api.put("/v1/sys/generate-root-token/attempt", Map.of(), token);

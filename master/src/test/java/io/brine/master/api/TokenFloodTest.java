@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,13 +67,18 @@ class TokenFloodTest {
     apiLog.setLevel(null);
   }
 
+  private static final String BASE62 =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
   /** A token of the root token's shape (prefix and length), so each one is looked up. */
   private String wrongToken() {
-    byte[] raw = new byte[24];
-    new SecureRandom().nextBytes(raw);
-    String token = "brn." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    wrongTokens.add(token);
-    return token;
+    SecureRandom random = new SecureRandom();
+    StringBuilder token = new StringBuilder("s.");
+    for (int i = 0; i < 32; i++) {
+      token.append(BASE62.charAt(random.nextInt(BASE62.length())));
+    }
+    wrongTokens.add(token.toString());
+    return token.toString();
   }
 
   /**
