@@ -155,7 +155,7 @@ final class TokenEndpoints {
     auth.put("token_type", "service");
     auth.put("orphan", entry.orphan());
     auth.put("mfa_requirement", (String) null);
-    auth.put("num_uses", entry.numUses());
+    auth.put("num_uses", usesLeft(entry));
     return auth;
   }
 
@@ -194,7 +194,7 @@ final class TokenEndpoints {
     data.put("id", token);
     data.put("issue_time", entry.creationTime().toString());
     metadata(data, "meta", entry.meta());
-    data.put("num_uses", entry.numUses());
+    data.put("num_uses", usesLeft(entry));
     data.put("orphan", entry.orphan());
     data.put("path", entry.path());
     strings(data.putArray("policies"), entry.policies());
@@ -324,11 +324,8 @@ final class TokenEndpoints {
       if (node == null || node.isNull() || (node.isTextual() && node.asText().isEmpty())) {
         continue;
       }
-      if (!node.isTextual() && !node.isIntegralNumber()) {
-        throw new InvalidRequestException("'" + name + "' must be a duration such as \"1h\"");
-      }
       try {
-        return Durations.parse(node.asText());
+        return Durations.parse(node);
       } catch (InvalidRequestException e) {
         throw new InvalidRequestException("'" + name + "': " + e.getMessage());
       }
@@ -356,12 +353,15 @@ final class TokenEndpoints {
     return meta;
   }
 
+  /** Seconds left; 0 for a token that never expires, as OpenBao shows a root token. */
   private long ttlSeconds(TokenEntry entry) {
-    if (entry.expireTime() == null) {
-      return 0;
-    }
-    long left = Duration.between(Instant.now(clock), entry.expireTime()).toSeconds();
-    return Math.max(0, left);
+    Duration left = entry.ttlAt(Instant.now(clock));
+    return left == null ? 0 : left.toSeconds();
+  }
+
+  /** Uses left, 0 for unlimited; a token on its last use shows none left. */
+  static int usesLeft(TokenEntry entry) {
+    return entry.numUses() == TokenEntry.LAST_USE_SPENT ? 0 : entry.numUses();
   }
 
   private static void metadata(ObjectNode target, String name, Map<String, String> meta) {
