@@ -360,6 +360,9 @@ public final class VaultCore implements Vault, AutoCloseable {
     try {
       CoreRecord r = state.requireInitialized();
       if (!state.sealed) {
+        // As OpenBao: the key is decoded and its length checked even when there is nothing
+        // to unseal, so garbage is a 400 in every state; a well-formed share changes nothing.
+        KeyShares.decode(key).destroy();
         return sealStatus();
       }
       boolean migrating = state.migrationPending(r);

@@ -75,7 +75,8 @@ import picocli.CommandLine.Unmatched;
       "",
       "Exit codes: 0 done, 1 error, 2 usage error, 3 no key matched (or nothing to act on).",
       "Environment: BRINE_MASTER_CONFIG (the config file when -c is not given),",
-      "BRINE_ADDR and BRINE_TOKEN (online mode), BRINE_CACERT (an https address's CA)."
+      "BRINE_ADDR and BRINE_TOKEN (online mode), BRINE_CACERT (an https address's CA);",
+      "when unset, BAO_ADDR, BAO_TOKEN, BAO_CACERT, then VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT."
     })
 public final class KeyCommand implements Callable<Integer> {
   public static final int OK = 0;
@@ -335,7 +336,7 @@ public final class KeyCommand implements Callable<Integer> {
     }
     configFile = configFile();
     String url =
-        single("--address", address, brine().environment().getOrDefault("BRINE_ADDR", null));
+        single("--address", address, brine().environment().apiAddress());
     if (action.equals("--rotate")) {
       return rotate(view, url);
     }
@@ -526,7 +527,7 @@ public final class KeyCommand implements Callable<Integer> {
   }
 
   private String token() throws UsageException {
-    return single("--token", token, brine().environment().getOrDefault("BRINE_TOKEN", null));
+    return single("--token", token, brine().environment().apiToken());
   }
 
   private static CliException needsToken(String url) {
@@ -536,7 +537,7 @@ public final class KeyCommand implements Callable<Integer> {
 
   private OperatorClient connect(String url, String bearer) {
     String ca =
-        url.startsWith("https:") ? brine().environment().getOrDefault("BRINE_CACERT", null) : null;
+        url.startsWith("https:") ? brine().environment().apiCaCert() : null;
     return OperatorClient.connect(url, bearer, ca == null ? null : Path.of(ca));
   }
 

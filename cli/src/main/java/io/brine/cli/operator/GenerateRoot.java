@@ -72,10 +72,10 @@ final class GenerateRoot extends OperatorCommand {
       return ExitCodes.OK;
     }
     if (status) {
-      return printStatus(api.get(ATTEMPT), output);
+      return printStatus(data(api.get(ATTEMPT)), output);
     }
     if (init) {
-      JsonNode started = api.put(ATTEMPT, null);
+      JsonNode started = data(api.put(ATTEMPT, null));
       printStatus(started, output);
       if (output.isTable()) {
         output.line("");
@@ -87,7 +87,7 @@ final class GenerateRoot extends OperatorCommand {
       return ExitCodes.OK;
     }
     String share = shareOrPrompt(key, "Key (will be hidden): ");
-    JsonNode answer = api.put(UPDATE, Map.of("key", share, "nonce", nonce));
+    JsonNode answer = data(api.put(UPDATE, Map.of("key", share, "nonce", nonce)));
     if (!output.isTable()) {
       output.answer(answer);
       return ExitCodes.OK;

@@ -26,6 +26,7 @@ import picocli.CommandLine.HelpCommand;
     footer = {
       "",
       "Environment: BRINE_ADDR (the master's address), BRINE_TOKEN (a root token),",
-      "BRINE_CACERT (the CA of an https address), BRINE_LOG=debug."
+      "BRINE_CACERT (the CA of an https address), BRINE_LOG=debug. When a BRINE_* name",
+      "is unset, OpenBao's BAO_ADDR, BAO_TOKEN, BAO_CACERT are read, then VAULT_*."
     })
 public final class Operator {}

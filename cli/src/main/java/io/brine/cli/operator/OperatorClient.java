@@ -84,21 +84,25 @@ public final class OperatorClient {
     return new OperatorClient(address, base, bearer, builder.build());
   }
 
-  /** The address every command uses when neither --address nor BRINE_ADDR is given. */
+  /** The address every command uses when neither --address nor an *_ADDR variable is given. */
   public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
 
   /**
    * Connects as every command does: each of address, token and CA from its option when given,
-   * else from BRINE_ADDR, BRINE_TOKEN and (for https) BRINE_CACERT.
+   * else from BRINE_ADDR, BRINE_TOKEN and (for https) BRINE_CACERT, each else from OpenBao's BAO_*
+   * and then Vault's VAULT_* name ({@link Environment#apiAddress()}).
    */
   public static OperatorClient fromOptions(
       Environment environment, String address, String token, Path tlsCa) {
+    String fromEnvironmentUrl = environment.apiAddress();
     String url =
-        address != null ? address : environment.getOrDefault("BRINE_ADDR", DEFAULT_ADDRESS);
-    String bearer = token != null ? token : environment.get("BRINE_TOKEN");
+        address != null
+            ? address
+            : fromEnvironmentUrl != null ? fromEnvironmentUrl : DEFAULT_ADDRESS;
+    String bearer = token != null ? token : environment.apiToken();
     Path ca = tlsCa;
     if (ca == null && url.startsWith("https:")) {
-      String fromEnvironment = environment.getOrDefault("BRINE_CACERT", null);
+      String fromEnvironment = environment.apiCaCert();
       ca = fromEnvironment == null ? null : Path.of(fromEnvironment);
     }
     return connect(url, bearer, ca);

@@ -39,7 +39,9 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
       names = "--format",
       paramLabel = "<format>",
       defaultValue = "table",
-      description = "table (default), json or yaml; json and yaml print the API's answer as is.")
+      description =
+          "table (default), json or yaml; json and yaml print the API's answer as is (its data"
+              + " on OpenBao's logical paths, as bao prints it).")
   Format format;
 
   @Option(
@@ -95,6 +97,18 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
   static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isMissingNode() || value.isNull() ? "" : value.asText();
+  }
+
+  /**
+   * The {@code data} of an answer on one of OpenBao's logical paths (rotate/root,
+   * generate-root-token, key-status): what {@code bao} decodes and prints.
+   */
+  static JsonNode data(JsonNode logical) {
+    JsonNode data = logical == null ? null : logical.get("data");
+    if (data == null || !data.isObject()) {
+      throw unexpected("data");
+    }
+    return data;
   }
 
   static CliException unexpected(String what) {

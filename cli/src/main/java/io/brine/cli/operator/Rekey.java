@@ -85,16 +85,18 @@ final class Rekey extends OperatorCommand {
       return ExitCodes.OK;
     }
     if (status) {
-      return printStatus(api.get(base + "/init"), output);
+      return printStatus(data(api.get(base + "/init")), output);
     }
     if (init) {
       return printStatus(
-          api.put(
-              base + "/init", Map.of("secret_shares", keyShares, "secret_threshold", keyThreshold)),
+          data(
+              api.put(
+                  base + "/init",
+                  Map.of("secret_shares", keyShares, "secret_threshold", keyThreshold))),
           output);
     }
     String share = shareOrPrompt(key, "Key (will be hidden): ");
-    JsonNode answer = api.put(base + "/update", Map.of("key", share, "nonce", nonce));
+    JsonNode answer = data(api.put(base + "/update", Map.of("key", share, "nonce", nonce)));
     if (!output.isTable()) {
       output.answer(answer);
       return ExitCodes.OK;

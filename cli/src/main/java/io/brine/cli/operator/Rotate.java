@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code brine operator rotate}: a new barrier keyring term ({@code PUT /v1/sys/rotate}), or with
+ * {@code brine operator rotate}: a new barrier keyring term ({@code PUT /v1/sys/rotate}, then
+ * {@code GET /v1/sys/key-status} for the new term), or with
  * {@code --root-key} a new root key ({@code PUT /v1/sys/rotate/root}). Neither changes the shares.
  */
 @Command(
@@ -32,12 +33,14 @@ final class Rotate extends OperatorCommand {
       }
       return ExitCodes.OK;
     }
-    JsonNode keyring = api.put("/v1/sys/rotate", null);
+    // 204, as OpenBao answers; the new term is read back as bao operator rotate reads it.
+    api.put("/v1/sys/rotate", null);
+    JsonNode keyring = data(api.get("/v1/sys/key-status"));
     if (!output.isTable()) {
       output.answer(keyring);
       return ExitCodes.OK;
     }
-    if (keyring == null || !keyring.has("term")) {
+    if (!keyring.has("term")) {
       throw unexpected("term");
     }
     output.line("Success! Rotated key");

@@ -267,6 +267,36 @@ class ShamirOperatorTest {
     assertThat(Shares.value(again, "Sealed")).as(again.toString()).isEqualTo("false");
   }
 
+  /** An OpenBao operator's shell: BAO_* and VAULT_* are read when the BRINE_* name is unset. */
+  @Test
+  void openBaoAndVaultVariables_areReadAfterTheBrineNames() {
+    cli.env("BRINE_ADDR", null)
+        .env("BAO_ADDR", master.address())
+        .env("VAULT_ADDR", "http://127.0.0.1:1");
+    Result init = cli.run("operator", "init");
+    assertThat(init.exitCode()).as("BAO_ADDR over VAULT_ADDR: " + init).isEqualTo(ExitCodes.OK);
+    unseal(Shares.keys(init, "Unseal Key"));
+
+    cli.env("VAULT_TOKEN", Shares.rootToken(init));
+    Result rotated = cli.run("operator", "rotate");
+    assertThat(rotated.exitCode()).as("VAULT_TOKEN: " + rotated).isEqualTo(ExitCodes.OK);
+    cli.env("BAO_TOKEN", "s.not-a-token");
+    Result refused = cli.run("operator", "rotate");
+    assertThat(refused.exitCode())
+        .as("BAO_TOKEN over VAULT_TOKEN: " + refused)
+        .isEqualTo(ExitCodes.ERROR);
+    assertThat(refused.err()).contains("permission denied");
+    cli.env("BRINE_TOKEN", Shares.rootToken(init));
+    assertThat(cli.run("operator", "rotate").exitCode())
+        .as("BRINE_TOKEN first")
+        .isEqualTo(ExitCodes.OK);
+    cli.env("BRINE_ADDR", "http://127.0.0.1:1");
+    Result brineFirst = cli.run("operator", "status");
+    assertThat(brineFirst.exitCode())
+        .as("BRINE_ADDR first: " + brineFirst)
+        .isEqualTo(ExitCodes.ERROR);
+  }
+
   private void unseal(List<String> keys) {
     Result last = unsealWith(keys.get(0), keys.get(1), keys.get(2));
     assertThat(Shares.value(last, "Sealed")).as(last.toString()).isEqualTo("false");

@@ -71,7 +71,7 @@ final class PolicyEndpoints {
       ArrayNode policies = data.putArray("policies");
       names.forEach(policies::add);
     }
-    return ApiResponse.ok(Logical.sys(data));
+    return ApiResponse.ok(ApiJson.logicalWithDataOnTop(data));
   }
 
   private ApiResponse readLegacy(ApiRequest request) throws VaultException {
@@ -83,7 +83,7 @@ final class PolicyEndpoints {
     ObjectNode data = ApiJson.object();
     data.put("name", policy.name());
     data.put("rules", policy.text());
-    return ApiResponse.ok(Logical.sys(data));
+    return ApiResponse.ok(ApiJson.logicalWithDataOnTop(data));
   }
 
   /** {@code LIST sys/policies/acl/<prefix>} lists; {@code GET} reads one. */
@@ -106,7 +106,7 @@ final class PolicyEndpoints {
     ObjectNode data = ApiJson.object();
     data.put("name", policy.name());
     data.put("policy", policy.text());
-    return ApiResponse.ok(Logical.sys(data));
+    return ApiResponse.ok(ApiJson.logicalWithDataOnTop(data));
   }
 
   private Optional<Policy> existing(String name) throws VaultException {
@@ -218,6 +218,6 @@ final class PolicyEndpoints {
       acl.capabilities(clean).forEach(caps::add);
     }
     data.set("capabilities", data.get(paths.get(0)).deepCopy());
-    return ApiResponse.ok(Logical.sys(data));
+    return ApiResponse.ok(ApiJson.logicalWithDataOnTop(data));
   }
 }

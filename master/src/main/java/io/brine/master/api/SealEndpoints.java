@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The paths that answer while the vault is sealed: {@code sys/seal-status}, {@code sys/init},
- * {@code sys/unseal}, {@code sys/seal} and {@code sys/health}, as OpenBao's {@code
- * internal/http/sys_seal.go}, {@code sys_init.go} and {@code sys_health.go} answer them.
+ * {@code sys/unseal}, {@code sys/seal}, {@code sys/health} and {@code sys/leader}, as OpenBao's
+ * {@code internal/http/sys_seal.go}, {@code sys_init.go}, {@code sys_health.go} and {@code
+ * sys_leader.go} answer them.
  */
 final class SealEndpoints {
   private static final Logger log = LoggerFactory.getLogger(SealEndpoints.class);
@@ -49,7 +50,17 @@ final class SealEndpoints {
         .always("/v1/sys/init", Access.unauthenticated(), this::init, PUT, POST)
         .always("/v1/sys/unseal", Access.unauthenticated(), this::unseal, PUT, POST)
         .always("/v1/sys/seal", Access.token().sudo(), this::seal, PUT, POST)
-        .always("/v1/sys/health", Access.unauthenticated(), this::health, GET, HEAD);
+        .always("/v1/sys/health", Access.unauthenticated(), this::health, GET, HEAD)
+        .always("/v1/sys/leader", Access.unauthenticated(), this::leader, GET);
+  }
+
+  /**
+   * Unauthenticated and served while sealed, as OpenBao's {@code internal/http/sys_leader.go}: a
+   * node without HA answers only {@code ha_enabled: false} (OpenBao's {@code TestSysLeader_get}).
+   * {@code bao status} and the last {@code bao operator unseal} read it.
+   */
+  private ApiResponse leader(ApiRequest request) {
+    return ApiResponse.ok(ApiJson.leaderWithoutHa());
   }
 
   private ApiResponse sealStatus(ApiRequest request) {

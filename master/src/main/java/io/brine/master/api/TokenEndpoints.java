@@ -121,7 +121,7 @@ final class TokenEndpoints {
             path);
     TokenStore tokens = vault.tokens();
     CreatedToken created = tokens.create(caller.entry(), ask);
-    ObjectNode response = Logical.envelope(null);
+    ObjectNode response = ApiJson.logical(null);
     List<String> missing = missingPolicies(created.entry().policies());
     if (!missing.isEmpty()) {
       ArrayNode warnings = response.putArray("warnings");
@@ -164,17 +164,17 @@ final class TokenEndpoints {
   private ApiResponse lookup(ApiRequest request) throws VaultException {
     String token = requiredString(request.body(), "token");
     TokenEntry entry = known(vault.tokens().lookup(token));
-    return ApiResponse.ok(Logical.envelope(lookupData(token, entry)));
+    return ApiResponse.ok(ApiJson.logical(lookupData(token, entry)));
   }
 
   private ApiResponse lookupSelf(ApiRequest request) throws VaultException {
     Caller caller = request.caller();
-    return ApiResponse.ok(Logical.envelope(lookupData(caller.token(), caller.entry())));
+    return ApiResponse.ok(ApiJson.logical(lookupData(caller.token(), caller.entry())));
   }
 
   private ApiResponse lookupAccessor(ApiRequest request) throws VaultException {
     TokenEntry entry = byAccessor(request);
-    return ApiResponse.ok(Logical.envelope(lookupData("", entry)));
+    return ApiResponse.ok(ApiJson.logical(lookupData("", entry)));
   }
 
   /** OpenBao's lookup {@code data}; {@code id} is the token when the caller gave it. */
@@ -228,7 +228,7 @@ final class TokenEndpoints {
       throws VaultException {
     Duration increment = duration(request.body(), "increment");
     TokenEntry renewed = vault.tokens().renew(entry, increment);
-    ObjectNode response = Logical.envelope(null);
+    ObjectNode response = ApiJson.logical(null);
     response.set("auth", auth(token, renewed));
     return ApiResponse.ok(response);
   }
@@ -266,7 +266,7 @@ final class TokenEndpoints {
   private ApiResponse accessors(ApiRequest request) throws VaultException {
     ObjectNode data = ApiJson.object();
     strings(data.putArray("keys"), vault.tokens().accessors());
-    return ApiResponse.ok(Logical.envelope(data));
+    return ApiResponse.ok(ApiJson.logical(data));
   }
 
   // ---------------------------------------------------------------- input

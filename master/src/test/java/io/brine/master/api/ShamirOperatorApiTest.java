@@ -363,19 +363,32 @@ class ShamirOperatorApiTest {
     assertThat(api.get("/v1/sys/rekey/init").status())
         .as("legacy alias, authenticated")
         .isEqualTo(403);
-    JsonNode started =
+    JsonNode startedReply =
         api.put(
                 "/v1/sys/rotate/root/init",
                 Map.of("secret_shares", 3, "secret_threshold", 2),
                 token)
             .json();
+    assertLogicalEnvelope(startedReply);
+    JsonNode started = startedReply.get("data");
+    assertThat(fieldNames(started))
+        .containsExactlyInAnyOrder(
+            "started", "t", "n", "required", "nonce", "progress", "verification_required",
+            "verification_nonce");
     assertThat(started.get("started").asBoolean()).isTrue();
     assertThat(started.get("t").asInt()).isEqualTo(2);
     assertThat(started.get("n").asInt()).isEqualTo(3);
     assertThat(started.get("required").asInt()).isEqualTo(3);
     assertThat(started.get("verification_required").asBoolean()).isFalse();
     String nonce = started.get("nonce").asText();
-    assertThat(api.get("/v1/sys/rekey/init", token).json().get("nonce").asText()).isEqualTo(nonce);
+    JsonNode legacy = api.get("/v1/sys/rekey/init", token).json();
+    assertThat(fieldNames(legacy))
+        .as("OpenBao's RekeyStatusResponse, flat")
+        .containsExactlyInAnyOrder(
+            "nonce", "started", "t", "n", "progress", "required", "pgp_fingerprints", "backup",
+            "verification_required");
+    assertThat(legacy.get("nonce").asText()).isEqualTo(nonce);
+    assertThat(legacy.get("t").asInt()).isEqualTo(2);
 
     Reply wrongNonce =
         api.put(
@@ -386,17 +399,23 @@ class ShamirOperatorApiTest {
                 "/v1/sys/rotate/root/update",
                 Map.of("key", init.keys().get(0), "nonce", nonce),
                 token)
-            .json();
+            .json()
+            .get("data");
     assertThat(one.get("progress").asInt()).isEqualTo(1);
-    api.put("/v1/sys/rekey/update", Map.of("key", init.keys().get(1), "nonce", nonce), token);
+    JsonNode legacyTwo =
+        api.put("/v1/sys/rekey/update", Map.of("key", init.keys().get(1), "nonce", nonce), token)
+            .json();
+    assertThat(legacyTwo.get("progress").asInt()).as("flat on the legacy path").isEqualTo(2);
     JsonNode done =
         api.put(
                 "/v1/sys/rotate/root/update",
                 Map.of("key", init.keys().get(2), "nonce", nonce),
                 token)
-            .json();
+            .json()
+            .get("data");
 
     assertThat(done.get("complete").asBoolean()).isTrue();
+    assertThat(done.get("nonce").asText()).isEqualTo(nonce);
     List<String> newKeys = strings(done.get("keys"));
     assertThat(newKeys).hasSize(3);
     assertThat(strings(done.get("keys_base64"))).hasSize(3);
@@ -420,8 +439,14 @@ class ShamirOperatorApiTest {
         init.token());
 
     assertThat(api.delete("/v1/sys/rotate/root/init", init.token()).status()).isEqualTo(204);
-    assertThat(api.get("/v1/sys/rotate/root/init", init.token()).json().get("started").asBoolean())
-        .isFalse();
+    JsonNode idle = api.get("/v1/sys/rotate/root/init", init.token()).json().get("data");
+    assertThat(fieldNames(idle))
+        .as("no nonce or progress without a rotation, as OpenBao")
+        .containsExactlyInAnyOrder("started", "t", "n", "required");
+    assertThat(idle.get("started").asBoolean()).isFalse();
+    assertThat(api.delete("/v1/sys/rekey/init", init.token()).status())
+        .as("the legacy cancel")
+        .isEqualTo(204);
     Reply recovery =
         api.put(
             "/v1/sys/rotate/recovery/init",
@@ -435,26 +460,40 @@ class ShamirOperatorApiTest {
     Init init = initAndUnseal();
     String token = init.token();
 
-    JsonNode attempt = api.put("/v1/sys/generate-root-token/attempt", Map.of(), token).json();
+    JsonNode attemptReply = api.put("/v1/sys/generate-root-token/attempt", Map.of(), token).json();
+    assertLogicalEnvelope(attemptReply);
+    JsonNode attempt = attemptReply.get("data");
+    assertThat(fieldNames(attempt))
+        .containsExactlyInAnyOrder(
+            "started", "complete", "progress", "required", "otp", "otp_length", "nonce",
+            "pgp_fingerprint");
     assertThat(attempt.get("started").asBoolean()).isTrue();
     assertThat(attempt.get("required").asInt()).isEqualTo(3);
     assertThat(attempt.get("complete").asBoolean()).isFalse();
     String otp = attempt.get("otp").asText();
     assertThat(otp).hasSize(attempt.get("otp_length").asInt());
     String nonce = attempt.get("nonce").asText();
-    assertThat(api.get("/v1/sys/generate-root-token/attempt", token).json().get("progress").asInt())
-        .isZero();
+    JsonNode status = api.get("/v1/sys/generate-root-token/attempt", token).json().get("data");
+    assertThat(status.get("progress").asInt()).isZero();
+    assertThat(status.get("otp").asText()).as("the pad only in the answer that started").isEmpty();
 
     JsonNode last = null;
     for (String k : init.keys().subList(1, 4)) {
       last =
           api.put("/v1/sys/generate-root-token/update", Map.of("key", k, "nonce", nonce), token)
-              .json();
+              .json()
+              .get("data");
     }
 
+    assertThat(fieldNames(last))
+        .containsExactlyInAnyOrder(
+            "started", "complete", "progress", "required", "nonce", "encoded_token",
+            "pgp_fingerprint");
     assertThat(last.get("complete").asBoolean()).isTrue();
+    assertThat(last.get("started").asBoolean()).as("kept on the last share").isTrue();
+    assertThat(last.get("nonce").asText()).as("kept on the last share").isEqualTo(nonce);
+    assertThat(last.get("progress").asInt()).isEqualTo(3);
     String encoded = last.get("encoded_token").asText();
-    assertThat(last.get("encoded_root_token").asText()).isEqualTo(encoded);
     String newToken = TokenOtp.decode(encoded, otp);
     assertThat(newToken).matches("s\\.[0-9A-Za-z]{32}").isNotEqualTo(token);
     assertThat(api.get("/v1/sys/key-status", newToken).status()).isEqualTo(200);
@@ -470,17 +509,24 @@ class ShamirOperatorApiTest {
     Init init = initAndUnseal();
 
     assertThat(api.put("/v1/sys/rotate", null).status()).isEqualTo(403);
-    JsonNode rotated = api.put("/v1/sys/rotate", null, init.token()).json();
-    assertThat(rotated.get("term").asInt()).isEqualTo(2);
+    Reply rotated = api.put("/v1/sys/rotate", null, init.token());
+    assertThat(rotated.status()).as("OpenBao answers 204").isEqualTo(204);
+    assertThat(rotated.text()).isEmpty();
     JsonNode status = api.get("/v1/sys/key-status", init.token()).json();
-    assertThat(status.get("term").asInt()).isEqualTo(2);
-    assertThat(Instant.parse(status.get("install_time").asText())).isBeforeOrEqualTo(Instant.now());
-    assertThat(status.get("encryptions").asLong()).isNotNegative();
+    assertLogicalEnvelope(status);
+    JsonNode data = status.get("data");
+    assertThat(fieldNames(data)).containsExactlyInAnyOrder("term", "install_time", "encryptions");
+    assertThat(data.get("term").asInt()).isEqualTo(2);
+    assertThat(Instant.parse(data.get("install_time").asText())).isBeforeOrEqualTo(Instant.now());
+    assertThat(data.get("encryptions").asLong()).isNotNegative();
+    for (String field : List.of("term", "install_time", "encryptions")) {
+      assertThat(status.get(field)).as("also at the top, as OpenBao").isEqualTo(data.get(field));
+    }
     assertThat(
             api.send("POST", "/v1/sys/rotate/keyring", null, "X-Vault-Token", init.token())
-                .json()
-                .get("term")
-                .asInt())
+                .status())
+        .isEqualTo(204);
+    assertThat(api.get("/v1/sys/key-status", init.token()).json().get("data").get("term").asInt())
         .isEqualTo(3);
   }
 
@@ -494,5 +540,128 @@ class ShamirOperatorApiTest {
       api.put("/v1/sys/unseal", key(k));
     }
     assertThat(api.get("/v1/sys/seal-status").json().get("sealed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void leader_withoutHa_isOpenBaosSingleField_unauthenticated_andSealedToo() throws Exception {
+    Reply sealed = api.get("/v1/sys/leader");
+    assertThat(sealed.status()).isEqualTo(200);
+    assertThat(sealed.json()).isEqualTo(ApiClient.JSON.readTree("{\"ha_enabled\":false}"));
+
+    initAndUnseal();
+    Reply unsealed = api.get("/v1/sys/leader");
+    assertThat(unsealed.status()).isEqualTo(200);
+    assertThat(unsealed.json()).isEqualTo(ApiClient.JSON.readTree("{\"ha_enabled\":false}"));
+    assertThat(api.put("/v1/sys/leader", Map.of()).status()).isEqualTo(405);
+  }
+
+  @Test
+  void legacyGenerateRoot_isFlat_andTheLastShareKeepsStartedAndNonce() throws Exception {
+    Init init = initAndUnseal();
+    String token = init.token();
+    assertThat(api.get("/v1/sys/generate-root/attempt").status())
+        .as("authenticated here")
+        .isEqualTo(403);
+
+    JsonNode idle = api.get("/v1/sys/generate-root/attempt", token).json();
+    assertThat(fieldNames(idle)).containsExactlyInAnyOrderElementsOf(LEGACY_GENERATE_ROOT_FIELDS);
+    assertThat(idle.get("started").asBoolean()).isFalse();
+    assertThat(idle.get("nonce").asText()).isEmpty();
+    JsonNode attempt = api.put("/v1/sys/generate-root/attempt", Map.of(), token).json();
+    assertThat(fieldNames(attempt))
+        .containsExactlyInAnyOrderElementsOf(LEGACY_GENERATE_ROOT_FIELDS);
+    String otp = attempt.get("otp").asText();
+    String nonce = attempt.get("nonce").asText();
+    assertThat(otp).hasSize(attempt.get("otp_length").asInt());
+    JsonNode last = null;
+    for (String k : init.keys().subList(0, 3)) {
+      last =
+          api.put("/v1/sys/generate-root/update", Map.of("key", k, "nonce", nonce), token).json();
+    }
+
+    assertThat(fieldNames(last)).containsExactlyInAnyOrderElementsOf(LEGACY_GENERATE_ROOT_FIELDS);
+    assertThat(last.get("complete").asBoolean()).isTrue();
+    assertThat(last.get("started").asBoolean()).isTrue();
+    assertThat(last.get("nonce").asText()).isEqualTo(nonce);
+    assertThat(last.get("encoded_root_token").asText())
+        .isEqualTo(last.get("encoded_token").asText());
+    String newToken = TokenOtp.decode(last.get("encoded_token").asText(), otp);
+    assertThat(api.get("/v1/sys/key-status", newToken).status()).isEqualTo(200);
+    api.put("/v1/sys/generate-root/attempt", Map.of(), token);
+    assertThat(api.delete("/v1/sys/generate-root/attempt", token).status()).isEqualTo(204);
+  }
+
+  private static final List<String> LEGACY_GENERATE_ROOT_FIELDS =
+      List.of(
+          "nonce", "started", "progress", "required", "complete", "encoded_token",
+          "encoded_root_token", "pgp_fingerprint", "otp", "otp_length");
+
+  @Test
+  void legacyRekeyRecoveryKey_onShamir_is400ForEveryMethod_asOpenBao() throws Exception {
+    Init init = initAndUnseal();
+
+    assertThat(api.get("/v1/sys/rekey-recovery-key/init").status())
+        .as("the token first: a stranger learns nothing of the seal")
+        .isEqualTo(403);
+    List<Reply> replies =
+        List.of(
+            api.get("/v1/sys/rekey-recovery-key/init", init.token()),
+            api.put(
+                "/v1/sys/rekey-recovery-key/init",
+                Map.of("secret_shares", 1, "secret_threshold", 1),
+                init.token()),
+            api.delete("/v1/sys/rekey-recovery-key/init", init.token()));
+    for (Reply r : replies) {
+      assertThat(r.status()).as(r.text()).isEqualTo(400);
+      assertThat(r.error()).isEqualTo("recovery rekeying not supported");
+    }
+  }
+
+  @Test
+  void unseal_whileUnsealed_refusesGarbage_andIgnoresAWellFormedShare() throws Exception {
+    Init init = initAndUnseal();
+
+    Reply garbage = api.put("/v1/sys/unseal", key("not a key!"));
+    assertThat(garbage.status()).isEqualTo(400);
+    assertThat(garbage.error()).isEqualTo("'key' must be a valid hex or base64 string");
+    Reply tooShort = api.put("/v1/sys/unseal", key("abcd"));
+    assertThat(tooShort.status()).as("2 bytes: no share").isEqualTo(400);
+    Reply share = api.put("/v1/sys/unseal", key(init.keys().get(4)));
+    assertThat(share.status()).isEqualTo(200);
+    assertThat(share.json().get("sealed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void logicalEnvelope_hasOpenBaosFields_andAFreshRequestIdEachTime() throws Exception {
+    Init init = initAndUnseal();
+
+    JsonNode one = api.get("/v1/sys/rotate/root/init", init.token()).json();
+    JsonNode two = api.get("/v1/sys/rotate/root/init", init.token()).json();
+    assertLogicalEnvelope(one);
+    assertThat(fieldNames(one))
+        .containsExactlyInAnyOrder(
+            "request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info",
+            "warnings", "auth");
+    assertThat(one.get("request_id").asText()).isNotEqualTo(two.get("request_id").asText());
+  }
+
+  /** OpenBao's logical response ({@code HTTPResponse}, sdk/logical/translate_response.go). */
+  private static void assertLogicalEnvelope(JsonNode reply) {
+    assertThat(java.util.UUID.fromString(reply.get("request_id").asText())).isNotNull();
+    assertThat(reply.get("lease_id").asText()).isEmpty();
+    assertThat(reply.get("renewable").isBoolean()).isTrue();
+    assertThat(reply.get("renewable").asBoolean()).isFalse();
+    assertThat(reply.get("lease_duration").isInt()).isTrue();
+    assertThat(reply.get("lease_duration").asInt()).isZero();
+    assertThat(reply.get("data").isObject()).isTrue();
+    assertThat(reply.get("wrap_info").isNull()).isTrue();
+    assertThat(reply.get("warnings").isNull()).isTrue();
+    assertThat(reply.get("auth").isNull()).isTrue();
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }

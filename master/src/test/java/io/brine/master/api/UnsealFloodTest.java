@@ -231,6 +231,7 @@ class UnsealFloodTest {
     String nonce =
         api.put("/v1/sys/rotate/root/init", Map.of("secret_shares", 3, "secret_threshold", 2), token)
             .json()
+            .get("data")
             .get("nonce")
             .asText();
     api.put("/v1/sys/rotate/root/update", Map.of("key", keys.get(0), "nonce", nonce), token);
@@ -253,7 +254,8 @@ class UnsealFloodTest {
         e -> assertThat(e.getFormattedMessage())
             .isEqualTo("PUT /v1/sys/rotate/root/update from 127.0.0.1: " + FOREIGN)
             .doesNotContain(foreign));
-    assertThat(api.get("/v1/sys/rotate/root/init", token).json().get("progress").asInt())
+    assertThat(
+            api.get("/v1/sys/rotate/root/init", token).json().get("data").get("progress").asInt())
         .as("the rekey's progress is unchanged")
         .isEqualTo(1);
   }
