@@ -12,6 +12,7 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * One request as an endpoint sees it. Valid only while the endpoint runs: {@link #body} reads the
@@ -25,6 +26,7 @@ final class ApiRequest {
   private final ByteBuf content;
   private final InetAddress remoteAddress;
   private final int remotePort;
+  private final String id = UUID.randomUUID().toString();
   private final String path;
   private final HttpMethod method;
   private String pathRest = "";
@@ -44,6 +46,11 @@ final class ApiRequest {
     this.remoteAddress =
         remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
     this.remotePort = remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getPort() : 0;
+  }
+
+  /** The request's id: its request and response audit entries share it. */
+  String id() {
+    return id;
   }
 
   HttpMethod method() {
