@@ -20,7 +20,7 @@ import picocli.CommandLine.HelpCommand;
     },
     footer = {
       "",
-      "Environment: BRINE_ADDR (the master's address), BRINE_TOKEN (a token whose policy",
-      "grants sudo on sys/policies/acl/*), BRINE_CACERT (the CA of an https address)."
+      "Environment: BRINE_ADDR (the master's address), BRINE_TOKEN (a token with",
+      "sudo on sys/policies/acl/*), BRINE_CACERT (the CA of an https address)."
     })
 public final class PolicyCommand {}
