@@ -7,6 +7,8 @@ import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
+import io.brine.cli.policy.PolicyCommand;
+import io.brine.cli.token.TokenCommand;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +45,8 @@ import picocli.CommandLine.ScopeType;
       KeyCommand.class,
       RunCommand.class,
       JobsCommand.class,
+      TokenCommand.class,
+      PolicyCommand.class,
       DevCommand.class,
       HelpCommand.class
     },
