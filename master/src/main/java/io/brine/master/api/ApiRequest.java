@@ -19,10 +19,12 @@ import java.util.Map;
 final class ApiRequest {
   private static final String BEARER = "bearer ";
 
+  private final String path;
   private final Map<String, List<String>> query;
   private final String token;
   private final ByteBuf content;
   private final InetAddress remoteAddress;
+  private final int remotePort;
   private JsonBody body;
 
   /**
@@ -30,11 +32,23 @@ final class ApiRequest {
    *     could write); null when not known
    */
   ApiRequest(FullHttpRequest request, QueryStringDecoder uri, SocketAddress remote) {
+    this.path = uri.path();
     this.query = uri.parameters();
     this.token = token(request);
     this.content = request.content();
     this.remoteAddress =
         remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
+    this.remotePort = remote instanceof InetSocketAddress inet ? inet.getPort() : 0;
+  }
+
+  /** The request's path, decoded, without the query: {@code /v1/sys/audit/file}. */
+  String path() {
+    return path;
+  }
+
+  /** The peer's port, or 0 when not known. */
+  int remotePort() {
+    return remotePort;
   }
 
   /** The IP address the request's connection comes from, or null when not known. */

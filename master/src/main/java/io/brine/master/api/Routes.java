@@ -16,13 +16,23 @@ import java.util.Set;
  */
 final class Routes {
   private final Map<String, Map<HttpMethod, Endpoint>> byPath;
+  private final Map<String, Map<HttpMethod, Endpoint>> byPrefix;
   private final Set<String> servedWhileSealed;
 
-  private Routes(Map<String, Map<HttpMethod, Endpoint>> byPath, Set<String> servedWhileSealed) {
-    Map<String, Map<HttpMethod, Endpoint>> frozen = new HashMap<>();
-    byPath.forEach((path, endpoints) -> frozen.put(path, Map.copyOf(endpoints)));
-    this.byPath = Map.copyOf(frozen);
+  private Routes(
+      Map<String, Map<HttpMethod, Endpoint>> byPath,
+      Map<String, Map<HttpMethod, Endpoint>> byPrefix,
+      Set<String> servedWhileSealed) {
+    this.byPath = frozen(byPath);
+    this.byPrefix = frozen(byPrefix);
     this.servedWhileSealed = Set.copyOf(servedWhileSealed);
+  }
+
+  private static Map<String, Map<HttpMethod, Endpoint>> frozen(
+      Map<String, Map<HttpMethod, Endpoint>> routes) {
+    Map<String, Map<HttpMethod, Endpoint>> frozen = new HashMap<>();
+    routes.forEach((path, endpoints) -> frozen.put(path, Map.copyOf(endpoints)));
+    return Map.copyOf(frozen);
   }
 
   static Builder builder() {
@@ -44,12 +54,30 @@ final class Routes {
     if (paths.jobPublisher() != null) {
       new JobEndpoints(vault, paths.jobPublisher(), paths.jobCache()).register(routes);
     }
+    if (paths.audit() != null) {
+      new AuditEndpoints(vault, paths.audit()).register(routes);
+    }
     return routes.build();
   }
 
-  /** The endpoints of {@code path} by method, or null for an unknown path. */
+  /**
+   * The endpoints of {@code path} by method, or null for an unknown path: an exact path first,
+   * else the longest prefix route ({@code /v1/sys/audit/} serves {@code /v1/sys/audit/<name>}).
+   */
   Map<HttpMethod, Endpoint> find(String path) {
-    return byPath.get(path);
+    Map<HttpMethod, Endpoint> exact = byPath.get(path);
+    if (exact != null) {
+      return exact;
+    }
+    String best = null;
+    for (String prefix : byPrefix.keySet()) {
+      if (path.startsWith(prefix)
+          && path.length() > prefix.length()
+          && (best == null || prefix.length() > best.length())) {
+        best = prefix;
+      }
+    }
+    return best == null ? null : byPrefix.get(best);
   }
 
   boolean servedWhileSealed(String path) {
@@ -58,6 +86,7 @@ final class Routes {
 
   static final class Builder {
     private final Map<String, Map<HttpMethod, Endpoint>> byPath = new HashMap<>();
+    private final Map<String, Map<HttpMethod, Endpoint>> byPrefix = new HashMap<>();
     private final Set<String> servedWhileSealed = new HashSet<>();
 
     private Builder() {}
@@ -76,9 +105,28 @@ final class Routes {
       return add(path, endpoint, methods);
     }
 
+    /**
+     * Every path that starts with {@code prefix} (which ends with "/") and goes on, answering 503
+     * while sealed; the endpoint reads the rest from {@link ApiRequest#path}.
+     */
+    Builder unsealedPrefix(String prefix, Endpoint endpoint, HttpMethod... methods) {
+      if (!prefix.endsWith("/")) {
+        throw new IllegalArgumentException(prefix + " does not end with /");
+      }
+      return add(byPrefix, prefix, endpoint, methods);
+    }
+
     private Builder add(String path, Endpoint endpoint, HttpMethod... methods) {
+      return add(byPath, path, endpoint, methods);
+    }
+
+    private Builder add(
+        Map<String, Map<HttpMethod, Endpoint>> routes,
+        String path,
+        Endpoint endpoint,
+        HttpMethod... methods) {
       Map<HttpMethod, Endpoint> endpoints =
-          byPath.computeIfAbsent(path, p -> new LinkedHashMap<>());
+          routes.computeIfAbsent(path, p -> new LinkedHashMap<>());
       for (HttpMethod method : methods) {
         if (endpoints.putIfAbsent(method, endpoint) != null) {
           throw new IllegalArgumentException(method + " " + path + " is routed twice");
@@ -88,7 +136,7 @@ final class Routes {
     }
 
     Routes build() {
-      return new Routes(byPath, servedWhileSealed);
+      return new Routes(byPath, byPrefix, servedWhileSealed);
     }
   }
 }
