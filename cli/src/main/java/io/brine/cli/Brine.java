@@ -1,5 +1,6 @@
 package io.brine.cli;
 
+import io.brine.cli.audit.AuditCommand;
 import io.brine.cli.dev.DevCommand;
 import io.brine.cli.job.JobsCommand;
 import io.brine.cli.job.RunCommand;
@@ -43,13 +44,15 @@ import picocli.CommandLine.ScopeType;
       KeyCommand.class,
       RunCommand.class,
       JobsCommand.class,
+      AuditCommand.class,
       DevCommand.class,
       HelpCommand.class
     },
     footer = {
       "",
       "Exit codes: 0 ok, 1 error (usage errors included),",
-      "            2 sealed (brine operator status only).",
+      "            2 sealed (brine operator status only),",
+      "              could not check (brine audit verify only).",
       "Run 'brine help <command>' for a command's options."
     })
 public final class Brine {
