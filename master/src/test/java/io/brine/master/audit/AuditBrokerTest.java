@@ -176,6 +176,7 @@ class AuditBrokerTest {
         f.broker.request(AuditFixture.request("sys/unseal", AuditFixture.object().put("n", i)));
       }
       f.initAndUnseal();
+      f.broker.request(AuditFixture.request("brine/keys", null)); // queued after the flushed ones
       List<JsonNode> entries = AuditFixture.entries(log());
       assertThat(entries.subList(0, AuditBroker.MAX_BUFFERED))
           .allMatch(e -> e.path("type").asText().equals("request"));
@@ -271,6 +272,32 @@ class AuditBrokerTest {
       }
       AuditVerifier.Report report = AuditVerifier.verify(List.of(log()), pinned(f), null);
       assertThat(report.holds()).as(report.lines().toString()).isTrue();
+    }
+  }
+
+  @Test
+  void partialLastLine_fromACrash_isCutAtOpen_andSaidSo_theChainHolds() throws Exception {
+    try (AuditFixture f = AuditFixture.unsealed(AuditFixture.declared(log(), 1000))) {
+      f.broker.request(AuditFixture.request("brine/keys", null));
+      f.vault.close();
+      f.broker.close();
+      // What kill -9 in the middle of a write leaves: a line without its end.
+      String partial = "{\"time\":\"2026-01-01T00:00:00.0Z\",\"type\":\"requ";
+      Files.writeString(log(), partial, java.nio.file.StandardOpenOption.APPEND);
+      AuditFixture again = AuditFixture.restartedWith(f, f.config);
+      try {
+        // Queued after the device's own event: once this returns, that one is durable too.
+        again.broker.request(AuditFixture.request("brine/keys", null));
+        List<JsonNode> entries = AuditFixture.entries(log());
+        JsonNode torn = entries.stream()
+            .filter(e -> e.path("event").path("kind").asText().equals("torn_tail_removed"))
+            .findFirst().orElseThrow();
+        assertThat(torn.path("event").path("discarded_bytes").asLong()).isEqualTo(partial.length());
+        AuditVerifier.Report r = AuditVerifier.verify(List.of(log()), pinned(again), null);
+        assertThat(r.holds()).as(r.lines().toString()).isTrue();
+      } finally {
+        again.close();
+      }
     }
   }
 
