@@ -1,5 +1,6 @@
 package io.brine.cli;
 
+import io.brine.cli.audit.AuditCommand;
 import io.brine.cli.dev.DevCommand;
 import io.brine.cli.job.JobsCommand;
 import io.brine.cli.job.RunCommand;
@@ -47,13 +48,15 @@ import picocli.CommandLine.ScopeType;
       JobsCommand.class,
       TokenCommand.class,
       PolicyCommand.class,
+      AuditCommand.class,
       DevCommand.class,
       HelpCommand.class
     },
     footer = {
       "",
       "Exit codes: 0 ok, 1 error (usage errors included),",
-      "            2 sealed (brine operator status only).",
+      "            2 sealed (brine operator status only),",
+      "              could not check (brine audit verify only).",
       "Run 'brine help <command>' for a command's options."
     })
 public final class Brine {
