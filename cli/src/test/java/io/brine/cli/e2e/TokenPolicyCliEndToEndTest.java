@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * them, against a real master in a child JVM, initialized and unsealed, with its root token. Each
  * test makes its own policies and tokens, so the tests do not depend on each other's order.
  */
-@Disabled("needs the issue-15 server side; the integrator enables it")
 class TokenPolicyCliEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

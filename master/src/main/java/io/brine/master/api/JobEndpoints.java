@@ -13,6 +13,7 @@ import io.brine.master.jobs.JobRecord;
 import io.brine.master.jobs.JobRequest;
 import io.brine.master.jobs.JobReturn;
 import io.brine.master.jobs.JobView;
+import io.brine.protocol.IdGlob;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.job.Target;
@@ -157,14 +158,14 @@ final class JobEndpoints {
       throws JobPublisher.Refused, IOException {
     List<String> allowed = caller.decision().allowedMinions();
     if (!allowed.isEmpty()) {
-      List<Target> globs = new ArrayList<>();
+      List<IdGlob> globs = new ArrayList<>();
       for (String glob : allowed) {
-        globs.add(Target.of("glob", glob));
+        globs.add(IdGlob.of(glob));
       }
       List<String> outside = new ArrayList<>();
       for (List<MinionId> ids : List.of(minions, missing)) {
         for (MinionId id : ids) {
-          if (globs.stream().noneMatch(g -> g.matches(id))) {
+          if (globs.stream().noneMatch(g -> g.matches(id.value()))) {
             outside.add(id.value());
           }
         }

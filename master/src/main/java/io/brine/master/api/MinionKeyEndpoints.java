@@ -11,7 +11,6 @@ import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
 import io.brine.protocol.MinionId;
 import io.brine.vault.InvalidRequestException;
-import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
 import io.brine.vault.policy.Capability;
 import java.io.IOException;
@@ -39,11 +38,9 @@ import java.util.Optional;
  * </ul>
  */
 final class MinionKeyEndpoints {
-  private final Vault vault;
   private final MinionKeys keys;
 
-  MinionKeyEndpoints(Vault vault, MinionKeys keys) {
-    this.vault = vault;
+  MinionKeyEndpoints(MinionKeys keys) {
     this.keys = keys;
   }
 

@@ -62,10 +62,10 @@ final class Routes {
     new TokenEndpoints(vault).register(routes);
     new PolicyEndpoints(vault).register(routes);
     if (paths.publishKeys() != null) {
-      new BrineKeyEndpoints(vault, paths.publishKeys()).register(routes);
+      new BrineKeyEndpoints(paths.publishKeys()).register(routes);
     }
     if (paths.minionKeys() != null) {
-      new MinionKeyEndpoints(vault, paths.minionKeys()).register(routes);
+      new MinionKeyEndpoints(paths.minionKeys()).register(routes);
     }
     if (paths.jobPublisher() != null) {
       new JobEndpoints(paths.jobPublisher(), paths.jobCache(), paths.audit()).register(routes);

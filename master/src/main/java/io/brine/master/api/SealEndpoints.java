@@ -10,6 +10,7 @@ import io.brine.master.net.SourceAddress;
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InitRequest;
 import io.brine.vault.InvalidRequestException;
+import io.brine.vault.PermissionDeniedException;
 import io.brine.vault.SealStatus;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
@@ -181,6 +182,10 @@ final class SealEndpoints {
 
   /** 204; the vault skips the token check when already sealed, as OpenBao does. */
   private ApiResponse seal(ApiRequest request) throws VaultException {
+    if (request.caller() == null && !vault.sealStatus().sealed()) {
+      // Let through while sealed, and unsealed since: the policy was never checked.
+      throw new PermissionDeniedException("permission denied");
+    }
     vault.seal(request.token());
     return ApiResponse.noContent();
   }

@@ -356,7 +356,8 @@ final class TokenEndpoints {
   /** Seconds left; 0 for a token that never expires, as OpenBao shows a root token. */
   private long ttlSeconds(TokenEntry entry) {
     Duration left = entry.ttlAt(Instant.now(clock));
-    return left == null ? 0 : left.toSeconds();
+    // Rounded up: a 1h token just made shows 3600, as OpenBao's create answers it.
+    return left == null ? 0 : (left.toMillis() + 999) / 1000;
   }
 
   /** Uses left, 0 for unlimited; a token on its last use shows none left. */
