@@ -292,7 +292,7 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
                       clock.instant(), AuditEntry.EVENT, null, AuditEvent.bufferOverflow(lost))));
         }
       }
-      if (lost > 0) {
+      if (lost > 0 && !devices.isEmpty()) {
         log.warn("audit: {} entries made while sealed did not fit the buffer and are lost", lost);
       }
       buffered.clear();

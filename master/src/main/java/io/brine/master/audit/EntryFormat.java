@@ -140,8 +140,16 @@ final class EntryFormat {
     }
     if (AuditEntry.RESPONSE.equals(o.path("type").asText())) {
       ObjectNode response = o.putObject("response");
-      if (r.responseData() != null && r.responseData().isObject()) {
-        JsonNode data = r.responseData();
+      JsonNode data = r.responseData();
+      if (isEnvelope(data)) {
+        // OpenBao's entry has the response's auth and data, not the HTTP envelope around them.
+        JsonNode issued = data.get("auth");
+        if (issued != null && issued.isObject()) {
+          response.set("auth", responseAuth(issued, mac, hmacAccessor));
+        }
+        data = data.get("data");
+      }
+      if (data != null && data.isObject()) {
         if (options.elideListResponses() && "list".equals(r.operation())) {
           data = elided(data);
         }
@@ -149,6 +157,56 @@ final class EntryFormat {
       }
     }
     putIfSet(o, "error", r.error());
+  }
+
+  /** The logical answer's envelope ({@code ApiJson.logical} in the API): request_id, data, auth. */
+  private static boolean isEnvelope(JsonNode body) {
+    return body != null
+        && body.isObject()
+        && body.has("request_id")
+        && body.has("lease_id")
+        && body.has("wrap_info")
+        && body.has("data")
+        && body.has("auth");
+  }
+
+  /**
+   * A token issued or renewed in the answer, as OpenBao records it: the token and its accessor
+   * HMAC'd (the token always: it is the credential), the rest (policies, ttl, uses) in clear.
+   */
+  private static ObjectNode responseAuth(JsonNode issued, Mac mac, boolean hmacAccessor) {
+    ObjectNode auth = JsonNodeFactory.instance.objectNode();
+    String token = issued.path("client_token").asText("");
+    putIfSet(auth, "client_token", token.isEmpty() ? null : hashed(mac, token));
+    String accessor = issued.path("accessor").asText("");
+    putIfSet(auth, "accessor",
+        accessor.isEmpty() ? null : hmacAccessor ? hashed(mac, accessor) : accessor);
+    putIfSet(auth, "display_name", issued.path("display_name").asText(""));
+    for (String list : new String[] {"policies", "token_policies"}) {
+      JsonNode names = issued.get(list);
+      if (names != null && names.isArray()) {
+        ArrayNode out = auth.putArray(list);
+        names.forEach(n -> out.add(n.asText()));
+      }
+    }
+    JsonNode meta = issued.get("metadata");
+    if (meta != null && meta.isObject()) {
+      auth.set("metadata", meta.deepCopy());
+    }
+    if (issued.has("lease_duration")) {
+      auth.put("token_ttl", issued.path("lease_duration").asLong());
+    }
+    putIfSet(auth, "token_type", issued.path("token_type").asText(""));
+    if (issued.has("num_uses")) {
+      auth.put("num_uses", issued.path("num_uses").asInt());
+    }
+    if (issued.has("renewable")) {
+      auth.put("renewable", issued.path("renewable").asBoolean());
+    }
+    if (issued.has("orphan")) {
+      auth.put("orphan", issued.path("orphan").asBoolean());
+    }
+    return auth;
   }
 
   private static void event(ObjectNode o, AuditEvent e, Mac mac, FileDeviceOptions options) {
