@@ -1,5 +1,6 @@
 package io.brine.cli;
 
+import io.brine.cli.audit.AuditCommand;
 import io.brine.cli.dev.DevCommand;
 import io.brine.cli.job.JobsCommand;
 import io.brine.cli.job.RunCommand;
@@ -7,6 +8,8 @@ import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
+import io.brine.cli.policy.PolicyCommand;
+import io.brine.cli.token.TokenCommand;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,13 +46,17 @@ import picocli.CommandLine.ScopeType;
       KeyCommand.class,
       RunCommand.class,
       JobsCommand.class,
+      TokenCommand.class,
+      PolicyCommand.class,
+      AuditCommand.class,
       DevCommand.class,
       HelpCommand.class
     },
     footer = {
       "",
       "Exit codes: 0 ok, 1 error (usage errors included),",
-      "            2 sealed (brine operator status only).",
+      "            2 sealed (brine operator status only),",
+      "              could not check (brine audit verify only).",
       "Run 'brine help <command>' for a command's options."
     })
 public final class Brine {

@@ -43,7 +43,10 @@ final class ErrorHandlers {
     }
   }
 
-  /** The command line itself was wrong: the message and a hint, exit 1 (not picocli's 2). */
+  /**
+   * The command line itself was wrong: the message and a hint, exit 1 (not picocli's 2), or 2 for a
+   * {@link VerdictCommand}, whose 1 means something else.
+   */
   static final class Usage implements IParameterExceptionHandler {
     @Override
     public int handleParseException(ParameterException exception, String[] args) {
@@ -58,7 +61,9 @@ final class ErrorHandlers {
       UnmatchedArgumentException.printSuggestions(exception, err);
       err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
       err.flush();
-      return ExitCodes.ERROR;
+      return commandLine.getCommand() instanceof VerdictCommand
+          ? VerdictCommand.TROUBLE
+          : ExitCodes.ERROR;
     }
   }
 

@@ -11,6 +11,13 @@ public interface VaultListener {
   /** The barrier is open; {@code barrier} reads and writes encrypted entries until the seal. */
   void unsealed(Storage barrier) throws VaultException;
 
+  /**
+   * The vault is about to seal: the barrier is still open, so a listener can write its last state
+   * through it (the audit devices' final checkpoints). Must not fail or wait long: the seal goes on
+   * whatever happens here.
+   */
+  default void sealing() {}
+
   /** The vault has sealed: every key held for others must be forgotten now. */
   void sealed();
 }

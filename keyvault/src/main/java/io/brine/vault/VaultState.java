@@ -270,6 +270,14 @@ final class VaultState {
 
   /** Wipes every key and tells the listeners; the caller resets its quorum operations. */
   void wipeKeys() {
+    for (VaultListener l : listeners) {
+      try {
+        l.sealing();
+      } catch (RuntimeException e) {
+        log.warn("a seal listener failed before the seal: {}", e.getMessage());
+        log.debug("pre-seal listener failure", e);
+      }
+    }
     TokenStore t = tokens;
     tokens = null;
     policies = null;

@@ -1,6 +1,7 @@
 package io.brine.master;
 
 import io.brine.master.api.MasterPaths;
+import io.brine.master.audit.AuditBroker;
 import io.brine.master.api.MinionKeys;
 import io.brine.master.api.OperatorApiServer;
 import io.brine.master.config.MasterConfig;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -83,6 +85,7 @@ public final class MasterDaemon implements AutoCloseable {
   private final MinionListener minions;
   private final ExecutorService callWorkers;
   private final JobCache jobCache;
+  private final AuditBroker audit;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -97,7 +100,8 @@ public final class MasterDaemon implements AutoCloseable {
       PublishKeyRotator publishKeys,
       MinionListener minions,
       ExecutorService callWorkers,
-      JobCache jobCache) {
+      JobCache jobCache,
+      AuditBroker audit) {
     this.build = build;
     this.vault = vault;
     this.keys = keys;
@@ -109,6 +113,7 @@ public final class MasterDaemon implements AutoCloseable {
     this.minions = minions;
     this.callWorkers = callWorkers;
     this.jobCache = jobCache;
+    this.audit = audit;
   }
 
   /** Starts the master and prints the start line to {@link System#out}. */
@@ -142,6 +147,7 @@ public final class MasterDaemon implements AutoCloseable {
     MinionListener minions = null;
     ExecutorService callWorkers = null;
     JobCache jobCache = null;
+    AuditBroker audit = null;
     try {
       pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
       MasterConfig.Jobs jobs = config.jobs();
@@ -160,6 +166,16 @@ public final class MasterDaemon implements AutoCloseable {
               listen.publishSession(),
               listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
               rotationTimer);
+      // The audit devices open first at unseal, so the unseal's own events (the new publish key)
+      // are recorded; at seal they write their last checkpoint while the barrier is still open
+      // (VaultListener.sealing).
+      audit =
+          new AuditBroker(
+              settings.audit(), vault::sealStatus, Clock.systemUTC(), new SecureRandom(),
+              rotationTimer);
+      vault.addListener(audit);
+      publishKeys.addListener(audit);
+      pki.recordDecisionsIn(audit.keyDecisions());
       // No publish key while sealed: each unseal makes one with a new, higher epoch, and each seal
       // wipes it. Told before the master key holder, so that a HELLO answered as the vault opens
       // finds the publish key whenever it finds the master key.
@@ -195,7 +211,11 @@ public final class MasterDaemon implements AutoCloseable {
               settings,
               build.buildDate(),
               new MasterPaths(
-                  publishKeys, new MinionKeys(pki, listener::onKeysChanged), publisher, jobCache));
+                  publishKeys,
+                  new MinionKeys(pki, listener::onKeysChanged),
+                  publisher,
+                  jobCache,
+                  audit));
     } catch (IOException | RuntimeException e) {
       if (api != null) {
         api.close();
@@ -219,6 +239,9 @@ public final class MasterDaemon implements AutoCloseable {
         jobCache.close();
       }
       vault.close();
+      if (audit != null) {
+        audit.close();
+      }
       throw e;
     }
     MasterDaemon daemon =
@@ -233,7 +256,8 @@ public final class MasterDaemon implements AutoCloseable {
             publishKeys,
             minions,
             callWorkers,
-            jobCache);
+            jobCache,
+            audit);
     if (autoUnsealer != null) {
       daemon.awaitFirstAttempt(autoUnsealer.start());
     }
@@ -330,6 +354,18 @@ public final class MasterDaemon implements AutoCloseable {
     return keys;
   }
 
+  public AuditBroker audit() {
+    return audit;
+  }
+
+  /**
+   * Reopens the audit files (SIGHUP, after logrotate moved them); each chain goes on in the new
+   * file.
+   */
+  public void reopenAuditDevices() {
+    audit.reopen();
+  }
+
   public BuildInfo build() {
     return build;
   }
@@ -360,7 +396,8 @@ public final class MasterDaemon implements AutoCloseable {
       rotationTimer.shutdownNow();
       jobCache.close();
     } finally {
-      vault.close();
+      vault.close(); // the audit devices' last checkpoints are written as it seals
+      audit.close();
       log.info("master stopped; vault sealed");
       stopped.countDown();
     }

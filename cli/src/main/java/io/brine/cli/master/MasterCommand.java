@@ -2,6 +2,7 @@ package io.brine.cli.master;
 
 import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
+import io.brine.master.HangupSignal;
 import io.brine.master.MasterDaemon;
 import io.brine.common.config.ConfigException;
 import io.brine.master.config.MasterConfig;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the master in the foreground; it logs to stderr.",
       "Its vault starts sealed (a PKCS#11 vault unseals itself) and its operator API",
-      "listens on vault.api_addr. SIGTERM or Ctrl-C stops it and seals the vault."
+      "listens on vault.api_addr. SIGTERM or Ctrl-C stops it and seals the vault;",
+      "SIGHUP reopens the audit files (for logrotate)."
     })
 public final class MasterCommand implements Callable<Integer> {
   @Option(
@@ -43,6 +45,8 @@ public final class MasterCommand implements Callable<Integer> {
     }
     MasterDaemon daemon = start(masterConfig);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(daemon), "brine-master-shutdown"));
+    // logrotate's postrotate `kill -HUP`: the audit files are reopened, their chains go on.
+    HangupSignal.onHangup(daemon::reopenAuditDevices);
     daemon.awaitShutdown();
     return ExitCodes.OK;
   }

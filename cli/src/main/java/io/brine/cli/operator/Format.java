@@ -1,7 +1,7 @@
 package io.brine.cli.operator;
 
 /** {@code --format}: a table for people, or the API's answer as JSON or YAML for scripts. */
-enum Format {
+public enum Format {
   TABLE,
   JSON,
   YAML

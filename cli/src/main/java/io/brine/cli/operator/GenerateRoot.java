@@ -62,7 +62,7 @@ final class GenerateRoot extends OperatorCommand {
   String key;
 
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     checkOneMode();
     if (cancel) {
       api.delete(ATTEMPT);

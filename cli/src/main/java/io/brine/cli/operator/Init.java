@@ -50,7 +50,7 @@ final class Init extends OperatorCommand {
   int recoveryThreshold;
 
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     String sealType = text(api.get("/v1/sys/seal-status"), "type");
     boolean hsm = "pkcs11".equals(sealType);
     Map<String, Object> body;

@@ -24,7 +24,7 @@ final class Migrate extends OperatorCommand {
   String key;
 
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     return Unseal.submit(this, api, output, key, true);
   }
 }

@@ -112,12 +112,20 @@ public final class OperatorClient {
     return send("GET", path, null);
   }
 
+  /**
+   * POST with a JSON body, for the calls {@code bao} makes with POST (token create and lookup,
+   * capabilities); {@code body} null sends an empty object. Null when answered 204.
+   */
+  public JsonNode post(String path, Map<String, ?> body) {
+    return send("POST", path, body == null ? Map.of() : body);
+  }
+
   /** PUT with a JSON body; {@code body} null sends an empty object. Null when answered 204. */
   public JsonNode put(String path, Map<String, ?> body) {
     return send("PUT", path, body == null ? Map.of() : body);
   }
 
-  JsonNode delete(String path) {
+  public JsonNode delete(String path) {
     return send("DELETE", path, null);
   }
 

@@ -12,16 +12,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What every operator command that talks to the master shares: the address, the token, the output
- * format and the CA, each with its environment fallback, plus reading a key share.
+ * What every command that talks to the master's operator API shares: the address, the token, the
+ * output format and the CA, each with its environment fallback, plus reading a key share. Public
+ * for {@code brine token} and {@code brine policy}, which live in their own packages. The address
+ * and the format also take bao's single-dash spelling ({@code -address}, {@code -format=json}).
  */
-abstract class OperatorCommand implements Callable<Integer>, TakesSecretArguments {
+public abstract class OperatorCommand implements Callable<Integer>, TakesSecretArguments {
   static final String DEFAULT_ADDRESS = OperatorClient.DEFAULT_ADDRESS;
 
-  @Spec CommandSpec spec;
+  @Spec protected CommandSpec spec;
 
   @Option(
-      names = "--address",
+      names = {"--address", "-address"},
       paramLabel = "<url>",
       description =
           "The master's operator API (default: $BRINE_ADDR, else " + DEFAULT_ADDRESS + ").")
@@ -36,7 +38,7 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
   String token;
 
   @Option(
-      names = "--format",
+      names = {"--format", "-format"},
       paramLabel = "<format>",
       defaultValue = "table",
       description =
@@ -57,7 +59,7 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
   }
 
   /** Runs the command against the master; returns its exit code. */
-  abstract int run(OperatorClient api, Output output);
+  protected abstract int run(OperatorClient api, Output output);
 
   /** True when this invocation needs no master (e.g. decoding a token). */
   boolean offline() {
@@ -72,7 +74,7 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
     return OperatorClient.fromOptions(brine().environment(), address, token, tlsCa);
   }
 
-  Brine brine() {
+  protected Brine brine() {
     return (Brine) spec.root().userObject();
   }
 
@@ -85,16 +87,16 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
   }
 
   /** A usage error: "Error: <message>" and the help hint, exit 1. */
-  ParameterException usage(String message) {
+  protected ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
   }
 
   /** True when the option was given on the command line (not just defaulted). */
-  boolean given(String option) {
+  protected boolean given(String option) {
     return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
-  static String text(JsonNode node, String field) {
+  protected static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isMissingNode() || value.isNull() ? "" : value.asText();
   }
@@ -111,7 +113,7 @@ abstract class OperatorCommand implements Callable<Integer>, TakesSecretArgument
     return data;
   }
 
-  static CliException unexpected(String what) {
+  protected static CliException unexpected(String what) {
     return new CliException("the master's answer has no " + what);
   }
 }

@@ -14,7 +14,7 @@ import java.io.PrintWriter;
  * API's answer and nothing else, so scripts can parse stdout; with {@code table} it prints for a
  * person.
  */
-final class Output {
+public final class Output {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper YAML =
@@ -30,23 +30,23 @@ final class Output {
   }
 
   /** A one-field object, for the few answers brine makes up itself. */
-  static JsonNode object(String field, String value) {
+  public static JsonNode object(String field, String value) {
     return JSON.createObjectNode().put(field, value);
   }
 
-  boolean isTable() {
+  public boolean isTable() {
     return format == Format.TABLE;
   }
 
-  PrintWriter out() {
+  public PrintWriter out() {
     return out;
   }
 
-  void line(String text) {
+  public void line(String text) {
     out.println(text);
   }
 
-  void table(Table table) {
+  public void table(Table table) {
     table.print(out);
   }
 
@@ -54,7 +54,7 @@ final class Output {
    * Prints the API's answer as JSON or YAML, unchanged. A call answered with 204 has nothing to
    * print: the exit code says it worked.
    */
-  void answer(JsonNode answer) {
+  public void answer(JsonNode answer) {
     if (answer == null || isTable()) {
       return;
     }

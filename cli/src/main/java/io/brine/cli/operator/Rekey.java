@@ -74,7 +74,7 @@ final class Rekey extends OperatorCommand {
   Target target;
 
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     checkOneMode();
     String base = target == Target.ROOT ? "/v1/sys/rotate/root" : "/v1/sys/rotate/recovery";
     if (cancel) {

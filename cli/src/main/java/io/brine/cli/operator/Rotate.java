@@ -23,7 +23,7 @@ final class Rotate extends OperatorCommand {
   boolean rootKey;
 
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     if (rootKey) {
       JsonNode answer = api.put("/v1/sys/rotate/root", null);
       if (output.isTable()) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     })
 final class Seal extends OperatorCommand {
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     api.put("/v1/sys/seal", null);
     if (output.isTable()) {
       output.line("Success! Vault is sealed.");

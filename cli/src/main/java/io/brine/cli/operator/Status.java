@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     })
 final class Status extends OperatorCommand {
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     JsonNode status = api.get("/v1/sys/seal-status");
     if (output.isTable()) {
       output.table(SealStatusTable.of(status));

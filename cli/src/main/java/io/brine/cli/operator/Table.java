@@ -5,26 +5,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Two aligned columns, as {@code bao} prints them; optionally under a "Key / Value" heading. */
-final class Table {
+public final class Table {
   private static final int GAP = 4;
 
   private final List<String[]> rows = new ArrayList<>();
 
   /** A table under the heading "Key / Value", as {@code bao status} prints. */
-  static Table withHeading() {
+  public static Table withHeading() {
     return new Table().row("Key", "Value").row("---", "-----");
   }
 
-  static Table plain() {
+  public static Table plain() {
     return new Table();
   }
 
-  Table row(String key, Object value) {
+  public Table row(String key, Object value) {
     rows.add(new String[] {key, String.valueOf(value)});
     return this;
   }
 
-  void print(PrintWriter out) {
+  public void print(PrintWriter out) {
     int width = 0;
     for (String[] row : rows) {
       width = Math.max(width, row[0].length());

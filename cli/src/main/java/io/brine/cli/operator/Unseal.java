@@ -44,7 +44,7 @@ final class Unseal extends OperatorCommand {
   boolean migrate;
 
   @Override
-  int run(OperatorClient api, Output output) {
+  protected int run(OperatorClient api, Output output) {
     if (reset) {
       if (migrate) {
         throw usage("--reset takes no --migrate");

@@ -212,6 +212,33 @@ public final class MasterProcess implements AutoCloseable {
     }
   }
 
+  /** The master's process id, as {@code kill} takes it. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Sends {@code signal} (a name {@code kill} knows, e.g. {@code HUP}) as {@code kill -HUP <pid>}
+   * does; returns once it is sent, not once the master has acted on it.
+   */
+  public void signal(String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + ": " + said);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed or closed. */
   public void kill() {
     process.destroyForcibly();

@@ -11,8 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -97,6 +99,49 @@ public final class YamlSection {
       throw fail(key, "expected a mapping of keys, got " + describe(value));
     }
     return new YamlSection(file, qualified(key), value);
+  }
+
+  /** A list of mappings ({@code - {a: 1}}), each a section named {@code key[i]}; empty when absent. */
+  public List<YamlSection> sectionList(String key) throws ConfigException {
+    if (!has(key)) {
+      return List.of();
+    }
+    JsonNode value = node.get(key);
+    if (!value.isArray()) {
+      throw fail(key, "expected a list of mappings, got " + describe(value));
+    }
+    List<YamlSection> out = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      if (!item.isObject()) {
+        throw fail(key, "expected a list of mappings, got an entry that is " + describe(item));
+      }
+      out.add(new YamlSection(file, qualified(key) + "[" + i + "]", item));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * A mapping of scalars as strings ({@code true} as "true", {@code 8} as "8"), in file order;
+   * empty when absent.
+   */
+  public Map<String, String> stringMap(String key) throws ConfigException {
+    if (!has(key)) {
+      return Map.of();
+    }
+    JsonNode value = node.get(key);
+    if (!value.isObject()) {
+      throw fail(key, "expected a mapping of keys, got " + describe(value));
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!field.getValue().isValueNode() || field.getValue().isNull()) {
+        throw fail(key + "." + field.getKey(), "expected a value, got " + describe(field.getValue()));
+      }
+      out.put(field.getKey(), field.getValue().asText());
+    }
+    return out;
   }
 
   public String string(String key, String fallback) throws ConfigException {

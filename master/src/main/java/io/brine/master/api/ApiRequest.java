@@ -4,6 +4,7 @@ import io.brine.vault.InvalidRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * One request as an endpoint sees it. Valid only while the endpoint runs: {@link #body} reads the
@@ -23,6 +25,12 @@ final class ApiRequest {
   private final String token;
   private final ByteBuf content;
   private final InetAddress remoteAddress;
+  private final int remotePort;
+  private final String id = UUID.randomUUID().toString();
+  private final String path;
+  private final HttpMethod method;
+  private String pathRest = "";
+  private Caller caller;
   private JsonBody body;
 
   /**
@@ -31,10 +39,54 @@ final class ApiRequest {
    */
   ApiRequest(FullHttpRequest request, QueryStringDecoder uri, SocketAddress remote) {
     this.query = uri.parameters();
+    this.path = uri.path();
+    this.method = request.method();
     this.token = token(request);
     this.content = request.content();
     this.remoteAddress =
         remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
+    this.remotePort = remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getPort() : 0;
+  }
+
+  /** The request's id: its request and response audit entries share it. */
+  String id() {
+    return id;
+  }
+
+  HttpMethod method() {
+    return method;
+  }
+
+  /** The URL path, decoded, without the query. */
+  String path() {
+    return path;
+  }
+
+  /** What follows a prefix route's prefix ({@code "web"} of {@code /v1/sys/policy/web}); "" else. */
+  String pathRest() {
+    return pathRest;
+  }
+
+  void pathRest(String rest) {
+    this.pathRest = rest;
+  }
+
+  /** The authenticated caller; null on an unauthenticated route. */
+  Caller caller() {
+    return caller;
+  }
+
+  void caller(Caller caller) {
+    this.caller = caller;
+  }
+
+  int remotePort() {
+    return remotePort;
+  }
+
+  /** Whether the request carries a body at all. */
+  boolean hasBody() {
+    return content.isReadable();
   }
 
   /** The IP address the request's connection comes from, or null when not known. */

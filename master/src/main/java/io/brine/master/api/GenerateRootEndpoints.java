@@ -28,6 +28,9 @@ final class GenerateRootEndpoints {
     this.vault = vault;
   }
 
+  /** A new root token is the most privileged act of all: sudo, as the issue asks. */
+  private static final Access SUDO = Access.token().sudo();
+
   void register(Routes.Builder routes) {
     register(routes, "/v1/sys/generate-root-token", Shape.LOGICAL);
     register(routes, "/v1/sys/generate-root", Shape.LEGACY);
@@ -41,10 +44,10 @@ final class GenerateRootEndpoints {
 
   private void register(Routes.Builder routes, String prefix, Shape shape) {
     routes
-        .unsealed(prefix + "/attempt", r -> status(r, shape), GET)
-        .unsealed(prefix + "/attempt", r -> start(r, shape), PUT, POST)
-        .unsealed(prefix + "/attempt", this::cancel, DELETE)
-        .unsealed(prefix + "/update", r -> update(r, shape), PUT, POST);
+        .unsealed(prefix + "/attempt", SUDO, r -> status(r, shape), GET)
+        .unsealed(prefix + "/attempt", SUDO, r -> start(r, shape), PUT, POST)
+        .unsealed(prefix + "/attempt", SUDO, this::cancel, DELETE)
+        .unsealed(prefix + "/update", SUDO, r -> update(r, shape), PUT, POST);
   }
 
   private ApiResponse status(ApiRequest request, Shape shape) throws VaultException {

@@ -13,15 +13,23 @@ import io.brine.master.jobs.JobRecord;
 import io.brine.master.jobs.JobRequest;
 import io.brine.master.jobs.JobReturn;
 import io.brine.master.jobs.JobView;
+import io.brine.protocol.IdGlob;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.job.Target;
 import io.brine.vault.InvalidRequestException;
-import io.brine.vault.Vault;
+import io.brine.master.audit.AuditBroker;
+import io.brine.master.audit.AuditEvent;
+import io.brine.master.audit.AuditFailedException;
+import io.brine.vault.PermissionDeniedException;
+import io.brine.vault.policy.Capability;
 import io.brine.vault.VaultException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,29 +51,65 @@ import java.util.OptionalInt;
 final class JobEndpoints {
   private static final int DEFAULT_LIST_LIMIT = 100;
 
-  private final Vault vault;
+  /** The policy path of publishing (create) and of the job cache (list, read). */
+  static final String JOBS = "brine/jobs";
+
   private final JobPublisher publisher;
   private final JobCache cache;
+  private final AuditBroker audit;
 
-  JobEndpoints(Vault vault, JobPublisher publisher, JobCache cache) {
-    this.vault = vault;
+  JobEndpoints(JobPublisher publisher, JobCache cache, AuditBroker audit) {
     this.publisher = publisher;
     this.cache = cache;
+    this.audit = audit;
   }
 
   void register(Routes.Builder routes) {
-    routes.unsealed("/v1/brine/jobs", this::publish, PUT, POST);
-    routes.unsealed("/v1/brine/jobs", this::read, GET);
+    routes.unsealed(
+        "/v1/brine/jobs",
+        Access.token().as(JOBS, Capability.CREATE).parameters(JobEndpoints::parameters),
+        this::publish,
+        PUT,
+        POST);
+    routes.unsealed(
+        "/v1/brine/jobs",
+        Access.token()
+            .as(JOBS, r -> r.parameter("jid") == null ? Capability.LIST : Capability.READ),
+        this::read,
+        GET);
+  }
+
+  /**
+   * What a policy's allowed/denied_parameters see of a job: {@code fun}, and {@code arg} (each
+   * argument's text) when there are any. The target is the business of {@code allowed_minions},
+   * checked on the resolved minions, and the rest ({@code timeout}, {@code tgt_type}) is no
+   * privilege, so a policy writes {@code allowed_parameters = {"fun" = ["test.*"]}} alone.
+   */
+  static Map<String, List<String>> parameters(ApiRequest request)
+      throws InvalidRequestException {
+    JsonBody body = request.body();
+    Map<String, List<String>> parameters = new LinkedHashMap<>();
+    JsonNode fun = body.node("fun");
+    if (fun != null && !fun.isNull()) {
+      parameters.put("fun", Access.values(fun));
+    }
+    JsonNode arg = body.node("arg");
+    if (arg != null && !arg.isNull() && !(arg.isArray() && arg.isEmpty())) {
+      parameters.put("arg", Access.values(arg));
+    }
+    return parameters;
   }
 
   private ApiResponse publish(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     JobRequest job = jobRequest(request.body());
+    Caller caller = request.caller();
     JobPublisher.Published published;
     try {
-      published = publisher.publish(job);
+      published = publisher.publish(job, (jid, minions, missing) -> admit(caller, job, jid, minions, missing));
     } catch (JobPublisher.NoMinionsMatched e) {
       return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+    } catch (JobPublisher.Refused e) {
+      throw new PermissionDeniedException(e.getMessage());
     } catch (IOException e) {
       throw new VaultException("cannot publish the job: " + e.getMessage(), e);
     }
@@ -104,8 +148,58 @@ final class JobEndpoints {
     }
   }
 
+  /**
+   * Salt's publisher_acl on the resolved set: with {@code allowed_minions} in the granting rule,
+   * every minion the target reaches must match one of its globs, or the job is refused naming
+   * those outside. Then the job is recorded in the audit trail before it goes.
+   */
+  private void admit(
+      Caller caller, JobRequest job, String jid, List<MinionId> minions, List<MinionId> missing)
+      throws JobPublisher.Refused, IOException {
+    List<String> allowed = caller.decision().allowedMinions();
+    if (!allowed.isEmpty()) {
+      List<IdGlob> globs = new ArrayList<>();
+      for (String glob : allowed) {
+        globs.add(IdGlob.of(glob));
+      }
+      List<String> outside = new ArrayList<>();
+      for (List<MinionId> ids : List.of(minions, missing)) {
+        for (MinionId id : ids) {
+          if (globs.stream().noneMatch(g -> g.matches(id.value()))) {
+            outside.add(id.value());
+          }
+        }
+      }
+      if (!outside.isEmpty()) {
+        Collections.sort(outside);
+        throw new JobPublisher.Refused(
+            "permission denied: policies "
+                + caller.decision().grantingPolicies()
+                + " allow jobs only on minions matching "
+                + allowed
+                + "; the target also reaches "
+                + outside);
+      }
+    }
+    List<String> reached = new ArrayList<>();
+    minions.forEach(id -> reached.add(id.value()));
+    missing.forEach(id -> reached.add(id.value()));
+    try {
+      audit.event(
+          AuditEvent.job(
+              caller.entry().accessor(),
+              caller.entry().displayName(),
+              job.target().expression(),
+              job.target().type().wireName(),
+              reached,
+              job.fun(),
+              jid));
+    } catch (AuditFailedException e) {
+      throw new IOException("the job could not be recorded by any audit device", e);
+    }
+  }
+
   private ApiResponse read(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     String jid = request.parameter("jid");
     try {
       if (jid == null) {

@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A request body: one JSON object (an empty body counts as {@code {}}), read with typed getters
@@ -53,6 +55,16 @@ final class JsonBody {
         && !v.isNull()
         && !(v.isTextual() && v.asText().isEmpty())
         && !(v.isArray() && v.isEmpty());
+  }
+
+  /** The body's top-level fields, in order (for the policy's parameter rules and audit). */
+  Iterator<Map.Entry<String, JsonNode>> fields() {
+    return object.fields();
+  }
+
+  /** The whole body as a JSON object ({@code {}} when empty). */
+  JsonNode tree() {
+    return object;
   }
 
   /** The raw value, or null when absent. */

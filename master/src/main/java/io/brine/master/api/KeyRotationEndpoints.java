@@ -38,12 +38,15 @@ final class KeyRotationEndpoints {
     this.vault = vault;
   }
 
+  /** Every rotation is root-protected in OpenBao ({@code PathsSpecial.Root}: rotate, rekey). */
+  private static final Access SUDO = Access.token().sudo();
+
   void register(Routes.Builder routes) {
     routes
-        .unsealed("/v1/sys/rotate", this::rotateKeyring, PUT, POST)
-        .unsealed("/v1/sys/rotate/keyring", this::rotateKeyring, PUT, POST)
+        .unsealed("/v1/sys/rotate", SUDO, this::rotateKeyring, PUT, POST)
+        .unsealed("/v1/sys/rotate/keyring", SUDO, this::rotateKeyring, PUT, POST)
         .unsealed("/v1/sys/key-status", this::keyStatus, GET)
-        .unsealed("/v1/sys/rotate/root", this::rotateRootKey, PUT, POST);
+        .unsealed("/v1/sys/rotate/root", SUDO, this::rotateRootKey, PUT, POST);
     shareRotation(routes, "/v1/sys/rotate/root", RotationKind.ROOT, Shape.LOGICAL);
     shareRotation(routes, "/v1/sys/rekey", RotationKind.ROOT, Shape.LEGACY);
     shareRotation(routes, "/v1/sys/rotate/recovery", RotationKind.RECOVERY, Shape.LOGICAL);
@@ -59,10 +62,10 @@ final class KeyRotationEndpoints {
   private void shareRotation(
       Routes.Builder routes, String prefix, RotationKind kind, Shape shape) {
     routes
-        .unsealed(prefix + "/init", r -> rotationStatus(r, kind, shape), GET)
-        .unsealed(prefix + "/init", r -> startRotation(r, kind, shape), PUT, POST)
-        .unsealed(prefix + "/init", r -> cancelRotation(r, kind, shape), DELETE)
-        .unsealed(prefix + "/update", r -> submitRotationKey(r, kind, shape), PUT, POST);
+        .unsealed(prefix + "/init", SUDO, r -> rotationStatus(r, kind, shape), GET)
+        .unsealed(prefix + "/init", SUDO, r -> startRotation(r, kind, shape), PUT, POST)
+        .unsealed(prefix + "/init", SUDO, r -> cancelRotation(r, kind, shape), DELETE)
+        .unsealed(prefix + "/update", SUDO, r -> submitRotationKey(r, kind, shape), PUT, POST);
   }
 
   private ApiResponse rotateKeyring(ApiRequest request) throws VaultException {

@@ -1,5 +1,6 @@
 package io.brine.master.api;
 
+import io.brine.master.audit.AuditBroker;
 import io.brine.master.jobs.JobCache;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.publish.PublishKeyRotator;
@@ -12,14 +13,25 @@ import io.brine.master.publish.PublishKeyRotator;
  * @param minionKeys for {@code keys}, {@code keys/accept|reject|delete|public}
  * @param jobPublisher for publishing through {@code jobs}
  * @param jobCache for reading {@code jobs}
+ * @param audit for {@code sys/audit*} and {@code brine/audit/*}
  */
 public record MasterPaths(
     PublishKeyRotator publishKeys,
     MinionKeys minionKeys,
     JobPublisher jobPublisher,
-    JobCache jobCache) {
+    JobCache jobCache,
+    AuditBroker audit) {
   /** None of the master's paths: the vault's alone. */
-  public static final MasterPaths NONE = new MasterPaths(null, null, null, null);
+  public static final MasterPaths NONE = new MasterPaths(null, null, null, null, null);
+
+  /** Without audit devices. */
+  public MasterPaths(
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys,
+      JobPublisher jobPublisher,
+      JobCache jobCache) {
+    this(publishKeys, minionKeys, jobPublisher, jobCache, null);
+  }
 
   public MasterPaths {
     if ((jobPublisher == null) != (jobCache == null)) {

@@ -11,8 +11,8 @@ import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
 import io.brine.protocol.MinionId;
 import io.brine.vault.InvalidRequestException;
-import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
+import io.brine.vault.policy.Capability;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,25 +38,30 @@ import java.util.Optional;
  * </ul>
  */
 final class MinionKeyEndpoints {
-  private final Vault vault;
   private final MinionKeys keys;
 
-  MinionKeyEndpoints(Vault vault, MinionKeys keys) {
-    this.vault = vault;
+  MinionKeyEndpoints(MinionKeys keys) {
     this.keys = keys;
   }
 
+  /** The policy path of the key list ({@code brine key -L}) and of reading keys ({@code -p, -f}). */
+  static final String KEYS = "brine/keys";
+
   void register(Routes.Builder routes) {
     routes
-        .unsealed("/v1/brine/keys", this::list, GET)
+        .unsealed("/v1/brine/keys", Access.token().as(KEYS, Capability.LIST), this::list, GET)
         .unsealed("/v1/brine/keys/accept", this::accept, PUT, POST)
         .unsealed("/v1/brine/keys/reject", this::reject, PUT, POST)
         .unsealed("/v1/brine/keys/delete", this::delete, PUT, POST)
-        .unsealed("/v1/brine/keys/public", this::publicKeys, PUT, POST);
+        .unsealed(
+            "/v1/brine/keys/public",
+            Access.token().as(KEYS, Capability.READ),
+            this::publicKeys,
+            PUT,
+            POST);
   }
 
   private ApiResponse list(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     Map<KeyStatus, List<MinionId>> all;
     try {
       all = keys.pki().list();
@@ -72,7 +77,6 @@ final class MinionKeyEndpoints {
   }
 
   private ApiResponse accept(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     JsonBody body = request.body();
     List<MinionId> ids = ids(body);
     boolean rejected = body.bool("include_rejected");
@@ -85,7 +89,6 @@ final class MinionKeyEndpoints {
   }
 
   private ApiResponse reject(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     JsonBody body = request.body();
     List<MinionId> ids = ids(body);
     boolean accepted = body.bool("include_accepted");
@@ -98,7 +101,6 @@ final class MinionKeyEndpoints {
   }
 
   private ApiResponse delete(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     List<MinionId> ids = ids(request.body());
     try {
       return changed(keys.pki().delete(ids));
@@ -108,7 +110,6 @@ final class MinionKeyEndpoints {
   }
 
   private ApiResponse publicKeys(ApiRequest request) throws VaultException {
-    vault.checkToken(request.token());
     List<MinionId> ids = ids(request.body());
     ObjectNode body = ApiJson.object();
     try {

@@ -14,6 +14,10 @@ import io.brine.vault.PermissionDeniedException;
 import io.brine.vault.SealedException;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
+import io.brine.vault.policy.Acl;
+import io.brine.vault.policy.AclDecision;
+import io.brine.vault.token.TokenEntry;
+import io.brine.master.audit.AuditFailedException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -42,23 +46,38 @@ final class OperatorApi {
 
   static final String THROTTLED = "too many wrong tokens from this address; retry in a second";
 
+  /** OpenBao's answer to a missing, wrong, expired or used-up token. */
+  static final String PERMISSION_DENIED = "permission denied";
+
+  static final String AUDIT_FAILED =
+      "the request could not be recorded by any audit device, so it was not carried out";
+
+  static final String AUDIT_FAILED_AFTER =
+      "the request was carried out but its response could not be recorded by any audit device";
+
   private final Vault vault;
   private final Routes routes;
   private final TokenFailures tokenFailures;
   private final RefusalLog refusedTokens;
   private final RefusalLog throttled;
+  private final RefusalLog policyRefusals;
+  private final RequestAudit audit;
 
   OperatorApi(
       Vault vault,
       Routes routes,
       TokenFailures tokenFailures,
       RefusalLog refusedTokens,
-      RefusalLog throttled) {
+      RefusalLog throttled,
+      RefusalLog policyRefusals,
+      RequestAudit audit) {
     this.vault = vault;
     this.routes = routes;
     this.tokenFailures = tokenFailures;
     this.refusedTokens = refusedTokens;
     this.throttled = throttled;
+    this.policyRefusals = policyRefusals;
+    this.audit = audit;
   }
 
   /** Every operator path over {@code vault}, without the master's own {@code /v1/brine/} paths. */
@@ -88,7 +107,9 @@ final class OperatorApi {
                 + TokenFailures.BURST
                 + " wrong tokens, then more than one a second,",
             RefusalLog.DEFAULT_INTERVAL,
-            timer));
+            timer),
+        new RefusalLog(log, "operator API: refused by policy", RefusalLog.DEFAULT_INTERVAL, timer),
+        new RequestAudit(paths.audit()));
   }
 
   /**
@@ -124,36 +145,56 @@ final class OperatorApi {
 
   private ApiResponse route(
       HttpMethod method, String path, ApiRequest request, InetAddress peer) {
-    Map<HttpMethod, Endpoint> endpoints = routes.find(path);
-    if (endpoints == null) {
+    Routes.Match match = routes.find(path);
+    if (match == null) {
       return ApiResponse.error(NOT_FOUND, "unsupported path");
     }
-    Endpoint endpoint = endpoints.get(method);
-    if (endpoint == null) {
-      return ApiResponse.methodNotAllowed(endpoints.keySet());
+    Routes.Route route = match.routes().get(method);
+    if (route == null) {
+      return ApiResponse.methodNotAllowed(match.routes().keySet());
     }
-    // An address that keeps sending wrong tokens has no token checked for a while (the token
-    // check is a barrier read; a flood of them was neither slowed nor logged). A request without
-    // a token cannot guess one, so it goes on (and is refused if the endpoint needs one).
-    if (request.token() != null && tokenFailures.throttled(peer)) {
-      throttled.refused("from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path));
-      return ApiResponse.error(TOO_MANY_REQUESTS, THROTTLED);
-    }
+    request.pathRest(match.rest());
+    Access access = route.access();
+    Caller caller = null;
     try {
-      return endpoint.handle(request);
-    } catch (PermissionDeniedException e) {
-      // Never the token itself, not even a prefix: a near-miss is a secret too.
-      if (request.token() != null) {
-        tokenFailures.failed(peer);
+      // Past the sealed gate while sealed means a route served while sealed: sys/seal, which then
+      // does nothing. There is no token store to ask, and nothing to protect.
+      if (access.needsToken() && !vault.sealStatus().sealed()) {
+        ApiResponse refused = authenticate(method, path, request, peer);
+        if (refused != null) {
+          return refused;
+        }
+        caller = request.caller();
+        if (!caller.decision().allowed()) {
+          policyRefusals.refused(
+              "from "
+                  + shown(peer)
+                  + " (accessor "
+                  + caller.entry().accessor()
+                  + ") for "
+                  + method
+                  + " "
+                  + RefusalLog.shown(path)
+                  + ": "
+                  + caller.decision().reason());
+          audit.refused(request, caller, caller.decision().reason());
+          return ApiResponse.error(FORBIDDEN, caller.decision().reason());
+        }
       }
-      refusedTokens.refused(
-          "from "
-              + shown(peer)
-              + " for "
-              + method
-              + " "
-              + RefusalLog.shown(path)
-              + (request.token() == null ? " (no token given)" : ""));
+      try {
+        audit.request(request, caller);
+      } catch (AuditFailedException e) {
+        return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED);
+      }
+      ApiResponse response = handle(route.endpoint(), method, path, request);
+      try {
+        audit.response(request, caller, response);
+      } catch (AuditFailedException e) {
+        // OpenBao's rule: the operation has happened, but the client is told it was not recorded.
+        return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED_AFTER);
+      }
+      return response;
+    } catch (PermissionDeniedException e) {
       return ApiResponse.error(FORBIDDEN, e.getMessage());
     } catch (SealedException e) {
       return ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
@@ -172,6 +213,76 @@ final class OperatorApi {
       log.warn("{} {} failed: {}", method, path, e.toString());
       log.debug("{} {} failure", method, path, e);
       return ApiResponse.error(INTERNAL_SERVER_ERROR, "internal error");
+    } finally {
+      if (caller != null) {
+        finishUse(caller);
+      }
+    }
+  }
+
+  /**
+   * Spends one use of the request's token and compiles its policies' decision for this route
+   * into {@link ApiRequest#caller}; answers the refusal instead when the token is missing, wrong,
+   * expired or used up, or when its address is throttled.
+   */
+  private ApiResponse authenticate(
+      HttpMethod method, String path, ApiRequest request, InetAddress peer)
+      throws VaultException {
+    String token = request.token();
+    if (token == null) {
+      refusedTokens.refused(
+          "from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path)
+              + " (no token given)");
+      return ApiResponse.error(FORBIDDEN, PERMISSION_DENIED);
+    }
+    // An address that keeps sending wrong tokens has no token checked for a while (the token
+    // check is a barrier read; a flood of them was neither slowed nor logged).
+    if (tokenFailures.throttled(peer)) {
+      throttled.refused("from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path));
+      return ApiResponse.error(TOO_MANY_REQUESTS, THROTTLED);
+    }
+    TokenEntry entry;
+    try {
+      entry = vault.tokens().use(token);
+    } catch (PermissionDeniedException e) {
+      // Never the token itself, not even a prefix: a near-miss is a secret too.
+      tokenFailures.failed(peer);
+      refusedTokens.refused("from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path));
+      audit.refused(request, null, PERMISSION_DENIED);
+      return ApiResponse.error(FORBIDDEN, PERMISSION_DENIED);
+    }
+    Access access = routes.find(path).routes().get(method).access();
+    Acl acl = vault.policies().acl(entry.policies());
+    AclDecision decision =
+        acl.check(
+            access.aclPath(path),
+            access.capability(method, request),
+            access.needsSudo(),
+            access.parameters(request));
+    request.caller(new Caller(token, entry, acl, decision));
+    return null;
+  }
+
+  private void finishUse(Caller caller) {
+    try {
+      vault.tokens().finishUse(caller.entry());
+    } catch (VaultException e) {
+      log.warn("cannot revoke a token whose last use was spent: {}", e.getMessage());
+      log.debug("token revocation failure", e);
+    }
+  }
+
+  private ApiResponse handle(Endpoint endpoint, HttpMethod method, String path, ApiRequest request)
+      throws VaultException {
+    try {
+      return endpoint.handle(request);
+    } catch (PermissionDeniedException e) {
+      // The endpoint's own refusal (a policy the parent lacks, a target outside the policy):
+      // the token was good, so it is no wrong-token failure.
+      policyRefusals.refused(
+          "from " + request.remoteForLog() + " for " + method + " " + RefusalLog.shown(path)
+              + ": " + e.getMessage());
+      return ApiResponse.error(FORBIDDEN, e.getMessage());
     }
   }
 

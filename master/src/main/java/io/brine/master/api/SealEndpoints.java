@@ -10,6 +10,7 @@ import io.brine.master.net.SourceAddress;
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InitRequest;
 import io.brine.vault.InvalidRequestException;
+import io.brine.vault.PermissionDeniedException;
 import io.brine.vault.SealStatus;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
@@ -45,13 +46,13 @@ final class SealEndpoints {
 
   void register(Routes.Builder routes) {
     routes
-        .always("/v1/sys/seal-status", this::sealStatus, GET)
-        .always("/v1/sys/init", this::initialized, GET)
-        .always("/v1/sys/init", this::init, PUT, POST)
-        .always("/v1/sys/unseal", this::unseal, PUT, POST)
-        .always("/v1/sys/seal", this::seal, PUT, POST)
-        .always("/v1/sys/health", this::health, GET, HEAD)
-        .always("/v1/sys/leader", this::leader, GET);
+        .always("/v1/sys/seal-status", Access.unauthenticated(), this::sealStatus, GET)
+        .always("/v1/sys/init", Access.unauthenticated(), this::initialized, GET)
+        .always("/v1/sys/init", Access.unauthenticated(), this::init, PUT, POST)
+        .always("/v1/sys/unseal", Access.unauthenticated(), this::unseal, PUT, POST)
+        .always("/v1/sys/seal", Access.token().sudo(), this::seal, PUT, POST)
+        .always("/v1/sys/health", Access.unauthenticated(), this::health, GET, HEAD)
+        .always("/v1/sys/leader", Access.unauthenticated(), this::leader, GET);
   }
 
   /**
@@ -181,6 +182,10 @@ final class SealEndpoints {
 
   /** 204; the vault skips the token check when already sealed, as OpenBao does. */
   private ApiResponse seal(ApiRequest request) throws VaultException {
+    if (request.caller() == null && !vault.sealStatus().sealed()) {
+      // Let through while sealed, and unsealed since: the policy was never checked.
+      throw new PermissionDeniedException("permission denied");
+    }
     vault.seal(request.token());
     return ApiResponse.noContent();
   }

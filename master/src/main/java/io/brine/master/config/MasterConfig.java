@@ -3,12 +3,18 @@ package io.brine.master.config;
 import io.brine.common.config.ConfigException;
 import io.brine.common.config.YamlSection;
 import io.brine.crypto.rsa.RsaKeys;
+import io.brine.master.audit.AuditConfig;
+import io.brine.vault.InvalidRequestException;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -92,7 +98,14 @@ public record MasterConfig(
           "http_idle_timeout",
           "api_max_connections",
           "api_max_connections_per_address",
-          "seal");
+          "seal",
+          "audit",
+          "unsafe_allow_api_audit_creation",
+          "allow_audit_log_prefixing",
+          "audit_checkpoint_entries",
+          "audit_checkpoint_interval");
+  private static final Set<String> AUDIT_DEVICE_KEYS =
+      Set.of("type", "path", "description", "options");
   private static final Set<String> SEAL_KEYS =
       Set.of("type", "lib", "slot", "token_label", "pin_env", "pin_file", "key_label", "disabled");
 
@@ -517,6 +530,7 @@ public record MasterConfig(
                 MIN_REQUEST_BYTES,
                 MAX_REQUEST_BYTES_LIMIT);
     SealConfiguration seal = sealConfig(vault.section("seal"));
+    AuditConfig audit = auditConfig(vault);
     return new VaultConfig(
         storageDir,
         address.host(),
@@ -525,7 +539,54 @@ public record MasterConfig(
         key,
         maxRequestBytes,
         apiLimits(vault),
-        seal);
+        seal,
+        audit);
+  }
+
+  /**
+   * OpenBao's audit switches and the declarative {@code audit:} list, each device checked as
+   * enabling it would check it; a relative {@code file_path} is taken from the config's folder.
+   */
+  private static AuditConfig auditConfig(YamlSection vault) throws ConfigException {
+    boolean apiCreation = vault.bool("unsafe_allow_api_audit_creation", false);
+    boolean prefixing = vault.bool("allow_audit_log_prefixing", false);
+    int every =
+        (int)
+            vault.integer(
+                "audit_checkpoint_entries", AuditConfig.DEFAULT_CHECKPOINT_EVERY, 1, 1_000_000);
+    long interval =
+        vault.integer(
+            "audit_checkpoint_interval",
+            AuditConfig.DEFAULT_CHECKPOINT_INTERVAL.toSeconds(),
+            1,
+            86_400);
+    List<AuditConfig.Declared> declared = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (YamlSection device : vault.sectionList("audit")) {
+      device.requireOnly(AUDIT_DEVICE_KEYS);
+      String type = device.requiredString("type");
+      String path = device.string("path", type);
+      Map<String, String> options = new LinkedHashMap<>(device.stringMap("options"));
+      String filePath = options.get("file_path");
+      if (filePath != null
+          && !filePath.equalsIgnoreCase("stdout")
+          && !filePath.equalsIgnoreCase("discard")) {
+        options.put("file_path", device.resolve("options.file_path", filePath).toString());
+      }
+      String name;
+      try {
+        name = AuditConfig.check(path, type, options, prefixing);
+      } catch (InvalidRequestException e) {
+        throw device.fail("options", e.getMessage());
+      }
+      if (!names.add(name)) {
+        throw device.fail("path", "audit device " + name + "/ is declared twice");
+      }
+      declared.add(
+          new AuditConfig.Declared(name, type, device.string("description", ""), options));
+    }
+    return new AuditConfig(
+        apiCreation, prefixing, declared, every, java.time.Duration.ofSeconds(interval));
   }
 
   /** OpenBao's listener timeouts (in seconds here, as brine's other timeouts) and the caps. */

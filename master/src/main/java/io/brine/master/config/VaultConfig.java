@@ -1,5 +1,6 @@
 package io.brine.master.config;
 
+import io.brine.master.audit.AuditConfig;
 import io.brine.vault.seal.SealConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param maxRequestBytes the largest request body the API reads; larger ones get 413
  * @param apiLimits how long the API waits for a request and how many connections it holds
  * @param seal Shamir, PKCS#11, or a migration away from PKCS#11 ({@code seal:})
+ * @param audit the audit devices declared ({@code audit:}) and OpenBao's audit switches
  */
 public record VaultConfig(
     Path storageDir,
@@ -26,7 +28,8 @@ public record VaultConfig(
     Path tlsKeyFile,
     int maxRequestBytes,
     ApiLimits apiLimits,
-    SealConfiguration seal) {
+    SealConfiguration seal,
+    AuditConfig audit) {
 
   public static final String DEFAULT_API_HOST = "127.0.0.1";
   public static final int DEFAULT_API_PORT = 8200;
@@ -37,6 +40,7 @@ public record VaultConfig(
     Objects.requireNonNull(apiHost, "apiHost");
     Objects.requireNonNull(apiLimits, "apiLimits");
     Objects.requireNonNull(seal, "seal");
+    Objects.requireNonNull(audit, "audit");
     if ((tlsCertFile == null) != (tlsKeyFile == null)) {
       throw new IllegalArgumentException("give both the TLS certificate and key, or neither");
     }

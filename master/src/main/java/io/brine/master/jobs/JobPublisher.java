@@ -48,6 +48,35 @@ public final class JobPublisher {
   /** What {@link #publish} did: the job id, the targeted minions connected, the ones missing. */
   public record Published(String jid, List<MinionId> minions, List<MinionId> missing) {}
 
+  /**
+   * Decides, once the target is resolved and before anything is recorded or sent, whether the job
+   * may go: the operator API checks the caller's policy on the resolved minions (never on the
+   * target string) and records the job in the audit trail.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    /** Every job goes. */
+    Admission ALL = (jid, minions, missing) -> {};
+
+    /**
+     * @param minions the matching minions that are connected
+     * @param missing the matching minions that are not
+     * @throws Refused when the job must not go to these minions
+     * @throws IOException when the job cannot be recorded where it must be
+     */
+    void admit(String jid, List<MinionId> minions, List<MinionId> missing)
+        throws Refused, IOException;
+  }
+
+  /** The admission refused the job; its message says why, for the caller. */
+  public static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
   private record CachedSealer(KeyPair keys, PublishEnvelope.Sealer sealer) {}
 
   private final Supplier<Optional<KeyPair>> masterKey;
@@ -77,6 +106,22 @@ public final class JobPublisher {
    * @throws IOException when the job cannot be recorded, or the vault sealed meanwhile
    */
   public Published publish(JobRequest job) throws NoMinionsMatched, IOException {
+    try {
+      return publish(job, Admission.ALL);
+    } catch (Refused e) {
+      throw new IllegalStateException("a job was refused by the admission that admits all", e);
+    }
+  }
+
+  /**
+   * Publishes {@code job} if {@code admission} lets it go to the minions its target resolves to.
+   *
+   * @throws NoMinionsMatched when no accepted key matches the target
+   * @throws Refused when {@code admission} refuses: nothing is recorded or sent
+   * @throws IOException when the job cannot be recorded, or the vault sealed meanwhile
+   */
+  public Published publish(JobRequest job, Admission admission)
+      throws NoMinionsMatched, Refused, IOException {
     List<MinionId> minions = new ArrayList<>();
     List<MinionId> missing = new ArrayList<>();
     Set<MinionId> connected = listener.connected().ids();
@@ -90,6 +135,7 @@ public final class JobPublisher {
       throw new NoMinionsMatched(NoMinionsMatched.PREFIX + job.target());
     }
     String jid = Jid.next(clock);
+    admission.admit(jid, List.copyOf(minions), List.copyOf(missing));
     // ts: the minions refuse a publication older than their publish_max_age, so a recorded one
     // cannot run again once they have forgotten its jid (docs/protocol.md §5.1).
     JobPublication publication =

@@ -43,6 +43,11 @@ public final class AcceptancePolicy {
     return autoreject != null && autoreject.matches(id);
   }
 
+  /** Which rule accepts {@code id}: {@code auto_accept} first, then the autosign file. */
+  KeyDecision autoSignDecision(MinionId id) {
+    return autoAccept ? KeyDecision.AUTO_ACCEPT : KeyDecision.AUTOSIGN;
+  }
+
   boolean autoSigned(MinionId id) {
     return autoAccept || (autosign != null && autosign.matches(id));
   }

@@ -71,6 +71,8 @@ public final class PkiDirectory {
 
   private long pendingCountedAt;
 
+  private volatile KeyDecisionLog decisions = KeyDecisionLog.NONE;
+
   private PkiDirectory(Path root, AcceptancePolicy policy) {
     this.root = root;
     this.policy = policy;
@@ -85,6 +87,14 @@ public final class PkiDirectory {
       throw new IllegalArgumentException("max_pending_keys must be >= 1");
     }
     maxPendingKeys = max;
+  }
+
+  /**
+   * Records every decision in {@code decisions} before it is carried out; one that cannot be
+   * recorded is not carried out ({@link KeyDecisionLog}).
+   */
+  public void recordDecisionsIn(KeyDecisionLog decisions) {
+    this.decisions = java.util.Objects.requireNonNull(decisions);
   }
 
   /** {@link #open(Path, AcceptancePolicy)} with every new key left for an operator. */
@@ -289,11 +299,15 @@ public final class PkiDirectory {
       if (!mayRecordNewId.getAsBoolean()) {
         return AuthResult.of(Verdict.THROTTLED);
       }
-      if (policy.autoRejected(id)) {
+      // An automatic decision that cannot be recorded is not carried out: the key waits in
+      // pending, and the minion's retry asks again.
+      if (policy.autoRejected(id) && decisions.record(KeyDecision.AUTOREJECT, id, text)) {
         write(KeyStatus.REJECTED, id, text);
         return AuthResult.of(Verdict.REJECTED);
       }
-      if (policy.autoSigned(id)) {
+      if (!policy.autoRejected(id)
+          && policy.autoSigned(id)
+          && decisions.record(policy.autoSignDecision(id), id, text)) {
         write(KeyStatus.ACCEPTED, id, text);
         return AuthResult.accepted(presented);
       }
@@ -302,13 +316,16 @@ public final class PkiDirectory {
       return AuthResult.of(Verdict.PENDING);
     }
     if (policy.autoRejected(id)) {
+      if (!decisions.record(KeyDecision.AUTOREJECT, id, pending)) {
+        return AuthResult.of(Verdict.PENDING);
+      }
       move(id, KeyStatus.PENDING, KeyStatus.REJECTED, pending);
       return AuthResult.of(Verdict.REJECTED);
     }
     if (!presented.equals(parseStored(KeyStatus.PENDING, id, pending))) {
       return deny(id, text);
     }
-    if (policy.autoSigned(id)) {
+    if (policy.autoSigned(id) && decisions.record(policy.autoSignDecision(id), id, pending)) {
       move(id, KeyStatus.PENDING, KeyStatus.ACCEPTED, pending);
       return AuthResult.accepted(presented);
     }
@@ -337,7 +354,8 @@ public final class PkiDirectory {
     } catch (KeyFiles.NotAKeyFileException e) {
       denied = null; // the rename replaces whatever entry is there, a link included
     }
-    if (!text.equals(denied)) {
+    // Not recorded, not written: the minion is refused either way, and its retry records it.
+    if (!text.equals(denied) && decisions.record(KeyDecision.DENIED, id, text)) {
       write(KeyStatus.DENIED, id, text);
     }
     return AuthResult.of(Verdict.DENIED);
@@ -382,10 +400,18 @@ public final class PkiDirectory {
     lock.lock();
     try {
       List<Change> changes = new ArrayList<>();
+      List<Refusal> refused = new ArrayList<>();
       boolean acceptedRemoved = false;
       for (MinionId id : new TreeSet<>(ids)) {
         for (KeyStatus status : KeyStatus.values()) {
-          if (status == KeyStatus.ACCEPTED && KeyFiles.exists(file(status, id))) {
+          if (!KeyFiles.exists(file(status, id))) {
+            continue;
+          }
+          if (!decisions.record(KeyDecision.DELETE, id, readableKey(status, id))) {
+            refused.add(new Refusal(id, status, NOT_RECORDED));
+            continue;
+          }
+          if (status == KeyStatus.ACCEPTED) {
             acceptedRemovals.incrementAndGet();
           }
           if (KeyFiles.delete(file(status, id))) {
@@ -395,7 +421,7 @@ public final class PkiDirectory {
           }
         }
       }
-      return new KeyChanges(changes, List.of(), acceptedRemoved);
+      return new KeyChanges(changes, refused, acceptedRemoved);
     } finally {
       lock.unlock();
     }
@@ -427,6 +453,12 @@ public final class PkiDirectory {
             refused.add(new Refusal(id, source, "not a usable RSA public key: " + e.getMessage()));
             continue;
           }
+          KeyDecision decision =
+              target == KeyStatus.ACCEPTED ? KeyDecision.ACCEPT : KeyDecision.REJECT;
+          if (!decisions.record(decision, id, text)) {
+            refused.add(new Refusal(id, source, NOT_RECORDED));
+            continue;
+          }
           if (source == KeyStatus.ACCEPTED
               || (target == KeyStatus.ACCEPTED && replacesAcceptedKey(id, key))) {
             acceptedRemoved = true;
@@ -439,6 +471,18 @@ public final class PkiDirectory {
       return new KeyChanges(changes, refused, acceptedRemoved);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The refusal of a decision the audit log could not record. */
+  static final String NOT_RECORDED = "not carried out: the audit log could not record it";
+
+  /** The key text of {@code id} in {@code status} for the audit log, or null if unreadable. */
+  private String readableKey(KeyStatus status, MinionId id) {
+    try {
+      return KeyFiles.read(file(status, id));
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

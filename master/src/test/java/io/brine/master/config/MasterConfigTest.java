@@ -429,4 +429,69 @@ class MasterConfigTest {
     assertThatThrownBy(() -> MasterConfig.load(missing))
         .hasMessage(missing + ": no such config file");
   }
+
+  @Test
+  void audit_declaredDevicesAndSwitches_areRead_relativeFilePathsFromTheFilesFolder()
+      throws Exception {
+    MasterConfig c =
+        MasterConfig.load(
+            file(
+                MINIMAL
+                    + "  unsafe_allow_api_audit_creation: true\n"
+                    + "  audit_checkpoint_entries: 50\n"
+                    + "  audit_checkpoint_interval: 5\n"
+                    + "  audit:\n"
+                    + "    - type: file\n"
+                    + "      description: main\n"
+                    + "      options:\n"
+                    + "        file_path: logs/audit.log\n"
+                    + "        log_raw: false\n"
+                    + "    - type: file\n"
+                    + "      path: copy/\n"
+                    + "      options: {file_path: stdout}\n"));
+    assertThat(c.vault().audit().allowApiCreation()).isTrue();
+    assertThat(c.vault().audit().allowPrefixing()).isFalse();
+    assertThat(c.vault().audit().checkpointEvery()).isEqualTo(50);
+    assertThat(c.vault().audit().checkpointInterval()).hasSeconds(5);
+    assertThat(c.vault().audit().declared())
+        .containsExactly(
+            new io.brine.master.audit.AuditConfig.Declared(
+                "file", "file", "main",
+                java.util.Map.of(
+                    "file_path", dir.resolve("logs/audit.log").toString(), "log_raw", "false")),
+            new io.brine.master.audit.AuditConfig.Declared(
+                "copy", "file", "", java.util.Map.of("file_path", "stdout")));
+  }
+
+  @Test
+  void audit_badDevices_areRefusedAtLoad_namingTheKey() throws Exception {
+    assertThatThrownBy(
+            () -> MasterConfig.load(file(MINIMAL + "  audit:\n    - type: syslog\n")))
+        .hasMessageEndingWith(
+            "vault.audit[0].options: unknown audit device type syslog: brine has the file device"
+                + " only");
+    assertThatThrownBy(
+            () ->
+                MasterConfig.load(
+                    file(
+                        MINIMAL
+                            + "  audit:\n    - type: file\n      options: {file_path: /a,"
+                            + " prefix: x}\n")))
+        .hasMessageEndingWith(
+            "vault.audit[0].options: audit log prefixing is not allowed"
+                + " (allow_audit_log_prefixing is false)");
+    assertThatThrownBy(
+            () ->
+                MasterConfig.load(
+                    file(
+                        MINIMAL
+                            + "  audit:\n    - {type: file, options: {file_path: /a}}\n"
+                            + "    - {type: file, options: {file_path: /b}}\n")))
+        .hasMessageEndingWith("vault.audit[1].path: audit device file/ is declared twice");
+    assertThatThrownBy(
+            () ->
+                MasterConfig.load(
+                    file(MINIMAL + "  audit:\n    - {type: file, file_path: /a}\n")))
+        .hasMessageContaining("vault.audit[0].file_path: unknown key");
+  }
 }

@@ -1,0 +1,161 @@
+package io.brine.master.audit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One of brine's own entries, which OpenBao does not write: a {@code type:"event"} line whose
+ * {@code event} object holds {@link #kind} and the details. Made by the factories below. Details
+ * are written in clear (ids, fingerprints, counts, function names: no secret); only the accessor
+ * is HMAC'd, as in a request entry (unless the device's {@code hmac_accessor} is false).
+ *
+ * <p>Never carries a share: {@link #unseal} takes progress counts only.
+ */
+public final class AuditEvent {
+  /** {@link #keyDecision} kinds: the operator's, then the master's own. */
+  public static final String ACCEPT = "accept";
+
+  public static final String REJECT = "reject";
+  public static final String DELETE = "delete";
+  public static final String AUTO_ACCEPT = "auto_accept";
+  public static final String AUTOSIGN = "autosign";
+  public static final String AUTOREJECT = "autoreject";
+
+  /** A second key for an id that has one, written to {@code minions_denied}. */
+  public static final String DENIED = "denied";
+
+  private static final Set<String> KEY_DECISIONS =
+      Set.of(ACCEPT, REJECT, DELETE, AUTO_ACCEPT, AUTOSIGN, AUTOREJECT, DENIED);
+
+  private final String kind;
+  private final String accessor;
+  private final String displayName;
+  private final ObjectNode details;
+
+  private AuditEvent(String kind, String accessor, String displayName, ObjectNode details) {
+    this.kind = kind;
+    this.accessor = accessor;
+    this.displayName = displayName;
+    this.details = details;
+  }
+
+  private static ObjectNode newDetails() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  /** The vault is sealing (written before the barrier closes, with a checkpoint after it). */
+  public static AuditEvent seal() {
+    return new AuditEvent("seal", null, null, newDetails());
+  }
+
+  /**
+   * Unseal progress: shares counted so far of the threshold, and whether the vault is still
+   * sealed. Never the share.
+   */
+  public static AuditEvent unseal(String sealType, int progress, int threshold, boolean sealed) {
+    ObjectNode d = newDetails();
+    d.put("seal_type", Objects.requireNonNull(sealType, "sealType"));
+    d.put("progress", progress);
+    d.put("threshold", threshold);
+    d.put("sealed", sealed);
+    return new AuditEvent("unseal", null, null, d);
+  }
+
+  /**
+   * A minion-key decision, the operator's or the master's own.
+   *
+   * @param decision one of {@link #ACCEPT}, {@link #REJECT}, {@link #DELETE}, {@link
+   *     #AUTO_ACCEPT}, {@link #AUTOSIGN}, {@link #AUTOREJECT}, {@link #DENIED}
+   * @param fingerprint the key's salt-key fingerprint ({@code Fingerprints.salt}), or null when the
+   *     key file could not be read
+   */
+  public static AuditEvent keyDecision(String decision, String minionId, String fingerprint) {
+    if (!KEY_DECISIONS.contains(decision)) {
+      throw new IllegalArgumentException("not a key decision: " + decision);
+    }
+    ObjectNode d = newDetails();
+    d.put("decision", decision);
+    d.put("minion", Objects.requireNonNull(minionId, "minionId"));
+    if (fingerprint != null) {
+      d.put("fingerprint", fingerprint);
+    }
+    return new AuditEvent("minion_key", null, null, d);
+  }
+
+  /** The publish key rotated to {@code epoch}, and why. */
+  public static AuditEvent publishKeyRotated(int epoch, String reason) {
+    ObjectNode d = newDetails();
+    d.put("epoch", epoch);
+    d.put("reason", Objects.requireNonNull(reason, "reason"));
+    return new AuditEvent("publish_key_rotation", null, null, d);
+  }
+
+  /**
+   * A job published: who (the token's accessor, HMAC'd by the device, and display name), the
+   * target as given, the minions it resolved to, the function and the jid.
+   */
+  public static AuditEvent job(
+      String accessor,
+      String displayName,
+      String target,
+      String tgtType,
+      List<String> minions,
+      String fun,
+      String jid) {
+    ObjectNode d = newDetails();
+    d.put("jid", Objects.requireNonNull(jid, "jid"));
+    d.put("fun", Objects.requireNonNull(fun, "fun"));
+    d.put("tgt", Objects.requireNonNull(target, "target"));
+    d.put("tgt_type", Objects.requireNonNull(tgtType, "tgtType"));
+    minions.forEach(d.putArray("minions")::add);
+    return new AuditEvent("job", accessor, displayName, d);
+  }
+
+  /** Entries made while sealed that did not fit the buffer and are lost: how many. */
+  static AuditEvent bufferOverflow(long lost) {
+    ObjectNode d = newDetails();
+    d.put("lost_entries", lost);
+    return new AuditEvent("buffer_overflow", null, null, d);
+  }
+
+  /**
+   * The file ended in a partial line when it was opened (a crash while writing): that many bytes
+   * were cut off. No caller was told the partial entry was written.
+   */
+  static AuditEvent tornTail(long bytes) {
+    ObjectNode d = newDetails();
+    d.put("discarded_bytes", bytes);
+    return new AuditEvent("torn_tail_removed", null, null, d);
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  /** The acting token's accessor (raw), or null. */
+  public String accessor() {
+    return accessor;
+  }
+
+  /** The acting token's display name, or null. */
+  public String displayName() {
+    return displayName;
+  }
+
+  /** A copy of the details: the event's fields besides kind and who. */
+  public ObjectNode details() {
+    return details.deepCopy();
+  }
+
+  ObjectNode detailsView() {
+    return details;
+  }
+
+  @Override
+  public String toString() {
+    return "AuditEvent[" + kind + "]";
+  }
+}

@@ -1,0 +1,23 @@
+package io.brine.master.pki;
+
+import java.util.Locale;
+
+/** A decision on a minion's key: an operator's ({@code brine key -a/-r/-d}) or the master's own. */
+public enum KeyDecision {
+  ACCEPT,
+  REJECT,
+  DELETE,
+  /** Salt's {@code auto_accept}. */
+  AUTO_ACCEPT,
+  /** An id matched by {@code autosign_file}. */
+  AUTOSIGN,
+  /** An id matched by {@code autoreject_file}. */
+  AUTOREJECT,
+  /** A second key for an id that has one, written to {@code minions_denied}. */
+  DENIED;
+
+  /** "accept", "auto_accept", ...: the audit log's names. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
