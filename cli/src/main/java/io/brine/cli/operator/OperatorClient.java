@@ -69,19 +69,31 @@ public final class OperatorClient {
       throw new CliException(
           "the token holds characters no brine token has (spaces or line breaks?)");
     }
-    HttpClient.Builder builder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (caFile != null) {
-      if (!"https".equals(base.getScheme())) {
-        throw new CliException(
-            "--tls-ca applies to an https address, and " + address + " is not one");
-      }
-      builder.sslContext(trusting(caFile));
+    if (caFile == null) {
+      return new OperatorClient(address, base, bearer, Shared.CLIENT);
     }
-    return new OperatorClient(address, base, bearer, builder.build());
+    if (!"https".equals(base.getScheme())) {
+      throw new CliException(
+          "--tls-ca applies to an https address, and " + address + " is not one");
+    }
+    return new OperatorClient(address, base, bearer, builder().sslContext(trusting(caFile)).build());
+  }
+
+  private static HttpClient.Builder builder() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER);
+  }
+
+  /**
+   * One client (one connection pool, one selector thread) for every call without a CA of its
+   * own. A command makes a few calls, and a JVM that runs many commands (the tests, `brine dev`)
+   * reuses its kept-alive connections instead of leaving one open per command until the master's
+   * per-address connection cap refuses the next.
+   */
+  private static final class Shared {
+    static final HttpClient CLIENT = builder().build();
   }
 
   /** The address every command uses when neither --address nor an *_ADDR variable is given. */

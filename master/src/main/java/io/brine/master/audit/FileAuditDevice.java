@@ -100,7 +100,17 @@ final class FileAuditDevice implements AutoCloseable {
   private record Failure(Cause cause, String detail) {}
 
   /** A queued line (body set), a checkpoint request, or the writer's stop. */
-  private record Pending(byte[] body, boolean checkpoint, boolean stop, CompletableFuture<Void> done) {}
+  /**
+   * A line (or a checkpoint or stop order) waiting for the writer. {@code released} completes
+   * once the line is written, before the fsync: a response entry. Everything else completes
+   * after the fsync.
+   */
+  private record Pending(
+      byte[] body, boolean checkpoint, boolean stop, boolean released, CompletableFuture<Void> done) {
+    Pending(byte[] body, boolean checkpoint, boolean stop, CompletableFuture<Void> done) {
+      this(body, checkpoint, stop, false, done);
+    }
+  }
 
   private final String name;
   private final String description;
@@ -268,11 +278,17 @@ final class FileAuditDevice implements AutoCloseable {
   /**
    * Formats {@code entry} with this device's salt and options and queues it.
    *
-   * @return completes when the line is written and fsync'd; fails with {@link
-   *     AuditFailedException} when it cannot be
+   * @return completes when the line is written and fsync'd (a response entry: when it is written,
+   *     and the batch's fsync follows); fails with {@link AuditFailedException} when it cannot be
    */
   CompletableFuture<Void> submit(AuditEntry entry) {
-    return enqueue(new Pending(EntryFormat.body(entry, salt, options), false, false,
+    // A request entry must be durable before its request runs: that is what makes the device
+    // blocking. Its response entry records an outcome that has already happened, so waiting for
+    // a second fsync would only double each request's wait (measured: the audited rate is bound
+    // by fsyncs); it is written before the answer goes out, and made durable by this batch's
+    // fsync (a crash of the process loses nothing written; a power cut may lose it).
+    boolean response = AuditEntry.RESPONSE.equals(entry.type());
+    return enqueue(new Pending(EntryFormat.body(entry, salt, options), false, false, response,
         new CompletableFuture<>()));
   }
 
@@ -410,6 +426,23 @@ final class FileAuditDevice implements AutoCloseable {
       }
     }
     head = new AuditChain.Head(seq, prev);
+    List<Pending> durable = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (p.released()) {
+        p.done().complete(null);
+      } else {
+        durable.add(p);
+      }
+    }
+    if (out.size() > 0) {
+      try {
+        force();
+      } catch (IOException e) {
+        fail(Cause.WRITE, options.filePath() + ": " + describe(e));
+        refuse(durable);
+        return;
+      }
+    }
     if (checkpoint != null) {
       sinceCheckpoint = 0;
       lastCheckpointNanos = System.nanoTime();
@@ -418,7 +451,7 @@ final class FileAuditDevice implements AutoCloseable {
     } else {
       sinceCheckpoint = since;
     }
-    for (Pending p : batch) {
+    for (Pending p : durable) {
       p.done().complete(null);
     }
   }
@@ -457,7 +490,10 @@ final class FileAuditDevice implements AutoCloseable {
     while (buffer.hasRemaining()) {
       channel.write(buffer);
     }
-    if (!isStdout()) {
+  }
+
+  private void force() throws IOException {
+    if (channel != null && !isStdout()) {
       channel.force(false);
     }
   }
