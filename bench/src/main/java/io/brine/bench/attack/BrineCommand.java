@@ -8,17 +8,17 @@ import java.util.List;
  * How to run {@code brine}: the built {@code cli/target/brine-cli.jar} (bench/attack-soak.sh), or
  * the {@code io.brine.cli.Brine} class on a class path (the smoke test's own), on this JVM's java.
  */
-record BrineCommand(List<String> launcher) {
-  static BrineCommand jar(Path jar) {
+public record BrineCommand(List<String> launcher) {
+  public static BrineCommand jar(Path jar) {
     return new BrineCommand(List.of("-jar", jar.toString()));
   }
 
-  static BrineCommand classPath(String classPath) {
+  public static BrineCommand classPath(String classPath) {
     return new BrineCommand(List.of("-cp", classPath, "io.brine.cli.Brine"));
   }
 
   /** The command line: java, {@code jvmOptions}, the launcher, then brine's own arguments. */
-  List<String> command(List<String> jvmOptions, String... args) {
+  public List<String> command(List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);

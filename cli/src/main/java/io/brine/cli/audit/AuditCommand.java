@@ -1,6 +1,7 @@
 package io.brine.cli.audit;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /**
  * {@code brine audit ...}: the master's audit log, as {@code bao audit} has it, plus {@code
@@ -11,5 +12,16 @@ import picocli.CommandLine.Command;
     name = "audit",
     mixinStandardHelpOptions = true,
     description = "The master's audit devices and their files.",
-    subcommands = {VerifyCommand.class})
+    subcommands = {
+      AuditEnable.class,
+      AuditDisable.class,
+      AuditList.class,
+      VerifyCommand.class,
+      HelpCommand.class
+    },
+    footer = {
+      "",
+      "Environment: BRINE_ADDR (the master's address), BRINE_TOKEN (a token with",
+      "sudo on sys/audit/*), BRINE_CACERT (the CA of an https address)."
+    })
 public final class AuditCommand {}
