@@ -1,0 +1,223 @@
+package io.brine.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brine.common.log.LogLines;
+import io.brine.crypto.rsa.Pem;
+import io.brine.crypto.rsa.RsaKeys;
+import io.brine.master.testing.ApiClient;
+import io.brine.master.testing.TestMaster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An attacker's requests against the one request path, on a real master over loopback with a
+ * file audit device enabled: a non-root token must get nothing its policies do not grant, and no
+ * request may go unrecorded.
+ */
+class AuthzAttacksTest {
+  @TempDir static Path dir;
+
+  private static TestMaster.Started master;
+  private static ApiClient api;
+  private static String root;
+  private static int counter;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // An accepted minion, so that an admitted job is published (to it, "missing") and answers 200.
+    Path accepted = dir.resolve("pki/master/minions");
+    Files.createDirectories(accepted);
+    Files.writeString(
+        accepted.resolve("web1"),
+        Pem.writePublicKey((RSAPublicKey) RsaKeys.generate(2048).getPublic()));
+    master =
+        TestMaster.start(
+            TestMaster.write(
+                dir,
+                "  audit:\n"
+                    + "    - type: file\n"
+                    + "      options: {file_path: audit/audit.log}\n"));
+    api = master.client();
+    JsonNode init =
+        api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
+    api.put("/v1/sys/unseal", ApiClient.key(init.path("keys").get(0).asText()));
+    root = init.path("root_token").asText();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (master != null) {
+      master.daemon().close();
+    }
+  }
+
+  // ---------------------------------------------------------------- method tricks
+
+  @Test
+  void getWithListTrue_onAPathThatOnlyReads_isNoReadForAListGrant() throws Exception {
+    assertThat(
+            api.put("/v1/sys/policies/acl/secret-ops",
+                    Map.of("policy", "path \"brine/keys\" { capabilities = [\"list\"] }"), root)
+                .status())
+        .isEqualTo(204);
+    String token = tokenWith("path \"sys/policy/*\" { capabilities = [\"list\"] }");
+    // The grant is list only: reading the policy's text is refused ...
+    assertThat(api.get("/v1/sys/policy/secret-ops", token).status()).isEqualTo(403);
+
+    // ... and GET ?list=true is OpenBao's list operation, which sys/policy/<name> does not have.
+    ApiClient.Reply listed = api.get("/v1/sys/policy/secret-ops?list=true", token);
+
+    assertThat(listed.status()).as(listed.text()).isEqualTo(405);
+    assertThat(listed.text()).doesNotContain("brine/keys");
+  }
+
+  @Test
+  void getWithListTrue_whereThePathLists_stillLists() throws Exception {
+    String token = tokenWith("path \"sys/policies/acl\" { capabilities = [\"list\"] }");
+
+    ApiClient.Reply listed = api.get("/v1/sys/policies/acl?list=true", token);
+
+    assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+    assertThat(listed.json().path("data").path("keys").toString()).contains("default");
+  }
+
+  // ---------------------------------------------------------------- token uses
+
+  @Test
+  void aMalformedBody_spendsNoUseOfTheToken() throws Exception {
+    String token = created(Map.of("policies", List.of("default"), "num_uses", 2, "ttl", "10m"));
+
+    ApiClient.Reply bad =
+        api.send("PUT", "/v1/sys/capabilities-self", "{\"paths\": [", "X-Vault-Token", token);
+    assertThat(bad.status()).as(bad.text()).isEqualTo(400);
+
+    ApiClient.Reply looked = api.put("/v1/auth/token/lookup", Map.of("token", token), root);
+    assertThat(looked.status()).as(looked.text()).isEqualTo(200);
+    assertThat(looked.json().path("data").path("num_uses").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aOneUseTokensLastUse_thatEndsIn400_stillRevokesIt() throws Exception {
+    String token = created(Map.of("policies", List.of("default"), "num_uses", 1, "ttl", "10m"));
+
+    // A well-formed body the endpoint refuses: the use is spent, and it was the last.
+    ApiClient.Reply bad = api.put("/v1/sys/capabilities-self", Map.of("paths", List.of()), token);
+    assertThat(bad.status()).as(bad.text()).isEqualTo(400);
+
+    assertThat(api.put("/v1/auth/token/lookup", Map.of("token", token), root).status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void aOneUseToken_sentInParallel_isHonouredOnce() throws Exception {
+    String token = created(Map.of("policies", List.of("default"), "num_uses", 1, "ttl", "10m"));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<Integer>> calls = new ArrayList<>();
+      // Fewer than TokenFailures.BURST: the refused ones count as wrong tokens from this address.
+      for (int i = 0; i < 6; i++) {
+        calls.add(() -> api.get("/v1/auth/token/lookup-self", token).status());
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> f : pool.invokeAll(calls)) {
+        statuses.add(f.get());
+      }
+      assertThat(statuses.stream().filter(s -> s == 200).count()).as("%s", statuses).isEqualTo(1);
+      assertThat(statuses.stream().filter(s -> s != 200)).allMatch(s -> s == 403);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  @Test
+  void aRequestWithoutAToken_isRecordedWithItsRefusal() throws Exception {
+    ApiClient.Reply refused = api.get("/v1/sys/audit");
+    assertThat(refused.status()).isEqualTo(403);
+
+    List<JsonNode> recorded = entriesFor("sys/audit", e -> true);
+    assertThat(recorded).extracting(e -> e.path("type").asText())
+        .containsExactly("request", "response");
+    assertThat(recorded).allMatch(e -> e.path("error").asText().equals("permission denied"));
+  }
+
+  @Test
+  void anEndpointsOwnError_isRecordedInTheResponseEntry() throws Exception {
+    ApiClient.Reply refused =
+        api.put("/v1/sys/policies/acl/root", Map.of("policy", "path \"a\" { capabilities = [\"read\"] }"),
+            root);
+    assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+
+    List<JsonNode> recorded = entriesFor("sys/policies/acl/root", e -> true);
+    assertThat(recorded).extracting(e -> e.path("type").asText())
+        .containsExactly("request", "response");
+    assertThat(recorded.get(1).path("error").asText()).isEqualTo(refused.error());
+  }
+
+  // ---------------------------------------------------------------- headers and leaks
+
+  @Test
+  void aTokenInTheQuery_isNoToken_andAppearsInNoLogLine() throws Exception {
+    try (LogLines lines = LogLines.of(OperatorApi.class)) {
+      ApiClient.Reply reply = api.get("/v1/sys/key-status?token=" + root);
+
+      assertThat(reply.status()).isEqualTo(403);
+      assertThat(reply.text()).doesNotContain(root);
+      assertThat(lines.containing(root.substring(2, 12))).isEmpty();
+    }
+  }
+
+  @Test
+  void xVaultToken_winsOverAuthorization_asInOpenBao() throws Exception {
+    String weak = tokenWith("path \"sys/key-status\" { capabilities = [\"deny\"] }");
+
+    ApiClient.Reply reply =
+        api.send("GET", "/v1/sys/key-status", null,
+            "X-Vault-Token", weak, "Authorization", "Bearer " + root);
+
+    assertThat(reply.status()).isEqualTo(403);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static List<JsonNode> entriesFor(
+      String path, java.util.function.Predicate<JsonNode> which) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("audit/audit.log"))) {
+      JsonNode e = ApiClient.JSON.readTree(line);
+      if (e.path("request").path("path").asText().equals(path) && which.test(e)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static String created(Map<String, Object> request) throws Exception {
+    ApiClient.Reply created = api.put("/v1/auth/token/create", request, root);
+    assertThat(created.status()).as(created.text()).isEqualTo(200);
+    return created.json().path("auth").path("client_token").asText();
+  }
+
+  /** A fresh token holding a fresh policy with {@code text} (and the default policy). */
+  private static String tokenWith(String text) throws Exception {
+    String name = "attack-" + (++counter);
+    ApiClient.Reply put = api.put("/v1/sys/policies/acl/" + name, Map.of("policy", text), root);
+    assertThat(put.status()).as(put.text()).isEqualTo(204);
+    return created(Map.of("policies", List.of(name), "ttl", "10m"));
+  }
+}
