@@ -95,6 +95,51 @@ class AuthzAttacksTest {
     assertThat(listed.json().path("data").path("keys").toString()).contains("default");
   }
 
+  // ---------------------------------------------------------------- the job ACL
+
+  @Test
+  void aKwarg_isSeenByTheParameterRules_andCannotSmuggleWhatArgMayNotSay() throws Exception {
+    String token =
+        tokenWith(
+            "path \"brine/jobs\" { capabilities = [\"create\"]\n"
+                + "  allowed_parameters = {\"fun\" = [\"test.*\"], \"arg\" = [\"hello\"]} }");
+    // What the policy allows goes.
+    ApiClient.Reply allowed =
+        api.put("/v1/brine/jobs",
+            Map.of("tgt", "web1", "fun", "test.echo", "arg", List.of("hello")), token);
+    assertThat(allowed.status()).as(allowed.text()).isEqualTo(200);
+
+    // The same argument by name is no way around the rule for arg.
+    ApiClient.Reply smuggled =
+        api.put("/v1/brine/jobs",
+            Map.of("tgt", "web1", "fun", "test.echo", "kwarg", Map.of("text", "rm -rf /")),
+            token);
+
+    assertThat(smuggled.status()).as(smuggled.text()).isEqualTo(403);
+    assertThat(smuggled.error()).contains("kwarg");
+  }
+
+  @Test
+  void aKwarg_passesARuleThatListsIt() throws Exception {
+    String token =
+        tokenWith(
+            "path \"brine/jobs\" { capabilities = [\"create\"]\n"
+                + "  allowed_parameters = {\"fun\" = [\"test.*\"], \"kwarg\" = [\"text=hi*\"]} }");
+
+    assertThat(
+            api.put("/v1/brine/jobs",
+                    Map.of("tgt", "web1", "fun", "test.echo", "kwarg", Map.of("text", "hiya")),
+                    token)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            api.put("/v1/brine/jobs",
+                    Map.of("tgt", "web1", "fun", "test.echo", "kwarg", Map.of("text", "bye")),
+                    token)
+                .status())
+        .isEqualTo(403);
+  }
+
   // ---------------------------------------------------------------- token uses
 
   @Test
