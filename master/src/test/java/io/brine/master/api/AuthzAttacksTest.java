@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * An attacker's requests against the one request path, on a real master over loopback with a
@@ -41,9 +43,11 @@ class AuthzAttacksTest {
     // An accepted minion, so that an admitted job is published (to it, "missing") and answers 200.
     Path accepted = dir.resolve("pki/master/minions");
     Files.createDirectories(accepted);
-    Files.writeString(
-        accepted.resolve("web1"),
-        Pem.writePublicKey((RSAPublicKey) RsaKeys.generate(2048).getPublic()));
+    for (String id : List.of("web1", "db1")) {
+      Files.writeString(
+          accepted.resolve(id),
+          Pem.writePublicKey((RSAPublicKey) RsaKeys.generate(2048).getPublic()));
+    }
     master =
         TestMaster.start(
             TestMaster.write(
@@ -236,6 +240,129 @@ class AuthzAttacksTest {
             "X-Vault-Token", weak, "Authorization", "Bearer " + root);
 
     assertThat(reply.status()).isEqualTo(403);
+  }
+
+  // ---------------------------------------------------------------- attacks that hold
+
+  private static final String CREATE =
+      "path \"auth/token/create\" { capabilities = [\"update\"] }";
+  private static final String WEB_RUNNER =
+      "path \"brine/jobs\" { capabilities = [\"create\"]\n"
+          + "  allowed_parameters = {\"fun\" = [\"test.*\"]}\n"
+          + "  allowed_minions = [\"web*\"] }";
+
+  /** Each row: a policy ("" for default only, CREATE, WEB_RUNNER or HCL), a request, its status. */
+  @ParameterizedTest(name = "{1} {2} {3} -> {4}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      value = {
+        // path tricks: no other spelling reaches a route, or it is checked as what it reaches
+        "|PUT|/v1/sys//seal|{}|404",
+        "|PUT|/v1/sys/seal/|{}|404",
+        "|PUT|/v1/SYS/SEAL|{}|404",
+        "|PUT|/v1/sys%2Fseal|{}|403",
+        "|PUT|/v1/sys/policy/..%2F..%2Fsys%2Fseal|{\"policy\":\"x\"}|403",
+        "path \"sys/policy/*\" { capabilities = [\"read\"] }|GET|/v1/sys/policy/..%2Fdefault|-|400",
+        "path \"sys/policy/*\" { capabilities = [\"read\"] }|GET|/v1/sys/policy/%2e%2e|-|400",
+        "|GET|/v1/sys/policies/acl/|-|404",
+        // method tricks
+        "|HEAD|/v1/sys/key-status|-|405",
+        "|PATCH|/v1/sys/policies/acl/default|{}|405",
+        "path \"sys/policies/acl/*\" { capabilities = [\"update\"] }|PUT|/v1/sys/policies/acl/x|"
+            + "{\"policy\":\"path \\\"a\\\" { capabilities = [\\\"read\\\"] }\"}|403",
+        "path \"auth/token/accessors\" { capabilities = [\"list\"] }|LIST|/v1/auth/token/accessors|-|403",
+        // token creation beyond the caller's rights
+        "CREATE|PUT|/v1/auth/token/create|{\"no_parent\":true,\"policies\":[\"default\"]}|403",
+        "CREATE|PUT|/v1/auth/token/create|{\"period\":\"1h\",\"policies\":[\"default\"]}|403",
+        "CREATE|PUT|/v1/auth/token/create|{\"policies\":[\"root\"]}|403",
+        "CREATE|PUT|/v1/auth/token/create|{\"policies\":\" Root \"}|403",
+        "CREATE|PUT|/v1/auth/token/create|{\"policies\":[\"attack-admin\"]}|403",
+        // other tokens without the capability
+        "|PUT|/v1/auth/token/lookup|{\"token\":\"ROOT\"}|403",
+        "|PUT|/v1/sys/capabilities|{\"token\":\"ROOT\",\"paths\":[\"sys/seal\"]}|403",
+        "|PUT|/v1/auth/token/renew|{\"token\":\"ROOT\"}|403",
+        // the job ACL: fun as written, minions as resolved
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1\",\"fun\":\"test.ping\"}|200",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1\",\"fun\":\"TEST.ping\"}|403",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1\",\"fun\":\" test.ping\"}|403",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1\",\"fun\":\"cmd.run\",\"FUN\":\"test.ping\"}|403",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1\",\"fun\":\"test.ping\",\"arg\":[\"x\"]}|403",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"*\",\"fun\":\"test.ping\"}|403",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1,web1\",\"tgt_type\":\"list\",\"fun\":\"test.ping\"}|200",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"web1,db1\",\"tgt_type\":\"list\",\"fun\":\"test.ping\"}|403",
+        "WEB_RUNNER|PUT|/v1/brine/jobs|{\"tgt\":\"[wd].*\",\"tgt_type\":\"pcre\",\"fun\":\"test.ping\"}|403",
+        "WEB_RUNNER|GET|/v1/brine/jobs|-|403",
+      })
+  void anAttackThatHolds(String policy, String method, String path, String body, int status)
+      throws Exception {
+    String text =
+        policy == null ? "" : policy.equals("CREATE") ? CREATE
+            : policy.equals("WEB_RUNNER") ? WEB_RUNNER : policy;
+    String token =
+        text.isEmpty()
+            ? created(Map.of("policies", List.of("default"), "ttl", "10m"))
+            : tokenWith(text);
+    String sent = body == null ? null : body.replace("ROOT", root);
+
+    ApiClient.Reply reply = api.send(method, path, sent, "X-Vault-Token", token);
+
+    assertThat(reply.status()).as(reply.text()).isEqualTo(status);
+    assertThat(reply.text()).doesNotContain(root);
+  }
+
+  @Test
+  void noParentAndPeriod_needSudoOnCreate_andWorkWithIt() throws Exception {
+    String sudo =
+        tokenWith("path \"auth/token/create\" { capabilities = [\"update\", \"sudo\"] }");
+
+    ApiClient.Reply orphan =
+        api.put("/v1/auth/token/create",
+            Map.of("no_parent", true, "policies", List.of("default")), sudo);
+    ApiClient.Reply periodic =
+        api.put("/v1/auth/token/create",
+            Map.of("period", "1h", "policies", List.of("default")), sudo);
+
+    assertThat(orphan.status()).as(orphan.text()).isEqualTo(200);
+    assertThat(orphan.json().path("auth").path("orphan").asBoolean()).isTrue();
+    assertThat(periodic.status()).as(periodic.text()).isEqualTo(200);
+    // The period, but no longer than the 10-minute parent lives.
+    assertThat(periodic.json().path("auth").path("lease_duration").asLong()).isBetween(1L, 600L);
+  }
+
+  @Test
+  void revokeAccessor_ofARootToken_byATokenWithUpdateThere_isAllowed_asInOpenBao()
+      throws Exception {
+    JsonNode victim =
+        api.put("/v1/auth/token/create", Map.of("policies", List.of("root")), root)
+            .json().path("auth");
+    String token =
+        tokenWith("path \"auth/token/revoke-accessor\" { capabilities = [\"update\"] }");
+
+    ApiClient.Reply revoked =
+        api.put("/v1/auth/token/revoke-accessor",
+            Map.of("accessor", victim.path("accessor").asText()), token);
+
+    assertThat(revoked.status()).as(revoked.text()).isEqualTo(204);
+    assertThat(api.get("/v1/auth/token/lookup-self", victim.path("client_token").asText())
+            .status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void aChild_neverOutlivesItsParent_andANonRenewableTokenIsNotRenewed() throws Exception {
+    String parent = tokenWith(CREATE);
+
+    JsonNode child =
+        api.put("/v1/auth/token/create", Map.of("policies", List.of("default"), "ttl", "48h"),
+                parent)
+            .json().path("auth");
+
+    assertThat(child.path("lease_duration").asLong()).isBetween(1L, 600L);
+    String fixed =
+        created(Map.of("policies", List.of("default"), "ttl", "10m", "renewable", false));
+    ApiClient.Reply renewed = api.put("/v1/auth/token/renew-self", Map.of(), fixed);
+    assertThat(renewed.status()).as(renewed.text()).isEqualTo(400);
   }
 
   // ---------------------------------------------------------------- helpers
