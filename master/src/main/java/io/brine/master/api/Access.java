@@ -152,7 +152,8 @@ final class Access {
     return values;
   }
 
-  private static String text(JsonNode node) {
+  /** A value's text: a string or number as itself, anything else as its JSON. */
+  static String text(JsonNode node) {
     return node.isValueNode() && !node.isNull() ? node.asText() : node.toString();
   }
 }

@@ -80,10 +80,13 @@ final class JobEndpoints {
   }
 
   /**
-   * What a policy's allowed/denied_parameters see of a job: {@code fun}, and {@code arg} (each
-   * argument's text) when there are any. The target is the business of {@code allowed_minions},
-   * checked on the resolved minions, and the rest ({@code timeout}, {@code tgt_type}) is no
-   * privilege, so a policy writes {@code allowed_parameters = {"fun" = ["test.*"]}} alone.
+   * What a policy's allowed/denied_parameters see of a job: {@code fun}, {@code arg} (each
+   * argument's text) when there are any, and {@code kwarg} (each as {@code name=value}, the value
+   * as an argument's text) when there are any: a function takes its parameters by name as well as
+   * by position, so a rule on {@code arg} alone could be gone round by naming the argument. The
+   * target is the business of {@code allowed_minions}, checked on the resolved minions, and the
+   * rest ({@code timeout}, {@code tgt_type}) is no privilege, so a policy writes {@code
+   * allowed_parameters = {"fun" = ["test.*"]}} alone.
    */
   static Map<String, List<String>> parameters(ApiRequest request)
       throws InvalidRequestException {
@@ -96,6 +99,13 @@ final class JobEndpoints {
     JsonNode arg = body.node("arg");
     if (arg != null && !arg.isNull() && !(arg.isArray() && arg.isEmpty())) {
       parameters.put("arg", Access.values(arg));
+    }
+    JsonNode kwarg = body.node("kwarg");
+    if (kwarg != null && kwarg.isObject() && !kwarg.isEmpty()) {
+      List<String> named = new ArrayList<>();
+      kwarg.fields().forEachRemaining(
+          field -> named.add(field.getKey() + "=" + Access.text(field.getValue())));
+      parameters.put("kwarg", named);
     }
     return parameters;
   }

@@ -16,6 +16,7 @@ import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
 import io.brine.vault.policy.Acl;
 import io.brine.vault.policy.AclDecision;
+import io.brine.vault.policy.Capability;
 import io.brine.vault.token.TokenEntry;
 import io.brine.master.audit.AuditFailedException;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -26,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -43,6 +45,8 @@ final class OperatorApi {
   private static final Logger log = LoggerFactory.getLogger(OperatorApi.class);
 
   static final String SEALED = "Vault is sealed";
+
+  private static final HttpMethod LIST = HttpMethod.valueOf("LIST");
 
   static final String THROTTLED = "too many wrong tokens from this address; retry in a second";
 
@@ -149,7 +153,13 @@ final class OperatorApi {
     if (match == null) {
       return ApiResponse.error(NOT_FOUND, "unsupported path");
     }
-    Routes.Route route = match.routes().get(method);
+    HttpMethod operation;
+    try {
+      operation = routedMethod(method, request);
+    } catch (InvalidRequestException e) {
+      return ApiResponse.error(BAD_REQUEST, e.getMessage());
+    }
+    Routes.Route route = match.routes().get(operation);
     if (route == null) {
       return ApiResponse.methodNotAllowed(match.routes().keySet());
     }
@@ -160,7 +170,7 @@ final class OperatorApi {
       // Past the sealed gate while sealed means a route served while sealed: sys/seal, which then
       // does nothing. There is no token store to ask, and nothing to protect.
       if (access.needsToken() && !vault.sealStatus().sealed()) {
-        ApiResponse refused = authenticate(method, path, request, peer);
+        ApiResponse refused = authenticate(operation, path, access, request, peer);
         if (refused != null) {
           return refused;
         }
@@ -186,6 +196,7 @@ final class OperatorApi {
       } catch (AuditFailedException e) {
         return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED);
       }
+      // Every outcome of the endpoint, its errors too, is an answer the response entry records.
       ApiResponse response = handle(route.endpoint(), method, path, request);
       try {
         audit.response(request, caller, response);
@@ -194,30 +205,23 @@ final class OperatorApi {
         return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED_AFTER);
       }
       return response;
-    } catch (PermissionDeniedException e) {
-      return ApiResponse.error(FORBIDDEN, e.getMessage());
-    } catch (SealedException e) {
-      return ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
-    } catch (ForeignShareException e) {
-      // A quorum update (rotation, generate-root) with a share of no operator: one line, where
-      // from; sys/unseal logs its own, rate-limited (SealEndpoints).
-      log.warn("{} {} from {}: {}", method, path, request.remoteForLog(), e.getMessage());
-      return ApiResponse.error(BAD_REQUEST, e.getMessage());
-    } catch (InvalidRequestException e) {
-      return ApiResponse.error(BAD_REQUEST, e.getMessage());
-    } catch (VaultException e) {
-      log.warn("{} {} failed: {}", method, path, e.getMessage());
-      log.debug("{} {} failure", method, path, e);
-      return ApiResponse.error(INTERNAL_SERVER_ERROR, e.getMessage());
-    } catch (RuntimeException e) {
-      log.warn("{} {} failed: {}", method, path, e.toString());
-      log.debug("{} {} failure", method, path, e);
-      return ApiResponse.error(INTERNAL_SERVER_ERROR, "internal error");
+    } catch (VaultException | RuntimeException e) {
+      return failure(e, method, path, request);
     } finally {
       if (caller != null) {
-        finishUse(caller);
+        finishUse(caller.entry());
       }
     }
+  }
+
+  /**
+   * The method whose route serves the request: OpenBao makes {@code GET ?list=true} the list
+   * operation before routing, so on a path that cannot list it is no read (a {@code list} grant
+   * would otherwise read what only {@code read} may).
+   */
+  private static HttpMethod routedMethod(HttpMethod method, ApiRequest request)
+      throws InvalidRequestException {
+    return method.equals(HttpMethod.GET) && request.flagParameter("list") ? LIST : method;
   }
 
   /**
@@ -226,13 +230,15 @@ final class OperatorApi {
    * expired or used up, or when its address is throttled.
    */
   private ApiResponse authenticate(
-      HttpMethod method, String path, ApiRequest request, InetAddress peer)
+      HttpMethod method, String path, Access access, ApiRequest request, InetAddress peer)
       throws VaultException {
     String token = request.token();
     if (token == null) {
       refusedTokens.refused(
           "from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path)
               + " (no token given)");
+      // OpenBao records a request its token check refused, a missing token as a wrong one.
+      audit.refused(request, null, PERMISSION_DENIED);
       return ApiResponse.error(FORBIDDEN, PERMISSION_DENIED);
     }
     // An address that keeps sending wrong tokens has no token checked for a while (the token
@@ -241,6 +247,10 @@ final class OperatorApi {
       throttled.refused("from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path));
       return ApiResponse.error(TOO_MANY_REQUESTS, THROTTLED);
     }
+    // Read before a use is spent: a malformed body is the client's 400 and costs no use (OpenBao
+    // parses the request before it looks at the token).
+    Capability operation = access.capability(method, request);
+    Map<String, List<String>> parameters = access.parameters(request);
     TokenEntry entry;
     try {
       entry = vault.tokens().use(token);
@@ -251,29 +261,30 @@ final class OperatorApi {
       audit.refused(request, null, PERMISSION_DENIED);
       return ApiResponse.error(FORBIDDEN, PERMISSION_DENIED);
     }
-    Access access = routes.find(path).routes().get(method).access();
-    Acl acl = vault.policies().acl(entry.policies());
-    AclDecision decision =
-        acl.check(
-            access.aclPath(path),
-            access.capability(method, request),
-            access.needsSudo(),
-            access.parameters(request));
-    request.caller(new Caller(token, entry, acl, decision));
-    return null;
+    try {
+      Acl acl = vault.policies().acl(entry.policies());
+      AclDecision decision =
+          acl.check(access.aclPath(path), operation, access.needsSudo(), parameters);
+      request.caller(new Caller(token, entry, acl, decision));
+      return null;
+    } catch (VaultException | RuntimeException e) {
+      // The use is spent: a token on its last one must not stay behind half-used.
+      finishUse(entry);
+      throw e;
+    }
   }
 
-  private void finishUse(Caller caller) {
+  private void finishUse(TokenEntry entry) {
     try {
-      vault.tokens().finishUse(caller.entry());
+      vault.tokens().finishUse(entry);
     } catch (VaultException e) {
       log.warn("cannot revoke a token whose last use was spent: {}", e.getMessage());
       log.debug("token revocation failure", e);
     }
   }
 
-  private ApiResponse handle(Endpoint endpoint, HttpMethod method, String path, ApiRequest request)
-      throws VaultException {
+  /** The endpoint's answer, or its failure as one: never an exception, so it can be recorded. */
+  private ApiResponse handle(Endpoint endpoint, HttpMethod method, String path, ApiRequest request) {
     try {
       return endpoint.handle(request);
     } catch (PermissionDeniedException e) {
@@ -283,7 +294,37 @@ final class OperatorApi {
           "from " + request.remoteForLog() + " for " + method + " " + RefusalLog.shown(path)
               + ": " + e.getMessage());
       return ApiResponse.error(FORBIDDEN, e.getMessage());
+    } catch (VaultException | RuntimeException e) {
+      return failure(e, method, path, request);
     }
+  }
+
+  /** The exception's type mapped to OpenBao's status code, with its one-line message. */
+  private static ApiResponse failure(
+      Exception e, HttpMethod method, String path, ApiRequest request) {
+    if (e instanceof PermissionDeniedException) {
+      return ApiResponse.error(FORBIDDEN, e.getMessage());
+    }
+    if (e instanceof SealedException) {
+      return ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
+    }
+    if (e instanceof ForeignShareException) {
+      // A quorum update (rotation, generate-root) with a share of no operator: one line, where
+      // from; sys/unseal logs its own, rate-limited (SealEndpoints).
+      log.warn("{} {} from {}: {}", method, path, request.remoteForLog(), e.getMessage());
+      return ApiResponse.error(BAD_REQUEST, e.getMessage());
+    }
+    if (e instanceof InvalidRequestException) {
+      return ApiResponse.error(BAD_REQUEST, e.getMessage());
+    }
+    if (e instanceof VaultException) {
+      log.warn("{} {} failed: {}", method, path, e.getMessage());
+      log.debug("{} {} failure", method, path, e);
+      return ApiResponse.error(INTERNAL_SERVER_ERROR, e.getMessage());
+    }
+    log.warn("{} {} failed: {}", method, path, e.toString());
+    log.debug("{} {} failure", method, path, e);
+    return ApiResponse.error(INTERNAL_SERVER_ERROR, "internal error");
   }
 
   private static String shown(InetAddress peer) {

@@ -40,4 +40,12 @@ public record AuditRecord(
     requestData = requestData == null ? null : requestData.deepCopy();
     responseData = responseData == null ? null : responseData.deepCopy();
   }
+
+  @Override
+  public String toString() {
+    // Never the token nor the data: a record's own toString would print them raw (a share, a new
+    // token), and a record is one stray log argument away from a log line.
+    return "AuditRecord[" + requestId + " " + operation + " " + path
+        + (error == null ? "" : ", error " + error) + "]";
+  }
 }
