@@ -181,7 +181,7 @@ public final class AuditedApiRate {
                       }
                     } catch (IOException e) {
                       failed++;
-                      client.close();
+                      client.disconnect();
                     }
                   }
                 } catch (InterruptedException e) {

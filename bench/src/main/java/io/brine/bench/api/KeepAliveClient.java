@@ -123,6 +123,11 @@ final class KeepAliveClient implements AutoCloseable {
 
   @Override
   public void close() {
+    disconnect();
+  }
+
+  /** Drops the connection after a failed call; the next call connects again. */
+  void disconnect() {
     if (socket != null) {
       try {
         socket.close();

@@ -55,7 +55,7 @@ final class AuditList extends OperatorCommand {
             ? new Columns("Path", "Type", "Description", "Replication", "Options")
             : new Columns("Path", "Type", "Description");
     Map<String, JsonNode> sorted = new TreeMap<>();
-    devices.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    devices.properties().iterator().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
     for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
       JsonNode device = e.getValue();
       String path = device.hasNonNull("path") ? text(device, "path") : e.getKey();
@@ -77,7 +77,7 @@ final class AuditList extends OperatorCommand {
   private static String options(JsonNode options) {
     List<String> pairs = new ArrayList<>();
     Map<String, String> sorted = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = options.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = options.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       sorted.put(e.getKey(), e.getValue().asText());
     }

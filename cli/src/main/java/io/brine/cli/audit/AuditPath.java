@@ -1,6 +1,6 @@
 package io.brine.cli.audit;
 
-import java.nio.charset.StandardCharsets;
+import io.brine.cli.operator.PathSegments;
 
 /**
  * An audit device's path from the command line and its API path. As bao, the path is shown with
@@ -24,24 +24,7 @@ final class AuditPath {
 
   /** {@code /v1/sys/audit/<encoded name>/} for a path from {@link #normalize}. */
   static String api(String path) {
-    StringBuilder url = new StringBuilder(API);
     String name = path.substring(0, path.length() - 1);
-    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      boolean plain =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-';
-      if (plain) {
-        url.append((char) c);
-      } else {
-        url.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
-        url.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return url.append('/').toString();
+    return API + PathSegments.encode(name) + "/";
   }
 }

@@ -1,6 +1,6 @@
 package io.brine.cli.policy;
 
-import java.nio.charset.StandardCharsets;
+import io.brine.cli.operator.PathSegments;
 import java.util.Locale;
 
 /**
@@ -22,23 +22,6 @@ final class PolicyName {
   }
 
   static String path(String name) {
-    StringBuilder path = new StringBuilder(API);
-    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      boolean plain =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-';
-      if (plain) {
-        path.append((char) c);
-      } else {
-        path.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
-        path.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return path.toString();
+    return API + PathSegments.encode(name);
   }
 }

@@ -70,9 +70,8 @@ class ImpersonationEndToEndTest {
         awaitLog(web1, "authenticated to master");
         assertPing(cli);
         RSAPublicKey web1Public =
-            (RSAPublicKey) Pem.readPublicKey(Files.readString(web1.keyDir().resolve("minion.pub")));
+            Pem.readPublicKey(Files.readString(web1.keyDir().resolve("minion.pub")));
         RSAPublicKey masterPublic =
-            (RSAPublicKey)
                 Pem.readPublicKey(
                     Files.readString(dir.resolve("master/pki/master/master.pub")));
         byte[] recorded = proxy.hellos().get(proxy.hellos().size() - 1);

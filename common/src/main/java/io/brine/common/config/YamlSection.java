@@ -134,7 +134,7 @@ public final class YamlSection {
       throw fail(key, "expected a mapping of keys, got " + describe(value));
     }
     Map<String, String> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       if (!field.getValue().isValueNode() || field.getValue().isNull()) {
         throw fail(key + "." + field.getKey(), "expected a value, got " + describe(field.getValue()));

@@ -74,7 +74,7 @@ final class StoredEntry {
       Map<String, String> meta = new LinkedHashMap<>();
       JsonNode m = o.get("meta");
       if (m != null && m.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.properties().iterator(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
           meta.put(f.getKey(), f.getValue().asText());
         }

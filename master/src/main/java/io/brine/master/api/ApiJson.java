@@ -83,7 +83,7 @@ final class ApiJson {
   static ObjectNode logicalWithDataOnTop(ObjectNode data) {
     ObjectNode envelope = logical(data);
     ObjectNode o = object();
-    for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = data.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       o.set(field.getKey(), field.getValue());
     }

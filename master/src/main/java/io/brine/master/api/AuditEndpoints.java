@@ -135,7 +135,7 @@ final class AuditEndpoints {
     if (!node.isObject()) {
       throw new InvalidRequestException("options must be an object of strings");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
       if (!v.isTextual() && !v.isBoolean() && !v.isNumber()) {

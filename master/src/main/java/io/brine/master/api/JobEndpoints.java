@@ -103,7 +103,7 @@ final class JobEndpoints {
     JsonNode kwarg = body.node("kwarg");
     if (kwarg != null && kwarg.isObject() && !kwarg.isEmpty()) {
       List<String> named = new ArrayList<>();
-      kwarg.fields().forEachRemaining(
+      kwarg.properties().iterator().forEachRemaining(
           field -> named.add(field.getKey() + "=" + Access.text(field.getValue())));
       parameters.put("kwarg", named);
     }

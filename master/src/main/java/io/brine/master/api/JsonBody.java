@@ -59,7 +59,7 @@ final class JsonBody {
 
   /** The body's top-level fields, in order (for the policy's parameter rules and audit). */
   Iterator<Map.Entry<String, JsonNode>> fields() {
-    return object.fields();
+    return object.properties().iterator();
   }
 
   /** The whole body as a JSON object ({@code {}} when empty). */

@@ -343,7 +343,7 @@ final class TokenEndpoints {
       throw new InvalidRequestException("'meta' must be an object of strings");
     }
     Map<String, String> meta = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> field = it.next();
       if (!field.getValue().isTextual()) {

@@ -55,7 +55,7 @@ final class AuditStore {
     try {
       JsonNode node = EntryFormat.JSON.readTree(raw);
       Map<String, String> options = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.path("options").fields();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.path("options").properties().iterator();
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         options.put(e.getKey(), e.getValue().asText());

@@ -243,7 +243,7 @@ final class EntryFormat {
   /** A copy of {@code data} with {@code drop} left out at the top and every string HMAC'd. */
   private static JsonNode data(JsonNode data, Mac mac, Set<String> drop) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = data.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       if (!drop.contains(field.getKey())) {
         out.set(field.getKey(), hashedTree(field.getValue(), mac));
