@@ -2,7 +2,6 @@ package io.brine.master.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.master.testing.ApiClient;
 import io.brine.master.testing.TestMaster;
 import java.nio.file.Path;
@@ -35,10 +34,7 @@ class AccessTableTest {
   static void start() throws Exception {
     master = TestMaster.start(TestMaster.write(dir, ""));
     api = master.client();
-    JsonNode init =
-        api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
-    api.put("/v1/sys/unseal", ApiClient.key(init.path("keys").get(0).asText()));
-    root = init.path("root_token").asText();
+    root = master.initAndUnseal();
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package io.brine.master.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.common.log.LogLines;
 import io.brine.master.testing.ApiClient;
 import io.brine.master.testing.TestMaster;
@@ -51,10 +50,7 @@ class AuditRefusalTest {
                 "  audit:\n"
                     + "    - type: file\n"
                     + "      options: {file_path: " + file + "}\n"));
-    ApiClient api = master.client();
-    JsonNode init = api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
-    api.put("/v1/sys/unseal", ApiClient.key(init.path("keys").get(0).asText()));
-    return init.path("root_token").asText();
+    return master.initAndUnseal();
   }
 
   private ApiClient.Reply writePolicy(String name, String token) throws Exception {

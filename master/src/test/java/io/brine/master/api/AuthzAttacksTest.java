@@ -56,10 +56,7 @@ class AuthzAttacksTest {
                     + "    - type: file\n"
                     + "      options: {file_path: audit/audit.log}\n"));
     api = master.client();
-    JsonNode init =
-        api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
-    api.put("/v1/sys/unseal", ApiClient.key(init.path("keys").get(0).asText()));
-    root = init.path("root_token").asText();
+    root = master.initAndUnseal();
   }
 
   @AfterAll

@@ -29,10 +29,7 @@ class AuthzBadInputTest {
   static void start() throws Exception {
     master = TestMaster.start(TestMaster.write(dir, ""));
     api = master.client();
-    JsonNode init =
-        api.put("/v1/sys/init", Map.of("secret_shares", 1, "secret_threshold", 1)).json();
-    api.put("/v1/sys/unseal", ApiClient.key(init.path("keys").get(0).asText()));
-    root = init.path("root_token").asText();
+    root = master.initAndUnseal();
   }
 
   @AfterAll

@@ -59,5 +59,15 @@ public final class TestMaster {
     public ApiClient client() {
       return new ApiClient(daemon.apiUrl());
     }
+
+    /** Initializes the vault with one share, unseals it, and returns the root token. */
+    public String initAndUnseal() throws IOException, InterruptedException {
+      ApiClient api = client();
+      com.fasterxml.jackson.databind.JsonNode init =
+          api.put("/v1/sys/init", java.util.Map.of("secret_shares", 1, "secret_threshold", 1))
+              .json();
+      api.put("/v1/sys/unseal", ApiClient.key(init.path("keys").get(0).asText()));
+      return init.path("root_token").asText();
+    }
   }
 }
