@@ -31,7 +31,13 @@ record DevFiles(Path dir, Path masterConfig, String minionId) {
             + "ret_port: " + retPort + "\n"
             + "vault:\n"
             + "  storage_dir: " + master.resolve("vault") + "\n"
-            + "  api_addr: " + apiAddr + "\n");
+            + "  api_addr: " + apiAddr + "\n"
+            // Declared, as OpenBao prefers: every request of the tour is recorded, and
+            // `brine audit verify` can check the file.
+            + "  audit:\n"
+            + "    - type: file\n"
+            + "      description: brine dev's audit log\n"
+            + "      options: {file_path: " + master.resolve("audit.log") + "}\n");
     return new DevFiles(dir, config, minionId);
   }
 
