@@ -62,6 +62,14 @@ final class OperatorApi {
   private final Vault vault;
   private final Routes routes;
   private final TokenFailures tokenFailures;
+  /**
+   * The audit entries a stranger's refusals (no token, a wrong one) may cost, per address: the
+   * same bucket as wrong tokens, 10 then one a second. Past it a refusal is counted in the
+   * refusal log line only: otherwise a flood of tokenless requests, which are never throttled (a
+   * request without a token cannot guess one), would fill the audit disk at two lines each, and a
+   * full audit disk refuses every operator's request.
+   */
+  private final TokenFailures recordedRefusals;
   private final RefusalLog refusedTokens;
   private final RefusalLog throttled;
   private final RefusalLog policyRefusals;
@@ -78,6 +86,7 @@ final class OperatorApi {
     this.vault = vault;
     this.routes = routes;
     this.tokenFailures = tokenFailures;
+    this.recordedRefusals = TokenFailures.systemClock();
     this.refusedTokens = refusedTokens;
     this.throttled = throttled;
     this.policyRefusals = policyRefusals;
@@ -238,7 +247,7 @@ final class OperatorApi {
           "from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path)
               + " (no token given)");
       // OpenBao records a request its token check refused, a missing token as a wrong one.
-      audit.refused(request, null, PERMISSION_DENIED);
+      recordRefusal(request, peer);
       return ApiResponse.error(FORBIDDEN, PERMISSION_DENIED);
     }
     // An address that keeps sending wrong tokens has no token checked for a while (the token
@@ -258,7 +267,7 @@ final class OperatorApi {
       // Never the token itself, not even a prefix: a near-miss is a secret too.
       tokenFailures.failed(peer);
       refusedTokens.refused("from " + shown(peer) + " for " + method + " " + RefusalLog.shown(path));
-      audit.refused(request, null, PERMISSION_DENIED);
+      recordRefusal(request, peer);
       return ApiResponse.error(FORBIDDEN, PERMISSION_DENIED);
     }
     try {
@@ -272,6 +281,15 @@ final class OperatorApi {
       finishUse(entry);
       throw e;
     }
+  }
+
+  /** Records a refusal before authentication, within {@link #recordedRefusals}' bucket. */
+  private void recordRefusal(ApiRequest request, InetAddress peer) {
+    if (recordedRefusals.throttled(peer)) {
+      return;
+    }
+    recordedRefusals.failed(peer);
+    audit.refused(request, null, PERMISSION_DENIED);
   }
 
   private void finishUse(TokenEntry entry) {
