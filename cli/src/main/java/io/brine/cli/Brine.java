@@ -10,6 +10,7 @@ import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
 import io.brine.cli.policy.PolicyCommand;
 import io.brine.cli.token.TokenCommand;
+import io.brine.crypto.CryptoProviders;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.nio.charset.Charset;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code brine} command. {@link #main} and the tests build it the same way, through {@link
@@ -178,11 +179,19 @@ public final class Brine {
     }
   }
 
-  /** "brine 0.1.0" from the version Maven writes into version.properties. */
+  /**
+   * "brine 0.1.0" from the version Maven writes into version.properties, the Java, and who does the
+   * crypto by default here (a daemon's {@code crypto_provider} may say otherwise; its start line
+   * tells).
+   */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"brine " + version(), "Java " + Runtime.version()};
+      return new String[] {
+        "brine " + version(),
+        "Java " + Runtime.version(),
+        "crypto " + CryptoProviders.describe()
+      };
     }
   }
 

@@ -193,6 +193,8 @@ class CommandLineErrorsTest {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(result.out()).startsWith("brine ").doesNotContain("${").doesNotContain("unknown");
+    // This machine kind loads ACCP: the default choice says so.
+    assertThat(result.out()).contains("\ncrypto AWS-LC (Amazon Corretto Crypto Provider 2.5.");
   }
 
   @Test

@@ -1,9 +1,10 @@
 package io.brine.master;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.master.api.MasterPaths;
-import io.brine.master.audit.AuditBroker;
 import io.brine.master.api.MinionKeys;
 import io.brine.master.api.OperatorApiServer;
+import io.brine.master.audit.AuditBroker;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
 import io.brine.master.files.FileRoots;
@@ -130,6 +131,8 @@ public final class MasterDaemon implements AutoCloseable {
    */
   public static MasterDaemon start(MasterConfig config, PrintStream out)
       throws IOException, VaultException {
+    // Before the vault loads the master's key, so that key is the chosen provider's own.
+    CryptoProviders.apply(config.cryptoProvider());
     BuildInfo build = BuildInfo.current();
     VaultConfig settings = config.vault();
     VaultCore vault =
@@ -298,7 +301,7 @@ public final class MasterDaemon implements AutoCloseable {
 
   /**
    * {@code brine master <version>: operator API on <url>, vault <sealed|unsealed> (<type>); minions
-   * on <interface>:<port>}.
+   * on <interface>:<port>; crypto <provider>}.
    */
   String startLine() {
     SealStatus status = vault.sealStatus();
@@ -311,7 +314,9 @@ public final class MasterDaemon implements AutoCloseable {
         + " ("
         + status.type()
         + "); minions on "
-        + minions.address();
+        + minions.address()
+        + "; crypto "
+        + CryptoProviders.describe();
   }
 
   /** The port the operator API listens on (the chosen one when the config said 0). */

@@ -1,5 +1,6 @@
 package io.brine.bench.swarm;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon;
 import io.brine.minion.daemon.SharedThreads;
@@ -262,7 +263,9 @@ public final class Swarm {
         Duration.ofSeconds(10),
         // Its own jid memory: minions sharing one would refuse each other's jobs.
         pkiDir.resolve("cache"),
-        Duration.ofSeconds(MinionConfig.DEFAULT_PUBLISH_MAX_AGE_SECONDS));
+        Duration.ofSeconds(MinionConfig.DEFAULT_PUBLISH_MAX_AGE_SECONDS),
+        // The swarm's own choice (-Dbrine.crypto.provider, else auto), not a file's.
+        CryptoProviders.current().choice());
   }
 
   private ReconnectPhase.Storm storm(SharedThreads shared) {

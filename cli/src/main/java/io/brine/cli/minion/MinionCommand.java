@@ -4,6 +4,7 @@ import io.brine.cli.Brine;
 import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
 import io.brine.common.config.ConfigException;
+import io.brine.crypto.CryptoProviders;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon;
 import io.brine.minion.keys.KeyFileException;
@@ -59,7 +60,7 @@ public final class MinionCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** {@code brine minion <version>: id <id>, master <host>:<port>}. */
+  /** {@code brine minion <version>: id <id>, master <host>:<port>; crypto <provider>}. */
   static String startLine(MinionConfig config) {
     return "brine minion "
         + Brine.version()
@@ -68,7 +69,9 @@ public final class MinionCommand implements Callable<Integer> {
         + ", master "
         + config.master()
         + ":"
-        + config.masterPort();
+        + config.masterPort()
+        + "; crypto "
+        + CryptoProviders.describe();
   }
 
   private static void close(MinionDaemon daemon) {

@@ -155,6 +155,16 @@ public final class YamlSection {
     return value.asText().trim();
   }
 
+  /** A string that must be one of {@code allowed} (compared without case); lower-cased. */
+  public String oneOf(String key, String fallback, List<String> allowed) throws ConfigException {
+    String value = string(key, fallback);
+    String lower = value == null ? null : value.toLowerCase(java.util.Locale.ROOT);
+    if (lower != null && !allowed.contains(lower)) {
+      throw fail(key, "expected one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+    return lower;
+  }
+
   public String requiredString(String key) throws ConfigException {
     String value = string(key, null);
     if (value == null) {

@@ -1,6 +1,8 @@
 package io.brine.crypto.rsa;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.MalformedKeyException;
+import io.brine.crypto.ProviderLocal;
 import io.brine.crypto.WeakKeyException;
 import java.io.IOException;
 import java.io.StringReader;
@@ -41,15 +43,8 @@ public final class Pem {
   private static final String SPKI_END = "-----END PUBLIC KEY-----";
 
   /** A KeyFactory per thread, so the key of each HELLO costs no provider lookup. */
-  private static final ThreadLocal<KeyFactory> RSA_KEY_FACTORY =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return KeyFactory.getInstance("RSA");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("this JDK has no RSA KeyFactory", e);
-            }
-          });
+  private static final ProviderLocal<KeyFactory> RSA_KEY_FACTORY =
+      new ProviderLocal<>("RSA KeyFactory", CryptoProviders::rsaKeyFactory);
 
   private Pem() {}
 
@@ -96,7 +91,7 @@ public final class Pem {
     if (!(key instanceof RSAPublicKey)) {
       throw new MalformedKeyException("PEM public key is " + key.getAlgorithm() + ", not RSA");
     }
-    return RsaKeys.checkPolicy((RSAPublicKey) key);
+    return CryptoProviders.nativeRsaKey(RsaKeys.checkPolicy((RSAPublicKey) key));
   }
 
   /**
@@ -182,7 +177,9 @@ public final class Pem {
       throw new MalformedKeyException(
           "PEM private key is " + key.getAlgorithm() + " without CRT parameters, not a usable RSA key");
     }
-    RSAPrivateCrtKey priv = RsaKeys.checkPolicy((RSAPrivateCrtKey) key);
+    // The provider's own key object: with ACCP a native key, parsed once here rather than at every
+    // use, and one that destroy() really frees and wipes.
+    RSAPrivateCrtKey priv = CryptoProviders.nativeRsaKey(RsaKeys.checkPolicy((RSAPrivateCrtKey) key));
     return new KeyPair(publicHalf(priv), priv);
   }
 
@@ -190,10 +187,11 @@ public final class Pem {
   public static RSAPublicKey publicHalf(RSAPrivateCrtKey key) {
     try {
       return (RSAPublicKey)
-          KeyFactory.getInstance("RSA")
+          RSA_KEY_FACTORY
+              .get()
               .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
     } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("this JDK cannot build an RSA public key", e);
+      throw new IllegalStateException("no provider here can build an RSA public key", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.brine.crypto.rsa;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.WeakKeyException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -33,11 +34,11 @@ public final class RsaKeys {
   public static KeyPair generate(int modulusBits) throws WeakKeyException {
     checkModulusBits(modulusBits);
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      KeyPairGenerator g = CryptoProviders.rsaKeyPairGenerator();
       g.initialize(new RSAKeyGenParameterSpec(modulusBits, F4), new SecureRandom());
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JDK cannot generate RSA keys", e);
+      throw new IllegalStateException("no provider here can generate RSA keys", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.brine.crypto.rsa;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.SecretBytes;
 import io.brine.crypto.WeakKeyException;
@@ -21,7 +22,7 @@ public final class RsaOaepDecrypter {
 
   /** @throws WeakKeyException if the key is below 2048 bits or its exponent is not 65537 */
   public static RsaOaepDecrypter create(RSAPrivateCrtKey key) throws WeakKeyException {
-    return new RsaOaepDecrypter(RsaKeys.checkPolicy(key));
+    return new RsaOaepDecrypter(CryptoProviders.nativeRsaKey(RsaKeys.checkPolicy(key)));
   }
 
   public byte[] decrypt(byte[] ciphertext) throws DecryptionFailedException {
@@ -29,7 +30,7 @@ public final class RsaOaepDecrypter {
       throw new DecryptionFailedException();
     }
     try {
-      Cipher c = Cipher.getInstance(RsaOaep.TRANSFORMATION);
+      Cipher c = CryptoProviders.rsaOaepCipher();
       c.init(Cipher.DECRYPT_MODE, key, RsaOaep.SHA256);
       return c.doFinal(ciphertext);
     } catch (GeneralSecurityException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.brine.crypto.rsa;
 
+import io.brine.crypto.CryptoProviders;
+import io.brine.crypto.ProviderLocal;
 import io.brine.crypto.SecretAccess;
 import io.brine.crypto.SecretBytes;
 import io.brine.crypto.WeakKeyException;
@@ -19,15 +21,8 @@ public final class RsaOaepEncrypter {
    * operation itself in the master's profile. Only public keys pass through it; the decrypter
    * does not share the idea, so no thread keeps a private key alive.
    */
-  private static final ThreadLocal<Cipher> CIPHER =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Cipher.getInstance(RsaOaep.TRANSFORMATION);
-            } catch (GeneralSecurityException e) {
-              throw new IllegalStateException("this JDK has no " + RsaOaep.TRANSFORMATION, e);
-            }
-          });
+  private static final ProviderLocal<Cipher> CIPHER =
+      new ProviderLocal<>(RsaOaep.TRANSFORMATION, CryptoProviders::rsaOaepCipher);
 
   private final RSAPublicKey key;
 
@@ -37,7 +32,7 @@ public final class RsaOaepEncrypter {
 
   /** @throws WeakKeyException if the key is below 2048 bits or its exponent is not 65537 */
   public static RsaOaepEncrypter create(RSAPublicKey key) throws WeakKeyException {
-    return new RsaOaepEncrypter(RsaKeys.checkPolicy(key));
+    return new RsaOaepEncrypter(CryptoProviders.nativeRsaKey(RsaKeys.checkPolicy(key)));
   }
 
   /** Encrypts up to {@link #maxPlaintextBytes()} bytes. */

@@ -1,5 +1,6 @@
 package io.brine.crypto.rsa;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.WeakKeyException;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -15,11 +16,11 @@ public final class RsaPssSigner {
 
   /** @throws WeakKeyException if the key is below 2048 bits or its exponent is not 65537 */
   public static RsaPssSigner create(RSAPrivateCrtKey key) throws WeakKeyException {
-    return new RsaPssSigner(RsaKeys.checkPolicy(key));
+    return new RsaPssSigner(CryptoProviders.nativeRsaKey(RsaKeys.checkPolicy(key)));
   }
 
   public byte[] sign(byte[] data) throws GeneralSecurityException {
-    Signature s = Signature.getInstance(RsaPss.ALGORITHM);
+    Signature s = CryptoProviders.rsaPssSignature();
     s.setParameter(RsaPss.SHA256);
     s.initSign(key);
     s.update(data);

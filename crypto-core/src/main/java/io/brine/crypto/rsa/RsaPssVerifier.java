@@ -1,5 +1,6 @@
 package io.brine.crypto.rsa;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.InvalidSignatureException;
 import io.brine.crypto.WeakKeyException;
 import java.security.GeneralSecurityException;
@@ -16,7 +17,7 @@ public final class RsaPssVerifier {
 
   /** @throws WeakKeyException if the key is below 2048 bits or its exponent is not 65537 */
   public static RsaPssVerifier create(RSAPublicKey key) throws WeakKeyException {
-    return new RsaPssVerifier(RsaKeys.checkPolicy(key));
+    return new RsaPssVerifier(CryptoProviders.nativeRsaKey(RsaKeys.checkPolicy(key)));
   }
 
   /**
@@ -27,7 +28,7 @@ public final class RsaPssVerifier {
   public void verify(byte[] signature, byte[] data) throws InvalidSignatureException {
     boolean ok;
     try {
-      Signature s = Signature.getInstance(RsaPss.ALGORITHM);
+      Signature s = CryptoProviders.rsaPssSignature();
       s.setParameter(RsaPss.SHA256);
       s.initVerify(key);
       s.update(data);

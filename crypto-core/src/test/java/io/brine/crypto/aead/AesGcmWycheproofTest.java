@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.SecretBytes;
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.Wycheproof;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * 128-bit tags, so those groups are run through the cipher brine uses; for every other group the
  * test checks that brine refuses the key or that the parameters are ones it never produces.
  */
-class AesGcmWycheproofTest {
+class AesGcmWycheproofTest extends UnderEachProvider {
   private static final JsonNode FILE = Wycheproof.load("aes_gcm_test.json");
 
   @Test
@@ -65,6 +66,16 @@ class AesGcmWycheproofTest {
     byte[] ctAndTag = concat(Wycheproof.hex(test, "ct"), Wycheproof.hex(test, "tag"));
     String result = test.get("result").asText();
 
+    // Sealed before it is opened: ACCP, like SunJCE, refuses to encrypt under the key and nonce
+    // its Cipher was last initialized with, and ACCP counts a decryption too.
+    if (result.equals("valid")) {
+      byte[] sealed = new byte[ctAndTag.length];
+      GcmCipher.seal(key, iv, msg, aad, sealed, 0);
+      if (!Arrays.equals(sealed, ctAndTag)) {
+        errors.add(id + ": encryption differs from the vector");
+      }
+    }
+
     try {
       byte[] opened = GcmCipher.open(key, iv, ctAndTag, 0, ctAndTag.length, aad);
       if (result.equals("invalid")) {
@@ -75,14 +86,6 @@ class AesGcmWycheproofTest {
     } catch (DecryptionFailedException e) {
       if (result.equals("valid")) {
         errors.add(id + ": valid vector failed to decrypt");
-      }
-    }
-
-    if (result.equals("valid")) {
-      byte[] sealed = new byte[ctAndTag.length];
-      GcmCipher.seal(key, iv, msg, aad, sealed, 0);
-      if (!Arrays.equals(sealed, ctAndTag)) {
-        errors.add(id + ": encryption differs from the vector");
       }
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.KeyExhaustedException;
+import io.brine.crypto.UnderEachProvider;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class RandomNonceAesGcmTest {
+class RandomNonceAesGcmTest extends UnderEachProvider {
   private static final byte[] AAD = "core/keyring".getBytes(StandardCharsets.UTF_8);
 
   @Test

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.KeyExhaustedException;
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.aead.SequencedAesGcm.Role;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SequencedAesGcmTest {
+class SequencedAesGcmTest extends UnderEachProvider {
   private static final byte[] AAD = "return|epoch 7|minion web1".getBytes(StandardCharsets.UTF_8);
 
   private Aead minion;

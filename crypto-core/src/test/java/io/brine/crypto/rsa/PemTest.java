@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.crypto.MalformedKeyException;
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.WeakKeyException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import org.junit.jupiter.api.Test;
 
-class PemTest {
+class PemTest extends UnderEachProvider {
 
   @Test
   void publicKey_writtenThenRead_isTheSameKey() throws Exception {

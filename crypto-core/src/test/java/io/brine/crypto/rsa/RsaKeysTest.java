@@ -3,6 +3,7 @@ package io.brine.crypto.rsa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.WeakKeyException;
 import java.math.BigInteger;
 import java.security.KeyFactory;
@@ -11,7 +12,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import org.junit.jupiter.api.Test;
 
-class RsaKeysTest {
+class RsaKeysTest extends UnderEachProvider {
 
   @Test
   void generate_minionDefault_is2048BitsWithF4() throws Exception {

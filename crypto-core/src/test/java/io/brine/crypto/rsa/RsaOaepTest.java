@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brine.crypto.DecryptionFailedException;
 import io.brine.crypto.SecretAccess;
 import io.brine.crypto.SecretBytes;
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.WeakKeyException;
 import java.math.BigInteger;
 import java.security.KeyFactory;
@@ -19,7 +20,7 @@ import javax.crypto.spec.PSource;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
-class RsaOaepTest {
+class RsaOaepTest extends UnderEachProvider {
   private static final KeyPair KP = TestKeys.rsa2048(0);
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.crypto.DecryptionFailedException;
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.Wycheproof;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * message, every invalid one (bad padding, malformed ciphertext) fails with the one exception.
  * brine always uses the empty label, so vectors made with a label must fail too.
  */
-class RsaOaepWycheproofTest {
+class RsaOaepWycheproofTest extends UnderEachProvider {
 
   @Test
   void everyVector_behavesAsPublished() throws Exception {

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.crypto.InvalidSignatureException;
+import io.brine.crypto.UnderEachProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.Signature;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
-class RsaPssTest {
+class RsaPssTest extends UnderEachProvider {
   private static final KeyPair KP = TestKeys.rsa2048(0);
   private static final byte[] DATA =
       "auth reply|nonce 3f2a|minion web1".getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.crypto.InvalidSignatureException;
+import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.Wycheproof;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Wycheproof's rsa_pss_2048_sha256_mgf1_32_test.json: the exact parameter set brine signs with.
  * "acceptable" vectors may go either way and are only counted.
  */
-class RsaPssWycheproofTest {
+class RsaPssWycheproofTest extends UnderEachProvider {
 
   @Test
   void everyVector_behavesAsPublished() throws Exception {

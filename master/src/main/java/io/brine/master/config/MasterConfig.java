@@ -2,6 +2,7 @@ package io.brine.master.config;
 
 import io.brine.common.config.ConfigException;
 import io.brine.common.config.YamlSection;
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.audit.AuditConfig;
 import io.brine.vault.InvalidRequestException;
@@ -40,6 +41,8 @@ import java.util.Set;
  * @param minions where and how the master listens for minions, and how often the publish key
  *     rotates
  * @param jobs the job cache and the file server's roots
+ * @param cryptoProvider who does the RSA and AES work ({@code crypto_provider}: auto, accp or jdk;
+ *     default auto, ACCP where it loads)
  */
 public record MasterConfig(
     Path file,
@@ -50,7 +53,8 @@ public record MasterConfig(
     Path autosignFile,
     Path autorejectFile,
     Minions minions,
-    Jobs jobs) {
+    Jobs jobs,
+    CryptoProviders.Choice cryptoProvider) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
 
   /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
@@ -62,6 +66,7 @@ public record MasterConfig(
       Set.of(
           "pki_dir",
           "keysize",
+          "crypto_provider",
           "vault",
           "auto_accept",
           "autosign_file",
@@ -114,6 +119,7 @@ public record MasterConfig(
     Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(minions, "minions");
     Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(cryptoProvider, "cryptoProvider");
   }
 
   /**
@@ -407,7 +413,8 @@ public record MasterConfig(
         autosignFile,
         autorejectFile,
         minions(top),
-        jobs(top, pkiDir));
+        jobs(top, pkiDir),
+        cryptoProvider(top));
   }
 
   private static Jobs jobs(YamlSection top, Path pkiDir) throws ConfigException {
@@ -692,5 +699,17 @@ public record MasterConfig(
     if (file != null && !Files.isReadable(file)) {
       throw section.fail(key, "cannot read " + file);
     }
+  }
+
+  /** {@code crypto_provider}, refused here when it asks for ACCP where ACCP does not load. */
+  private static CryptoProviders.Choice cryptoProvider(YamlSection top) throws ConfigException {
+    CryptoProviders.Choice choice =
+        CryptoProviders.Choice.parse(
+            top.oneOf("crypto_provider", "auto", CryptoProviders.Choice.NAMES));
+    String why = CryptoProviders.whyUnavailable(choice);
+    if (why != null) {
+      throw top.fail("crypto_provider", why);
+    }
+    return choice;
   }
 }

@@ -31,7 +31,8 @@ class ShamirOperatorApiTest {
   private static final Pattern START_LINE =
       Pattern.compile(
           "brine master (\\S+): operator API on http://127\\.0\\.0\\.1:(\\d+), vault sealed"
-              + " \\(shamir\\); minions on 127\\.0\\.0\\.1:(\\d+)\n");
+              + " \\(shamir\\); minions on 127\\.0\\.0\\.1:(\\d+); crypto AWS-LC \\(Amazon Corretto"
+              + " Crypto Provider 2\\.5\\.\\d+\\)\n");
 
   @TempDir Path dir;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.common.config.ConfigException;
+import io.brine.crypto.CryptoProviders;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
 import java.io.IOException;
@@ -24,6 +25,19 @@ class MasterConfigTest {
   }
 
   private static final String MINIMAL = "pki_dir: pki\nvault:\n  storage_dir: vault\n";
+
+  @Test
+  void cryptoProvider_defaultsToAuto_takesJdkAndAccp_andRefusesOthersInOneLine() throws Exception {
+    assertThat(MasterConfig.load(file(MINIMAL)).cryptoProvider())
+        .isEqualTo(CryptoProviders.Choice.AUTO);
+    assertThat(MasterConfig.load(file(MINIMAL + "crypto_provider: jdk\n")).cryptoProvider())
+        .isEqualTo(CryptoProviders.Choice.JDK);
+    assertThat(MasterConfig.load(file(MINIMAL + "crypto_provider: ACCP\n")).cryptoProvider())
+        .isEqualTo(CryptoProviders.Choice.ACCP);
+    assertThatThrownBy(() -> MasterConfig.load(file(MINIMAL + "crypto_provider: openssl\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("crypto_provider: expected one of auto, accp, jdk, got 'openssl'");
+  }
 
   @Test
   void load_fullFile_readsEveryKey_andResolvesRelativePathsFromTheFilesFolder() throws Exception {

@@ -38,7 +38,8 @@ class MasterDaemonMinionsTest {
     try (MasterDaemon master = started.daemon();
         TestMinion minion = TestMinion.connect(master.minionPort(), "web1", keys)) {
       assertThat(started.stdout())
-          .endsWith("vault sealed (shamir); minions on 127.0.0.1:" + master.minionPort() + "\n");
+          .contains("vault sealed (shamir); minions on 127.0.0.1:" + master.minionPort() + "; crypto ")
+          .endsWith("\n");
 
       Outcome sealed = minion.hello(MasterTrust.firstContact());
       assertThat(((Refused) sealed).type()).isEqualTo(MessageType.SEALED);

@@ -2,6 +2,7 @@ package io.brine.minion.config;
 
 import io.brine.common.config.ConfigException;
 import io.brine.common.config.YamlSection;
+import io.brine.crypto.CryptoProviders;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.wire.Wire;
 import java.net.InetAddress;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
  *     ({@code <cachedir>/executed_jids}); default: a {@code cache} folder beside {@code pki_dir}
  * @param publishMaxAge the oldest a publication may be and still run ({@code publish_max_age});
  *     the minion remembers the jids it ran at least this long
+ * @param cryptoProvider who does the RSA and AES work ({@code crypto_provider}: auto, accp or jdk;
+ *     default auto, ACCP where it loads)
  */
 public record MinionConfig(
     String master,
@@ -44,7 +47,8 @@ public record MinionConfig(
     int maxFrameBytes,
     Duration reconnectWaitMax,
     Path cachedir,
-    Duration publishMaxAge) {
+    Duration publishMaxAge,
+    CryptoProviders.Choice cryptoProvider) {
   public static final int DEFAULT_MASTER_PORT = 4506;
   public static final int DEFAULT_KEYSIZE = 2048;
   public static final long DEFAULT_ACCEPTANCE_WAIT_SECONDS = 30;
@@ -62,6 +66,7 @@ public record MinionConfig(
       Set.of(
           "master",
           "master_port",
+          "crypto_provider",
           "id",
           "pki_dir",
           "keysize",
@@ -141,7 +146,8 @@ public record MinionConfig(
         maxFrameBytes,
         Duration.ofSeconds(reconnectMax),
         cachedir != null ? cachedir : defaultCachedir(pkiDir),
-        Duration.ofSeconds(publishMaxAge));
+        Duration.ofSeconds(publishMaxAge),
+        cryptoProvider(yaml));
   }
 
   private static MinionId id(YamlSection yaml) throws ConfigException {
@@ -164,5 +170,17 @@ public record MinionConfig(
     } catch (IllegalArgumentException e) {
       throw yaml.fail("id", "not set, and the host name is no valid id (" + e.getMessage() + ")");
     }
+  }
+
+  /** {@code crypto_provider}, refused here when it asks for ACCP where ACCP does not load. */
+  private static CryptoProviders.Choice cryptoProvider(YamlSection yaml) throws ConfigException {
+    CryptoProviders.Choice choice =
+        CryptoProviders.Choice.parse(
+            yaml.oneOf("crypto_provider", "auto", CryptoProviders.Choice.NAMES));
+    String why = CryptoProviders.whyUnavailable(choice);
+    if (why != null) {
+      throw yaml.fail("crypto_provider", why);
+    }
+    return choice;
   }
 }

@@ -1,6 +1,7 @@
 package io.brine.minion.daemon;
 
 import io.brine.common.log.LogText;
+import io.brine.crypto.CryptoProviders;
 import io.brine.minion.auth.AcceptanceWait;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FileFetcher;
@@ -206,6 +207,8 @@ public final class MinionDaemon implements AutoCloseable {
   public static MinionDaemon start(MinionConfig config, SharedThreads shared)
       throws KeyFileException {
     Objects.requireNonNull(config, "config");
+    // Before the first key is read, so the minion's keys are the chosen provider's own.
+    CryptoProviders.apply(config.cryptoProvider());
     KeyPair keys = MinionKeyFiles.in(config.minionPkiDir()).loadOrCreate(config.keysize());
     MasterKeyPin pin = new MasterKeyPin(config.minionPkiDir(), config.masterFinger());
     pin.pinned(); // a damaged pin fails the start, not every handshake

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.common.config.ConfigException;
+import io.brine.crypto.CryptoProviders;
 import io.brine.protocol.wire.Wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,17 @@ class MinionConfigTest {
     }
     MinionConfig c = MinionConfig.load(example);
     assertThat(c.master()).isEqualTo("salt");
+  }
+
+  @Test
+  void cryptoProvider_defaultsToAuto_andRefusesAnUnknownOneInOneLine() throws Exception {
+    String minimal = "master: salt\nid: web1\npki_dir: pki\n";
+    assertThat(load(minimal).cryptoProvider()).isEqualTo(CryptoProviders.Choice.AUTO);
+    assertThat(load(minimal + "crypto_provider: jdk\n").cryptoProvider())
+        .isEqualTo(CryptoProviders.Choice.JDK);
+    assertThatThrownBy(() -> load(minimal + "crypto_provider: bc\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("crypto_provider: expected one of auto, accp, jdk, got 'bc'");
   }
 
   private MinionConfig load(String yaml) throws Exception {
