@@ -213,7 +213,7 @@ run_side() {
   kill -TERM "$monitor"
   wait "$monitor" || true
   [ "$status" = 0 ] || say "$side N=$n run $run exited with $status; see $base.out"
-  echo "$side $n $run ${sign_per_s:-0}" >>"$results/runs.tsv"
+  echo "$side $n $run ${sign_per_s:-0} $status" >>"$results/runs.tsv"
   say "$side N=$n run $run done: $(grep -o 'others_mean_cores=[0-9.]*' "$base.monitor" || echo 'others ?') cores of other load"
   sleep 5
 }

@@ -1,6 +1,7 @@
 """summarize.py RESULTS_DIR: the side-by-side table of one salt-compare.sh run.
 
-Reads RESULTS_DIR/runs.tsv (side, N, run, openssl sign/s measured just before that run) and, for
+Reads RESULTS_DIR/runs.tsv (side, N, run, openssl sign/s measured just before that run, exit
+status) and, for
 each line, SIDE-N-rRUN.json (the side's own report) and SIDE-N-rRUN.monitor (the other load).
 Prints one line per run, then per N the median of each figure on each side and brine/Salt
 (below 1: brine is better; every figure is a time or a CPU cost). The RSA unit is one private op
@@ -43,7 +44,7 @@ def salt_figures(d):
         "authenticated": storm.get("authenticated"), "complete": pings.get("complete"),
         "restart_back": restart.get("first_ping_returns"),
         "note": "auth requests %s/%s; restart job %s s after subscribers back %s s" % (
-            storm.get("auth_requests_handled"), reauth.get("auth_requests_handled"),
+            fmt(storm.get("auth_requests_handled")), fmt(reauth.get("auth_requests_handled")),
             fmt(restart.get("first_ping_s")), fmt(restart.get("subscribers_back_s"))),
     }
 
@@ -72,9 +73,10 @@ def load_runs(results):
     rows = []
     with open(os.path.join(results, "runs.tsv")) as f:
         for line in f:
-            side, n, run, sign_per_s = line.split()
+            side, n, run, sign_per_s, status = line.split()
             base = os.path.join(results, f"{side}-{n}-r{run}")
-            row = {"side": side, "n": int(n), "run": int(run), "others": others_cores(base + ".monitor"),
+            row = {"side": side, "n": int(n), "run": int(run), "status": int(status),
+                   "others": others_cores(base + ".monitor"),
                    "ossl_ms": 1000 / float(sign_per_s) if float(sign_per_s) > 0 else None}
             try:
                 with open(base + ".json") as jf:
@@ -103,7 +105,8 @@ def print_runs(rows):
         print(f"{r['side']:5} {r['n']:<6} {r['run']:<3} {fmt(r['others']):6} {fmt(r['storm_s']):8} "
               f"{fmt(r['cpu_cold_ms']):17} {fmt(r['cpu_warm_ms']):8} {fmt(r['p50_s'])}/{fmt(r['p99_s']):9} "
               f"{fmt(r['cpu_ping_s']):11} {fmt(r['restart_s']):10} {fmt(r['ossl_ms'], 3):14} "
-              f"{r['authenticated']}/{r['complete']}/{r['restart_back']}  [{r['note']}]")
+              f"{fmt(r['authenticated'])}/{fmt(r['complete'])}/{fmt(r['restart_back'])}  [{r['note']}]"
+              + (f"  EXITED {r['status']}, see {r['side']}-{r['n']}-r{r['run']}.out" if r["status"] else ""))
 
 
 def print_medians(rows):
