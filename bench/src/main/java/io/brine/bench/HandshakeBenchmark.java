@@ -1,5 +1,6 @@
 package io.brine.bench;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.crypto.rsa.RsaPssSigner;
@@ -43,6 +44,10 @@ public class HandshakeBenchmark {
   @Param({"2048", "4096"})
   int masterBits;
 
+  /** crypto_provider: ACCP's AWS-LC or the JDK's, in the same run (docs/performance.md). */
+  @Param({"accp", "jdk"})
+  String provider;
+
   private MasterHandshake master;
   private RSAPublicKey minionKey;
   private PublishKey publishKey;
@@ -53,6 +58,7 @@ public class HandshakeBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
+    CryptoProviders.select(CryptoProviders.Choice.parse(provider));
     KeyPair masterPair = RsaKeys.generate(masterBits);
     KeyPair minionPair = RsaKeys.generate(RsaKeys.DEFAULT_MINION_BITS);
     master = MasterHandshake.create(masterPair);

@@ -1,5 +1,6 @@
 package io.brine.bench;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.crypto.rsa.RsaOaepDecrypter;
 import io.brine.crypto.rsa.RsaOaepEncrypter;
@@ -41,6 +42,10 @@ public class RsaBenchmark {
   @Param({"2048", "4096"})
   int bits;
 
+  /** crypto_provider: ACCP's AWS-LC or the JDK's, in the same run (docs/performance.md). */
+  @Param({"accp", "jdk"})
+  String provider;
+
   // Immutable and thread-safe in crypto-core, so built once: the benchmark measures the RSA
   // operation, not object construction or the key policy check done by create().
   private RsaPssSigner signer;
@@ -55,6 +60,7 @@ public class RsaBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
+    CryptoProviders.select(CryptoProviders.Choice.parse(provider));
     // Key generation takes up to seconds at 4096 bits: once per trial, outside any measurement.
     KeyPair pair = RsaKeys.generate(bits);
     RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) pair.getPrivate();
