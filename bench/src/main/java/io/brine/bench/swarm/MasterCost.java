@@ -26,9 +26,14 @@ record MasterCost(
     return stormCpuSeconds / minions;
   }
 
-  /** Figure 1: a handshake's CPU on the master in RSA private operations; the floor is 1. */
+  /** Figure 1: a handshake's CPU on the master in this JVM's RSA private operations. */
   double handshakeInRsaOps() {
-    return cpuPerHandshakeSeconds() / rsaOp.cpuSeconds();
+    return rsaOp.inJvmOps(cpuPerHandshakeSeconds());
+  }
+
+  /** Figure 1 against {@code openssl speed}'s operation (issue 16's goal); null without openssl. */
+  Double handshakeInOpensslOps() {
+    return rsaOp.inOpensslOps(cpuPerHandshakeSeconds());
   }
 
   /** Figure 5. */

@@ -30,7 +30,14 @@ record ReconnectPhase(
   Double handshakeInRsaOps(RsaPrivateOpCost rsaOp) {
     return masterCpuSeconds == null || rsaOp == null
         ? null
-        : masterCpuSeconds / minions / rsaOp.cpuSeconds();
+        : rsaOp.inJvmOps(masterCpuSeconds / minions);
+  }
+
+  /** The same in {@code openssl speed}'s operations; null without a reading or openssl. */
+  Double handshakeInOpensslOps(RsaPrivateOpCost rsaOp) {
+    return masterCpuSeconds == null || rsaOp == null
+        ? null
+        : rsaOp.inOpensslOps(masterCpuSeconds / minions);
   }
 
   /**

@@ -67,8 +67,20 @@ final class SwarmReport {
     row(
         t,
         fmt("RSA-OAEP private op, %d bits, swarm JVM", m.rsaOp().bits()),
-        fmt("%.3f ms CPU", m.rsaOp().cpuSeconds() * 1e3));
-    row(t, "figure 1: handshake CPU in RSA private ops", fmt("%.1f", m.handshakeInRsaOps()));
+        fmt("%.3f ms CPU (%s)", m.rsaOp().cpuSeconds() * 1e3, m.rsaOp().provider()));
+    row(
+        t,
+        fmt("openssl speed rsa%d, one private op", m.rsaOp().bits()),
+        m.rsaOp().opensslSeconds() == null
+            ? "not measured (no openssl)"
+            : fmt("%.3f ms", m.rsaOp().opensslSeconds() * 1e3));
+    row(t, "figure 1: handshake CPU in JVM RSA private ops", fmt("%.1f", m.handshakeInRsaOps()));
+    if (m.handshakeInOpensslOps() != null) {
+      row(
+          t,
+          "figure 1: handshake CPU in openssl RSA private ops",
+          fmt("%.1f", m.handshakeInOpensslOps()));
+    }
     row(t, "master live heap before the storm", fmt("%.1f MiB", m.heapBeforeBytes() / 1048576.0));
     row(
         t,
@@ -94,9 +106,14 @@ final class SwarmReport {
           "master CPU per handshake, warm",
           fmt("%.2f ms", re.masterCpuSeconds() / re.minions() * 1e3));
     }
-    Double ratio = re.handshakeInRsaOps(r.master() == null ? null : r.master().rsaOp());
+    RsaPrivateOpCost rsaOp = r.master() == null ? null : r.master().rsaOp();
+    Double ratio = re.handshakeInRsaOps(rsaOp);
     if (ratio != null) {
-      row(t, "figure 1 on the warm master", fmt("%.1f", ratio));
+      row(t, "figure 1 on the warm master, JVM ops", fmt("%.1f", ratio));
+    }
+    Double openssl = re.handshakeInOpensslOps(rsaOp);
+    if (openssl != null) {
+      row(t, "figure 1 on the warm master, openssl ops", fmt("%.1f", openssl));
     }
     row(t, "swarm CPU per handshake, warm", perHandshake(re.swarmCpuSeconds(), re.minions()));
   }
@@ -161,6 +178,11 @@ final class SwarmReport {
       node.put("rsa_private_op_bits", m.rsaOp().bits());
       node.put("rsa_private_op_cpu_ms", m.rsaOp().cpuSeconds() * 1e3);
       node.put("figure1_handshake_cpu_in_rsa_private_ops", m.handshakeInRsaOps());
+      node.put("crypto_provider", m.rsaOp().provider());
+      if (m.rsaOp().opensslSeconds() != null) {
+        node.put("openssl_rsa_private_op_ms", m.rsaOp().opensslSeconds() * 1e3);
+        node.put("figure1_handshake_cpu_in_openssl_rsa_ops", m.handshakeInOpensslOps());
+      }
       node.put("master_heap_before_bytes", m.heapBeforeBytes());
       node.put("master_heap_idle_bytes", m.heapIdleBytes());
       node.put("figure5_master_heap_per_idle_minion_kib", m.heapPerIdleMinionKiB());
@@ -192,6 +214,10 @@ final class SwarmReport {
       Double ratio = reconnect.handshakeInRsaOps(m == null ? null : m.rsaOp());
       if (ratio != null) {
         n.put("figure1_handshake_cpu_in_rsa_private_ops", ratio);
+      }
+      Double openssl = reconnect.handshakeInOpensslOps(m == null ? null : m.rsaOp());
+      if (openssl != null) {
+        n.put("figure1_handshake_cpu_in_openssl_rsa_ops", openssl);
       }
     }
     RotationPhase.Result rot = r.rotation();
