@@ -5,6 +5,7 @@ import io.brine.common.config.YamlSection;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.audit.AuditConfig;
 import io.brine.vault.InvalidRequestException;
+import io.brine.vault.token.Durations;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
 import java.nio.file.Files;
@@ -40,6 +41,9 @@ import java.util.Set;
  * @param minions where and how the master listens for minions, and how often the publish key
  *     rotates
  * @param jobs the job cache and the file server's roots
+ * @param masterKeyGrace after a rotation of the master's own RSA key, how long the previous key
+ *     still answers minions pinned to it ({@code master_key_grace}, default 168h); then it is
+ *     destroyed
  */
 public record MasterConfig(
     Path file,
@@ -50,8 +54,15 @@ public record MasterConfig(
     Path autosignFile,
     Path autorejectFile,
     Minions minions,
-    Jobs jobs) {
+    Jobs jobs,
+    Duration masterKeyGrace) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
+
+  /** A week, as the issue asks: long enough for a minion that is off over a weekend. */
+  public static final Duration DEFAULT_MASTER_KEY_GRACE = Duration.ofDays(7);
+
+  /** Durations as OpenBao writes them ("168h", "90m", "2s") or a number of seconds. */
+  static final Duration MAX_MASTER_KEY_GRACE = Duration.ofDays(3650);
 
   /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
   static final int MAX_REQUEST_BYTES_LIMIT = 32 * 1024 * 1024;
@@ -62,6 +73,7 @@ public record MasterConfig(
       Set.of(
           "pki_dir",
           "keysize",
+          "master_key_grace",
           "vault",
           "auto_accept",
           "autosign_file",
@@ -114,6 +126,10 @@ public record MasterConfig(
     Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(minions, "minions");
     Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(masterKeyGrace, "masterKeyGrace");
+    if (masterKeyGrace.isNegative() || masterKeyGrace.compareTo(MAX_MASTER_KEY_GRACE) > 0) {
+      throw new IllegalArgumentException("master_key_grace must be 0 to 3650 days");
+    }
   }
 
   /**
@@ -407,7 +423,31 @@ public record MasterConfig(
         autosignFile,
         autorejectFile,
         minions(top),
-        jobs(top, pkiDir));
+        jobs(top, pkiDir),
+        masterKeyGrace(top));
+  }
+
+  private static Duration masterKeyGrace(YamlSection top) throws ConfigException {
+    if (!top.has("master_key_grace")) {
+      return DEFAULT_MASTER_KEY_GRACE;
+    }
+    String text;
+    try {
+      text = top.string("master_key_grace", null);
+    } catch (ConfigException e) {
+      text = Long.toString(top.integer("master_key_grace", 0, 0, MAX_MASTER_KEY_GRACE.toSeconds()))
+          + "s";
+    }
+    Duration grace;
+    try {
+      grace = Durations.parse(text.matches("\\d+") ? text + "s" : text);
+    } catch (InvalidRequestException e) {
+      throw top.fail("master_key_grace", e.getMessage() + " (e.g. 168h, 90m or 3600)");
+    }
+    if (grace.isNegative() || grace.compareTo(MAX_MASTER_KEY_GRACE) > 0) {
+      throw top.fail("master_key_grace", "must be 0 to 87600h");
+    }
+    return grace;
   }
 
   private static Jobs jobs(YamlSection top, Path pkiDir) throws ConfigException {

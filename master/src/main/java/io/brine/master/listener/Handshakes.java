@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -51,9 +52,11 @@ final class Handshakes implements AutoCloseable {
     }
   }
 
-  private record CachedHandshake(KeyPair keys, MasterHandshake handshake) {}
+  private record CachedHandshake(
+      KeyPair keys, List<MasterHandshake.RetainedKey> retained, MasterHandshake handshake) {}
 
   private final Supplier<Optional<KeyPair>> masterKey;
+  private final Supplier<List<MasterHandshake.RetainedKey>> retainedKeys;
   private final PkiDirectory pki;
   private final PublishKeyRotator rotator;
   private final int maxPending;
@@ -69,9 +72,12 @@ final class Handshakes implements AutoCloseable {
 
   /**
    * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
+   * @param retainedKeys the master's previous keys still in their grace, newest first, each with
+   *     its chain of statements to the current key (the same list object until it changes)
    */
   Handshakes(
       Supplier<Optional<KeyPair>> masterKey,
+      Supplier<List<MasterHandshake.RetainedKey>> retainedKeys,
       PkiDirectory pki,
       PublishKeyRotator rotator,
       int threads,
@@ -83,6 +89,7 @@ final class Handshakes implements AutoCloseable {
     this.unrecordedLog =
         new RefusalLog(log, "new minion key not recorded:", RefusalLog.DEFAULT_INTERVAL, timer);
     this.masterKey = masterKey;
+    this.retainedKeys = retainedKeys;
     this.pki = pki;
     this.rotator = rotator;
     this.maxPending = maxPending;
@@ -243,7 +250,16 @@ final class Handshakes implements AutoCloseable {
         MasterHandshake.Accepted accepted =
             handshake.welcome(hello, result.acceptedKey(), publishKey);
         yield new Decision(
-            MessageType.WELCOME, accepted.body(), accepted.session(), "accepted");
+            MessageType.WELCOME,
+            accepted.body(),
+            accepted.session(),
+            switch (accepted.tokenKey()) {
+              case NONE, CURRENT -> "accepted";
+              case RETAINED -> "accepted, pinned to a previous master key (sent its key chain)";
+              case UNOPENED ->
+                  "accepted, but its token opens under no key of this master (pinned to a"
+                      + " retired master key?): the minion will refuse the current key";
+            });
       }
       case PENDING ->
           refusal(handshake, hello, MessageType.PENDING, "key waits for an operator to accept it");
@@ -288,15 +304,19 @@ final class Handshakes implements AutoCloseable {
     return new Decision(MessageType.PENDING, body, null, "pending, not recorded", true);
   }
 
-  /** Builds the handshake object once per unseal: it holds the key's prepared RSA primitives. */
+  /**
+   * Builds the handshake object once per unseal and master key rotation: it holds the keys'
+   * prepared RSA primitives.
+   */
   private MasterHandshake handshakeFor(KeyPair keys) {
+    List<MasterHandshake.RetainedKey> retained = retainedKeys.get();
     CachedHandshake c = cached.get();
-    if (c != null && c.keys() == keys) {
+    if (c != null && c.keys() == keys && c.retained() == retained) {
       return c.handshake();
     }
     try {
-      MasterHandshake handshake = MasterHandshake.create(keys);
-      cached.set(new CachedHandshake(keys, handshake));
+      MasterHandshake handshake = MasterHandshake.create(keys, retained);
+      cached.set(new CachedHandshake(keys, retained, handshake));
       return handshake;
     } catch (WeakKeyException e) {
       throw new IllegalStateException("the master key breaks the key policy", e);
