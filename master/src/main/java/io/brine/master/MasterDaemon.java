@@ -198,7 +198,7 @@ public final class MasterDaemon implements AutoCloseable {
           MinionListener.start(
               listen,
               () -> masterKeyWhileUnsealed(vault, keys),
-              keys::retainedKeys,
+              keys::previousKeys,
               pki,
               publishKeys,
               new MinionCalls(jobCache, fileRoots, callWorkers, Clock.systemUTC()),

@@ -8,6 +8,7 @@ import io.brine.common.files.DurableFiles;
 import io.brine.crypto.rsa.Fingerprints;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
+import io.brine.master.listener.PreviousMasterKeys;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.handshake.KeySuccession;
 import io.brine.protocol.handshake.MasterHandshake;
@@ -91,7 +92,7 @@ public final class MasterKeyRing implements VaultListener {
       int epoch,
       List<Retained> retained,
       List<KeySuccession> statements,
-      List<MasterHandshake.RetainedKey> handshakeKeys) {}
+      PreviousMasterKeys handshakeKeys) {}
 
   private record Retained(int epoch, KeyPair keys, long graceEnd) {}
 
@@ -145,8 +146,13 @@ public final class MasterKeyRing implements VaultListener {
    * same list object until the ring changes (the handshakes cache their primitives on it).
    */
   public List<MasterHandshake.RetainedKey> retainedKeys() {
+    return previousKeys().retained();
+  }
+
+  /** {@link #retainedKeys}, and whether the key ever rotated; the same object until it changes. */
+  public PreviousMasterKeys previousKeys() {
     State s = state;
-    return s == null ? List.of() : s.handshakeKeys();
+    return s == null ? PreviousMasterKeys.NONE : s.handshakeKeys();
   }
 
   /** {@code <pki_dir>/master/master.pub}. */
@@ -463,7 +469,11 @@ public final class MasterKeyRing implements VaultListener {
       handshakeKeys.add(new MasterHandshake.RetainedKey(r.keys(), chain));
     }
     return new State(
-        current, epoch, List.copyOf(retained), List.copyOf(statements), List.copyOf(handshakeKeys));
+        current,
+        epoch,
+        List.copyOf(retained),
+        List.copyOf(statements),
+        new PreviousMasterKeys(handshakeKeys, !statements.isEmpty()));
   }
 
   private static Status status(State s) {

@@ -244,7 +244,8 @@ class MasterKeyRingTest {
   }
 
   private static MasterHandshake handshake(MasterKeyRing ring) throws Exception {
-    return MasterHandshake.create(ring.masterKey().orElseThrow(), ring.retainedKeys());
+    return MasterHandshake.create(
+        ring.masterKey().orElseThrow(), ring.retainedKeys(), ring.previousKeys().rotated());
   }
 
   /** A minion pinned to {@code pin} is welcomed by the ring's keys. */

@@ -15,7 +15,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPair;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -53,10 +52,10 @@ final class Handshakes implements AutoCloseable {
   }
 
   private record CachedHandshake(
-      KeyPair keys, List<MasterHandshake.RetainedKey> retained, MasterHandshake handshake) {}
+      KeyPair keys, PreviousMasterKeys previous, MasterHandshake handshake) {}
 
   private final Supplier<Optional<KeyPair>> masterKey;
-  private final Supplier<List<MasterHandshake.RetainedKey>> retainedKeys;
+  private final Supplier<PreviousMasterKeys> previousKeys;
   private final PkiDirectory pki;
   private final PublishKeyRotator rotator;
   private final int maxPending;
@@ -72,12 +71,12 @@ final class Handshakes implements AutoCloseable {
 
   /**
    * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
-   * @param retainedKeys the master's previous keys still in their grace, newest first, each with
-   *     its chain of statements to the current key (the same list object until it changes)
+   * @param previousKeys the master's previous keys still in their grace (the same object until
+   *     they change)
    */
   Handshakes(
       Supplier<Optional<KeyPair>> masterKey,
-      Supplier<List<MasterHandshake.RetainedKey>> retainedKeys,
+      Supplier<PreviousMasterKeys> previousKeys,
       PkiDirectory pki,
       PublishKeyRotator rotator,
       int threads,
@@ -89,7 +88,7 @@ final class Handshakes implements AutoCloseable {
     this.unrecordedLog =
         new RefusalLog(log, "new minion key not recorded:", RefusalLog.DEFAULT_INTERVAL, timer);
     this.masterKey = masterKey;
-    this.retainedKeys = retainedKeys;
+    this.previousKeys = previousKeys;
     this.pki = pki;
     this.rotator = rotator;
     this.maxPending = maxPending;
@@ -309,14 +308,15 @@ final class Handshakes implements AutoCloseable {
    * prepared RSA primitives.
    */
   private MasterHandshake handshakeFor(KeyPair keys) {
-    List<MasterHandshake.RetainedKey> retained = retainedKeys.get();
+    PreviousMasterKeys previous = previousKeys.get();
     CachedHandshake c = cached.get();
-    if (c != null && c.keys() == keys && c.retained() == retained) {
+    if (c != null && c.keys() == keys && c.previous() == previous) {
       return c.handshake();
     }
     try {
-      MasterHandshake handshake = MasterHandshake.create(keys, retained);
-      cached.set(new CachedHandshake(keys, retained, handshake));
+      MasterHandshake handshake =
+          MasterHandshake.create(keys, previous.retained(), previous.rotated());
+      cached.set(new CachedHandshake(keys, previous, handshake));
       return handshake;
     } catch (WeakKeyException e) {
       throw new IllegalStateException("the master key breaks the key policy", e);

@@ -10,7 +10,6 @@ import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.MinionId;
-import io.brine.protocol.handshake.MasterHandshake;
 import io.brine.protocol.publish.PublishKey;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -126,21 +124,21 @@ public final class MinionListener implements AutoCloseable {
       SessionRequests requests,
       int apiConnections)
       throws IOException {
-    return start(config, masterKey, List::of, pki, rotator, requests, apiConnections);
+    return start(
+        config, masterKey, () -> PreviousMasterKeys.NONE, pki, rotator, requests, apiConnections);
   }
 
   /**
    * As {@link #start(MasterConfig.Minions, Supplier, PkiDirectory, PublishKeyRotator,
    * SessionRequests, int)}, opening the tokens of minions pinned to a previous master key with
-   * {@code retainedKeys} (docs/protocol.md §2.8).
+   * {@code previousKeys} (docs/protocol.md §2.8).
    *
-   * @param retainedKeys the previous master keys in their grace, newest first; the same list
-   *     object until it changes
+   * @param previousKeys the previous master keys in their grace; the same object until they change
    */
   public static MinionListener start(
       MasterConfig.Minions config,
       Supplier<Optional<KeyPair>> masterKey,
-      Supplier<List<MasterHandshake.RetainedKey>> retainedKeys,
+      Supplier<PreviousMasterKeys> previousKeys,
       PkiDirectory pki,
       PublishKeyRotator rotator,
       SessionRequests requests,
@@ -152,7 +150,7 @@ public final class MinionListener implements AutoCloseable {
     Handshakes handshakes =
         new Handshakes(
             masterKey,
-            retainedKeys,
+            previousKeys,
             pki,
             rotator,
             config.handshakeThreads(),

@@ -123,7 +123,17 @@ class HandshakesTest {
         new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
     rotator.start();
     KeyPair master = RsaKeys.generate(2048);
-    handshakes = new Handshakes(() -> Optional.of(master), List::of, pki, rotator, 1, 16, 16, 60, timer);
+    handshakes =
+        new Handshakes(
+            () -> Optional.of(master),
+            () -> PreviousMasterKeys.NONE,
+            pki,
+            rotator,
+            1,
+            16,
+            16,
+            60,
+            timer);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     byte[] recorded =
         MinionHandshake.start(
@@ -165,7 +175,7 @@ class HandshakesTest {
           }
           return Optional.of(master);
         },
-        List::of,
+        () -> PreviousMasterKeys.NONE,
         pki,
         rotator,
         1,

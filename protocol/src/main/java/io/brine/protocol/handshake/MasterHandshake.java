@@ -88,27 +88,42 @@ public final class MasterHandshake {
   private final RSAPublicKey masterPub;
   private final List<TokenOpener> openers;
   private final RsaPssSigner signer;
+  private final boolean rotated;
 
   private MasterHandshake(
-      String masterPem, RSAPublicKey masterPub, List<TokenOpener> openers, RsaPssSigner signer) {
+      String masterPem,
+      RSAPublicKey masterPub,
+      List<TokenOpener> openers,
+      RsaPssSigner signer,
+      boolean rotated) {
     this.masterPem = masterPem;
     this.masterPub = masterPub;
     this.openers = openers;
     this.signer = signer;
+    this.rotated = rotated;
   }
 
-  /** @param masterKeys the master's RSA pair, from the unsealed vault */
+  /**
+   * A master whose key never rotated: a token it cannot open is refused ({@link
+   * ProtocolException}), as before rotations existed.
+   *
+   * @param masterKeys the master's RSA pair, from the unsealed vault
+   */
   public static MasterHandshake create(KeyPair masterKeys) throws WeakKeyException {
-    return create(masterKeys, List.of());
+    return create(masterKeys, List.of(), false);
   }
 
   /**
    * @param current the master's current RSA pair, from the unsealed vault
    * @param retained its predecessors still in their grace, newest first (at most {@link
    *     #MAX_RETAINED}); each chain must end at {@code current}
+   * @param rotated whether the master's key ever rotated: then a token no key opens may come from
+   *     a minion pinned to a key destroyed since, and is answered signed (TokenKey#UNOPENED) so
+   *     that minion can say what to do; a master that never rotated closes such a connection, at
+   *     the cost of one decryption, as before
    */
-  public static MasterHandshake create(KeyPair current, List<RetainedKey> retained)
-      throws WeakKeyException {
+  public static MasterHandshake create(
+      KeyPair current, List<RetainedKey> retained, boolean rotated) throws WeakKeyException {
     RSAPrivateCrtKey priv = rsaPrivate(current);
     RSAPublicKey pub = (RSAPublicKey) current.getPublic();
     if (retained.size() > MAX_RETAINED) {
@@ -128,7 +143,11 @@ public final class MasterHandshake {
               chain));
     }
     return new MasterHandshake(
-        Pem.writePublicKey(pub), pub, List.copyOf(openers), RsaPssSigner.create(priv));
+        Pem.writePublicKey(pub),
+        pub,
+        List.copyOf(openers),
+        RsaPssSigner.create(priv),
+        rotated || !retained.isEmpty());
   }
 
   private static RSAPrivateCrtKey rsaPrivate(KeyPair keys) {
@@ -306,8 +325,9 @@ public final class MasterHandshake {
   /**
    * Opens the HELLO's token with the current key, then with each retained one, newest first. A
    * key whose modulus is not the token's length is skipped without RSA work. When none opens it,
-   * the answer is signed instead of MACed (docs/protocol.md §2.8): a stranger's garbage token costs
-   * at most 1 + {@link #MAX_RETAINED} OAEP attempts and one signature.
+   * the answer is signed instead of MACed when the key ever rotated (docs/protocol.md §2.8): a
+   * stranger's garbage token costs at most 1 + {@link #MAX_RETAINED} OAEP attempts and one
+   * signature; else the HELLO is refused.
    */
   private OpenedToken openToken(Hello hello) throws ProtocolException {
     if (!hello.hasToken()) {
@@ -333,6 +353,13 @@ public final class MasterHandshake {
           token,
           opener.chain(),
           opener.chain() == null ? TokenKey.CURRENT : TokenKey.RETAINED);
+    }
+    if (!rotated) {
+      throw new ProtocolException(
+          "HELLO from "
+              + hello.id()
+              + " has a token this master cannot decrypt"
+              + " (the minion has pinned another master key)");
     }
     return OpenedToken.UNOPENED;
   }

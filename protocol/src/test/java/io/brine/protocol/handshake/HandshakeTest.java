@@ -145,8 +145,15 @@ class HandshakeTest {
   @Test
   void welcome_fromAnotherMasterKey_whenPinned_isRefusedWithTheClearLine() throws Exception {
     MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
-    MasterHandshake other = MasterHandshake.create(TestKeys.OTHER_MASTER);
-    // The other master cannot open the token, so it signs, as on first contact (§2.8) ...
+    // A master that never rotated its key refuses a token it cannot open, as before §2.8 ...
+    assertThatThrownBy(
+            () ->
+                MasterHandshake.create(TestKeys.OTHER_MASTER)
+                    .welcome(Hello.parse(m.hello()), MINION_PUB, publishKey))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("pinned another master key");
+    // ... one whose key rotated (the pin may be a key destroyed since) signs, as on first contact
+    MasterHandshake other = MasterHandshake.create(TestKeys.OTHER_MASTER, List.of(), true);
     MasterHandshake.Accepted accepted =
         other.welcome(Hello.parse(m.hello()), MINION_PUB, publishKey);
     assertThat(accepted.tokenKey()).isEqualTo(MasterHandshake.TokenKey.UNOPENED);

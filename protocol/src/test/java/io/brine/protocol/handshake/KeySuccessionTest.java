@@ -172,7 +172,8 @@ class KeySuccessionTest {
   void minionPinnedToRetainedKey_isWelcomedWithTheChain_andTheTranscriptCoversIt()
       throws Exception {
     KeySuccession ab = KeySuccession.sign(A, pub(B), 1, GRACE_END);
-    MasterHandshake master = MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))));
+    MasterHandshake master =
+        MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))), true);
     MinionHandshake m = MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(pub(A)));
     MasterHandshake.Accepted accepted = master.welcome(Hello.parse(m.hello()), MINION_PUB,
         publishKey());
@@ -201,7 +202,7 @@ class KeySuccessionTest {
     KeySuccession ab = KeySuccession.sign(A, pub(B), 1, GRACE_END);
     MasterHandshake current = MasterHandshake.create(A);
     MasterHandshake rotated =
-        MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))));
+        MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))), true);
     for (MasterHandshake master : List.of(current, rotated)) {
       SecretBytes token = SecretBytes.random(MinionHandshake.TOKEN_BYTES, new SecureRandom());
       byte[] nonce = new byte[32];
@@ -240,7 +241,8 @@ class KeySuccessionTest {
   void chainRemovedOrReplaced_failsTheMac() throws Exception {
     KeySuccession ab = KeySuccession.sign(A, pub(B), 1, GRACE_END);
     KeySuccession ab2 = KeySuccession.sign(A, pub(B), 1, GRACE_END + 5);
-    MasterHandshake master = MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))));
+    MasterHandshake master =
+        MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))), true);
 
     MinionHandshake m = MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(pub(A)));
     ObjectNode body =
@@ -269,7 +271,7 @@ class KeySuccessionTest {
     KeySuccession bc = KeySuccession.sign(B, pub(C), 2, GRACE_END + 10);
     MasterHandshake master =
         MasterHandshake.create(
-            C, List.of(new RetainedKey(B, List.of(bc)), new RetainedKey(A, List.of(ab, bc))));
+            C, List.of(new RetainedKey(B, List.of(bc)), new RetainedKey(A, List.of(ab, bc))), true);
     MinionHandshake m = MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(pub(A)));
     Welcomed w =
         (Welcomed)
@@ -283,7 +285,8 @@ class KeySuccessionTest {
   @Test
   void refusal_toAMinionPinnedToARetainedKey_carriesTheChainToo() throws Exception {
     KeySuccession ab = KeySuccession.sign(A, pub(B), 1, GRACE_END);
-    MasterHandshake master = MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))));
+    MasterHandshake master =
+        MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))), true);
     MinionHandshake m = MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(pub(A)));
     byte[] pending = master.refuse(Hello.parse(m.hello()), MessageType.PENDING, "wait");
     assertThat(JSON.readTree(pending).get("key_chain")).hasSize(1);
@@ -299,7 +302,8 @@ class KeySuccessionTest {
     ObjectNode forged = (ObjectNode) JSON.readTree(byImpostor.toJson());
     forged.put("prev", Pem.writePublicKey(pub(A)));
     KeySuccession ab = KeySuccession.sign(A, pub(B), 1, GRACE_END);
-    MasterHandshake master = MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))));
+    MasterHandshake master =
+        MasterHandshake.create(B, List.of(new RetainedKey(A, List.of(ab))), true);
     MinionHandshake m = MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(pub(A)));
     ObjectNode body =
         (ObjectNode)
@@ -314,7 +318,7 @@ class KeySuccessionTest {
   void retainedKey_whoseChainDoesNotEndAtTheCurrentKey_isRefusedByTheMaster() throws Exception {
     KeySuccession ab = KeySuccession.sign(A, pub(B), 1, GRACE_END);
     assertThatThrownBy(
-            () -> MasterHandshake.create(C, List.of(new RetainedKey(A, List.of(ab)))))
+            () -> MasterHandshake.create(C, List.of(new RetainedKey(A, List.of(ab))), true))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
