@@ -15,6 +15,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -313,14 +315,28 @@ final class Handshakes implements AutoCloseable {
     if (c != null && c.keys() == keys && c.previous() == previous) {
       return c.handshake();
     }
+    // The key and the previous keys are read apart: a rotation in between would pair the old key
+    // with chains that end at the new one. Such chains are left out for this one answer (the old
+    // key still opens its own minions' tokens), and the pair is not cached.
+    RSAPublicKey current = (RSAPublicKey) keys.getPublic();
+    List<MasterHandshake.RetainedKey> retained =
+        previous.retained().stream().filter(r -> endsAt(r, current)).toList();
     try {
-      MasterHandshake handshake =
-          MasterHandshake.create(keys, previous.retained(), previous.rotated());
+      MasterHandshake handshake = MasterHandshake.create(keys, retained, previous.rotated());
+      if (retained.size() != previous.retained().size()) {
+        return handshake;
+      }
       cached.set(new CachedHandshake(keys, previous, handshake));
       return handshake;
     } catch (WeakKeyException e) {
       throw new IllegalStateException("the master key breaks the key policy", e);
     }
+  }
+
+  private static boolean endsAt(MasterHandshake.RetainedKey r, RSAPublicKey key) {
+    RSAPublicKey last = r.chain().get(r.chain().size() - 1).successor();
+    return last.getModulus().equals(key.getModulus())
+        && last.getPublicExponent().equals(key.getPublicExponent());
   }
 
   @Override
