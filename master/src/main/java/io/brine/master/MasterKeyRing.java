@@ -12,6 +12,7 @@ import io.brine.master.listener.PreviousMasterKeys;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.handshake.KeySuccession;
 import io.brine.protocol.handshake.MasterHandshake;
+import io.brine.vault.InvalidRequestException;
 import io.brine.vault.SealedException;
 import io.brine.vault.VaultException;
 import io.brine.vault.VaultListener;
@@ -195,22 +196,35 @@ public final class MasterKeyRing implements VaultListener {
    * @throws VaultException when the barrier cannot be written; the state is then one the next
    *     unseal rolls back or finishes
    */
-  public synchronized Status rotate(Duration grace) throws VaultException {
+  public Status rotate(Duration grace) throws VaultException {
+    if (state == null) {
+      throw new SealedException();
+    }
+    // Made before the lock: a 4096-bit key takes seconds, and the expiry check on the shared timer
+    // thread must not wait for it.
+    KeyPair next;
+    try {
+      next = RsaKeys.generate(keysize);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("cannot make the master's next key: " + e.getMessage(), e);
+    }
+    return rotate(grace, next);
+  }
+
+  private synchronized Status rotate(Duration grace, KeyPair next) throws VaultException {
     State s = state;
     if (s == null || barrier == null) {
       throw new SealedException();
     }
     if (s.retained().size() >= MasterHandshake.MAX_RETAINED) {
-      throw new io.brine.vault.InvalidRequestException(
+      throw new InvalidRequestException(
           "the master already holds " + s.retained().size()
               + " previous keys in their grace; wait until one expires");
     }
     int epoch = s.epoch() + 1;
     long graceEnd = clock.instant().plus(grace).getEpochSecond();
-    KeyPair next;
     KeySuccession statement;
     try {
-      next = RsaKeys.generate(keysize);
       statement =
           KeySuccession.sign(s.current(), (RSAPublicKey) next.getPublic(), epoch, graceEnd);
     } catch (GeneralSecurityException e) {
@@ -275,12 +289,20 @@ public final class MasterKeyRing implements VaultListener {
    * Destroys the predecessors whose grace has ended: first the ring stops naming them (a crash
    * then leaves an orphan entry, which the next unseal deletes), then their entries go.
    */
-  public synchronized void expireRetired() throws VaultException {
+  public void expireRetired() throws VaultException {
+    State seen = state;
+    long now = clock.instant().getEpochSecond();
+    if (seen == null || seen.retained().stream().noneMatch(r -> r.graceEnd() <= now)) {
+      return; // the common case, every second on the shared timer: no lock, no barrier access
+    }
+    expireRetired(now);
+  }
+
+  private synchronized void expireRetired(long now) throws VaultException {
     State s = state;
     if (s == null || barrier == null) {
       return;
     }
-    long now = clock.instant().getEpochSecond();
     List<Retained> kept = new ArrayList<>();
     List<Retained> expired = new ArrayList<>();
     for (Retained r : s.retained()) {
