@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master: its vault over the configured storage folder, the master's RSA key held while the
- * vault is unsealed ({@link MasterKeyHolder}), the operator API, the PKI folder, the publish key
+ * vault is unsealed ({@link MasterKeyRing}), the operator API, the PKI folder, the publish key
  * and its rotations ({@link PublishKeyRotator}), the listener minions connect to ({@link
  * MinionListener}; it answers SEALED while the vault is sealed), the job cache and publisher, and
  * the file server ({@link MinionCalls} answers the minions' returns and file reads). With a PKCS#11 seal it also
@@ -77,7 +77,7 @@ public final class MasterDaemon implements AutoCloseable {
 
   private final BuildInfo build;
   private final VaultCore vault;
-  private final MasterKeyHolder keys;
+  private final MasterKeyRing keys;
   private final AutoUnsealer autoUnsealer;
   private final OperatorApiServer api;
   private final PkiDirectory pki;
@@ -93,7 +93,7 @@ public final class MasterDaemon implements AutoCloseable {
   private MasterDaemon(
       BuildInfo build,
       VaultCore vault,
-      MasterKeyHolder keys,
+      MasterKeyRing keys,
       AutoUnsealer autoUnsealer,
       OperatorApiServer api,
       PkiDirectory pki,
@@ -141,7 +141,7 @@ public final class MasterDaemon implements AutoCloseable {
             .version(build.version())
             .storageType("file")
             .build();
-    MasterKeyHolder keys = new MasterKeyHolder(config.pkiDir(), config.keysize());
+    MasterKeyRing keys = new MasterKeyRing(config.pkiDir(), config.keysize(), Clock.systemUTC());
     AutoUnsealer autoUnsealer = null;
     OperatorApiServer api = null;
     ScheduledExecutorService rotationTimer = null;
@@ -185,8 +185,15 @@ public final class MasterDaemon implements AutoCloseable {
       vault.addListener(publishKeys);
       vault.addListener(keys);
       publishKeys.startSealed(); // a vault always opens sealed; auto-unseal comes after the start
+      // After a rotation of the master's key every connected minion must meet the new key: a new
+      // publish key makes each re-authenticate within reauth_window (docs/protocol.md §2.8).
+      PublishKeyRotator rotator = publishKeys;
+      keys.onRotation(status -> rotator.rotateNow("the master's key rotated"));
       JobCache cache = jobCache;
       rotationTimer.scheduleAtFixedRate(() -> purgeJobs(cache), 1, 1, TimeUnit.HOURS);
+      // Cheap unless a retained key's grace has ended: then its entry is deleted at once.
+      MasterKeyRing ring = keys;
+      rotationTimer.scheduleWithFixedDelay(() -> expireMasterKeys(ring), 1, 1, TimeUnit.SECONDS);
       callWorkers =
           Executors.newFixedThreadPool(
               CALL_WORKERS, new DefaultThreadFactory("brine-minion-calls", true));
@@ -194,6 +201,7 @@ public final class MasterDaemon implements AutoCloseable {
           MinionListener.start(
               listen,
               () -> masterKeyWhileUnsealed(vault, keys),
+              keys::previousKeys,
               pki,
               publishKeys,
               new MinionCalls(jobCache, fileRoots, callWorkers, Clock.systemUTC()),
@@ -218,7 +226,9 @@ public final class MasterDaemon implements AutoCloseable {
                   new MinionKeys(pki, listener::onKeysChanged),
                   publisher,
                   jobCache,
-                  audit));
+                  audit,
+                  keys,
+                  config.masterKeyGrace()));
     } catch (IOException | RuntimeException e) {
       if (api != null) {
         api.close();
@@ -280,8 +290,16 @@ public final class MasterDaemon implements AutoCloseable {
     }
   }
 
+  private static void expireMasterKeys(MasterKeyRing ring) {
+    try {
+      ring.expireRetired();
+    } catch (VaultException | RuntimeException e) {
+      log.warn("cannot destroy an expired previous master key: {}", e.getMessage());
+    }
+  }
+
   private static Optional<KeyPair> masterKeyWhileUnsealed(
-      Vault vault, MasterKeyHolder keys) {
+      Vault vault, MasterKeyRing keys) {
     return vault.sealStatus().sealed() ? Optional.empty() : keys.masterKey();
   }
 
@@ -355,7 +373,7 @@ public final class MasterDaemon implements AutoCloseable {
     return vault;
   }
 
-  public MasterKeyHolder keys() {
+  public MasterKeyRing keys() {
     return keys;
   }
 

@@ -106,7 +106,7 @@ class MasterKeyTest {
       keys = initAndUnseal(new ApiClient(master.apiUrl()));
     }
     byte[] published = Files.readAllBytes(pub);
-    Files.delete(config.vault().storageDir().resolve("barrier/" + MasterKeyHolder.PRIVATE_KEY_PATH));
+    Files.delete(config.vault().storageDir().resolve("barrier/" + MasterKeyRing.PRIVATE_KEY_PATH));
 
     try (MasterDaemon again = TestMaster.start(config).daemon()) {
       unseal(new ApiClient(again.apiUrl()), keys);

@@ -18,6 +18,8 @@ import picocli.CommandLine.HelpCommand;
       Status.class,
       Rekey.class,
       Rotate.class,
+      RotateMasterKey.class,
+      MasterKeyStatus.class,
       GenerateRoot.class,
       Migrate.class,
       HsmCreateKey.class,

@@ -13,7 +13,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@code 768h}, {@code 0s}). Whole seconds only: the token store counts in seconds, so a
  * fraction would be silently dropped.
  */
-final class DurationFlag implements ITypeConverter<Duration> {
+public final class DurationFlag implements ITypeConverter<Duration> {
   private static final Pattern PART = Pattern.compile("(\\d{1,12})([smhd])");
   private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,12}[smhd])+");
 
@@ -55,7 +55,7 @@ final class DurationFlag implements ITypeConverter<Duration> {
    * Seconds as {@code bao} shows them: Go's duration text without its zero parts ("1h", not
    * "1h0m0s"); days are hours, as in Go.
    */
-  static String human(long seconds) {
+  public static String human(long seconds) {
     if (seconds < 0) {
       return seconds == Long.MIN_VALUE ? seconds + "s" : "-" + human(-seconds);
     }
@@ -76,7 +76,7 @@ final class DurationFlag implements ITypeConverter<Duration> {
   }
 
   /** The value sent to the master: whole seconds with their unit, which every parser reads. */
-  static String wire(Duration duration) {
+  public static String wire(Duration duration) {
     return duration.toSeconds() + "s";
   }
 }

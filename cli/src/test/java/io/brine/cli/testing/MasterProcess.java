@@ -87,9 +87,15 @@ public final class MasterProcess implements AutoCloseable {
    */
   public static MasterProcess startWithConfig(Path config, List<String> prefix)
       throws IOException {
+    return startWithConfig(config, prefix, List.of());
+  }
+
+  /** As {@link #startWithConfig(Path, List)}, with more JVM options (e.g. a test hook's -D). */
+  public static MasterProcess startWithConfig(
+      Path config, List<String> prefix, List<String> jvmOptions) throws IOException {
     Path log = config.resolveSibling("master.log");
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(java("io.brine.cli.Brine", "master", "-c", config.toString()));
+    command.addAll(java(jvmOptions, "io.brine.cli.Brine", "master", "-c", config.toString()));
     Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> drain(process, lines), "master-stdout");
@@ -237,6 +243,14 @@ public final class MasterProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** Waits for the process to end by itself (a test hook's halt); its exit status. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the master is still running after " + timeout);
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed or closed. */

@@ -1,9 +1,11 @@
 package io.brine.master.api;
 
+import io.brine.master.MasterKeyRing;
 import io.brine.master.audit.AuditBroker;
 import io.brine.master.jobs.JobCache;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.publish.PublishKeyRotator;
+import java.time.Duration;
 
 /**
  * What the master's own {@code /v1/brine/} paths act on. Each part may be null, which leaves its
@@ -14,15 +16,29 @@ import io.brine.master.publish.PublishKeyRotator;
  * @param jobPublisher for publishing through {@code jobs}
  * @param jobCache for reading {@code jobs}
  * @param audit for {@code sys/audit*} and {@code brine/audit/*}
+ * @param masterKeys for {@code sys/master-key} and {@code sys/master-key/rotate}
+ * @param masterKeyGrace the grace of a rotation that names none ({@code master_key_grace})
  */
 public record MasterPaths(
     PublishKeyRotator publishKeys,
     MinionKeys minionKeys,
     JobPublisher jobPublisher,
     JobCache jobCache,
-    AuditBroker audit) {
+    AuditBroker audit,
+    MasterKeyRing masterKeys,
+    Duration masterKeyGrace) {
   /** None of the master's paths: the vault's alone. */
   public static final MasterPaths NONE = new MasterPaths(null, null, null, null, null);
+
+  /** Without the master key's paths. */
+  public MasterPaths(
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys,
+      JobPublisher jobPublisher,
+      JobCache jobCache,
+      AuditBroker audit) {
+    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, null, null);
+  }
 
   /** Without audit devices. */
   public MasterPaths(
@@ -36,6 +52,9 @@ public record MasterPaths(
   public MasterPaths {
     if ((jobPublisher == null) != (jobCache == null)) {
       throw new IllegalArgumentException("jobs need both the publisher and the cache");
+    }
+    if ((masterKeys == null) != (masterKeyGrace == null)) {
+      throw new IllegalArgumentException("the master key's paths need the ring and the grace");
     }
   }
 }

@@ -73,6 +73,9 @@ final class Routes {
     if (paths.audit() != null) {
       new AuditEndpoints(paths.audit()).register(routes);
     }
+    if (paths.masterKeys() != null) {
+      new MasterKeyEndpoints(paths.masterKeys(), paths.masterKeyGrace()).register(routes);
+    }
     return routes.build();
   }
 

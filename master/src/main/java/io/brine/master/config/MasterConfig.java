@@ -6,6 +6,7 @@ import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.audit.AuditConfig;
 import io.brine.vault.InvalidRequestException;
+import io.brine.vault.token.Durations;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
 import java.nio.file.Files;
@@ -43,6 +44,9 @@ import java.util.Set;
  * @param jobs the job cache and the file server's roots
  * @param cryptoProvider who does the RSA and AES work ({@code crypto_provider}: auto, accp or jdk;
  *     default auto, ACCP where it loads)
+ * @param masterKeyGrace after a rotation of the master's own RSA key, how long the previous key
+ *     still answers minions pinned to it ({@code master_key_grace}, default 168h); then it is
+ *     destroyed
  */
 public record MasterConfig(
     Path file,
@@ -54,8 +58,15 @@ public record MasterConfig(
     Path autorejectFile,
     Minions minions,
     Jobs jobs,
-    CryptoProviders.Choice cryptoProvider) {
+    CryptoProviders.Choice cryptoProvider,
+    Duration masterKeyGrace) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
+
+  /** A week, as the issue asks: long enough for a minion that is off over a weekend. */
+  public static final Duration DEFAULT_MASTER_KEY_GRACE = Duration.ofDays(7);
+
+  /** Durations as OpenBao writes them ("168h", "90m", "2s") or a number of seconds. */
+  static final Duration MAX_MASTER_KEY_GRACE = Duration.ofDays(3650);
 
   /** OpenBao's default {@code max_request_size} is 32 MiB; nothing here needs more. */
   static final int MAX_REQUEST_BYTES_LIMIT = 32 * 1024 * 1024;
@@ -67,6 +78,7 @@ public record MasterConfig(
           "pki_dir",
           "keysize",
           "crypto_provider",
+          "master_key_grace",
           "vault",
           "auto_accept",
           "autosign_file",
@@ -120,6 +132,10 @@ public record MasterConfig(
     Objects.requireNonNull(minions, "minions");
     Objects.requireNonNull(jobs, "jobs");
     Objects.requireNonNull(cryptoProvider, "cryptoProvider");
+    Objects.requireNonNull(masterKeyGrace, "masterKeyGrace");
+    if (masterKeyGrace.isNegative() || masterKeyGrace.compareTo(MAX_MASTER_KEY_GRACE) > 0) {
+      throw new IllegalArgumentException("master_key_grace must be 0 to 3650 days");
+    }
   }
 
   /**
@@ -414,7 +430,31 @@ public record MasterConfig(
         autorejectFile,
         minions(top),
         jobs(top, pkiDir),
-        cryptoProvider(top));
+        cryptoProvider(top),
+        masterKeyGrace(top));
+  }
+
+  private static Duration masterKeyGrace(YamlSection top) throws ConfigException {
+    if (!top.has("master_key_grace")) {
+      return DEFAULT_MASTER_KEY_GRACE;
+    }
+    String text;
+    try {
+      text = top.string("master_key_grace", null);
+    } catch (ConfigException e) {
+      text = Long.toString(top.integer("master_key_grace", 0, 0, MAX_MASTER_KEY_GRACE.toSeconds()))
+          + "s";
+    }
+    Duration grace;
+    try {
+      grace = Durations.parse(text.matches("\\d+") ? text + "s" : text);
+    } catch (InvalidRequestException e) {
+      throw top.fail("master_key_grace", e.getMessage() + " (e.g. 168h, 90m or 3600)");
+    }
+    if (grace.isNegative() || grace.compareTo(MAX_MASTER_KEY_GRACE) > 0) {
+      throw top.fail("master_key_grace", "must be 0 to 87600h");
+    }
+    return grace;
   }
 
   private static Jobs jobs(YamlSection top, Path pkiDir) throws ConfigException {

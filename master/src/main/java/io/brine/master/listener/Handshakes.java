@@ -15,6 +15,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -51,9 +53,11 @@ final class Handshakes implements AutoCloseable {
     }
   }
 
-  private record CachedHandshake(KeyPair keys, MasterHandshake handshake) {}
+  private record CachedHandshake(
+      KeyPair keys, PreviousMasterKeys previous, MasterHandshake handshake) {}
 
   private final Supplier<Optional<KeyPair>> masterKey;
+  private final Supplier<PreviousMasterKeys> previousKeys;
   private final PkiDirectory pki;
   private final PublishKeyRotator rotator;
   private final int maxPending;
@@ -69,9 +73,12 @@ final class Handshakes implements AutoCloseable {
 
   /**
    * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
+   * @param previousKeys the master's previous keys still in their grace (the same object until
+   *     they change)
    */
   Handshakes(
       Supplier<Optional<KeyPair>> masterKey,
+      Supplier<PreviousMasterKeys> previousKeys,
       PkiDirectory pki,
       PublishKeyRotator rotator,
       int threads,
@@ -83,6 +90,7 @@ final class Handshakes implements AutoCloseable {
     this.unrecordedLog =
         new RefusalLog(log, "new minion key not recorded:", RefusalLog.DEFAULT_INTERVAL, timer);
     this.masterKey = masterKey;
+    this.previousKeys = previousKeys;
     this.pki = pki;
     this.rotator = rotator;
     this.maxPending = maxPending;
@@ -243,7 +251,16 @@ final class Handshakes implements AutoCloseable {
         MasterHandshake.Accepted accepted =
             handshake.welcome(hello, result.acceptedKey(), publishKey);
         yield new Decision(
-            MessageType.WELCOME, accepted.body(), accepted.session(), "accepted");
+            MessageType.WELCOME,
+            accepted.body(),
+            accepted.session(),
+            switch (accepted.tokenKey()) {
+              case NONE, CURRENT -> "accepted";
+              case RETAINED -> "accepted, pinned to a previous master key (sent its key chain)";
+              case UNOPENED ->
+                  "accepted, but its token opens under no key of this master (pinned to a"
+                      + " retired master key?): the minion will refuse the current key";
+            });
       }
       case PENDING ->
           refusal(handshake, hello, MessageType.PENDING, "key waits for an operator to accept it");
@@ -288,19 +305,38 @@ final class Handshakes implements AutoCloseable {
     return new Decision(MessageType.PENDING, body, null, "pending, not recorded", true);
   }
 
-  /** Builds the handshake object once per unseal: it holds the key's prepared RSA primitives. */
+  /**
+   * Builds the handshake object once per unseal and master key rotation: it holds the keys'
+   * prepared RSA primitives.
+   */
   private MasterHandshake handshakeFor(KeyPair keys) {
+    PreviousMasterKeys previous = previousKeys.get();
     CachedHandshake c = cached.get();
-    if (c != null && c.keys() == keys) {
+    if (c != null && c.keys() == keys && c.previous() == previous) {
       return c.handshake();
     }
+    // The key and the previous keys are read apart: a rotation in between would pair the old key
+    // with chains that end at the new one. Such chains are left out for this one answer (the old
+    // key still opens its own minions' tokens), and the pair is not cached.
+    RSAPublicKey current = (RSAPublicKey) keys.getPublic();
+    List<MasterHandshake.RetainedKey> retained =
+        previous.retained().stream().filter(r -> endsAt(r, current)).toList();
     try {
-      MasterHandshake handshake = MasterHandshake.create(keys);
-      cached.set(new CachedHandshake(keys, handshake));
+      MasterHandshake handshake = MasterHandshake.create(keys, retained, previous.rotated());
+      if (retained.size() != previous.retained().size()) {
+        return handshake;
+      }
+      cached.set(new CachedHandshake(keys, previous, handshake));
       return handshake;
     } catch (WeakKeyException e) {
       throw new IllegalStateException("the master key breaks the key policy", e);
     }
+  }
+
+  private static boolean endsAt(MasterHandshake.RetainedKey r, RSAPublicKey key) {
+    RSAPublicKey last = r.chain().get(r.chain().size() - 1).successor();
+    return last.getModulus().equals(key.getModulus())
+        && last.getPublicExponent().equals(key.getPublicExponent());
   }
 
   @Override

@@ -124,12 +124,33 @@ public final class MinionListener implements AutoCloseable {
       SessionRequests requests,
       int apiConnections)
       throws IOException {
+    return start(
+        config, masterKey, () -> PreviousMasterKeys.NONE, pki, rotator, requests, apiConnections);
+  }
+
+  /**
+   * As {@link #start(MasterConfig.Minions, Supplier, PkiDirectory, PublishKeyRotator,
+   * SessionRequests, int)}, opening the tokens of minions pinned to a previous master key with
+   * {@code previousKeys} (docs/protocol.md §2.8).
+   *
+   * @param previousKeys the previous master keys in their grace; the same object until they change
+   */
+  public static MinionListener start(
+      MasterConfig.Minions config,
+      Supplier<Optional<KeyPair>> masterKey,
+      Supplier<PreviousMasterKeys> previousKeys,
+      PkiDirectory pki,
+      PublishKeyRotator rotator,
+      SessionRequests requests,
+      int apiConnections)
+      throws IOException {
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory("brine-minion-io", true), NioIoHandler.newFactory());
     Handshakes handshakes =
         new Handshakes(
             masterKey,
+            previousKeys,
             pki,
             rotator,
             config.handshakeThreads(),

@@ -97,6 +97,16 @@ class AccessTableTest {
         row("path \"sys/policies/acl/*\" { capabilities = [\"read\"] }", "GET",
             "/v1/sys/policies/acl/default", null, 200),
         row("path \"sys/audit\" { capabilities = [\"read\"] }", "GET", "/v1/sys/audit", null, 403),
+        // the master's own key (issue 16): read for the status, sudo for a rotation; the allowed
+        // rotation row sends a grace the endpoint refuses (400), so the shared master stays as is
+        row("path \"sys/master-key\" { capabilities = [\"read\"] }", "GET", "/v1/sys/master-key",
+            null, 200),
+        row("path \"sys/master-key\" { capabilities = [\"list\"] }", "GET", "/v1/sys/master-key",
+            null, 403),
+        row("path \"sys/master-key/rotate\" { capabilities = [\"update\"] }", "PUT",
+            "/v1/sys/master-key/rotate", "{\"grace\":\"soon\"}", 403),
+        row("path \"sys/master-key/rotate\" { capabilities = [\"update\", \"sudo\"] }", "PUT",
+            "/v1/sys/master-key/rotate", "{\"grace\":\"soon\"}", 400),
         row("path \"auth/token/accessors\" { capabilities = [\"list\"] }", "GET",
             "/v1/auth/token/accessors?list=true", null, 403),
         row("path \"auth/token/accessors\" { capabilities = [\"list\", \"sudo\"] }", "GET",

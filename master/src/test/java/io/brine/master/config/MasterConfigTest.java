@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +109,22 @@ class MasterConfigTest {
     assertThat(m.maxFrameBytes()).isEqualTo(1024 * 1024);
     assertThat(m.handshakeThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(m.maxPendingHandshakes()).isEqualTo(1024);
+  }
+
+  @Test
+  void masterKeyGrace_defaultsToAWeek_takesDurationsOrSeconds_andRefusesNonsenseByName()
+      throws Exception {
+    assertThat(MasterConfig.load(file(MINIMAL)).masterKeyGrace()).isEqualTo(Duration.ofDays(7));
+    assertThat(MasterConfig.load(file(MINIMAL + "master_key_grace: 90m\n")).masterKeyGrace())
+        .isEqualTo(Duration.ofMinutes(90));
+    assertThat(MasterConfig.load(file(MINIMAL + "master_key_grace: 3600\n")).masterKeyGrace())
+        .isEqualTo(Duration.ofHours(1));
+    for (String bad : List.of("soon", "-1h", "100000h", "true")) {
+      assertThatThrownBy(() -> MasterConfig.load(file(MINIMAL + "master_key_grace: " + bad + "\n")))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("master_key_grace");
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -122,7 +123,17 @@ class HandshakesTest {
         new PublishKeyRotator(Duration.ofHours(1), Duration.ofSeconds(5), timer);
     rotator.start();
     KeyPair master = RsaKeys.generate(2048);
-    handshakes = new Handshakes(() -> Optional.of(master), pki, rotator, 1, 16, 16, 60, timer);
+    handshakes =
+        new Handshakes(
+            () -> Optional.of(master),
+            () -> PreviousMasterKeys.NONE,
+            pki,
+            rotator,
+            1,
+            16,
+            16,
+            60,
+            timer);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     byte[] recorded =
         MinionHandshake.start(
@@ -164,6 +175,7 @@ class HandshakesTest {
           }
           return Optional.of(master);
         },
+        () -> PreviousMasterKeys.NONE,
         pki,
         rotator,
         1,

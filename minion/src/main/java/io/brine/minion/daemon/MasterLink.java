@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.brine.common.log.LogText;
 import io.brine.crypto.WeakKeyException;
+import io.brine.crypto.rsa.Fingerprints;
 import io.brine.minion.keys.KeyFileException;
 import io.brine.protocol.ProtocolException;
+import io.brine.protocol.handshake.KeySuccession;
+import io.brine.protocol.handshake.MasterTrust;
 import io.brine.protocol.handshake.MinionHandshake.Outcome;
 import io.brine.protocol.handshake.MinionHandshake.Refused;
 import io.brine.protocol.handshake.MinionHandshake.Welcomed;
@@ -25,6 +28,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * REAUTH (after a publish-key rotation) is sealed under the session and carries {@code {"epoch":
  * N}}; the answer is a new HELLO on this connection, and the WELCOME that follows brings the new
  * session and the new publish key (the old key keeps opening publications for its grace).
+ *
+ * <p>After a rotation of the master's own key, a WELCOME to a HELLO encrypted to the pinned key
+ * carries the chain of statements from it to the master's new key (verified by the handshake).
+ * The session goes on, and this connection at once sends a HELLO of its own accord with the token
+ * encrypted to the new key; only when that one is welcomed without a chain is the new key pinned
+ * (docs/protocol.md §2.8). The successor lives here, per connection, until then: a connection
+ * lost in between starts over from the file, which still holds the old key.
  */
 final class MasterLink extends SimpleChannelInboundHandler<Frame> {
   private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
@@ -69,6 +80,11 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
   private PublishEnvelope.Opener opener;
   private ScheduledFuture<?> retry;
   private ScheduledFuture<?> answerTimeout;
+  /** The master's new key, vouched for by the pinned one, while it is not yet pinned. */
+  private RSAPublicKey successor;
+  /** The successor's epoch and the pinned key that vouched for it. */
+  private int successorEpoch;
+  private RSAPublicKey vouchedBy;
 
   MasterLink(MinionDaemon daemon) {
     this.daemon = daemon;
@@ -127,7 +143,8 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       return;
     }
     try {
-      attempt = MinionHandshake.start(daemon.minionId(), daemon.keys(), daemon.trust());
+      MasterTrust trust = successor != null ? MasterTrust.pinned(successor) : daemon.trust();
+      attempt = MinionHandshake.start(daemon.minionId(), daemon.keys(), trust);
     } catch (KeyFileException | WeakKeyException e) {
       daemon.untrusted(e.getMessage());
       ctx.close();
@@ -173,8 +190,29 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
 
   private void welcomed(ChannelHandlerContext ctx, Welcomed welcomed) {
     PublishEnvelope.Opener newOpener;
+    boolean repinNext = false;
     try {
-      daemon.acceptMasterKey(welcomed.masterKey());
+      KeySuccession vouching = welcomed.lastStatement();
+      if (vouching != null) {
+        // The chain from the pinned key verified: work goes on under the new key, and the pin
+        // changes only once a token encrypted to it has come back (the next handshake).
+        successor = welcomed.masterKey();
+        successorEpoch = vouching.epoch();
+        vouchedBy = welcomed.keyChain().get(0).predecessor();
+        repinNext = true;
+        log.info(
+            "master {} presents its new key {} (epoch {}), vouched for by the pinned key;"
+                + " re-authenticating to re-pin it",
+            daemon.masterAddress(),
+            Fingerprints.salt(successor),
+            successorEpoch);
+      } else if (successor != null) {
+        daemon.repinMasterKey(welcomed.masterKey(), successorEpoch, vouchedBy);
+        successor = null;
+        vouchedBy = null;
+      } else {
+        daemon.acceptMasterKey(welcomed.masterKey());
+      }
       newOpener = PublishEnvelope.Opener.create(welcomed.masterKey());
     } catch (KeyFileException | WeakKeyException e) {
       welcomed.session().destroy();
@@ -199,6 +237,9 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     }
     daemon.authenticatedAs(key.epoch(), again);
     daemon.calls().ready(plaintext -> call(ctx, plaintext));
+    if (repinNext) {
+      sendHello(ctx); // of the minion's own accord (§3.1), the token now to the successor
+    }
   }
 
   /**

@@ -395,6 +395,12 @@ public final class MinionDaemon implements AutoCloseable {
     pin.acceptOrRefuse(masterKey);
   }
 
+  /** Replaces the pin with the master's successor key, which has just authenticated. */
+  void repinMasterKey(RSAPublicKey successor, int epoch, RSAPublicKey vouchedBy)
+      throws KeyFileException {
+    pin.repin(successor, epoch, vouchedBy);
+  }
+
   void authenticatedAs(int epoch, boolean again) {
     backoff.reset();
     acceptanceWait.reset();

@@ -17,10 +17,19 @@ import org.slf4j.LoggerFactory;
  * The master's public key as this minion trusts it: {@code <pki_dir>/minion/minion_master.pub},
  * pinned at first contact (trust on first use, as Salt), or checked against {@code master_finger}
  * when the operator set one, which removes the first-use gap. Once pinned, a master presenting any
- * other key is refused, loudly, until an operator removes the file.
+ * other key is refused, loudly, until an operator removes the file, unless the pinned key vouched
+ * for it: after a rotation of the master's key the minion re-pins its successor ({@link #repin},
+ * docs/protocol.md §2.8).
  */
 public final class MasterKeyPin {
   private static final Logger log = LoggerFactory.getLogger(MasterKeyPin.class);
+
+  /**
+   * Test hook, read only in {@link #repin}: the JVM halts ({@link Runtime#halt}, as a kill -9
+   * would leave it) after the successor has authenticated and before it is written. Never set in
+   * production.
+   */
+  static final String HALT_BEFORE_REPIN_PROPERTY = "brine.test.haltBeforeMasterKeyRepin";
 
   private final Path file;
   private final String masterFinger;
@@ -93,5 +102,38 @@ public final class MasterKeyPin {
         finger,
         file,
         masterFinger == null ? " (first contact; set master_finger to check it)" : "");
+  }
+
+  /**
+   * Replaces the pinned key with its successor, atomically (temp file, fsync, rename): a crash
+   * leaves the old key or the new one, and the old one still works while the master keeps it in
+   * its grace. Call this only after a handshake whose token was encrypted to {@code successor}
+   * succeeded, and whose chain from the pinned key was verified before it.
+   *
+   * @param epoch the successor's epoch, for the log line
+   * @param vouchedBy the key that was pinned, which signed (the first step of) the chain
+   */
+  public void repin(RSAPublicKey successor, int epoch, RSAPublicKey vouchedBy)
+      throws KeyFileException {
+    if (Boolean.getBoolean(HALT_BEFORE_REPIN_PROPERTY)) {
+      System.err.println("test hook: halting before re-pinning the master's key");
+      System.err.flush();
+      Runtime.getRuntime().halt(137);
+    }
+    try {
+      DurableFiles.write(
+          file,
+          Pem.writePublicKey(successor).getBytes(StandardCharsets.US_ASCII),
+          DurableFiles.PUBLIC);
+    } catch (IOException e) {
+      throw new KeyFileException(
+          "cannot re-pin the master's key in " + file + ": " + e.getMessage(), e);
+    }
+    log.info(
+        "the master's key rotated: re-pinned {} (epoch {}) in {}, vouched for by {}",
+        Fingerprints.salt(successor),
+        epoch,
+        file,
+        Fingerprints.salt(vouchedBy));
   }
 }

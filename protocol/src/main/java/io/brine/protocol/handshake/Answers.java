@@ -12,6 +12,8 @@ final class Answers {
   static final String AUTH = "auth";
   static final String MAC = "mac";
   static final String SIG = "sig";
+  /** Optional, in WELCOME, PENDING, REJECTED and DENIED: {@link KeySuccession}s, §2.8. */
+  static final String KEY_CHAIN = "key_chain";
 
   static final int MAX_REASON_CHARS = 512;
 

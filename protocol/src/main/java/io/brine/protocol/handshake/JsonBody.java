@@ -7,11 +7,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.protocol.ProtocolException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -132,13 +135,47 @@ final class JsonBody {
     return v.intValue();
   }
 
+  /** A non-negative integer that may need 64 bits (Unix seconds). */
+  long longInteger(String field) throws ProtocolException {
+    JsonNode v = node.get(field);
+    if (v == null || !(v.isInt() || v.isLong()) || v.longValue() < 0) {
+      throw new ProtocolException(
+          what + " field '" + field + "' must be a non-negative 64-bit integer");
+    }
+    return v.longValue();
+  }
+
   JsonBody object(String field, Set<String> required, Set<String> optional)
       throws ProtocolException {
     return check(what + " " + field, node.get(field), required, optional);
   }
 
+  /** An array of at most {@code maxItems} objects, each checked as {@link #object} checks one. */
+  List<JsonBody> objects(
+      String field, int maxItems, Set<String> required, Set<String> optional)
+      throws ProtocolException {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isArray()) {
+      throw new ProtocolException(what + " field '" + field + "' must be an array");
+    }
+    if (v.size() > maxItems) {
+      throw new ProtocolException(
+          what + " field '" + field + "' has " + v.size() + " items; at most " + maxItems
+              + " are allowed");
+    }
+    List<JsonBody> items = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      items.add(check(what + " " + field + "[" + i + "]", v.get(i), required, optional));
+    }
+    return items;
+  }
+
   static ObjectNode newObject() {
     return MAPPER.createObjectNode();
+  }
+
+  static ArrayNode newArray() {
+    return MAPPER.createArrayNode();
   }
 
   static String base64(byte[] b) {

@@ -4,6 +4,7 @@ import static io.brine.protocol.handshake.Answers.AUTH;
 import static io.brine.protocol.handshake.Answers.EPH;
 import static io.brine.protocol.handshake.Answers.EPOCH;
 import static io.brine.protocol.handshake.Answers.KEYS;
+import static io.brine.protocol.handshake.Answers.KEY_CHAIN;
 import static io.brine.protocol.handshake.Answers.MAC;
 import static io.brine.protocol.handshake.Answers.MASTER_PUB;
 import static io.brine.protocol.handshake.Answers.NONCE;
@@ -36,6 +37,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -63,10 +65,26 @@ public final class MinionHandshake {
    *
    * @param masterKey the master's key; pin it if {@code firstContact}
    * @param firstContact whether no key was pinned before this handshake
+   * @param keyChain empty, or the verified statements from the pinned key to {@code masterKey}:
+   *     the master's key rotated. Re-pin {@code masterKey} only after a handshake with a token
+   *     encrypted to it has succeeded (docs/protocol.md §2.8)
    */
   public record Welcomed(
-      Session session, PublishKey publishKey, RSAPublicKey masterKey, boolean firstContact)
-      implements Outcome {}
+      Session session,
+      PublishKey publishKey,
+      RSAPublicKey masterKey,
+      boolean firstContact,
+      List<KeySuccession> keyChain)
+      implements Outcome {
+    public Welcomed {
+      keyChain = List.copyOf(keyChain);
+    }
+
+    /** The statement that vouches for {@code masterKey}, when the key rotated. */
+    public KeySuccession lastStatement() {
+      return keyChain.isEmpty() ? null : keyChain.get(keyChain.size() - 1);
+    }
+  }
 
   /**
    * PENDING, REJECTED, DENIED or SEALED. {@code authenticated} is false only for SEALED, which the
@@ -168,10 +186,11 @@ public final class MinionHandshake {
             "WELCOME",
             body,
             Set.of(MASTER_PUB, NONCE, EPH, SESSION_KEY, KEYS, EPOCH, AUTH),
-            Set.of());
+            Set.of(KEY_CHAIN));
     checkNonce("WELCOME", json);
     String masterPem = json.string(MASTER_PUB, Hello.MAX_PEM_CHARS);
-    RSAPublicKey masterKey = checkMasterKey("WELCOME", masterPem);
+    List<KeySuccession> chain = keyChain(json);
+    RSAPublicKey masterKey = checkMasterKey("WELCOME", masterPem, chain);
     byte[] masterEph = json.bytes(EPH, Hello.X25519_BYTES, Hello.X25519_BYTES);
     byte[] sessionWrapped = json.bytes(SESSION_KEY, Hello.MIN_RSA_BYTES, Hello.MAX_RSA_BYTES);
     byte[] keysSealed = json.bytes(KEYS, SealedKeys.MIN_BYTES, SealedKeys.MAX_BYTES);
@@ -180,13 +199,15 @@ public final class MinionHandshake {
       throw new ProtocolException("WELCOME has a negative epoch");
     }
     byte[] transcript =
-        new Transcript(hello, MessageType.WELCOME)
-            .field(masterPem)
-            .field(nonce)
-            .field(masterEph)
-            .field(sessionWrapped)
-            .field(keysSealed)
-            .field(epoch)
+        withChain(
+                new Transcript(hello, MessageType.WELCOME)
+                    .field(masterPem)
+                    .field(nonce)
+                    .field(masterEph)
+                    .field(sessionWrapped)
+                    .field(keysSealed)
+                    .field(epoch),
+                chain)
             .digest();
     checkAuth("WELCOME", json, masterKey, transcript);
 
@@ -224,18 +245,22 @@ public final class MinionHandshake {
         new Session(id, epoch, derived.session(), SequencedAesGcm.Role.INITIATOR, transcript);
     // The publish key's bytes now belong to the AesGcmKey.
     PublishKey publishKey = new PublishKey(epoch, AesGcmKey.fromSecret(keys.publishKey()));
-    return new Welcomed(session, publishKey, masterKey, trust.pinned() == null);
+    return new Welcomed(
+        session, publishKey, masterKey, trust.pinned() == null, chain == null ? List.of() : chain);
   }
 
   private Refused refused(MessageType type, byte[] body) throws ProtocolException {
     String what = type.toString();
-    JsonBody json = JsonBody.parse(what, body, Set.of(MASTER_PUB, NONCE, REASON, AUTH), Set.of());
+    JsonBody json =
+        JsonBody.parse(what, body, Set.of(MASTER_PUB, NONCE, REASON, AUTH), Set.of(KEY_CHAIN));
     checkNonce(what, json);
     String masterPem = json.string(MASTER_PUB, Hello.MAX_PEM_CHARS);
-    RSAPublicKey masterKey = checkMasterKey(what, masterPem);
+    List<KeySuccession> chain = keyChain(json);
+    RSAPublicKey masterKey = checkMasterKey(what, masterPem, chain);
     String reason = json.string(REASON, Answers.MAX_REASON_CHARS);
     byte[] transcript =
-        new Transcript(hello, type).field(masterPem).field(nonce).field(reason).digest();
+        withChain(new Transcript(hello, type).field(masterPem).field(nonce).field(reason), chain)
+            .digest();
     checkAuth(what, json, masterKey, transcript);
     return new Refused(type, reason, true);
   }
@@ -253,7 +278,34 @@ public final class MinionHandshake {
     }
   }
 
-  private RSAPublicKey checkMasterKey(String what, String pem) throws ProtocolException {
+  /** The answer's key chain, read but not yet verified; null when it has none. */
+  private static List<KeySuccession> keyChain(JsonBody json) throws ProtocolException {
+    if (!json.has(KEY_CHAIN)) {
+      return null;
+    }
+    return KeySuccession.chain(
+        json.objects(
+            KEY_CHAIN,
+            KeySuccession.MAX_CHAIN,
+            Set.of(
+                KeySuccession.PREV,
+                KeySuccession.NEXT,
+                KeySuccession.EPOCH,
+                KeySuccession.GRACE_END,
+                KeySuccession.SIG),
+            Set.of()));
+  }
+
+  private static Transcript withChain(Transcript t, List<KeySuccession> chain) {
+    return chain == null ? t : t.field(KeySuccession.canonical(chain));
+  }
+
+  /**
+   * The presented key must be the pinned one, or be reached from it by a verified key chain (the
+   * master's key rotated while this minion was pinned to a predecessor still in its grace).
+   */
+  private RSAPublicKey checkMasterKey(String what, String pem, List<KeySuccession> chain)
+      throws ProtocolException {
     RSAPublicKey key;
     try {
       key = Pem.readPublicKey(pem);
@@ -261,16 +313,26 @@ public final class MinionHandshake {
       throw new ProtocolException(what + " has an unusable master key: " + e.getMessage());
     }
     RSAPublicKey pinned = trust.pinned();
-    if (pinned != null
-        && !(pinned.getModulus().equals(key.getModulus())
-            && pinned.getPublicExponent().equals(key.getPublicExponent()))) {
+    if (chain != null) {
+      if (pinned == null) {
+        throw new ProtocolException(
+            what + " has a key_chain, but this minion has no pinned key for it to start at");
+      }
+      KeySuccession.verifyChain(chain, pinned, key);
+      return key;
+    }
+    if (pinned != null && !KeySuccession.sameKey(pinned, key)) {
       throw new ProtocolException(
-          "the master presented key "
+          "the master now presents key "
               + Fingerprints.salt(key)
-              + " but "
+              + ", which this minion cannot verify: its pinned key "
               + Fingerprints.salt(pinned)
-              + " is pinned; refusing it (delete minion_master.pub only if the master key was"
-              + " replaced on purpose)");
+              + " is not one the master vouches from (it retired while this minion was away, or"
+              + " the master was re-keyed); check "
+              + Fingerprints.salt(key)
+              + " out of band, then set master_finger: "
+              + Fingerprints.salt(key)
+              + " and delete minion_master.pub");
     }
     if (trust.finger() != null && !trust.finger().equals(Fingerprints.salt(key))) {
       throw new ProtocolException(

@@ -143,19 +143,29 @@ class HandshakeTest {
   }
 
   @Test
-  void welcome_fromAnotherMasterKey_whenPinned_isRefused() throws Exception {
+  void welcome_fromAnotherMasterKey_whenPinned_isRefusedWithTheClearLine() throws Exception {
     MinionHandshake m = minion(MasterTrust.pinned(MASTER_PUB));
-    byte[] firstContactHello = minionHelloWithoutToken(m);
-    MasterHandshake other = MasterHandshake.create(TestKeys.OTHER_MASTER);
-    // The other master cannot decrypt the token at all ...
-    assertThatThrownBy(() -> other.welcome(Hello.parse(m.hello()), MINION_PUB, publishKey))
+    // A master that never rotated its key refuses a token it cannot open, as before §2.8 ...
+    assertThatThrownBy(
+            () ->
+                MasterHandshake.create(TestKeys.OTHER_MASTER)
+                    .welcome(Hello.parse(m.hello()), MINION_PUB, publishKey))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("pinned another master key");
-    // ... and if it answers anyway (signing, as on first contact), the minion refuses its key.
-    byte[] forged = other.welcome(Hello.parse(firstContactHello), MINION_PUB, publishKey).body();
-    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, forged))
+    // ... one whose key rotated (the pin may be a key destroyed since) signs, as on first contact
+    MasterHandshake other = MasterHandshake.create(TestKeys.OTHER_MASTER, List.of(), true);
+    MasterHandshake.Accepted accepted =
+        other.welcome(Hello.parse(m.hello()), MINION_PUB, publishKey);
+    assertThat(accepted.tokenKey()).isEqualTo(MasterHandshake.TokenKey.UNOPENED);
+    assertThat(JSON.readTree(accepted.body()).get("auth").has("sig")).isTrue();
+    // ... and the minion refuses its key with the line that says what to do.
+    String other_ = Fingerprints.salt((RSAPublicKey) TestKeys.OTHER_MASTER.getPublic());
+    assertThatThrownBy(() -> m.finish(MessageType.WELCOME, accepted.body()))
         .isInstanceOf(ProtocolException.class)
-        .hasMessageContaining("is pinned");
+        .hasMessageContaining("the master now presents key " + other_)
+        .hasMessageContaining("its pinned key " + Fingerprints.salt(MASTER_PUB))
+        .hasMessageContaining("set master_finger: " + other_)
+        .hasMessageContaining("delete minion_master.pub");
   }
 
   @Test
@@ -365,12 +375,6 @@ class HandshakeTest {
   }
 
   // ---- helpers
-
-  private static byte[] minionHelloWithoutToken(MinionHandshake m) throws Exception {
-    ObjectNode hello = (ObjectNode) JSON.readTree(m.hello());
-    hello.remove("token");
-    return JSON.writeValueAsBytes(hello);
-  }
 
   private static void assertRoundTrips(Session minionEnd, Session masterEnd) throws Exception {
     for (int i = 0; i < 3; i++) {

@@ -15,6 +15,9 @@ final class TestKeys {
   static final KeyPair OTHER_MASTER = generate();
   static final KeyPair MINION = generate();
   static final KeyPair IMPOSTOR = generate();
+  /** The master's successors after one and two rotations (KeySuccessionTest). */
+  static final KeyPair MASTER_B = generate();
+  static final KeyPair MASTER_C = generate();
 
   private TestKeys() {}
 

@@ -1,0 +1,601 @@
+package io.brine.master;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.common.files.DurableFiles;
+import io.brine.crypto.rsa.Fingerprints;
+import io.brine.crypto.rsa.Pem;
+import io.brine.crypto.rsa.RsaKeys;
+import io.brine.master.listener.PreviousMasterKeys;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.handshake.KeySuccession;
+import io.brine.protocol.handshake.MasterHandshake;
+import io.brine.vault.InvalidRequestException;
+import io.brine.vault.SealedException;
+import io.brine.vault.VaultException;
+import io.brine.vault.VaultListener;
+import io.brine.vault.storage.Storage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's own RSA keys while the vault is unsealed, and only then: the current key, and the
+ * predecessors still in their grace after a rotation, with the signed statements that chain them
+ * (docs/protocol.md §2.8, docs/operator-guide.md "Rotating the master's key").
+ *
+ * <p>Behind the barrier:
+ *
+ * <ul>
+ *   <li>{@value #PRIVATE_KEY_PATH}: the current key (PKCS#8 PEM), where it always was, so a vault
+ *       from before rotations works unchanged. Generated at the first unseal of a fresh vault.
+ *   <li>{@value #RING_PATH}: JSON {@code {"epoch": n, "retained": [{"epoch", "path",
+ *       "grace_end"}], "statements": [...]}}, absent until the first rotation (epoch 0, nothing
+ *       retained). Statements are kept after their keys are destroyed, as the key's history.
+ *   <li>{@value #RETIRED_PREFIX}{@code <epoch>}: a retained predecessor's private key.
+ *   <li>{@value #PENDING_PATH}: only during a rotation, the successor and its statement.
+ * </ul>
+ *
+ * <p>A rotation ({@link #rotate}) is five barrier writes, in an order such that a kill at any
+ * point leaves a state the next unseal either rolls back (before the key ring names the successor:
+ * the commit point) or finishes (after it); minions pinned to either key authenticate in both. At
+ * every unseal the public half of the current key is published to {@code
+ * <pki_dir>/master/master.pub}, rewritten if it differs. When the vault seals everything is
+ * dropped (RSA keys cannot be wiped in a JVM: docs/security.md).
+ *
+ * <p>{@link #unsealed} and {@link #sealed} are called by the vault under its lock; {@link #rotate}
+ * and {@link #expireRetired} are serialised here; the getters may be called from any thread.
+ */
+public final class MasterKeyRing implements VaultListener {
+  private static final Logger log = LoggerFactory.getLogger(MasterKeyRing.class);
+
+  /** Where the master's current private key is kept, behind the barrier. */
+  public static final String PRIVATE_KEY_PATH = "master/rsa-private-key";
+
+  /** The key ring: current epoch, retained predecessors, statements. */
+  public static final String RING_PATH = "master/key-ring";
+
+  /** The successor during a rotation, before the key ring names it. */
+  public static final String PENDING_PATH = "master/pending-key";
+
+  /** Retained predecessors' private keys, by epoch. */
+  public static final String RETIRED_PREFIX = "master/retired/";
+
+  /**
+   * Test hook, read only in {@link #step}: the JVM halts ({@link Runtime#halt}, as a kill -9
+   * would leave it) right after rotation step n (1 to 5) has been written. Never set in production.
+   */
+  static final String HALT_AT_STEP_PROPERTY = "brine.test.haltAtMasterKeyRotationStep";
+
+  /** Exit status of a test halt, distinct from a crash's. */
+  static final int HALT_STATUS = 137;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The state behind the barrier as loaded, immutable; replaced whole on every change. */
+  private record State(
+      KeyPair current,
+      int epoch,
+      List<Retained> retained,
+      List<KeySuccession> statements,
+      PreviousMasterKeys handshakeKeys) {}
+
+  private record Retained(int epoch, KeyPair keys, long graceEnd) {}
+
+  /** What {@code GET /v1/sys/master-key} shows. */
+  public record Status(int epoch, String fingerprint, List<RetainedStatus> retained) {}
+
+  /** A predecessor still answering minions pinned to it, until {@code graceEnd} (Unix seconds). */
+  public record RetainedStatus(int epoch, String fingerprint, long graceEnd) {}
+
+  /** Told after a rotation, once the successor is current. */
+  public interface Listener {
+    void rotated(Status status);
+  }
+
+  private final Path publicKeyFile;
+  private final int keysize;
+  private final Clock clock;
+  private volatile State state;
+  /** The open barrier while unsealed; guarded by this. */
+  private Storage barrier;
+
+  private Listener listener = s -> {};
+
+  /**
+   * @param pkiDir the PKI folder; the public key goes to {@code master/master.pub} in it
+   * @param keysize bits of the RSA keys generated here (a fresh vault's, and each successor's)
+   */
+  public MasterKeyRing(Path pkiDir, int keysize, Clock clock) {
+    this.publicKeyFile = pkiDir.resolve("master").resolve("master.pub");
+    this.keysize = keysize;
+    this.clock = clock;
+  }
+
+  public MasterKeyRing(Path pkiDir, int keysize) {
+    this(pkiDir, keysize, Clock.systemUTC());
+  }
+
+  /** Who hears each rotation (the daemon: rotate the publish key, so minions meet the new key). */
+  public synchronized void onRotation(Listener l) {
+    this.listener = l;
+  }
+
+  /** The master's current key pair while the vault is unsealed; empty while it is sealed. */
+  public Optional<KeyPair> masterKey() {
+    State s = state;
+    return s == null ? Optional.empty() : Optional.of(s.current());
+  }
+
+  /**
+   * The predecessors in their grace, newest first, each with its chain to the current key; the
+   * same list object until the ring changes (the handshakes cache their primitives on it).
+   */
+  public List<MasterHandshake.RetainedKey> retainedKeys() {
+    return previousKeys().retained();
+  }
+
+  /** {@link #retainedKeys}, and whether the key ever rotated; the same object until it changes. */
+  public PreviousMasterKeys previousKeys() {
+    State s = state;
+    return s == null ? PreviousMasterKeys.NONE : s.handshakeKeys();
+  }
+
+  /** {@code <pki_dir>/master/master.pub}. */
+  public Path publicKeyFile() {
+    return publicKeyFile;
+  }
+
+  /** @throws SealedException while the vault is sealed */
+  public Status status() throws SealedException {
+    State s = state;
+    if (s == null) {
+      throw new SealedException();
+    }
+    return status(s);
+  }
+
+  @Override
+  public synchronized void unsealed(Storage barrier) throws VaultException {
+    KeyPair current = loadOrGenerate(barrier);
+    State s = recover(barrier, current);
+    this.barrier = barrier;
+    state = s;
+    publish((RSAPublicKey) s.current().getPublic());
+    expireRetired();
+  }
+
+  @Override
+  public synchronized void sealed() {
+    state = null;
+    barrier = null;
+  }
+
+  // ---- rotation
+
+  /**
+   * Rotates the master's key: a new key B is generated behind the barrier, the current key A signs
+   * "B follows A from epoch E", and A keeps answering minions pinned to it for {@code grace}.
+   *
+   * @throws SealedException while the vault is sealed
+   * @throws VaultException when the barrier cannot be written; the state is then one the next
+   *     unseal rolls back or finishes
+   */
+  public Status rotate(Duration grace) throws VaultException {
+    if (state == null) {
+      throw new SealedException();
+    }
+    // Made before the lock: a 4096-bit key takes seconds, and the expiry check on the shared timer
+    // thread must not wait for it.
+    KeyPair next;
+    try {
+      next = RsaKeys.generate(keysize);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("cannot make the master's next key: " + e.getMessage(), e);
+    }
+    return rotate(grace, next);
+  }
+
+  private synchronized Status rotate(Duration grace, KeyPair next) throws VaultException {
+    State s = state;
+    if (s == null || barrier == null) {
+      throw new SealedException();
+    }
+    if (s.retained().size() >= MasterHandshake.MAX_RETAINED) {
+      throw new InvalidRequestException(
+          "the master already holds " + s.retained().size()
+              + " previous keys in their grace; wait until one expires");
+    }
+    int epoch = s.epoch() + 1;
+    long graceEnd = clock.instant().plus(grace).getEpochSecond();
+    KeySuccession statement;
+    try {
+      statement =
+          KeySuccession.sign(s.current(), (RSAPublicKey) next.getPublic(), epoch, graceEnd);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("cannot make the master's next key: " + e.getMessage(), e);
+    }
+    // 1. The successor, with its statement, where a crash before the commit leaves it unused.
+    byte[] nextPem = Pem.writePrivateKey((RSAPrivateCrtKey) next.getPrivate());
+    byte[] currentPem = Pem.writePrivateKey((RSAPrivateCrtKey) s.current().getPrivate());
+    try {
+      ObjectNode pending = JSON.createObjectNode();
+      pending.put("private_key", new String(nextPem, StandardCharsets.US_ASCII));
+      pending.set("statement", readTree(statement.toJson()));
+      barrier.put(PENDING_PATH, toBytes(pending));
+      step(1);
+      // 2. The predecessor's copy under its epoch, for the grace.
+      barrier.put(RETIRED_PREFIX + s.epoch(), currentPem);
+      step(2);
+      // 3. The commit point: the ring names B current and A retained.
+      List<Retained> retained = new ArrayList<>();
+      retained.add(new Retained(s.epoch(), s.current(), graceEnd));
+      retained.addAll(s.retained());
+      List<KeySuccession> statements = new ArrayList<>(s.statements());
+      statements.add(statement);
+      barrier.put(RING_PATH, ringJson(epoch, retained, statements));
+      step(3);
+      // 4. B where the current key lives; the pending entry is done with.
+      barrier.put(PRIVATE_KEY_PATH, nextPem);
+      step(4);
+      barrier.delete(PENDING_PATH);
+      step(5);
+      state = state(next, epoch, retained, statements);
+    } finally {
+      Arrays.fill(nextPem, (byte) 0);
+      Arrays.fill(currentPem, (byte) 0);
+    }
+    // 5. Published: master.pub, then the listener rotates the publish key, so every connected
+    // minion is asked to re-authenticate and meets B within reauth_window.
+    publish((RSAPublicKey) next.getPublic());
+    Status status = status(state);
+    log.info(
+        "rotated the master's key to {} (epoch {}); the previous key {} answers minions pinned to"
+            + " it until {}",
+        status.fingerprint(),
+        epoch,
+        Fingerprints.salt((RSAPublicKey) s.current().getPublic()),
+        java.time.Instant.ofEpochSecond(graceEnd));
+    listener.rotated(status);
+    return status;
+  }
+
+  /** The fault-injection hook of the crash tests; see {@link #HALT_AT_STEP_PROPERTY}. */
+  private static void step(int n) {
+    String halt = System.getProperty(HALT_AT_STEP_PROPERTY);
+    if (halt != null && halt.equals(Integer.toString(n))) {
+      System.err.println("test hook: halting after master key rotation step " + n);
+      System.err.flush();
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
+  }
+
+  /**
+   * Destroys the predecessors whose grace has ended: first the ring stops naming them (a crash
+   * then leaves an orphan entry, which the next unseal deletes), then their entries go.
+   */
+  public void expireRetired() throws VaultException {
+    State seen = state;
+    long now = clock.instant().getEpochSecond();
+    if (seen == null || seen.retained().stream().noneMatch(r -> r.graceEnd() <= now)) {
+      return; // the common case, every second on the shared timer: no lock, no barrier access
+    }
+    expireRetired(now);
+  }
+
+  private synchronized void expireRetired(long now) throws VaultException {
+    State s = state;
+    if (s == null || barrier == null) {
+      return;
+    }
+    List<Retained> kept = new ArrayList<>();
+    List<Retained> expired = new ArrayList<>();
+    for (Retained r : s.retained()) {
+      (r.graceEnd() <= now ? expired : kept).add(r);
+    }
+    if (expired.isEmpty()) {
+      return;
+    }
+    barrier.put(RING_PATH, ringJson(s.epoch(), kept, s.statements()));
+    for (Retained r : expired) {
+      barrier.delete(RETIRED_PREFIX + r.epoch());
+    }
+    state = state(s.current(), s.epoch(), kept, s.statements());
+    for (Retained r : expired) {
+      log.info(
+          "destroyed the master's previous key {} (epoch {}): its grace ended; a minion still"
+              + " pinned to it must be re-pinned by hand",
+          Fingerprints.salt((RSAPublicKey) r.keys().getPublic()),
+          r.epoch());
+    }
+  }
+
+  /** Seconds until the next retained key's grace ends, or empty when none is retained. */
+  public Optional<Duration> untilNextExpiry() {
+    State s = state;
+    if (s == null || s.retained().isEmpty()) {
+      return Optional.empty();
+    }
+    long soonest = s.retained().stream().mapToLong(Retained::graceEnd).min().getAsLong();
+    long now = clock.instant().getEpochSecond();
+    return Optional.of(Duration.ofSeconds(Math.max(0, soonest - now)));
+  }
+
+  // ---- loading and recovery
+
+  /**
+   * Reads the ring and settles a rotation a crash interrupted: before the commit (the ring does
+   * not name the pending successor) it is rolled back; after it, finished.
+   */
+  private State recover(Storage barrier, KeyPair stored) throws VaultException {
+    Ring ring = readRing(barrier);
+    Optional<byte[]> pendingEntry = barrier.get(PENDING_PATH);
+    KeyPair current = stored;
+    RSAPublicKey currentPub = (RSAPublicKey) stored.getPublic();
+    if (!ring.statements().isEmpty()) {
+      KeySuccession last = ring.statements().get(ring.statements().size() - 1);
+      if (!sameKey(last.successor(), currentPub)) {
+        // Committed, but step 4 did not happen: B is in the pending entry.
+        KeyPair pending = pendingEntry.map(MasterKeyRing::pendingKey).orElse(null);
+        if (pending == null
+            || !sameKey(last.predecessor(), currentPub)
+            || !sameKey((RSAPublicKey) pending.getPublic(), last.successor())) {
+          throw new VaultException(
+              "the master's key ring names "
+                  + Fingerprints.salt(last.successor())
+                  + " as the current key but the vault holds "
+                  + Fingerprints.salt(currentPub)
+                  + ", and no pending rotation explains it; restore the vault storage from a"
+                  + " backup");
+        }
+        byte[] pem = Pem.writePrivateKey((RSAPrivateCrtKey) pending.getPrivate());
+        try {
+          barrier.put(PRIVATE_KEY_PATH, pem);
+        } finally {
+          Arrays.fill(pem, (byte) 0);
+        }
+        current = pending;
+        currentPub = (RSAPublicKey) pending.getPublic();
+        log.info(
+            "finished the master key rotation to epoch {} that a stop interrupted", ring.epoch());
+      }
+    }
+    if (pendingEntry.isPresent()) {
+      barrier.delete(PENDING_PATH);
+      KeyPair pending = pendingKey(pendingEntry.get());
+      if (pending != null && !sameKey((RSAPublicKey) pending.getPublic(), currentPub)) {
+        log.info(
+            "rolled back a master key rotation that a stop interrupted before it was committed;"
+                + " the master's key is still {}",
+            Fingerprints.salt(currentPub));
+      }
+    }
+    // Entries the ring does not name: a rolled-back step 2, or an expiry a stop interrupted.
+    List<Retained> retained = new ArrayList<>();
+    for (RingEntry e : ring.retained()) {
+      retained.add(new Retained(e.epoch(), loadRetired(barrier, e.epoch()), e.graceEnd()));
+    }
+    for (String name : barrier.list(RETIRED_PREFIX)) {
+      boolean named = ring.retained().stream().anyMatch(e -> name.equals(Integer.toString(e.epoch())));
+      if (!named) {
+        barrier.delete(RETIRED_PREFIX + name);
+      }
+    }
+    return state(current, ring.epoch(), retained, ring.statements());
+  }
+
+  private record RingEntry(int epoch, long graceEnd) {}
+
+  private record Ring(int epoch, List<RingEntry> retained, List<KeySuccession> statements) {}
+
+  private static Ring readRing(Storage barrier) throws VaultException {
+    Optional<byte[]> stored = barrier.get(RING_PATH);
+    if (stored.isEmpty()) {
+      return new Ring(0, List.of(), List.of());
+    }
+    try {
+      JsonNode o = JSON.readTree(stored.get());
+      List<RingEntry> retained = new ArrayList<>();
+      for (JsonNode r : o.get("retained")) {
+        retained.add(new RingEntry(r.get("epoch").intValue(), r.get("grace_end").longValue()));
+      }
+      List<KeySuccession> statements = new ArrayList<>();
+      for (JsonNode st : o.get("statements")) {
+        statements.add(KeySuccession.parse(JSON.writeValueAsBytes(st)));
+      }
+      return new Ring(o.get("epoch").intValue(), retained, statements);
+    } catch (IOException | ProtocolException | RuntimeException e) {
+      throw new VaultException("the master's key ring in the vault is not usable: " + e, e);
+    }
+  }
+
+  private static byte[] ringJson(
+      int epoch, List<Retained> retained, List<KeySuccession> statements) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("epoch", epoch);
+    ArrayNode r = o.putArray("retained");
+    for (Retained k : retained) {
+      r.addObject()
+          .put("epoch", k.epoch())
+          .put("path", RETIRED_PREFIX + k.epoch())
+          .put("grace_end", k.graceEnd());
+    }
+    ArrayNode st = o.putArray("statements");
+    for (KeySuccession s : statements) {
+      st.add(readTree(s.toJson()));
+    }
+    return toBytes(o);
+  }
+
+  /** The pending entry's key, or null when the entry is unreadable (it is deleted either way). */
+  private static KeyPair pendingKey(byte[] entry) {
+    try {
+      JsonNode o = JSON.readTree(entry);
+      byte[] pem = o.get("private_key").textValue().getBytes(StandardCharsets.US_ASCII);
+      try {
+        return Pem.readPrivateKey(pem);
+      } finally {
+        Arrays.fill(pem, (byte) 0);
+      }
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      log.warn("the pending master key entry is unreadable ({}); ignoring it", e.getMessage());
+      return null;
+    } finally {
+      Arrays.fill(entry, (byte) 0);
+    }
+  }
+
+  private static KeyPair loadRetired(Storage barrier, int epoch) throws VaultException {
+    byte[] pem =
+        barrier
+            .get(RETIRED_PREFIX + epoch)
+            .orElseThrow(
+                () ->
+                    new VaultException(
+                        "the master's key ring names a previous key of epoch "
+                            + epoch
+                            + " but the vault does not hold it; restore the vault storage from a"
+                            + " backup"));
+    try {
+      return Pem.readPrivateKey(pem);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException(
+          "the master's previous key of epoch " + epoch + " is not usable: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(pem, (byte) 0);
+    }
+  }
+
+  private State state(
+      KeyPair current, int epoch, List<Retained> retained, List<KeySuccession> statements) {
+    List<MasterHandshake.RetainedKey> handshakeKeys = new ArrayList<>();
+    for (Retained r : retained) {
+      // The statements after r's epoch lead from r to the current key.
+      List<KeySuccession> chain =
+          statements.stream().filter(st -> st.epoch() > r.epoch()).toList();
+      handshakeKeys.add(new MasterHandshake.RetainedKey(r.keys(), chain));
+    }
+    return new State(
+        current,
+        epoch,
+        List.copyOf(retained),
+        List.copyOf(statements),
+        new PreviousMasterKeys(handshakeKeys, !statements.isEmpty()));
+  }
+
+  private static Status status(State s) {
+    List<RetainedStatus> retained = new ArrayList<>();
+    for (Retained r : s.retained()) {
+      retained.add(
+          new RetainedStatus(
+              r.epoch(), Fingerprints.salt((RSAPublicKey) r.keys().getPublic()), r.graceEnd()));
+    }
+    return new Status(
+        s.epoch(), Fingerprints.salt((RSAPublicKey) s.current().getPublic()), List.copyOf(retained));
+  }
+
+  private static boolean sameKey(RSAPublicKey a, RSAPublicKey b) {
+    return a.getModulus().equals(b.getModulus())
+        && a.getPublicExponent().equals(b.getPublicExponent());
+  }
+
+  private static JsonNode readTree(byte[] json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("a statement this master wrote is not JSON", e);
+    }
+  }
+
+  private static byte[] toBytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise a JSON tree", e);
+    }
+  }
+
+  private KeyPair loadOrGenerate(Storage barrier) throws VaultException {
+    Optional<byte[]> stored = barrier.get(PRIVATE_KEY_PATH);
+    if (stored.isPresent()) {
+      byte[] pem = stored.get();
+      try {
+        return Pem.readPrivateKey(pem);
+      } catch (GeneralSecurityException e) {
+        throw new VaultException(
+            "the master's private key in the vault is not usable: " + e.getMessage(), e);
+      } finally {
+        Arrays.fill(pem, (byte) 0);
+      }
+    }
+    if (Files.exists(publicKeyFile)) {
+      // A published identity with no private key behind it: the vault's storage was replaced or
+      // the entry deleted. Making a new key here would silently change the master's identity,
+      // and every minion that pinned the old one would refuse it.
+      throw new VaultException(
+          "the vault holds no master private key but "
+              + publicKeyFile
+              + " exists: restore the vault storage from a backup, or delete that file to give"
+              + " this master a new identity (every minion must then accept the new key)");
+    }
+    KeyPair fresh;
+    try {
+      fresh = RsaKeys.generate(keysize);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("cannot generate the master's RSA key: " + e.getMessage(), e);
+    }
+    byte[] pem = Pem.writePrivateKey((RSAPrivateCrtKey) fresh.getPrivate());
+    try {
+      barrier.put(PRIVATE_KEY_PATH, pem);
+    } finally {
+      Arrays.fill(pem, (byte) 0);
+    }
+    log.info("generated the master's {}-bit RSA key inside the vault", keysize);
+    return fresh;
+  }
+
+  /** Writes master.pub unless it already holds exactly this key. */
+  private void publish(RSAPublicKey key) throws VaultException {
+    String pem = Pem.writePublicKey(key);
+    byte[] wanted = pem.getBytes(StandardCharsets.US_ASCII);
+    try {
+      byte[] existing = DurableFiles.read(publicKeyFile, 64 * 1024);
+      if (!Arrays.equals(existing, wanted)) {
+        DurableFiles.ensureFolder(publicKeyFile.toAbsolutePath().getParent());
+        DurableFiles.write(publicKeyFile, wanted, DurableFiles.PUBLIC);
+        if (existing == null) {
+          log.info("wrote the master's public key to {}", publicKeyFile);
+        } else if (state != null && sameKey(key, (RSAPublicKey) state.current().getPublic())
+            && !state.statements().isEmpty()
+            && sameKey(
+                state.statements().get(state.statements().size() - 1).successor(), key)) {
+          log.info("wrote the master's new public key to {}", publicKeyFile);
+        } else {
+          log.warn(
+              "{} did not hold the vault's master key; rewrote it (the vault is the source of"
+                  + " truth)",
+              publicKeyFile);
+        }
+      }
+    } catch (IOException e) {
+      throw new VaultException(
+          "cannot write the master's public key to " + publicKeyFile + ": " + e, e);
+    }
+    log.info("master key fingerprint (salt-key -F master): {}", Fingerprints.salt(pem));
+  }
+}
