@@ -182,8 +182,15 @@ public final class MasterKeyRing implements VaultListener {
 
   @Override
   public synchronized void sealed() {
+    State s = state;
     state = null;
     barrier = null;
+    if (s != null) {
+      // Under ACCP the keys are native AWS-LC keys, freed and cleared here; a handshake still
+      // using one fails, as it would a moment later with the vault sealed.
+      RsaKeys.destroy(s.current().getPrivate());
+      s.retained().forEach(r -> RsaKeys.destroy(r.keys().getPrivate()));
+    }
   }
 
   // ---- rotation
@@ -317,6 +324,7 @@ public final class MasterKeyRing implements VaultListener {
     }
     state = state(s.current(), s.epoch(), kept, s.statements());
     for (Retained r : expired) {
+      RsaKeys.destroy(r.keys().getPrivate());
       log.info(
           "destroyed the master's previous key {} (epoch {}): its grace ended; a minion still"
               + " pinned to it must be re-pinned by hand",

@@ -3,6 +3,7 @@ package io.brine.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.crypto.rsa.Fingerprints;
 import io.brine.crypto.rsa.Pem;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import javax.security.auth.Destroyable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -231,6 +233,22 @@ class MasterKeyRingTest {
     ring.sealed();
     assertThat(ring.masterKey()).isEmpty();
     assertThat(ring.retainedKeys()).isEmpty();
+  }
+
+  @Test
+  void sealing_destroysTheCurrentAndRetainedPrivateKeys() throws Exception {
+    // This machine kind loads ACCP, whose RSA keys are native and can be freed and cleared.
+    assertThat(CryptoProviders.current().accpLoaded()).isTrue();
+    MasterKeyRing ring = ring(new Hands());
+    ring.unsealed(new InMemoryStorage());
+    KeyPair a = ring.masterKey().orElseThrow();
+    ring.rotate(Duration.ofHours(1));
+    KeyPair b = ring.masterKey().orElseThrow();
+
+    ring.sealed();
+
+    assertThat(((Destroyable) a.getPrivate()).isDestroyed()).as("retained key").isTrue();
+    assertThat(((Destroyable) b.getPrivate()).isDestroyed()).as("current key").isTrue();
   }
 
   // ---- helpers

@@ -6,11 +6,13 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAKeyGenParameterSpec;
+import javax.security.auth.DestroyFailedException;
 
 /** RSA key generation and the policy every RSA key brine uses must meet. */
 public final class RsaKeys {
@@ -39,6 +41,25 @@ public final class RsaKeys {
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no provider here can generate RSA keys", e);
+    }
+  }
+
+  /**
+   * Destroys a private key where its provider can: an ACCP key is a native AWS-LC key, which this
+   * frees and clears. The JDK's RSA keys cannot be destroyed (immutable {@code BigInteger}s); for
+   * them this does nothing. Use the key no more afterwards.
+   *
+   * @return whether the key was destroyed
+   */
+  public static boolean destroy(PrivateKey key) {
+    if (key == null || key.isDestroyed()) {
+      return false;
+    }
+    try {
+      key.destroy();
+      return true;
+    } catch (DestroyFailedException e) {
+      return false; // the JDK's default: not implemented
     }
   }
 

@@ -3,6 +3,7 @@ package io.brine.crypto.rsa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.UnderEachProvider;
 import io.brine.crypto.WeakKeyException;
 import java.math.BigInteger;
@@ -13,6 +14,15 @@ import java.security.spec.RSAPublicKeySpec;
 import org.junit.jupiter.api.Test;
 
 class RsaKeysTest extends UnderEachProvider {
+
+  @Test
+  void destroy_freesAnAccpKey_andCannotDestroyAJdkOne() throws Exception {
+    KeyPair pair = RsaKeys.generate(2048);
+    boolean accp = provider == CryptoProviders.Choice.ACCP;
+    assertThat(RsaKeys.destroy(pair.getPrivate())).isEqualTo(accp);
+    assertThat(pair.getPrivate().isDestroyed()).isEqualTo(accp);
+    assertThat(RsaKeys.destroy(pair.getPrivate())).as("a second time").isFalse();
+  }
 
   @Test
   void generate_minionDefault_is2048BitsWithF4() throws Exception {
