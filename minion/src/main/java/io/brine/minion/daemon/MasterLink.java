@@ -85,6 +85,8 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
   /** The successor's epoch and the pinned key that vouched for it. */
   private int successorEpoch;
   private RSAPublicKey vouchedBy;
+  /** Publications of an epoch below this may still carry the vouching key's signature. */
+  private int vouchedByBeforeEpoch;
 
   MasterLink(MinionDaemon daemon) {
     this.daemon = daemon;
@@ -192,6 +194,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     PublishEnvelope.Opener newOpener;
     boolean repinNext = false;
     try {
+      newOpener = PublishEnvelope.Opener.create(welcomed.masterKey());
       KeySuccession vouching = welcomed.lastStatement();
       if (vouching != null) {
         // The chain from the pinned key verified: work goes on under the new key, and the pin
@@ -199,6 +202,10 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
         successor = welcomed.masterKey();
         successorEpoch = vouching.epoch();
         vouchedBy = welcomed.keyChain().get(0).predecessor();
+        // A job the master sealed with the old key just before its rotation may still arrive:
+        // it is of this WELCOME's epoch or older (the publish key rotates after the master key).
+        vouchedByBeforeEpoch = welcomed.publishKey().epoch() + 1;
+        newOpener = newOpener.acceptingPredecessor(vouchedBy, vouchedByBeforeEpoch);
         repinNext = true;
         log.info(
             "master {} presents its new key {} (epoch {}), vouched for by the pinned key;"
@@ -208,12 +215,12 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
             successorEpoch);
       } else if (successor != null) {
         daemon.repinMasterKey(welcomed.masterKey(), successorEpoch, vouchedBy);
+        newOpener = newOpener.acceptingPredecessor(vouchedBy, vouchedByBeforeEpoch);
         successor = null;
         vouchedBy = null;
       } else {
         daemon.acceptMasterKey(welcomed.masterKey());
       }
-      newOpener = PublishEnvelope.Opener.create(welcomed.masterKey());
     } catch (KeyFileException | WeakKeyException e) {
       welcomed.session().destroy();
       welcomed.publishKey().destroy();

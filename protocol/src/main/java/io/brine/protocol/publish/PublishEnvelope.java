@@ -63,13 +63,31 @@ public final class PublishEnvelope {
   /** A minion's side: the pinned master key and the publish keys it holds. */
   public static final class Opener {
     private final RsaPssVerifier verifier;
+    /** The master's previous key, for publications sealed before its rotation; or null. */
+    private final RsaPssVerifier predecessor;
+    /** Publication epochs below this may carry {@link #predecessor}'s signature. */
+    private final int predecessorBeforeEpoch;
 
-    private Opener(RsaPssVerifier verifier) {
+    private Opener(RsaPssVerifier verifier, RsaPssVerifier predecessor, int beforeEpoch) {
       this.verifier = verifier;
+      this.predecessor = predecessor;
+      this.predecessorBeforeEpoch = beforeEpoch;
     }
 
     public static Opener create(RSAPublicKey pinnedMasterKey) throws WeakKeyException {
-      return new Opener(RsaPssVerifier.create(pinnedMasterKey));
+      return new Opener(RsaPssVerifier.create(pinnedMasterKey), null, Integer.MIN_VALUE);
+    }
+
+    /**
+     * This opener, also taking signatures of the master's previous key on publications of an
+     * epoch below {@code beforeEpoch}: a job the master sealed with its old key just before a
+     * rotation of its own key may reach a minion that has already moved to the new one (the old
+     * key vouched for the new, docs/protocol.md §2.8). Publications of {@code beforeEpoch} and
+     * later need the new key.
+     */
+    public Opener acceptingPredecessor(RSAPublicKey previousMasterKey, int beforeEpoch)
+        throws WeakKeyException {
+      return new Opener(verifier, RsaPssVerifier.create(previousMasterKey), beforeEpoch);
     }
 
     /**
@@ -97,10 +115,18 @@ public final class PublishEnvelope {
       byte[] sig = Arrays.copyOfRange(envelope, HEADER_BYTES, HEADER_BYTES + sigLength);
       byte[] ciphertext = Arrays.copyOfRange(envelope, HEADER_BYTES + sigLength, envelope.length);
       byte[] epochBytes = epochBytes(epoch);
+      byte[] signed = signed(epochBytes, ciphertext);
       try {
-        verifier.verify(sig, signed(epochBytes, ciphertext));
+        verifier.verify(sig, signed);
       } catch (InvalidSignatureException e) {
-        throw new ProtocolException("publication is not signed by the master key; dropped");
+        if (predecessor == null || epoch >= predecessorBeforeEpoch) {
+          throw new ProtocolException("publication is not signed by the master key; dropped");
+        }
+        try {
+          predecessor.verify(sig, signed);
+        } catch (InvalidSignatureException again) {
+          throw new ProtocolException("publication is not signed by the master key; dropped");
+        }
       }
       try {
         return key.aead().decrypt(ciphertext, associatedData(epochBytes));

@@ -97,6 +97,30 @@ class PublishEnvelopeTest {
   }
 
   @Test
+  void acceptingPredecessor_opensTheOldKeysPublicationsOfEarlierEpochsOnly() throws Exception {
+    // The master's key rotated from "minion" (standing in for the old key A) to "master" (B):
+    // a job sealed with A under epoch 1 just before the rotation still opens once the minion
+    // moved to B at epoch 2; A's signature on an epoch-2 publication does not.
+    PublishEnvelope.Sealer oldKey =
+        PublishEnvelope.Sealer.create((RSAPrivateCrtKey) minion.getPrivate());
+    PublishKey epoch2 = new PublishKey(2, AesGcmKey.generate());
+    ring.install(epoch2);
+    PublishEnvelope.Opener following =
+        opener.acceptingPredecessor((RSAPublicKey) minion.getPublic(), 2);
+
+    byte[] late = "sealed with A before the rotation".getBytes(UTF_8);
+    assertThat(following.open(oldKey.seal(epoch1, late), ring)).isEqualTo(late);
+    assertThat(following.open(sealer.seal(epoch2, late), ring)).isEqualTo(late);
+    byte[] forged = oldKey.seal(epoch2, late);
+    assertThatThrownBy(() -> following.open(forged, ring))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("publication is not signed by the master key; dropped");
+    assertThatThrownBy(() -> opener.open(oldKey.seal(epoch1, late), ring))
+        .as("without the predecessor")
+        .isInstanceOf(ProtocolException.class);
+  }
+
+  @Test
   void open_previousEpoch_opensWithinGraceOnly() throws Exception {
     byte[] inFlight = sealer.seal(epoch1, "sent before the rotation".getBytes(UTF_8));
     ring.install(new PublishKey(2, AesGcmKey.generate()));
