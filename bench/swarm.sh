@@ -4,6 +4,7 @@
 #   ./mvnw -B -q package -DskipTests
 #   bench/swarm.sh --minions 1000 --master-keysize 2048 [--pings 20] [--reconnect] [--rotation]
 #                  [--restart] [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep]
+#                  [--crypto-provider auto|accp|jdk]
 #                  [-- SWARM OPTIONS]
 #
 # It writes a master.yaml into a new temporary folder, starts the master there, initialises its
@@ -18,6 +19,8 @@
 # MASTER_JAVA_OPTS and SWARM_JAVA_OPTS add JVM options to the master and to the swarm, e.g. a
 # flight recording: MASTER_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/master.jfr'.
 # MASTER_JAVA runs the master on another java (another JDK's bin/java); the swarm keeps $java.
+# --crypto-provider sets the master's crypto_provider and the swarm's (-Dbrine.crypto.provider):
+# auto (ACCP's AWS-LC where it loads, the default), accp or jdk.
 # `-- --warmup 2000` warms the swarm's own minion code (2,000 minions, twice, against a throwaway
 # master inside the swarm) before the storm, so less of the two cores goes to the swarm's JIT.
 set -euo pipefail
@@ -26,6 +29,7 @@ usage() {
   cat >&2 <<'USAGE'
 usage: bench/swarm.sh --minions N [--master-keysize BITS] [--pings N] [--reconnect] [--rotation] [--restart]
                       [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep]
+                      [--crypto-provider auto|accp|jdk]
                       [-- MORE SWARM OPTIONS, e.g. --loops 4]
 USAGE
   exit 2
@@ -48,6 +52,7 @@ rotation=false
 reconnect=false
 restart=false
 reauth_window=""
+crypto_provider=auto
 keys=/var/tmp/brine-swarm-keys
 json=""
 keep=false
@@ -61,7 +66,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=true; shift; continue ;;
     --) shift; extra=("$@"); break ;;
     -h | --help) usage ;;
-    --minions | --master-keysize | --pings | --reauth-window | --keys | --json)
+    --minions | --master-keysize | --pings | --reauth-window | --keys | --json | --crypto-provider)
       [ $# -ge 2 ] || fail "$1 needs a value" ;;
     *) echo "swarm.sh: unknown option $1" >&2; usage ;;
   esac
@@ -72,6 +77,7 @@ while [ $# -gt 0 ]; do
     --reauth-window) reauth_window="$2" ;;
     --keys) keys="$2" ;;
     --json) json="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")" ;;
+    --crypto-provider) crypto_provider="$2" ;;
   esac
   shift 2
 done
@@ -81,6 +87,7 @@ done
 [[ "$master_keysize" =~ ^[0-9]+$ ]] || fail "--master-keysize takes a number of bits"
 [[ "$pings" =~ ^[0-9]+$ ]] || fail "--pings takes a number"
 [[ -z "$reauth_window" || "$reauth_window" =~ ^[0-9]+$ ]] || fail "--reauth-window takes seconds"
+[[ "$crypto_provider" =~ ^(auto|accp|jdk)$ ]] || fail "--crypto-provider takes auto, accp or jdk"
 for tool in curl jq python3 "$java"; do
   command -v "$tool" >/dev/null || fail "$tool is missing; the swarm needs a JDK 17, curl, jq and python3"
 done
@@ -155,6 +162,7 @@ cat >"$work/master.yaml" <<YAML
 pki_dir: $work/pki
 cachedir: $work/cache
 keysize: $master_keysize
+crypto_provider: $crypto_provider
 auto_accept: true
 interface: 127.0.0.1
 ret_port: $ret_port
@@ -254,6 +262,6 @@ if [ -n "$json" ]; then args+=(--json "$json"); fi
 
 # The token goes through the environment, not the command line that ps shows.
 status=0
-BRINE_TOKEN="$token" "$java" -Xmx3g ${SWARM_JAVA_OPTS:-} -cp "$bench_jar" io.brine.bench.swarm.Swarm \
+BRINE_TOKEN="$token" "$java" -Xmx3g -Dbrine.crypto.provider="$crypto_provider" ${SWARM_JAVA_OPTS:-} -cp "$bench_jar" io.brine.bench.swarm.Swarm \
   "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
 exit "$status"
