@@ -102,8 +102,13 @@ public final class JidMemory implements AutoCloseable {
   private final Map<String, Long> byJid = new HashMap<>();
   private final TreeSet<Entry> byTime = new TreeSet<>();
   private long floor;
-  /** Appends to the file; null after a failed write, until a rewrite reopens it. */
-  private FileChannel out;
+  /**
+   * Set by a failed append that may have left a partial line; the next record rewrites the file
+   * from memory first. The file is opened per append rather than held open: one open and close is
+   * nothing beside the append's fsync, and a host (or the bench's swarm) running many minions
+   * keeps one file descriptor per connection, not two.
+   */
+  private boolean needsRewrite;
   private int linesInFile;
   private boolean closed;
 
@@ -183,7 +188,7 @@ public final class JidMemory implements AutoCloseable {
       return;
     }
     long ts = published.toEpochMilli();
-    if (out == null) {
+    if (needsRewrite) {
       rewrite(); // the last append failed: start from a clean file
     }
     append(jid, ts);
@@ -221,7 +226,6 @@ public final class JidMemory implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    closeOut();
   }
 
   // ---- on disk ----
@@ -337,27 +341,33 @@ public final class JidMemory implements AutoCloseable {
 
   private void append(String jid, long ts) throws IOException {
     ByteBuffer line = ByteBuffer.wrap((jid + " " + ts + "\n").getBytes(StandardCharsets.US_ASCII));
-    long before = out.size();
-    try {
-      while (line.hasRemaining()) {
-        out.write(line);
-      }
-      out.force(false);
-    } catch (IOException e) {
-      // No half line may stay for the next append to run into.
+    try (FileChannel out =
+        FileChannel.open(
+            file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
+      long before = out.size();
       try {
-        out.truncate(before);
-      } catch (IOException again) {
-        closeOut(); // the next record rewrites the file from memory
+        while (line.hasRemaining()) {
+          out.write(line);
+        }
+        out.force(false);
+      } catch (IOException e) {
+        // No half line may stay for the next append to run into.
+        try {
+          out.truncate(before);
+        } catch (IOException again) {
+          needsRewrite = true; // the next record rewrites the file from memory
+        }
+        throw e;
       }
+    } catch (IOException e) {
+      needsRewrite |= !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
       throw e;
     }
     linesInFile++;
   }
 
-  /** Replaces the file with the floor and the live entries, and reopens it for appending. */
+  /** Replaces the file with the floor and the live entries. */
   private void rewrite() throws IOException {
-    closeOut();
     StringBuilder text = new StringBuilder(32 * (byTime.size() + 1));
     text.append(FLOOR).append(' ').append(floor).append('\n');
     for (Entry e : byTime) {
@@ -365,21 +375,7 @@ public final class JidMemory implements AutoCloseable {
     }
     DurableFiles.write(
         file, text.toString().getBytes(StandardCharsets.US_ASCII), DurableFiles.PRIVATE);
-    out =
-        FileChannel.open(
-            file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+    needsRewrite = false;
     linesInFile = byTime.size() + 1;
-  }
-
-  private void closeOut() {
-    if (out == null) {
-      return;
-    }
-    try {
-      out.close();
-    } catch (IOException e) {
-      log.debug("closing the jid memory {}", file, e);
-    }
-    out = null;
   }
 }
