@@ -229,6 +229,19 @@ public final class MasterKeyRing implements VaultListener {
               + " previous keys in their grace; wait until one expires");
     }
     int epoch = s.epoch() + 1;
+    // A key kept with a long grace while later ones come and go with short graces falls more
+    // rotations behind than the count of retained keys says: its chain has one statement per
+    // rotation since it, and a minion follows at most MAX_CHAIN (it would refuse a longer one).
+    for (Retained r : s.retained()) {
+      if (epoch - r.epoch() > KeySuccession.MAX_CHAIN) {
+        throw new InvalidRequestException(
+            "the master's previous key of epoch " + r.epoch() + " answers minions pinned to it"
+                + " until " + java.time.Instant.ofEpochSecond(r.graceEnd()) + "; one more"
+                + " rotation would put it " + (epoch - r.epoch()) + " rotations behind, more"
+                + " than the " + KeySuccession.MAX_CHAIN + " a minion follows; wait until its"
+                + " grace ends");
+      }
+    }
     long graceEnd = clock.instant().plus(grace).getEpochSecond();
     KeySuccession statement;
     try {

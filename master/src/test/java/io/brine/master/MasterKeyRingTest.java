@@ -10,11 +10,13 @@ import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.Hello;
+import io.brine.protocol.handshake.KeySuccession;
 import io.brine.protocol.handshake.MasterHandshake;
 import io.brine.protocol.handshake.MasterTrust;
 import io.brine.protocol.handshake.MinionHandshake;
 import io.brine.protocol.publish.PublishKey;
 import io.brine.protocol.wire.MessageType;
+import io.brine.vault.InvalidRequestException;
 import io.brine.vault.SealedException;
 import io.brine.vault.VaultException;
 import io.brine.vault.storage.InMemoryStorage;
@@ -187,6 +189,35 @@ class MasterKeyRingTest {
         (RSAPublicKey) minion.getPublic(), publishKey()).body();
     assertThatThrownBy(() -> m.finish(MessageType.WELCOME, welcome))
         .hasMessageContaining("cannot verify");
+  }
+
+  /**
+   * A key retained with a long grace while later keys come and go with short ones falls ever more
+   * rotations behind; its chain must stay one a minion follows (at most 8 statements), or every
+   * minion pinned to it is refused while the master still claims to serve it.
+   */
+  @Test
+  void aRetainedKey_neverFallsFurtherBehindThanAMinionFollows() throws Exception {
+    InMemoryStorage barrier = new InMemoryStorage();
+    Hands clock = new Hands();
+    MasterKeyRing ring = ring(clock);
+    ring.unsealed(barrier);
+    KeyPair a = ring.masterKey().orElseThrow();
+    ring.rotate(Duration.ofDays(30));
+    for (int i = 2; i <= KeySuccession.MAX_CHAIN; i++) {
+      ring.rotate(Duration.ZERO);
+      ring.expireRetired(); // the short-lived key goes at once; A stays
+    }
+    assertThat(ring.retainedKeys()).singleElement()
+        .satisfies(r -> assertThat(r.chain()).hasSize(KeySuccession.MAX_CHAIN));
+    assertAuthenticates(ring, a);
+
+    assertThatThrownBy(() -> ring.rotate(Duration.ZERO))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("epoch 0");
+
+    assertThat(ring.status().epoch()).isEqualTo(KeySuccession.MAX_CHAIN);
+    assertAuthenticates(ring, a);
   }
 
   /**
