@@ -271,10 +271,22 @@ public final class MasterKeyRing implements VaultListener {
       barrier.put(RING_PATH, ringJson(epoch, retained, statements));
       step(3);
       // 4. B where the current key lives; the pending entry is done with.
-      barrier.put(PRIVATE_KEY_PATH, nextPem);
-      step(4);
-      barrier.delete(PENDING_PATH);
-      step(5);
+      try {
+        barrier.put(PRIVATE_KEY_PATH, nextPem);
+        step(4);
+        barrier.delete(PENDING_PATH);
+        step(5);
+      } catch (VaultException e) {
+        // Committed: this process serves what the barrier says (the next unseal finishes these
+        // writes). Kept on A, it would let A's grace end unnoticed, and that unseal would destroy
+        // the key every minion is still pinned to.
+        state = state(next, epoch, retained, statements);
+        throw new VaultException(
+            "the master's key rotated to epoch " + epoch + ", but a write that finishes the"
+                + " rotation behind the barrier failed (the next unseal finishes it): "
+                + e.getMessage(),
+            e);
+      }
       state = state(next, epoch, retained, statements);
     } finally {
       Arrays.fill(nextPem, (byte) 0);

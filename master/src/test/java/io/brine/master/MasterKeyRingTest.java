@@ -255,6 +255,35 @@ class MasterKeyRingTest {
     }
   }
 
+  /**
+   * A write that fails after the commit point (a full disk, not a kill) leaves a committed
+   * rotation behind the barrier. The running master must go on with what the barrier says, B
+   * current and A in its grace: were it to keep A as its only key, A's grace would run out
+   * unnoticed, and the next unseal would destroy the key every minion is still pinned to.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 4})
+  void aWriteFailingAfterTheCommit_leavesTheRunningMasterOnTheCommittedKeys(int writes)
+      throws Exception {
+    InMemoryStorage real = new InMemoryStorage();
+    Hands clock = new Hands();
+    MasterKeyRing first = ring(clock);
+    first.unsealed(real);
+    KeyPair a = first.masterKey().orElseThrow();
+    first.sealed();
+    MasterKeyRing running = ring(clock);
+    running.unsealed(new CutShort(real, writes));
+    assertThatThrownBy(() -> running.rotate(Duration.ofHours(1)))
+        .isInstanceOf(VaultException.class);
+
+    MasterKeyRing again = ring(clock);
+    again.unsealed(real);
+    assertThat(running.status()).isEqualTo(again.status());
+    assertThat(running.masterKey().orElseThrow().getPublic())
+        .isEqualTo(again.masterKey().orElseThrow().getPublic());
+    assertAuthenticates(running, a);
+  }
+
   @Test
   void sealed_rotateAndStatusAreRefused() throws Exception {
     MasterKeyRing ring = ring(new Hands());
