@@ -229,6 +229,19 @@ public final class MasterKeyRing implements VaultListener {
               + " previous keys in their grace; wait until one expires");
     }
     int epoch = s.epoch() + 1;
+    // A key kept with a long grace while later ones come and go with short graces falls more
+    // rotations behind than the count of retained keys says: its chain has one statement per
+    // rotation since it, and a minion follows at most MAX_CHAIN (it would refuse a longer one).
+    for (Retained r : s.retained()) {
+      if (epoch - r.epoch() > KeySuccession.MAX_CHAIN) {
+        throw new InvalidRequestException(
+            "the master's previous key of epoch " + r.epoch() + " answers minions pinned to it"
+                + " until " + java.time.Instant.ofEpochSecond(r.graceEnd()) + "; one more"
+                + " rotation would put it " + (epoch - r.epoch()) + " rotations behind, more"
+                + " than the " + KeySuccession.MAX_CHAIN + " a minion follows; wait until its"
+                + " grace ends");
+      }
+    }
     long graceEnd = clock.instant().plus(grace).getEpochSecond();
     KeySuccession statement;
     try {
@@ -258,10 +271,22 @@ public final class MasterKeyRing implements VaultListener {
       barrier.put(RING_PATH, ringJson(epoch, retained, statements));
       step(3);
       // 4. B where the current key lives; the pending entry is done with.
-      barrier.put(PRIVATE_KEY_PATH, nextPem);
-      step(4);
-      barrier.delete(PENDING_PATH);
-      step(5);
+      try {
+        barrier.put(PRIVATE_KEY_PATH, nextPem);
+        step(4);
+        barrier.delete(PENDING_PATH);
+        step(5);
+      } catch (VaultException e) {
+        // Committed: this process serves what the barrier says (the next unseal finishes these
+        // writes). Kept on A, it would let A's grace end unnoticed, and that unseal would destroy
+        // the key every minion is still pinned to.
+        state = state(next, epoch, retained, statements);
+        throw new VaultException(
+            "the master's key rotated to epoch " + epoch + ", but a write that finishes the"
+                + " rotation behind the barrier failed (the next unseal finishes it): "
+                + e.getMessage(),
+            e);
+      }
       state = state(next, epoch, retained, statements);
     } finally {
       Arrays.fill(nextPem, (byte) 0);

@@ -10,11 +10,13 @@ import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.Hello;
+import io.brine.protocol.handshake.KeySuccession;
 import io.brine.protocol.handshake.MasterHandshake;
 import io.brine.protocol.handshake.MasterTrust;
 import io.brine.protocol.handshake.MinionHandshake;
 import io.brine.protocol.publish.PublishKey;
 import io.brine.protocol.wire.MessageType;
+import io.brine.vault.InvalidRequestException;
 import io.brine.vault.SealedException;
 import io.brine.vault.VaultException;
 import io.brine.vault.storage.InMemoryStorage;
@@ -190,6 +192,35 @@ class MasterKeyRingTest {
   }
 
   /**
+   * A key retained with a long grace while later keys come and go with short ones falls ever more
+   * rotations behind; its chain must stay one a minion follows (at most 8 statements), or every
+   * minion pinned to it is refused while the master still claims to serve it.
+   */
+  @Test
+  void aRetainedKey_neverFallsFurtherBehindThanAMinionFollows() throws Exception {
+    InMemoryStorage barrier = new InMemoryStorage();
+    Hands clock = new Hands();
+    MasterKeyRing ring = ring(clock);
+    ring.unsealed(barrier);
+    KeyPair a = ring.masterKey().orElseThrow();
+    ring.rotate(Duration.ofDays(30));
+    for (int i = 2; i <= KeySuccession.MAX_CHAIN; i++) {
+      ring.rotate(Duration.ZERO);
+      ring.expireRetired(); // the short-lived key goes at once; A stays
+    }
+    assertThat(ring.retainedKeys()).singleElement()
+        .satisfies(r -> assertThat(r.chain()).hasSize(KeySuccession.MAX_CHAIN));
+    assertAuthenticates(ring, a);
+
+    assertThatThrownBy(() -> ring.rotate(Duration.ZERO))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("epoch 0");
+
+    assertThat(ring.status().epoch()).isEqualTo(KeySuccession.MAX_CHAIN);
+    assertAuthenticates(ring, a);
+  }
+
+  /**
    * Writes of a rotation: 1 pending, 2 retired copy, 3 key ring (commit), 4 current key, 5 pending
    * deleted. Cut after each, then unsealed again: both pins authenticate when committed, A's alone
    * (and no trace of B) when not.
@@ -222,6 +253,35 @@ class MasterKeyRingTest {
       assertThat(again.masterKey().orElseThrow().getPublic()).isEqualTo(a.getPublic());
       assertThat(real.list(MasterKeyRing.RETIRED_PREFIX)).isEmpty();
     }
+  }
+
+  /**
+   * A write that fails after the commit point (a full disk, not a kill) leaves a committed
+   * rotation behind the barrier. The running master must go on with what the barrier says, B
+   * current and A in its grace: were it to keep A as its only key, A's grace would run out
+   * unnoticed, and the next unseal would destroy the key every minion is still pinned to.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 4})
+  void aWriteFailingAfterTheCommit_leavesTheRunningMasterOnTheCommittedKeys(int writes)
+      throws Exception {
+    InMemoryStorage real = new InMemoryStorage();
+    Hands clock = new Hands();
+    MasterKeyRing first = ring(clock);
+    first.unsealed(real);
+    KeyPair a = first.masterKey().orElseThrow();
+    first.sealed();
+    MasterKeyRing running = ring(clock);
+    running.unsealed(new CutShort(real, writes));
+    assertThatThrownBy(() -> running.rotate(Duration.ofHours(1)))
+        .isInstanceOf(VaultException.class);
+
+    MasterKeyRing again = ring(clock);
+    again.unsealed(real);
+    assertThat(running.status()).isEqualTo(again.status());
+    assertThat(running.masterKey().orElseThrow().getPublic())
+        .isEqualTo(again.masterKey().orElseThrow().getPublic());
+    assertAuthenticates(running, a);
   }
 
   @Test
