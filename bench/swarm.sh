@@ -95,10 +95,9 @@ for jar in "$cli_jar" "$bench_jar"; do
   [ -f "$jar" ] || fail "$jar is not built; run ./mvnw -B -q package -DskipTests first (in $repo)"
 done
 
-# Every minion holds a socket in the swarm and one in the master, and in the swarm also its jid
-# memory (<cachedir>/executed_jids, kept open); both processes inherit this limit. Root may raise
-# the hard limit itself.
-need=$((2 * minions + 1000))
+# Every minion holds a socket in the swarm and one in the master (its jid memory file is opened
+# only to append); both processes inherit this limit. Root may raise the hard limit itself.
+need=$((minions + 1000))
 hard="$(ulimit -Hn)"
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ] && [ "$(id -u)" = 0 ]; then
   ulimit -Hn "$need" 2>/dev/null && hard="$need"
