@@ -52,8 +52,9 @@ record ReconnectPhase(
     double cpuBefore = master == null ? 0 : master.cpuSeconds();
     double swarmBefore = SwarmCpu.seconds();
     long start = System.nanoTime();
+    List<MinionDaemon> started = ParallelStarts.startAll(daemons.size(), storm::start);
     for (int i = 0; i < daemons.size(); i++) {
-      daemons.set(i, storm.start(i));
+      daemons.set(i, started.get(i));
     }
     int back = storm.awaitAuthenticated(daemons);
     double seconds = (System.nanoTime() - start) / 1e9;

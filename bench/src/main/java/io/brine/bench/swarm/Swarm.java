@@ -177,9 +177,8 @@ public final class Swarm {
       try {
         double cpuStart = SwarmCpu.seconds();
         long start = System.nanoTime();
-        for (int i = 0; i < options.minions(); i++) {
-          daemons.add(MinionDaemon.start(config(i), shared));
-        }
+        daemons.addAll(
+            ParallelStarts.startAll(options.minions(), i -> MinionDaemon.start(config(i), shared)));
         authenticated = awaitAuthenticated(daemons);
         storm = (System.nanoTime() - start) / 1e9;
         swarmCpu = SwarmCpu.seconds() - cpuStart;
