@@ -189,6 +189,7 @@ public final class MasterDaemon implements AutoCloseable {
       // publish key makes each re-authenticate within reauth_window (docs/protocol.md §2.8).
       PublishKeyRotator rotator = publishKeys;
       keys.onRotation(status -> rotator.rotateNow("the master's key rotated"));
+      keys.publishEpochFrom(() -> rotator.current().epoch());
       JobCache cache = jobCache;
       rotationTimer.scheduleAtFixedRate(() -> purgeJobs(cache), 1, 1, TimeUnit.HOURS);
       // Cheap unless a retained key's grace has ended: then its entry is deleted at once.
@@ -211,7 +212,7 @@ public final class MasterDaemon implements AutoCloseable {
       vault.addListener(new DisconnectMinionsAtSeal(listener));
       JobPublisher publisher =
           new JobPublisher(
-              () -> masterKeyWhileUnsealed(vault, keys),
+              epoch -> signingKeyWhileUnsealed(vault, keys, epoch),
               pki,
               listener,
               jobCache,
@@ -302,6 +303,11 @@ public final class MasterDaemon implements AutoCloseable {
       Vault vault, MasterKeyRing keys) {
     return vault.sealStatus().sealed() ? Optional.empty() : keys.masterKey();
   }
+  private static Optional<KeyPair> signingKeyWhileUnsealed(
+      Vault vault, MasterKeyRing keys, int publishEpoch) {
+    return vault.sealStatus().sealed() ? Optional.empty() : keys.signingKeyFor(publishEpoch);
+  }
+
 
   private void awaitFirstAttempt(Future<?> first) {
     try {

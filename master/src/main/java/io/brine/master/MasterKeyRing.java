@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,19 @@ public final class MasterKeyRing implements VaultListener {
 
   private Listener listener = s -> {};
 
+  /** The current publish epoch (the daemon's rotator); read at each switch to a new key. */
+  private IntSupplier publishEpoch = () -> Integer.MAX_VALUE;
+
+  /**
+   * After a rotation, publications of a publish epoch up to {@link #predecessorSignsThrough} are
+   * still signed by the predecessor: connected minions whose session predates the rotation verify
+   * with it, and one that has already followed the chain takes it for those epochs
+   * (docs/protocol.md §2.8). Written before and after the state switches; read after it.
+   */
+  private volatile KeyPair predecessorSigner;
+
+  private volatile int predecessorSignsThrough = Integer.MIN_VALUE;
+
   /**
    * @param pkiDir the PKI folder; the public key goes to {@code master/master.pub} in it
    * @param keysize bits of the RSA keys generated here (a fresh vault's, and each successor's)
@@ -129,6 +143,30 @@ public final class MasterKeyRing implements VaultListener {
 
   public MasterKeyRing(Path pkiDir, int keysize) {
     this(pkiDir, keysize, Clock.systemUTC());
+  }
+
+  /** Where the current publish epoch is read at a rotation (the daemon's publish-key rotator). */
+  public synchronized void publishEpochFrom(IntSupplier epoch) {
+    this.publishEpoch = epoch;
+  }
+
+  /**
+   * The key that signs a publication sealed under publish epoch {@code epoch}: the current key,
+   * or, for the epochs that were current when the key last rotated, its predecessor while that is
+   * retained. Empty while sealed.
+   */
+  public Optional<KeyPair> signingKeyFor(int epoch) {
+    State s = state; // first: the fields below were written before it
+    if (s == null) {
+      return Optional.empty();
+    }
+    KeyPair previous = predecessorSigner;
+    if (previous != null
+        && epoch <= predecessorSignsThrough
+        && s.retained().stream().anyMatch(r -> r.keys() == previous)) {
+      return Optional.of(previous);
+    }
+    return Optional.of(s.current());
   }
 
   /** Who hears each rotation (the daemon: rotate the publish key, so minions meet the new key). */
@@ -175,14 +213,37 @@ public final class MasterKeyRing implements VaultListener {
     KeyPair current = loadOrGenerate(barrier);
     State s = recover(barrier, current);
     this.barrier = barrier;
+    predecessorSigner = null;
+    predecessorSignsThrough = Integer.MIN_VALUE;
     state = s;
     publish((RSAPublicKey) s.current().getPublic());
     expireRetired();
   }
 
+  /**
+   * Makes {@code next} the served state after a rotation away from {@code predecessor}. Until the
+   * publish epoch is read every publication is signed by the predecessor, so none sealed under an
+   * epoch a pre-rotation session holds is signed by a key that session does not know; after, the
+   * predecessor signs the epochs up to the one read (the listener then rotates to a new one).
+   */
+  private void switchTo(State next, KeyPair predecessor) {
+    predecessorSigner = predecessor;
+    predecessorSignsThrough = Integer.MAX_VALUE;
+    state = next;
+    int epoch;
+    try {
+      epoch = publishEpoch.getAsInt();
+    } catch (IllegalStateException e) {
+      epoch = Integer.MAX_VALUE; // sealing meanwhile: nothing is published until the next unseal
+    }
+    predecessorSignsThrough = epoch;
+  }
+
   @Override
   public synchronized void sealed() {
     State s = state;
+    predecessorSigner = null;
+    predecessorSignsThrough = Integer.MIN_VALUE;
     state = null;
     barrier = null;
     if (s != null) {
@@ -280,14 +341,14 @@ public final class MasterKeyRing implements VaultListener {
         // Committed: this process serves what the barrier says (the next unseal finishes these
         // writes). Kept on A, it would let A's grace end unnoticed, and that unseal would destroy
         // the key every minion is still pinned to.
-        state = state(next, epoch, retained, statements);
+        switchTo(state(next, epoch, retained, statements), s.current());
         throw new VaultException(
             "the master's key rotated to epoch " + epoch + ", but a write that finishes the"
                 + " rotation behind the barrier failed (the next unseal finishes it): "
                 + e.getMessage(),
             e);
       }
-      state = state(next, epoch, retained, statements);
+      switchTo(state(next, epoch, retained, statements), s.current());
     } finally {
       Arrays.fill(nextPem, (byte) 0);
       Arrays.fill(currentPem, (byte) 0);

@@ -168,6 +168,34 @@ class MasterKeyRingTest {
   }
 
   @Test
+  void afterARotation_theEpochsSessionsHeldBeforeItAreSignedByThePredecessor() throws Exception {
+    InMemoryStorage barrier = new InMemoryStorage();
+    Hands clock = new Hands();
+    MasterKeyRing ring = ring(clock);
+    int[] publishEpoch = {7};
+    ring.publishEpochFrom(() -> publishEpoch[0]);
+    ring.unsealed(barrier);
+    KeyPair a = ring.masterKey().orElseThrow();
+    assertThat(ring.signingKeyFor(7)).containsSame(a);
+
+    ring.rotate(Duration.ofSeconds(60));
+    KeyPair b = ring.masterKey().orElseThrow();
+    publishEpoch[0] = 8; // the daemon's listener rotates the publish key after the switch
+
+    // A connected minion still at epoch 7 verifies with A; the new epoch's sessions all met B.
+    assertThat(ring.signingKeyFor(7)).containsSame(a);
+    assertThat(ring.signingKeyFor(6)).containsSame(a);
+    assertThat(ring.signingKeyFor(8)).containsSame(b);
+
+    clock.now = clock.now.plusSeconds(60);
+    ring.expireRetired();
+    assertThat(ring.signingKeyFor(7)).as("A destroyed at its grace end").containsSame(b);
+
+    ring.sealed();
+    assertThat(ring.signingKeyFor(8)).isEmpty();
+  }
+
+  @Test
   void graceEnd_destroysTheRetainedKey_andItsPinNoLongerAuthenticates() throws Exception {
     InMemoryStorage barrier = new InMemoryStorage();
     Hands clock = new Hands();

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +78,13 @@ public final class JobPublisher {
 
   private record CachedSealer(KeyPair keys, PublishEnvelope.Sealer sealer) {}
 
-  private final Supplier<Optional<KeyPair>> masterKey;
+  /** The master key that signs a publication of a publish epoch; empty while sealed. */
+  @FunctionalInterface
+  public interface SigningKeys {
+    Optional<KeyPair> forPublishEpoch(int epoch);
+  }
+
+  private final SigningKeys masterKey;
   private final PkiDirectory pki;
   private final MinionListener listener;
   private final JobCache cache;
@@ -87,7 +92,7 @@ public final class JobPublisher {
   private final AtomicReference<CachedSealer> sealer = new AtomicReference<>();
 
   public JobPublisher(
-      Supplier<Optional<KeyPair>> masterKey,
+      SigningKeys masterKey,
       PkiDirectory pki,
       MinionListener listener,
       JobCache cache,
@@ -160,11 +165,16 @@ public final class JobPublisher {
             clock.instant()));
     if (!minions.isEmpty()) {
       // Never under a key a removed minion holds: the listener checks the listing and rotates.
-      PublishEnvelope.Sealer sealer = sealer();
+      if (masterKey.forPublishEpoch(Integer.MAX_VALUE).isEmpty()) {
+        throw new IOException("the vault is sealed");
+      }
       byte[] plaintext = publication.toJson();
       MinionListener.Sealed sealed;
       try {
-        sealed = listener.seal(connected, accepted, key -> sealer.seal(key, plaintext));
+        // The signer goes by the publish key's epoch: just after a rotation of the master's key,
+        // the epochs sessions held before it are still signed with the old key (§2.8).
+        sealed =
+            listener.seal(connected, accepted, key -> sealer(key.epoch()).seal(key, plaintext));
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot seal job " + jid + ": " + e.getMessage(), e);
       }
@@ -184,9 +194,12 @@ public final class JobPublisher {
     return new Published(jid, List.copyOf(minions), List.copyOf(missing));
   }
 
-  /** One sealer per unseal: it holds the key's prepared RSA signer. */
-  private PublishEnvelope.Sealer sealer() throws IOException {
-    KeyPair keys = masterKey.get().orElseThrow(() -> new IOException("the vault is sealed"));
+  /** One sealer per signing key: it holds the key's prepared RSA signer. */
+  private PublishEnvelope.Sealer sealer(int publishEpoch) throws GeneralSecurityException {
+    KeyPair keys =
+        masterKey
+            .forPublishEpoch(publishEpoch)
+            .orElseThrow(() -> new GeneralSecurityException("the vault is sealed"));
     CachedSealer c = sealer.get();
     if (c != null && c.keys() == keys) {
       return c.sealer();
