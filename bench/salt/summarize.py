@@ -58,7 +58,7 @@ def brine_figures(d):
         "cpu_ping_s": d.get("master_cpu_per_ping_seconds"), "restart_s": restart.get("all_back_seconds"),
         "authenticated": d.get("authenticated"), "complete": d.get("pings_complete"),
         "restart_back": restart.get("back"),
-        "note": "restart command %s s; JDK RSA op %s ms" % (
+        "note": "restart command %s s; JVM RSA op %s ms" % (
             fmt(restart.get("command_seconds")), fmt(d.get("rsa_private_op_cpu_ms"), 3)),
     }
 
