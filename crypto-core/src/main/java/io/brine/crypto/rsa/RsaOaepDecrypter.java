@@ -26,10 +26,11 @@ public final class RsaOaepDecrypter {
   }
 
   public byte[] decrypt(byte[] ciphertext) throws DecryptionFailedException {
-    if (ciphertext == null || ciphertext.length != (RsaKeys.modulusBits(key) + 7) / 8) {
-      throw new DecryptionFailedException();
-    }
     try {
+      // Inside the try: a key destroyed at seal throws here too, and is one failure like any.
+      if (ciphertext == null || ciphertext.length != (RsaKeys.modulusBits(key) + 7) / 8) {
+        throw new DecryptionFailedException();
+      }
       Cipher c = CryptoProviders.rsaOaepCipher();
       c.init(Cipher.DECRYPT_MODE, key, RsaOaep.SHA256);
       return c.doFinal(ciphertext);

@@ -11,6 +11,7 @@ import io.brine.crypto.WeakKeyException;
 import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -22,6 +23,23 @@ import org.junit.jupiter.api.Test;
 
 class RsaOaepTest extends UnderEachProvider {
   private static final KeyPair KP = TestKeys.rsa2048(0);
+
+  @Test
+  void decrypt_withADestroyedKey_failsAsAnyDecryptionDoes() throws Exception {
+    KeyPair pair = RsaKeys.generate(2048);
+    RsaOaepDecrypter decrypter =
+        RsaOaepDecrypter.create((RSAPrivateCrtKey) pair.getPrivate());
+    byte[] wrapped = RsaOaepEncrypter.create((RSAPublicKey) pair.getPublic()).encrypt(new byte[32]);
+    // Under ACCP the key is destroyed for real (the vault seals while a handshake decrypts);
+    // under the JDK destroy does nothing and the decryption still works.
+    boolean destroyed = RsaKeys.destroy(pair.getPrivate());
+    if (destroyed) {
+      assertThatThrownBy(() -> decrypter.decrypt(wrapped))
+          .isInstanceOf(DecryptionFailedException.class);
+    } else {
+      assertThat(decrypter.decrypt(wrapped)).hasSize(32);
+    }
+  }
 
   @Test
   void wrapThenUnwrap_givesTheSecretBack() throws Exception {
