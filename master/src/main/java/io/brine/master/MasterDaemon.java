@@ -190,6 +190,7 @@ public final class MasterDaemon implements AutoCloseable {
       PublishKeyRotator rotator = publishKeys;
       keys.onRotation(status -> rotator.rotateNow("the master's key rotated"));
       keys.publishEpochFrom(() -> rotator.current().epoch());
+      keys.minimumGrace(config.minions().reauthWindow().multipliedBy(2));
       JobCache cache = jobCache;
       rotationTimer.scheduleAtFixedRate(() -> purgeJobs(cache), 1, 1, TimeUnit.HOURS);
       // Cheap unless a retained key's grace has ended: then its entry is deleted at once.

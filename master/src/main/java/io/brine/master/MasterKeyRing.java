@@ -121,6 +121,8 @@ public final class MasterKeyRing implements VaultListener {
   /** The current publish epoch (the daemon's rotator); read at each switch to a new key. */
   private IntSupplier publishEpoch = () -> Integer.MAX_VALUE;
 
+  private Duration minimumGrace = Duration.ZERO;
+
   /**
    * After a rotation, publications of a publish epoch up to {@link #predecessorSignsThrough} are
    * still signed by the predecessor: connected minions whose session predates the rotation verify
@@ -143,6 +145,15 @@ public final class MasterKeyRing implements VaultListener {
 
   public MasterKeyRing(Path pkiDir, int keysize) {
     this(pkiDir, keysize, Clock.systemUTC());
+  }
+
+  /**
+   * The shortest grace a rotation may have, zero aside: twice the daemon's {@code reauth_window}.
+   * Connected minions meet the new key only at their REAUTH, at a random moment within that
+   * window; a shorter grace destroys the old key before some have, and they are locked out.
+   */
+  public synchronized void minimumGrace(Duration minimum) {
+    this.minimumGrace = minimum;
   }
 
   /** Where the current publish epoch is read at a rotation (the daemon's publish-key rotator). */
@@ -267,6 +278,21 @@ public final class MasterKeyRing implements VaultListener {
   public Status rotate(Duration grace) throws VaultException {
     if (state == null) {
       throw new SealedException();
+    }
+    Duration minimum;
+    synchronized (this) {
+      minimum = minimumGrace;
+    }
+    if (!grace.isZero() && grace.compareTo(minimum) < 0) {
+      throw new InvalidRequestException(
+          "a grace of "
+              + grace.toSeconds()
+              + "s is shorter than "
+              + minimum.toSeconds()
+              + "s (twice reauth_window): connected minions meet the new key only when they"
+              + " re-authenticate within reauth_window, and would be locked out; give at least "
+              + minimum.toSeconds()
+              + "s, or 0s to destroy the old key at once (every minion is then re-pinned by hand)");
     }
     // Made before the lock: a 4096-bit key takes seconds, and the expiry check on the shared timer
     // thread must not wait for it.

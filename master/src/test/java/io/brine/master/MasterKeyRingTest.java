@@ -313,6 +313,25 @@ class MasterKeyRingTest {
   }
 
   @Test
+  void aGraceShorterThanTheMinimum_isRefused_andZeroStaysAllowed() throws Exception {
+    MasterKeyRing ring = ring(new Hands());
+    ring.minimumGrace(Duration.ofSeconds(120));
+    ring.unsealed(new InMemoryStorage());
+    KeyPair a = ring.masterKey().orElseThrow();
+
+    assertThatThrownBy(() -> ring.rotate(Duration.ofSeconds(5)))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageStartingWith("a grace of 5s is shorter than 120s (twice reauth_window)");
+    assertThat(ring.masterKey()).containsSame(a);
+    assertThat(ring.status().epoch()).isZero();
+
+    ring.rotate(Duration.ofSeconds(120));
+    assertThat(ring.status().epoch()).isEqualTo(1);
+    ring.rotate(Duration.ZERO); // a compromised key: destroyed at once, minions re-pinned by hand
+    assertThat(ring.status().epoch()).isEqualTo(2);
+  }
+
+  @Test
   void sealed_rotateAndStatusAreRefused() throws Exception {
     MasterKeyRing ring = ring(new Hands());
     assertThatThrownBy(() -> ring.rotate(Duration.ofHours(1))).isInstanceOf(SealedException.class);

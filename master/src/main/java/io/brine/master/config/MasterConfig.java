@@ -420,6 +420,17 @@ public record MasterConfig(
     boolean autoAccept = top.bool("auto_accept", false);
     Path autosignFile = top.path("autosign_file");
     Path autorejectFile = top.path("autoreject_file");
+    Minions minions = minions(top);
+    Duration grace = masterKeyGrace(top);
+    Duration shortest = minions.reauthWindow().multipliedBy(2);
+    if (!grace.isZero() && grace.compareTo(shortest) < 0) {
+      // Connected minions meet a new master key only at their REAUTH, within reauth_window.
+      throw top.fail(
+          "master_key_grace",
+          "must be 0 or at least twice reauth_window ("
+              + shortest.toSeconds()
+              + "s), or connected minions are locked out by a rotation");
+    }
     return new MasterConfig(
         file,
         pkiDir,
@@ -428,10 +439,10 @@ public record MasterConfig(
         autoAccept,
         autosignFile,
         autorejectFile,
-        minions(top),
+        minions,
         jobs(top, pkiDir),
         cryptoProvider(top),
-        masterKeyGrace(top));
+        grace);
   }
 
   private static Duration masterKeyGrace(YamlSection top) throws ConfigException {

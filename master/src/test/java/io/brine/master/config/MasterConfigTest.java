@@ -112,6 +112,25 @@ class MasterConfigTest {
   }
 
   @Test
+  void masterKeyGrace_shorterThanTwiceTheReauthWindow_isRefused() throws Exception {
+    // Connected minions meet a new master key only at their REAUTH, within reauth_window.
+    assertThatThrownBy(
+            () -> MasterConfig.load(file(MINIMAL + "reauth_window: 60\nmaster_key_grace: 90s\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "master_key_grace: must be 0 or at least twice reauth_window (120s), or connected"
+                + " minions are locked out by a rotation");
+    assertThat(
+            MasterConfig.load(file(MINIMAL + "reauth_window: 60\nmaster_key_grace: 0\n"))
+                .masterKeyGrace())
+        .isZero();
+    assertThat(
+            MasterConfig.load(file(MINIMAL + "reauth_window: 60\nmaster_key_grace: 120\n"))
+                .masterKeyGrace())
+        .isEqualTo(Duration.ofSeconds(120));
+  }
+
+  @Test
   void masterKeyGrace_defaultsToAWeek_takesDurationsOrSeconds_andRefusesNonsenseByName()
       throws Exception {
     assertThat(MasterConfig.load(file(MINIMAL)).masterKeyGrace()).isEqualTo(Duration.ofDays(7));
