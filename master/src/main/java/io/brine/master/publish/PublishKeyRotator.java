@@ -2,10 +2,13 @@ package io.brine.master.publish;
 
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.protocol.publish.PublishKey;
+import io.brine.vault.VaultException;
 import io.brine.vault.VaultListener;
 import io.brine.vault.storage.Storage;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +37,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listeners hear each rotation (the minion listener then asks connected minions to
  * re-authenticate, spread over a window). Thread-safe.
+ *
+ * <p>On a cluster of masters ({@link #shareThrough}) the key is the cluster's, in the barrier
+ * ({@link SharedPublishKey}): only the active master makes keys, writing each before it uses it,
+ * and every master re-reads the entry each second and takes a newer epoch as its own (with the same
+ * grace and the same re-authentication wave as a local rotation). An unseal then takes the
+ * cluster's key rather than making one, the {@code publish_session} is counted from the stored
+ * rotation time (so a takeover neither rotates early nor late), and a standby that learns of a
+ * removal seals nothing until the active's new key reaches it.
  */
 public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PublishKeyRotator.class);
@@ -59,6 +70,19 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   private String compromisedBy;
   private ScheduledFuture<?> periodic;
 
+  /** Null for a master on its own; the cluster's copy of the key otherwise. */
+  private SharedPublishKey shared;
+
+  private Duration followInterval = Duration.ofSeconds(1);
+  private Clock clock = Clock.systemUTC();
+  /** Set between unseal and seal, so the follower does not make or take a key while sealed. */
+  private boolean open;
+  /** When the cluster's current key was made (from its entry); null before the first. */
+  private Instant currentSince;
+  /** Serializes the cluster rotations of this master, without holding the rotator's lock. */
+  private final Object clusterRotation = new Object();
+  private boolean standbyRefusalLogged;
+
   /**
    * @param publishSession Salt's {@code publish_session}: the longest a key lives
    * @param grace how long after a rotation the previous key is destroyed
@@ -81,11 +105,29 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     listeners.add(Objects.requireNonNull(l));
   }
 
+  /**
+   * Makes this rotator follow a cluster's one publish key instead of making its own. Call before
+   * {@link #startSealed}.
+   */
+  public synchronized void shareThrough(SharedPublishKey cluster) {
+    if (periodic != null) {
+      throw new IllegalStateException("shareThrough must come before the start");
+    }
+    this.shared = Objects.requireNonNull(cluster, "cluster");
+  }
+
+  /** For tests: how often the cluster's entry is read, and the clock its times are read with. */
+  synchronized void followEvery(Duration interval, Clock clock) {
+    this.followInterval = interval;
+    this.clock = clock;
+  }
+
   /** Makes the start key and schedules the periodic rotation. */
   public PublishKey start() {
     PublishKey first;
     synchronized (this) {
       schedulePeriodic();
+      open = true;
       first = switchKey();
     }
     announce(first, "master start");
@@ -100,6 +142,12 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   private void schedulePeriodic() {
     if (periodic != null) {
       throw new IllegalStateException("the publish key rotator has started already");
+    }
+    if (shared != null) {
+      long every = followInterval.toMillis();
+      periodic =
+          timer.scheduleWithFixedDelay(this::followCluster, every, every, TimeUnit.MILLISECONDS);
+      return;
     }
     long millis = publishSession.toMillis();
     periodic =
@@ -144,8 +192,16 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
       if (current == null || current.epoch() >= safeFrom) {
         return Optional.ofNullable(current);
       }
-      next = switchKey();
       reason = compromisedBy;
+      if (shared != null) {
+        next = null;
+      } else {
+        next = switchKey();
+      }
+    }
+    if (shared != null) {
+      // A standby waits for the active's new key (it arrives within a second); the active makes it.
+      return Optional.ofNullable(rotateCluster(reason));
     }
     announce(next, reason);
     return Optional.of(next);
@@ -165,10 +221,146 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     PublishKey next;
     synchronized (this) {
       current(); // refuses while there is no key to rotate
-      next = switchKey();
+      if (shared == null) {
+        next = switchKey();
+      } else {
+        next = null;
+      }
+    }
+    if (shared != null) {
+      if (!shared.mayRotate()) {
+        throw new IllegalStateException(
+            "this master is a standby: the active master rotates the cluster's publish key");
+      }
+      next = rotateCluster(reason);
+      if (next == null) {
+        throw new IllegalStateException("the cluster's publish key could not be rotated");
+      }
+      return next;
     }
     announce(next, reason);
     return next;
+  }
+
+  /**
+   * One follower tick: take a newer key from the cluster's entry, or, on the active master, make
+   * the first key or the next one when {@code publish_session} has passed since the stored one.
+   */
+  void followCluster() {
+    synchronized (this) {
+      if (!open) {
+        return;
+      }
+    }
+    Optional<SharedPublishKey.Stored> stored;
+    try {
+      stored = shared.read();
+    } catch (VaultException | RuntimeException e) {
+      log.debug("cannot read the cluster's publish key: {}", e.getMessage());
+      return; // sealed meanwhile, or the database is away: the next tick tries again
+    }
+    if (stored.isPresent() && adopt(stored.get())) {
+      return;
+    }
+    if (!shared.mayRotate()) {
+      return;
+    }
+    Instant since;
+    synchronized (this) {
+      since = currentSince;
+    }
+    if (stored.isEmpty() || since == null) {
+      rotateCluster("the cluster's first publish key");
+    } else if (!clock.instant().isBefore(since.plus(publishSession))) {
+      rotateCluster("publish_session elapsed");
+    }
+  }
+
+  /**
+   * Takes {@code stored} as the current key when its epoch is above ours; destroys it otherwise.
+   * Returns true when it was taken.
+   */
+  private boolean adopt(SharedPublishKey.Stored stored) {
+    PublishKey next;
+    synchronized (this) {
+      if (!open || (current != null && stored.epoch() <= current.epoch())) {
+        stored.key().destroy();
+        return false;
+      }
+      next = new PublishKey(stored.epoch(), stored.key());
+      install(next, stored.rotatedAt());
+    }
+    announce(next, "the cluster's key rotated (" + stored.reason() + ")");
+    return true;
+  }
+
+  /**
+   * Makes, stores and installs the cluster's next key; only the active master may. Returns null
+   * when this master may not (a standby), or the write failed (it lost the HA lock, the database is
+   * away): then nothing changed here, and the cluster's entry is as before.
+   */
+  private PublishKey rotateCluster(String reason) {
+    synchronized (clusterRotation) {
+      if (!shared.mayRotate()) {
+        synchronized (this) {
+          if (!standbyRefusalLogged) {
+            standbyRefusalLogged = true;
+            log.info(
+                "waiting for the active master's new publish key ({}); a standby makes none",
+                reason);
+          }
+        }
+        return null;
+      }
+      int base;
+      synchronized (this) {
+        if (!open) {
+          return null;
+        }
+        base = lastEpoch;
+      }
+      try {
+        Optional<SharedPublishKey.Stored> stored = shared.read();
+        if (stored.isPresent()) {
+          base = Math.max(base, stored.get().epoch());
+          stored.get().key().destroy();
+        }
+      } catch (VaultException e) {
+        log.warn("cannot rotate the cluster's publish key: {}", e.getMessage());
+        return null;
+      }
+      int epoch = base < 0 ? firstEpoch() : base + 1;
+      PublishKey next = new PublishKey(epoch, AesGcmKey.generate());
+      Instant at = clock.instant();
+      try {
+        shared.write(next, reason, at);
+      } catch (VaultException | RuntimeException e) {
+        next.destroy();
+        log.warn("cannot rotate the cluster's publish key ({}): {}", reason, e.getMessage());
+        return null;
+      }
+      synchronized (this) {
+        install(next, at);
+        standbyRefusalLogged = false;
+      }
+      announce(next, reason);
+      return next;
+    }
+  }
+
+  /** Makes {@code next} current; the caller holds the lock. */
+  private void install(PublishKey next, Instant since) {
+    if (previous != null) {
+      previous.destroy();
+    }
+    previous = current;
+    current = next;
+    lastEpoch = next.epoch();
+    currentSince = since;
+    if (previous != null) {
+      PublishKey retired = previous;
+      timer.schedule(() -> retire(retired), grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   private void periodicRotation() {
@@ -229,10 +421,19 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   public void unsealed(Storage barrier) {
     PublishKey next;
     synchronized (this) {
+      open = true;
       if (current != null) {
         return;
       }
-      next = switchKey();
+      if (shared != null) {
+        next = null;
+      } else {
+        next = switchKey();
+      }
+    }
+    if (shared != null) {
+      followCluster(); // the cluster's key if there is one; the active makes the first
+      return;
     }
     announce(next, "the vault unsealed");
   }
@@ -243,6 +444,8 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
    */
   @Override
   public synchronized void sealed() {
+    open = false;
+    currentSince = null;
     destroyKeys();
     log.info("publish key wiped (the vault sealed); the unseal makes a new one");
   }
