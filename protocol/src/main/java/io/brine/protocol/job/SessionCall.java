@@ -16,12 +16,16 @@ import java.util.Objects;
  *   <li>{@code file.stat}: {@code path} ({@code salt://...}); the reply has {@code size} and
  *       {@code sha256} (hex).
  *   <li>{@code file.read}: {@code path, offset, length}; the reply has {@code data} (base64).
+ *   <li>{@code ping}: nothing; the reply is {@code ok} and nothing else. A minion with {@code
+ *       master_alive_interval} asks it of a master that has been silent, and takes any reply (an
+ *       error too, from a master that predates the call) as a sign of life.
  * </ul>
  */
 public record SessionCall(long rid, String kind, ObjectNode body) {
   public static final String RETURN = "return";
   public static final String FILE_STAT = "file.stat";
   public static final String FILE_READ = "file.read";
+  public static final String PING = "ping";
 
   public SessionCall {
     Objects.requireNonNull(kind, "kind");
