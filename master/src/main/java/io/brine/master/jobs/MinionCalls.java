@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's side of the minions' calls (docs/protocol.md §5): job returns into the {@link
- * JobCache}, and the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}.
+ * JobCache}, the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}, and
+ * {@code ping}, a minion's check that its master is alive.
  * The disk work runs on {@code workers}, never on a connection's event loop. A call the master
  * refuses (an unknown job, a path outside the roots) is answered with an error and logged; only a
  * call that is not well-formed closes the connection.
@@ -75,6 +76,11 @@ public final class MinionCalls implements SessionRequests {
       call = SessionCall.parse(request);
     } catch (ProtocolException e) {
       return CompletableFuture.failedFuture(e);
+    }
+    if (SessionCall.PING.equals(call.kind())) {
+      // A minion's master_alive_interval asking for a sign of life: answered here, off the
+      // workers, so a master whose disk is slow is not taken for a dead one.
+      return CompletableFuture.completedFuture(SessionReply.ok(call.rid()).toJson());
     }
     return CompletableFuture.supplyAsync(() -> answer(id, call), workers)
         .thenCompose(reply -> reply)

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -224,6 +225,29 @@ class MinionCallsTest {
     SessionCall good = SessionCall.of(3, SessionCall.FILE_STAT);
     good.body().put("path", "salt://motd");
     assertThat(call(WEB1, good).body().path("size").asLong()).isEqualTo(22);
+  }
+
+  @Test
+  void aPing_isAnsweredOk_withNothingElse_evenWhileTheWorkersAreBusy() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    for (int i = 0; i < 8; i++) {
+      workers.execute(
+          () -> {
+            try {
+              hold.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+    }
+    try {
+      byte[] reply =
+          calls.handle(WEB1, SessionCall.of(12, SessionCall.PING).toJson()).get(2, TimeUnit.SECONDS);
+
+      assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("{\"rid\":12,\"ok\":true}");
+    } finally {
+      hold.countDown();
+    }
   }
 
   @Test
