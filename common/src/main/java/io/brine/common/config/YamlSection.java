@@ -230,6 +230,35 @@ public final class YamlSection {
     return List.copyOf(paths);
   }
 
+  /**
+   * A list of non-empty strings ({@code [a, b]}, or one string alone), trimmed, in file order.
+   * Empty when absent; a list with no entries is an error.
+   */
+  public List<String> strings(String key) throws ConfigException {
+    if (!has(key)) {
+      return List.of();
+    }
+    JsonNode value = node.get(key);
+    if (value.isTextual()) {
+      return List.of(string(key, null));
+    }
+    if (!value.isArray()) {
+      throw fail(key, "expected a string or a list of strings, got " + describe(value));
+    }
+    if (value.isEmpty()) {
+      throw fail(key, "the list is empty");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      if (!item.isTextual() || item.asText().isBlank()) {
+        throw fail(key, "entry " + (i + 1) + " is " + describe(item) + ", expected a string");
+      }
+      out.add(item.asText().trim());
+    }
+    return List.copyOf(out);
+  }
+
   public Path requiredPath(String key) throws ConfigException {
     return resolve(key, requiredString(key));
   }
