@@ -2,6 +2,7 @@ package io.brine.minion.config;
 
 import io.brine.common.config.ConfigException;
 import io.brine.common.config.YamlSection;
+import io.brine.common.log.LogText;
 import io.brine.crypto.CryptoProviders;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.wire.Wire;
@@ -9,6 +10,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -18,8 +22,10 @@ import java.util.regex.Pattern;
  * value is a one-line {@link ConfigException} naming the file and the key. Relative paths are taken
  * from the file's folder. {@code minion.example.yaml} documents every key.
  *
- * @param master the master's host name or address
- * @param masterPort the master's port (Salt's {@code master_port}, the master's {@code ret_port})
+ * @param masters the masters, in the order the file lists them (Salt's {@code master}: one entry, or
+ *     a list); each entry's port is its own or {@code master_port}
+ * @param masterPort Salt's {@code master_port}: the port of an entry that names none (the master's
+ *     {@code ret_port})
  * @param id this minion's id (default: the host name)
  * @param pkiDir Salt's {@code pki_dir}; the minion's files live in {@link #minionPkiDir()}
  * @param keysize bits of the minion's RSA key, used when the key is first made
@@ -34,9 +40,11 @@ import java.util.regex.Pattern;
  *     the minion remembers the jids it ran at least this long
  * @param cryptoProvider who does the RSA and AES work ({@code crypto_provider}: auto, accp or jdk;
  *     default auto, ACCP where it loads)
+ * @param failover how the minion picks among the masters and notices a dead one ({@code
+ *     master_type}, {@code master_alive_interval}, {@code random_master}, {@code master_failback})
  */
 public record MinionConfig(
-    String master,
+    List<MasterAddress> masters,
     int masterPort,
     MinionId id,
     Path pkiDir,
@@ -48,7 +56,8 @@ public record MinionConfig(
     Duration reconnectWaitMax,
     Path cachedir,
     Duration publishMaxAge,
-    CryptoProviders.Choice cryptoProvider) {
+    CryptoProviders.Choice cryptoProvider,
+    FailoverConfig failover) {
   public static final int DEFAULT_MASTER_PORT = 4506;
   public static final int DEFAULT_KEYSIZE = 2048;
   public static final long DEFAULT_ACCEPTANCE_WAIT_SECONDS = 30;
@@ -76,10 +85,23 @@ public record MinionConfig(
           "max_frame_bytes",
           "reconnect_wait_max",
           "cachedir",
-          "publish_max_age");
+          "publish_max_age",
+          "master_type",
+          "master_alive_interval",
+          "random_master",
+          "master_shuffle",
+          "master_failback",
+          "master_failback_interval");
+
+  /** Salt's other {@code master_type} values: each names a mode brine does not have. */
+  private static final Set<String> SALT_ONLY_MASTER_TYPES = Set.of("func", "disable", "distributed");
 
   public MinionConfig {
-    Objects.requireNonNull(master, "master");
+    masters = List.copyOf(masters);
+    if (masters.isEmpty()) {
+      throw new IllegalArgumentException("at least one master");
+    }
+    Objects.requireNonNull(failover, "failover");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(pkiDir, "pkiDir");
     Objects.requireNonNull(acceptanceWaitTime, "acceptanceWaitTime");
@@ -90,6 +112,46 @@ public record MinionConfig(
     if (publishMaxAge.isNegative() || publishMaxAge.isZero()) {
       throw new IllegalArgumentException("publish_max_age must be positive");
     }
+  }
+
+  /**
+   * One master at {@code master}:{@code masterPort}, no failover: the settings a program makes
+   * for itself (the load generator's simulated minions) rather than reads from a file.
+   */
+  public MinionConfig(
+      String master,
+      int masterPort,
+      MinionId id,
+      Path pkiDir,
+      int keysize,
+      Duration acceptanceWaitTime,
+      Duration acceptanceWaitTimeMax,
+      String masterFinger,
+      int maxFrameBytes,
+      Duration reconnectWaitMax,
+      Path cachedir,
+      Duration publishMaxAge,
+      CryptoProviders.Choice cryptoProvider) {
+    this(
+        List.of(new MasterAddress(master, masterPort)),
+        masterPort,
+        id,
+        pkiDir,
+        keysize,
+        acceptanceWaitTime,
+        acceptanceWaitTimeMax,
+        masterFinger,
+        maxFrameBytes,
+        reconnectWaitMax,
+        cachedir,
+        publishMaxAge,
+        cryptoProvider,
+        FailoverConfig.NONE);
+  }
+
+  /** The first master's host: the master's, when the file names one. */
+  public String master() {
+    return masters.get(0).host();
   }
 
   /** The cachedir used when the file names none: a {@code cache} folder beside pki_dir. */
@@ -111,8 +173,8 @@ public record MinionConfig(
   public static MinionConfig load(Path file) throws ConfigException {
     YamlSection yaml = YamlSection.readFile(file);
     yaml.requireOnly(KEYS);
-    String master = yaml.requiredString("master");
     int masterPort = (int) yaml.integer("master_port", DEFAULT_MASTER_PORT, 1, 65_535);
+    List<MasterAddress> masters = masters(yaml, masterPort);
     MinionId id = id(yaml);
     Path pkiDir = yaml.requiredPath("pki_dir");
     int keysize = (int) yaml.integer("keysize", DEFAULT_KEYSIZE, 2048, 16_384);
@@ -135,7 +197,7 @@ public record MinionConfig(
     long publishMaxAge =
         yaml.integer("publish_max_age", DEFAULT_PUBLISH_MAX_AGE_SECONDS, 1, DAY_SECONDS);
     return new MinionConfig(
-        master,
+        masters,
         masterPort,
         id,
         pkiDir,
@@ -147,7 +209,76 @@ public record MinionConfig(
         Duration.ofSeconds(reconnectMax),
         cachedir != null ? cachedir : defaultCachedir(pkiDir),
         Duration.ofSeconds(publishMaxAge),
-        cryptoProvider(yaml));
+        cryptoProvider(yaml),
+        failover(yaml, masters.size()));
+  }
+
+  /** {@code master}: one entry or a list; each {@code host}, {@code host:port} or {@code [v6]:port}. */
+  private static List<MasterAddress> masters(YamlSection yaml, int masterPort)
+      throws ConfigException {
+    List<String> entries = yaml.strings("master");
+    if (entries.isEmpty()) {
+      throw yaml.fail("master", "required key is missing");
+    }
+    List<MasterAddress> masters = new ArrayList<>();
+    for (String entry : entries) {
+      MasterAddress address;
+      try {
+        address = MasterAddress.parse(entry, masterPort);
+      } catch (IllegalArgumentException e) {
+        throw yaml.fail("master", "entry '" + LogText.escape(entry, 300) + "' " + e.getMessage());
+      }
+      if (masters.contains(address)) {
+        throw yaml.fail("master", "entry '" + address + "' is listed twice");
+      }
+      masters.add(address);
+    }
+    return masters;
+  }
+
+  /** {@code master_type} and Salt's failover keys around it. */
+  private static FailoverConfig failover(YamlSection yaml, int masterCount)
+      throws ConfigException {
+    String written = yaml.string("master_type", "str").toLowerCase(Locale.ROOT);
+    if (SALT_ONLY_MASTER_TYPES.contains(written)) {
+      throw yaml.fail(
+          "master_type",
+          "'"
+              + written
+              + "' is Salt's and not supported by brine; use str or failover (a list of masters"
+              + " fails over either way)");
+    }
+    FailoverConfig.Type type =
+        FailoverConfig.Type.valueOf(
+            yaml.oneOf("master_type", "str", List.of("str", "failover")).toUpperCase(Locale.ROOT));
+    // Salt turns the interval off with -1 as well as 0.
+    long alive = Math.max(0, yaml.integer("master_alive_interval", 0, -1, DAY_SECONDS));
+    boolean random = yaml.bool("random_master", false);
+    if (yaml.has("master_shuffle")) {
+      boolean shuffle = yaml.bool("master_shuffle", false);
+      if (yaml.has("random_master") && shuffle != random) {
+        throw yaml.fail(
+            "master_shuffle", "is random_master's older name and says otherwise; keep one of them");
+      }
+      random = shuffle;
+    }
+    boolean failback = yaml.bool("master_failback", false);
+    long failbackInterval = yaml.integer("master_failback_interval", 0, 0, DAY_SECONDS);
+    if (failbackInterval == 0) {
+      failbackInterval = alive; // as Salt
+    }
+    if (failback && masterCount > 1 && failbackInterval == 0) {
+      throw yaml.fail(
+          "master_failback",
+          "needs master_failback_interval (or master_alive_interval): the seconds between two"
+              + " tries of the first master");
+    }
+    return new FailoverConfig(
+        type,
+        Duration.ofSeconds(alive),
+        random,
+        failback && masterCount > 1,
+        Duration.ofSeconds(failbackInterval));
   }
 
   private static MinionId id(YamlSection yaml) throws ConfigException {
