@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The minion's calls to its master (returns, file reads): each a REQUEST under the session, paired
+ * The minion's calls to its master (returns, file reads, pings): each a REQUEST under the session, paired
  * with its REPLY by {@code rid} (docs/protocol.md §5). A call made while no session is ready (not
  * yet authenticated, or re-authenticating: the master takes nothing but the HELLO then) waits here
  * and goes out as soon as one is. A connection lost with calls out fails them with an {@link
@@ -64,6 +64,22 @@ final class MasterCalls {
   private void send(SessionCall call, CompletableFuture<SessionReply> reply) {
     outstanding.put(call.rid(), reply);
     link.send(call.toJson());
+  }
+
+  /**
+   * Asks the master for a sign of life (docs/protocol.md §5.2), now or not at all: a ping that
+   * waited for the next session would prove nothing. Any reply will do, an error too (a master
+   * older than the call answers "unknown request kind"): it came from a master that holds the
+   * session.
+   *
+   * @return false when no session is ready (a HELLO is out)
+   */
+  boolean ping() {
+    if (link == null) {
+      return false;
+    }
+    send(SessionCall.of(nextRid++, SessionCall.PING), new CompletableFuture<>());
+    return true;
   }
 
   /** A session is ready for calls: the waiting ones go out. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.brine.common.log.LogText;
 import io.brine.crypto.WeakKeyException;
 import io.brine.crypto.rsa.Fingerprints;
+import io.brine.minion.config.MasterAddress;
 import io.brine.minion.keys.KeyFileException;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.handshake.KeySuccession;
@@ -61,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * encrypted to the new key; only when that one is welcomed without a chain is the new key pinned
  * (docs/protocol.md §2.8). The successor lives here, per connection, until then: a connection
  * lost in between starts over from the file, which still holds the old key.
+ *
+ * <p>A link may be a failback probe ({@code master_failback}): a connection to the first master
+ * opened while the minion is on another. Until its WELCOME it touches nothing of the daemon's (no
+ * state, no calls, no refusal's wait): any other answer, a failed check or silence closes it, and
+ * the minion stays where it is. At the WELCOME, once the master key has passed the pin, the daemon
+ * adopts it ({@link MinionDaemon#adoptFailback}) and retires the old link, whose closing then
+ * leaves the calls alone.
  */
 final class MasterLink extends SimpleChannelInboundHandler<Frame> {
   private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
@@ -75,6 +83,13 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
           .build();
 
   private final MinionDaemon daemon;
+  private final MasterAddress address;
+  /** A failback probe not yet adopted: it must not touch the daemon's state or calls. */
+  private boolean probing;
+  /** Replaced by an adopted probe: its closing is no loss of the minion's connection. */
+  private boolean retired;
+  /** {@code master_alive_interval}, or null when it is 0. */
+  private AliveCheck alive;
   private MinionHandshake attempt;
   private Session session;
   private PublishEnvelope.Opener opener;
@@ -88,13 +103,25 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
   /** Publications of an epoch below this may still carry the vouching key's signature. */
   private int vouchedByBeforeEpoch;
 
-  MasterLink(MinionDaemon daemon) {
+  MasterLink(MinionDaemon daemon, MasterAddress address, boolean probing) {
     this.daemon = daemon;
+    this.address = address;
+    this.probing = probing;
+  }
+
+  /** This link's connection has been replaced by a failback probe's; it closes next. */
+  void retire() {
+    retired = true;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    log.debug("connected to master {}", ctx.channel().remoteAddress());
+    log.debug("connected to master {}", address);
+    Duration interval = daemon.config().failover().aliveInterval();
+    if (!interval.isZero()) {
+      alive =
+          new AliveCheck(ctx.executor(), interval, this::ping, reason -> leave(ctx, reason));
+    }
     sendHello(ctx);
     super.channelActive(ctx);
   }
@@ -103,14 +130,22 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     cancel(retry);
     cancel(answerTimeout);
+    if (alive != null) {
+      alive.stop();
+    }
     attempt = null;
-    daemon.calls().connectionLost();
+    if (!probing && !retired) {
+      daemon.calls().connectionLost();
+    }
     dropSession();
     super.channelInactive(ctx);
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Frame frame) throws Exception {
+    if (alive != null) {
+      alive.heard(); // any frame: even one refused below came from a live master
+    }
     if (attempt != null) {
       if (frame.type() == MessageType.PUBLISH && session != null) {
         publication(frame.body()); // sent before the master read our re-authentication HELLO
@@ -137,6 +172,23 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     }
   }
 
+  // ---- liveness ----
+
+  /** The alive check's sign-of-life call; only in a session of the daemon's own connection. */
+  private boolean ping() {
+    return !probing && !retired && attempt == null && session != null && daemon.calls().ping();
+  }
+
+  /** Gives up on this master (silence, no answer): one line, by the daemon as it moves on. */
+  private void leave(ChannelHandlerContext ctx, String reason) {
+    if (probing) {
+      daemon.failbackNotReady(address, reason);
+    } else {
+      daemon.leaving(reason, false);
+    }
+    ctx.close();
+  }
+
   // ---- the handshake ----
 
   private void sendHello(ChannelHandlerContext ctx) {
@@ -148,12 +200,16 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       MasterTrust trust = successor != null ? MasterTrust.pinned(successor) : daemon.trust();
       attempt = MinionHandshake.start(daemon.minionId(), daemon.keys(), trust);
     } catch (KeyFileException | WeakKeyException e) {
-      daemon.untrusted(e.getMessage());
-      ctx.close();
+      untrusted(ctx, e.getMessage());
       return;
     }
-    daemon.handshaking();
-    daemon.calls().paused(); // the master takes nothing but the HELLO until it answers
+    if (!probing) {
+      daemon.handshaking();
+      daemon.calls().paused(); // the master takes nothing but the HELLO until it answers
+    }
+    if (alive != null) {
+      alive.expect();
+    }
     ctx.writeAndFlush(new Frame(MessageType.HELLO, attempt.hello()))
         .addListener(
             f -> {
@@ -164,9 +220,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     answerTimeout =
         ctx.executor()
             .schedule(
-                () ->
-                    Disconnector.disconnect(
-                        ctx, "no answer to HELLO in " + ANSWER_TIMEOUT.toSeconds() + " s"),
+                () -> leave(ctx, "did not answer the HELLO in " + ANSWER_TIMEOUT.toSeconds() + " s"),
                 ANSWER_TIMEOUT.toMillis(),
                 TimeUnit.MILLISECONDS);
   }
@@ -179,7 +233,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     try {
       outcome = current.finish(frame.type(), frame.body());
     } catch (ProtocolException e) {
-      log.debug("handshake with master {} failed", daemon.masterAddress(), e);
+      log.debug("handshake with master {} failed", address, e);
       untrusted(ctx, e.getMessage());
       return;
     }
@@ -210,7 +264,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
         log.info(
             "master {} presents its new key {} (epoch {}), vouched for by the pinned key;"
                 + " re-authenticating to re-pin it",
-            daemon.masterAddress(),
+            address,
             Fingerprints.salt(successor),
             successorEpoch);
       } else if (successor != null) {
@@ -226,6 +280,16 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       welcomed.publishKey().destroy();
       untrusted(ctx, e.getMessage());
       return;
+    }
+    if (probing) {
+      // The first master is back and holds the cluster's key: this connection becomes the one.
+      if (!daemon.adoptFailback(this, ctx.channel())) {
+        welcomed.session().destroy();
+        welcomed.publishKey().destroy();
+        ctx.close();
+        return;
+      }
+      probing = false;
     }
     AuthGate.open(ctx.pipeline());
     boolean again = session != null;
@@ -244,6 +308,9 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     }
     daemon.authenticatedAs(key.epoch(), again);
     daemon.calls().ready(plaintext -> call(ctx, plaintext));
+    if (alive != null) {
+      alive.expect(); // in a session: a silent master is pinged, then left
+    }
     if (repinNext) {
       sendHello(ctx); // of the minion's own accord (§3.1), the token now to the successor
     }
@@ -275,6 +342,18 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
 
   private void refused(ChannelHandlerContext ctx, Refused refused) {
     dropSession(); // a refusal during a re-authentication ends the session too
+    if (alive != null) {
+      alive.rest(); // the master owes nothing until the next HELLO
+    }
+    if (probing) {
+      daemon.failbackNotReady(address, "answered " + refused.type());
+      ctx.close();
+      return;
+    }
+    if (refused.type() == MessageType.SEALED && daemon.leavesSealedMaster()) {
+      ctx.close(); // another master of the cluster may be unsealed
+      return;
+    }
     Duration wait =
         switch (refused.type()) {
           case PENDING -> daemon.pending(refused.reason());
@@ -286,7 +365,11 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
 
   private void untrusted(ChannelHandlerContext ctx, String reason) {
     dropSession();
-    daemon.untrusted(reason);
+    if (probing) {
+      daemon.failbackNotReady(address, "failed the handshake's checks: " + LogText.escape(reason));
+    } else {
+      daemon.untrusted(reason);
+    }
     ctx.close();
   }
 
@@ -300,7 +383,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
       daemon.publicationDropped();
       log.warn(
           "dropped a publication from master {}: {}",
-          daemon.masterAddress(),
+          address,
           LogText.escape(e.getMessage()));
       return;
     }
@@ -314,7 +397,7 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     int epoch = reauthEpoch(session.open(MessageType.REAUTH, body));
     log.info(
         "master {} rotated the publish key to epoch {}; re-authenticating",
-        daemon.masterAddress(),
+        address,
         epoch);
     sendHello(ctx);
   }

@@ -3,6 +3,8 @@ package io.brine.minion.daemon;
 import io.brine.common.log.LogText;
 import io.brine.crypto.CryptoProviders;
 import io.brine.minion.auth.AcceptanceWait;
+import io.brine.minion.config.FailoverConfig;
+import io.brine.minion.config.MasterAddress;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FileFetcher;
 import io.brine.minion.functions.FunctionContext;
@@ -29,6 +31,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -36,20 +39,27 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The minion: one TCP connection to its master, authenticated by the handshake of
- * docs/protocol.md §2, kept up for as long as the daemon runs.
+ * docs/protocol.md §2, kept up for as long as the daemon runs. With several masters ({@code
+ * master} as a list: a brine cluster, whose masters share the minion keys, the jobs and the master
+ * key) it is still one connection, to one master at a time ({@link MasterRotation}).
  *
  * <p>What it does with each answer ({@link MasterLink} reads them):
  *
@@ -63,8 +73,9 @@ import org.slf4j.LoggerFactory;
  *       exits (code 77) here. brine keeps trying instead, so an operator who accepts the key after
  *       all ({@code brine key -a}) does not also have to restart the minion, and a process
  *       supervisor does not restart it in a tight loop. The log says what to do.
- *   <li>SEALED: "master is sealed; retrying" once; a new HELLO after the acceptance wait. The
- *       answer is unauthenticated and changes nothing else.
+ *   <li>SEALED: "master is sealed; retrying" once; a new HELLO after the acceptance wait (with
+ *       several masters: the next master at once, see below). The answer is unauthenticated and
+ *       changes nothing else: it is worth no more than a dropped connection, and moves no further.
  *   <li>an answer that fails the handshake's checks (another master key than the pinned one, a
  *       fingerprint other than {@code master_finger}, a forged or replayed answer): one ERROR line
  *       per reason, the connection is closed, and the next try waits {@code reconnect_wait_max}.
@@ -73,7 +84,18 @@ import org.slf4j.LoggerFactory;
  *
  * A lost or failed connection is retried after 1 s, doubling up to {@code reconnect_wait_max},
  * plus up to a quarter at random ({@link ReconnectBackoff}), but never before a retry the master's
- * last answer asked for. Everything runs on one event-loop thread.
+ * last answer asked for.
+ *
+ * <p>With several masters the minion moves on to the next one, at once, when its master refuses
+ * the connection, closes it, answers SEALED, fails the handshake's checks (another key than the
+ * pinned one: refused as with one master), or stays silent past {@code master_alive_interval}
+ * ({@link AliveCheck}); one line per move names both. Only after a full round over the list does it
+ * wait: its backoff, and at least the slowest retry an answer of that round asked for (SEALED: the
+ * acceptance wait; a failed check: {@code reconnect_wait_max}). PENDING, REJECTED and DENIED keep
+ * it where it is: the masters share the keys, so the next one would answer the same. With {@code
+ * master_failback} it tries the first master every {@code master_failback_interval} while it is on
+ * another, over a second connection that replaces the first only once it is welcomed. Everything
+ * runs on one event-loop thread.
  */
 public final class MinionDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MinionDaemon.class);
@@ -82,6 +104,9 @@ public final class MinionDaemon implements AutoCloseable {
   static final Duration PUBLISH_KEY_GRACE = Duration.ofSeconds(60);
 
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  /** Distinct move lines kept to tell a repeat; beyond this every move logs at DEBUG. */
+  private static final int MAX_LOGGED_MOVES = 64;
 
   /** Jobs running at once; more wait in the runner's bounded queue. */
   static final int JOB_THREADS = 8;
@@ -116,6 +141,7 @@ public final class MinionDaemon implements AutoCloseable {
   private final boolean ownsGroup;
   /** This minion's one thread: its connection, its state, its calls (one of a shared group). */
   private final EventLoop loop;
+  /** The connection's settings; cloned for each connection, with that connection's link. */
   private final Bootstrap bootstrap;
   private final MasterCalls calls;
   private final JobRunner runner;
@@ -124,13 +150,26 @@ public final class MinionDaemon implements AutoCloseable {
   // Used on the event loop only.
   private final ReconnectBackoff backoff;
   private final AcceptanceWait acceptanceWait;
+  private final MasterRotation rotation;
+  /** The next attempt, on whichever master, waits for this: the retry a refusal asked for. */
   private Instant notBefore = Instant.MIN;
-  private String lastConnectFailure;
+  /** The end of a round waits for this: the slowest retry asked by a master left in the round. */
+  private Instant roundNotBefore = Instant.MIN;
+  /** Why the current connection is being given up, for the move's line; null: the master closed. */
+  private String leaveReason;
+  private boolean leaveLogged;
+  /** Move lines logged at WARN since the last authentication; a repeat goes to DEBUG. */
+  private final Set<String> loggedMoves = new HashSet<>();
   private String lastRefusal;
   private String lastUntrusted;
+  private MasterLink link;
+  /** A failback probe's connection to the first master, while one is open. */
+  private Channel probe;
+  private ScheduledFuture<?> failbackTimer;
 
   private volatile State state = State.CONNECTING;
   private volatile Channel channel;
+  private volatile MasterAddress currentMaster;
   private final CompletableFuture<Void> authenticated = new CompletableFuture<>();
   private final AtomicLong sessionsStarted = new AtomicLong();
   private final AtomicLong publicationsOpened = new AtomicLong();
@@ -143,7 +182,8 @@ public final class MinionDaemon implements AutoCloseable {
       KeyPair keys,
       MasterKeyPin pin,
       JidMemory jids,
-      SharedThreads shared) {
+      SharedThreads shared,
+      Random shuffle) {
     this.config = config;
     this.keys = keys;
     this.pin = pin;
@@ -152,6 +192,11 @@ public final class MinionDaemon implements AutoCloseable {
     this.acceptanceWait =
         new AcceptanceWait(
             config.acceptanceWaitTime(), config.acceptanceWaitTimeMax(), random);
+    FailoverConfig failover = config.failover();
+    this.rotation =
+        new MasterRotation(
+            config.masters(), failover.randomMaster(), failover.failback(), shuffle);
+    this.currentMaster = rotation.current();
     this.ownsGroup = shared == null;
     this.group =
         ownsGroup
@@ -172,19 +217,27 @@ public final class MinionDaemon implements AutoCloseable {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
             .option(ChannelOption.SO_KEEPALIVE, true)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    // MasterLink holds this connection's handshake and session: one per channel.
-                    WirePipeline.install(
-                        ch.pipeline(),
-                        config.maxFrameBytes(),
-                        AuthGate.MINION_SIDE,
-                        new MasterLink(MinionDaemon.this));
-                  }
-                });
+            .option(ChannelOption.TCP_NODELAY, true);
+  }
+
+  /** A connection to {@code master}, its pipeline ending in a link of its own. */
+  private ChannelFuture open(MasterAddress master, boolean failbackProbe) {
+    return bootstrap
+        .clone()
+        .handler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                // MasterLink holds this connection's handshake and session: one per channel.
+                MasterLink next = new MasterLink(MinionDaemon.this, master, failbackProbe);
+                if (!failbackProbe) {
+                  link = next;
+                }
+                WirePipeline.install(
+                    ch.pipeline(), config.maxFrameBytes(), AuthGate.MINION_SIDE, next);
+              }
+            })
+        .connect(master.host(), master.port());
   }
 
   /**
@@ -206,6 +259,12 @@ public final class MinionDaemon implements AutoCloseable {
    */
   public static MinionDaemon start(MinionConfig config, SharedThreads shared)
       throws KeyFileException {
+    return start(config, shared, new SecureRandom());
+  }
+
+  /** As {@link #start(MinionConfig, SharedThreads)}, {@code random_master} shuffling with {@code shuffle}. */
+  static MinionDaemon start(MinionConfig config, SharedThreads shared, Random shuffle)
+      throws KeyFileException {
     Objects.requireNonNull(config, "config");
     // Before the first key is read, so the minion's keys are the chosen provider's own.
     CryptoProviders.apply(config.cryptoProvider());
@@ -220,9 +279,30 @@ public final class MinionDaemon implements AutoCloseable {
       throw new KeyFileException(
           "cannot use the jid memory in " + config.cachedir() + ": " + e.getMessage(), e);
     }
-    MinionDaemon daemon = new MinionDaemon(config, keys, pin, jids, shared);
+    MinionDaemon daemon = new MinionDaemon(config, keys, pin, jids, shared, shuffle);
+    daemon.logMasters();
     daemon.loop.execute(daemon::connect);
     return daemon;
+  }
+
+  /** With several masters, one line: their order, and what brine makes of Salt's hot mode. */
+  private void logMasters() {
+    if (!rotation.several()) {
+      return;
+    }
+    String order =
+        rotation.order().stream().map(MasterAddress::toString).collect(Collectors.joining(", "));
+    String shuffled = config.failover().randomMaster() ? " (shuffled: random_master)" : "";
+    if (config.failover().type() == FailoverConfig.Type.STR) {
+      log.info(
+          "masters {}{}: master_type str with a list is Salt's hot multi-master, but brine keeps"
+              + " one connection and fails over, since a brine cluster's masters share the keys"
+              + " and the jobs",
+          order,
+          shuffled);
+    } else {
+      log.info("masters {}{}: one connection, failing over in this order", order, shuffled);
+    }
   }
 
   public MinionConfig config() {
@@ -235,6 +315,11 @@ public final class MinionDaemon implements AutoCloseable {
 
   public State state() {
     return state;
+  }
+
+  /** The master the minion is connected to, or is trying next. */
+  public MasterAddress currentMaster() {
+    return currentMaster;
   }
 
   /** Completes the first time the minion is authenticated. */
@@ -280,6 +365,10 @@ public final class MinionDaemon implements AutoCloseable {
       if (c != null) {
         c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
       }
+      Channel p = probe;
+      if (p != null) {
+        p.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+      }
       if (ownsGroup) {
         group
             .shutdownGracefully(0, 2, TimeUnit.SECONDS)
@@ -298,17 +387,22 @@ public final class MinionDaemon implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    bootstrap
-        .connect(config.master(), config.masterPort())
+    MasterAddress target = rotation.current();
+    currentMaster = target;
+    open(target, false)
         .addListener(
             (ChannelFuture f) -> {
-              if (f.isSuccess()) {
-                lastConnectFailure = null;
-                channel = f.channel();
-                f.channel().closeFuture().addListener(c -> connectionClosed());
-              } else {
+              if (!f.isSuccess()) {
                 connectFailed(f.cause());
+                return;
               }
+              Channel ch = f.channel();
+              if (closed.get()) {
+                ch.close(); // close() ran while this connect was in flight
+                return;
+              }
+              channel = ch;
+              ch.closeFuture().addListener(c -> connectionClosed(ch));
             });
   }
 
@@ -316,37 +410,138 @@ public final class MinionDaemon implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    Duration wait = nextConnectWait();
     String reason = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
-    if (!reason.equals(lastConnectFailure)) {
-      lastConnectFailure = reason;
-      log.warn("cannot reach master {}: {}; retrying in {}", masterAddress(), reason, secs(wait));
-    } else {
-      log.debug("cannot reach master {}: {}; retrying in {}", masterAddress(), reason, secs(wait));
-    }
-    loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+    moveOn("is unreachable (" + reason + ")", false);
   }
 
-  private void connectionClosed() {
+  private void connectionClosed(Channel ch) {
+    if (ch != channel) {
+      return; // a connection a failback replaced
+    }
     channel = null;
+    link = null;
+    closeProbe();
     if (closed.get()) {
       return;
     }
-    Duration wait = nextConnectWait();
-    if (state == State.AUTHENTICATED || state == State.HANDSHAKING) {
-      log.warn("lost the connection to master {}; reconnecting in {}", masterAddress(), secs(wait));
+    boolean wasUp = state == State.AUTHENTICATED || state == State.HANDSHAKING;
+    String why = leaveReason != null ? leaveReason : "closed the connection";
+    // Closed after a refusal with one master: the refusal's line said it all (as before failover).
+    boolean quiet = leaveLogged || (!wasUp && leaveReason == null && !rotation.several());
+    leaveReason = null;
+    leaveLogged = false;
+    if (wasUp) {
       setState(State.CONNECTING);
+    }
+    moveOn(why, quiet);
+  }
+
+  /**
+   * Gives up on the current master: the next one at once, or after the round's wait when every
+   * master has been tried (with one master, every attempt ends a round). One line, naming both.
+   */
+  private void moveOn(String why, boolean quiet) {
+    MasterAddress from = rotation.current();
+    boolean roundOver = rotation.next();
+    MasterAddress to = rotation.current();
+    Duration wait = roundOver ? roundOverWait() : untilNotBefore();
+    currentMaster = to;
+    String line;
+    if (!rotation.several()) {
+      line = "master " + from + " " + why + "; retrying in " + secs(wait);
     } else {
-      log.debug("connection to master {} closed; reconnecting in {}", masterAddress(), secs(wait));
+      line =
+          "master "
+              + from
+              + " "
+              + why
+              + "; trying master "
+              + to
+              + (roundOver ? " (every master tried)" : "")
+              + (wait.isZero() ? "" : " in " + secs(wait));
+    }
+    String key = from + " " + why + " " + to;
+    if (!quiet && loggedMoves.size() < MAX_LOGGED_MOVES && loggedMoves.add(key)) {
+      log.warn(line);
+    } else {
+      log.debug(line);
     }
     loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The backoff's next wait, but not before a retry the master's last answer asked for. */
-  private Duration nextConnectWait() {
+  /** After a full round: the backoff, and no sooner than any retry this round's answers asked for. */
+  private Duration roundOverWait() {
+    Instant now = Instant.now();
     Duration wait = backoff.next();
-    Duration asked = Duration.between(Instant.now(), notBefore);
-    return asked.compareTo(wait) > 0 ? asked : wait;
+    for (Instant asked : List.of(notBefore, roundNotBefore)) {
+      Duration d = Duration.between(now, asked);
+      wait = d.compareTo(wait) > 0 ? d : wait;
+    }
+    roundNotBefore = Instant.MIN;
+    return wait;
+  }
+
+  /** Within a round: at once, unless a refusal's retry time (which holds for every master) is not yet up. */
+  private Duration untilNotBefore() {
+    Duration d = Duration.between(Instant.now(), notBefore);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  // ---- failback (event loop) ----
+
+  /** While on another master than the first, tries the first every master_failback_interval. */
+  private void scheduleFailback() {
+    if (!config.failover().failback()
+        || closed.get()
+        || rotation.onFirst()
+        || failbackTimer != null
+        || probe != null) {
+      return;
+    }
+    Duration every = config.failover().failbackInterval();
+    failbackTimer = loop.schedule(this::tryFailback, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tryFailback() {
+    failbackTimer = null;
+    if (closed.get() || rotation.onFirst() || state != State.AUTHENTICATED || probe != null) {
+      return; // authenticatedAs schedules it again
+    }
+    MasterAddress first = rotation.first();
+    open(first, true)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                failbackNotReady(first, "is unreachable (" + f.cause().getMessage() + ")");
+                return;
+              }
+              Channel ch = f.channel();
+              if (closed.get() || state != State.AUTHENTICATED) {
+                ch.close();
+                return;
+              }
+              probe = ch;
+              ch.closeFuture()
+                  .addListener(
+                      c -> {
+                        if (probe == ch) {
+                          probe = null;
+                          scheduleFailback();
+                        }
+                      });
+            });
+  }
+
+  private void closeProbe() {
+    Channel p = probe;
+    probe = null;
+    if (p != null) {
+      p.close();
+    }
+    if (failbackTimer != null) {
+      failbackTimer.cancel(false);
+      failbackTimer = null;
+    }
   }
 
   // ---- called by MasterLink, on the event loop ----
@@ -405,8 +600,11 @@ public final class MinionDaemon implements AutoCloseable {
     backoff.reset();
     acceptanceWait.reset();
     notBefore = Instant.MIN;
+    roundNotBefore = Instant.MIN;
     lastRefusal = null;
     lastUntrusted = null;
+    loggedMoves.clear();
+    rotation.settled();
     setState(State.AUTHENTICATED);
     sessionsStarted.incrementAndGet();
     if (again) {
@@ -415,6 +613,7 @@ public final class MinionDaemon implements AutoCloseable {
       log.info("authenticated to master {} (epoch {})", masterAddress(), epoch);
     }
     authenticated.complete(null);
+    scheduleFailback();
   }
 
   /** PENDING: the wait before the next HELLO. */
@@ -458,6 +657,23 @@ public final class MinionDaemon implements AutoCloseable {
     return retryNotBefore(ReconnectBackoff.withJitter(base, random));
   }
 
+  /**
+   * SEALED, with other masters to try: the connection is given up for the next master, which
+   * may be unsealed; this one is not asked again before the acceptance wait. With one master,
+   * false: the link waits ({@link #sealed}) and asks again on the same connection.
+   */
+  boolean leavesSealedMaster() {
+    if (!rotation.several()) {
+      return false;
+    }
+    answered();
+    Instant again = Instant.now().plus(acceptanceWait.next());
+    roundNotBefore = again.isAfter(roundNotBefore) ? again : roundNotBefore;
+    setState(State.SEALED);
+    leaving("is sealed", false);
+    return true;
+  }
+
   /** SEALED: the wait before the next HELLO. */
   Duration sealed() {
     answered();
@@ -486,18 +702,67 @@ public final class MinionDaemon implements AutoCloseable {
   void untrusted(String reason) {
     // Often a parser's view of what a peer sent, before anything about it was verified.
     String shown = LogText.escape(reason);
+    String next =
+        rotation.several()
+            ? "trying the next master"
+            : "retrying in " + secs(config.reconnectWaitMax());
     if (!reason.equals(lastUntrusted)) {
       lastUntrusted = reason;
-      log.error(
-          "refusing master {}: {}; retrying in {}",
-          masterAddress(),
-          shown,
-          secs(config.reconnectWaitMax()));
+      log.error("refusing master {}: {}; {}", masterAddress(), shown, next);
     } else {
       log.debug("refusing master {} again: {}", masterAddress(), shown);
     }
     setState(State.UNTRUSTED);
-    retryNotBefore(ReconnectBackoff.withJitter(config.reconnectWaitMax(), random));
+    // Not this master again before reconnect_wait_max; another one of the list may be tried.
+    Instant again =
+        Instant.now().plus(ReconnectBackoff.withJitter(config.reconnectWaitMax(), random));
+    roundNotBefore = again.isAfter(roundNotBefore) ? again : roundNotBefore;
+    leaving("failed the handshake's checks", !rotation.several());
+  }
+
+  /**
+   * The current connection is being closed for {@code reason}; the move's line gives it.
+   *
+   * @param logged the reason has had its own line: the move is logged at DEBUG
+   */
+  void leaving(String reason, boolean logged) {
+    leaveReason = reason;
+    leaveLogged = logged;
+  }
+
+  /**
+   * A failback probe is welcomed by the first master: its connection replaces the current one,
+   * whose calls out fail (a return goes again under the new session). False when the minion has
+   * meanwhile lost its connection or stopped: the probe is dropped, the usual round goes on.
+   */
+  boolean adoptFailback(MasterLink probeLink, Channel probeChannel) {
+    Channel old = channel;
+    if (closed.get() || state != State.AUTHENTICATED || old == null || probe != probeChannel) {
+      return false;
+    }
+    MasterAddress from = rotation.current();
+    probe = null;
+    if (link != null) {
+      link.retire();
+    }
+    calls.connectionLost();
+    link = probeLink;
+    channel = probeChannel;
+    rotation.backToFirst();
+    currentMaster = rotation.current();
+    probeChannel.closeFuture().addListener(c -> connectionClosed(probeChannel));
+    log.info(
+        "master {} answers again: leaving master {} for it (master_failback)",
+        rotation.current(),
+        from);
+    old.close();
+    return true;
+  }
+
+  /** A failback probe failed; the minion stays, and tries again after the interval. */
+  void failbackNotReady(MasterAddress first, String why) {
+    log.debug("failback: master {} {}; staying on master {}", first, why, rotation.current());
+    scheduleFailback();
   }
 
   void publicationOpened() {
@@ -509,7 +774,7 @@ public final class MinionDaemon implements AutoCloseable {
   }
 
   String masterAddress() {
-    return config.master() + ":" + config.masterPort();
+    return rotation.current().toString();
   }
 
   private void setState(State next) {

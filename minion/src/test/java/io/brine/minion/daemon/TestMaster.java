@@ -7,6 +7,8 @@ import io.brine.protocol.ProtocolException;
 import io.brine.protocol.handshake.Hello;
 import io.brine.protocol.handshake.MasterHandshake;
 import io.brine.protocol.handshake.Session;
+import io.brine.protocol.job.SessionCall;
+import io.brine.protocol.job.SessionReply;
 import io.brine.protocol.publish.PublishEnvelope;
 import io.brine.protocol.publish.PublishKey;
 import io.brine.protocol.wire.AuthGate;
@@ -37,13 +39,16 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A master for the minion's tests, built from the protocol's real {@link MasterHandshake} and
  * {@link PublishEnvelope.Sealer} over a real Netty server on loopback. It answers each HELLO with
  * the next scripted answer (WELCOME once the script is empty), accepting whatever key the minion
- * presents, and can rotate (REAUTH), publish and drop its connections.
+ * presents, and can rotate (REAUTH), publish and drop its connections. It answers a {@code ping}
+ * call as the master does, and can be paused: it then reads and writes nothing, and its kernel
+ * still accepts connections, as with a master stopped by SIGSTOP.
  */
 final class TestMaster implements AutoCloseable {
   /** What to answer to the next HELLO. */
@@ -69,6 +74,9 @@ final class TestMaster implements AutoCloseable {
   private final AtomicInteger welcomes = new AtomicInteger();
   private final AtomicInteger confirms = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicInteger pings = new AtomicInteger();
+  private volatile boolean paused;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile PublishKey publishKey = new PublishKey(1, AesGcmKey.generate());
 
   /**
@@ -91,6 +99,7 @@ final class TestMaster implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     accepted.incrementAndGet();
                     connections.add(ch);
+                    ch.config().setAutoRead(!paused);
                     WirePipeline.install(
                         ch.pipeline(),
                         Wire.DEFAULT_MAX_FRAME_BYTES,
@@ -126,6 +135,29 @@ final class TestMaster implements AutoCloseable {
 
   int connectionsAccepted() {
     return accepted.get();
+  }
+
+  /** Connections open now. */
+  int openConnections() {
+    return connections.size();
+  }
+
+  /** Publishes under {@code key} from now on: a cluster's masters share one publish key. */
+  void usePublishKey(PublishKey key) {
+    publishKey = key;
+  }
+
+  /** Ping calls answered. */
+  int pings() {
+    return pings.get();
+  }
+
+  /** Stops reading every connection, and every new one: silent as a stopped process. */
+  void pause() {
+    paused = true;
+    for (Channel ch : connections) {
+      ch.config().setAutoRead(false);
+    }
   }
 
   int epoch() {
@@ -196,6 +228,9 @@ final class TestMaster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return; // closed by the test (a master that dies) and again after it
+    }
     server.close().syncUninterruptibly();
     connections.close().syncUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -208,6 +243,10 @@ final class TestMaster implements AutoCloseable {
         // Throws (and the connection closes) unless the minion proved its key for this session.
         ctx.channel().attr(SESSION).get().openConfirmation(frame.body());
         confirms.incrementAndGet();
+        return;
+      }
+      if (frame.type() == MessageType.REQUEST) {
+        request(ctx, frame.body());
         return;
       }
       if (frame.type() != MessageType.HELLO) {
@@ -237,6 +276,17 @@ final class TestMaster implements AutoCloseable {
                 new Frame(
                     MessageType.SEALED, MasterHandshake.sealed(hello, "master vault is sealed")));
         case CLOSE -> ctx.close();
+      }
+    }
+
+    /** Answers a ping as the master's MinionCalls does; other calls get no answer here. */
+    private void request(ChannelHandlerContext ctx, byte[] body) throws Exception {
+      Session session = ctx.channel().attr(SESSION).get();
+      SessionCall call = SessionCall.parse(session.open(MessageType.REQUEST, body));
+      if (SessionCall.PING.equals(call.kind())) {
+        pings.incrementAndGet();
+        byte[] reply = SessionReply.ok(call.rid()).toJson();
+        ctx.writeAndFlush(new Frame(MessageType.REPLY, session.seal(MessageType.REPLY, reply)));
       }
     }
 
