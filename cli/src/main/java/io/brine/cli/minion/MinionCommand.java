@@ -9,6 +9,7 @@ import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon;
 import io.brine.minion.keys.KeyFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -60,16 +61,19 @@ public final class MinionCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** {@code brine minion <version>: id <id>, master <host>:<port>; crypto <provider>}. */
+  /**
+   * {@code brine minion <version>: id <id>, master <host>:<port>; crypto <provider>}, or {@code
+   * masters <a>, <b>, <c> (failover)} for Salt's list form.
+   */
   static String startLine(MinionConfig config) {
+    List<String> masters = config.masters().stream().map(Object::toString).toList();
     return "brine minion "
         + Brine.version()
         + ": id "
         + config.id()
-        + ", master "
-        + config.master()
-        + ":"
-        + config.masterPort()
+        + (masters.size() == 1
+            ? ", master " + masters.get(0)
+            : ", masters " + String.join(", ", masters) + " (failover)")
         + "; crypto "
         + CryptoProviders.describe();
   }
