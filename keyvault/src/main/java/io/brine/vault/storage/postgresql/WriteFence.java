@@ -4,10 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * A check that a write may still be made, run inside the write's own transaction, before the
- * write: on a cluster of masters, that this master still holds the HA lock. Run in the same
- * transaction (and taking a share lock on the lock's row) it closes the gap OpenBao's fencing
- * leaves, where the lock can change hands between a separate check and the write.
+ * A check that a write may still be made, run inside the write's own transaction, before the write:
+ * on a cluster of masters, that this master still holds the HA lock. Run in the same transaction
+ * (and taking a share lock on the lock's row) it closes the gap OpenBao's fencing leaves, where the
+ * lock can change hands between a separate check and the write.
  */
 public interface WriteFence {
   /**
@@ -22,4 +22,13 @@ public interface WriteFence {
 
   /** The fence of a master that writes alone (no HA): every write may be made. */
   WriteFence NONE = tx -> {};
+
+  /**
+   * The fence of a master in a cluster that does not hold the HA lock: every write is refused,
+   * without asking the database.
+   */
+  WriteFence STANDBY =
+      tx -> {
+        throw new FencedWriteException("this master is a standby: writes go to the active master");
+      };
 }
