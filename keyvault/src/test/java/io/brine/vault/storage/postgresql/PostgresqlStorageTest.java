@@ -472,6 +472,24 @@ class PostgresqlStorageTest {
   }
 
   @Test
+  void everyConnectionInUse_saysThePoolIsBusy_notThatTheDatabaseIsDown() throws Exception {
+    PostgresqlConfig base = freshTables(db.connectionUrl() + "&connect_timeout=1");
+    PostgresqlStorage storage =
+        open(
+            new PostgresqlConfig(
+                base.connectionUrl(), base.table(), false, base.haTable(), 1, 0, 1, false));
+
+    try (Connection taken = storage.dataSource().getConnection()) {
+      assertThatThrownBy(() -> storage.get("core/x"))
+          .isInstanceOf(VaultException.class)
+          .hasMessage(
+              "PostgreSQL storage busy: no free connection for the read of core/x"
+                  + " (raise max_parallel?)");
+    }
+    assertThat(storage.get("core/x")).isEmpty();
+  }
+
+  @Test
   void open_wrongPassword_saysTheLoginWasRefusedWithoutThePassword() {
     String url = db.connectionUrl().replace(db.server().password(), "wrong-password-123");
 
