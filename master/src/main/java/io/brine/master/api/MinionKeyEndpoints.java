@@ -26,7 +26,7 @@ import java.util.Optional;
  *   <li>{@code GET /v1/brine/keys}: every key by status in Salt's shape ({@code minions}, {@code
  *       minions_pre}, {@code minions_rejected}, {@code minions_denied}).
  *   <li>{@code PUT|POST /v1/brine/keys/accept|reject|delete} with {@code {"ids":[...],
- *       "include_rejected", "include_accepted", "include_denied"}}: the PKI folder's transition on
+ *       "include_rejected", "include_accepted", "include_denied"}}: the key store's transition on
  *       the master's own instance, then {@link MinionKeys#onChanged} (a removed accepted key closes
  *       that minion's connection and rotates the publish key before the answer). Answers {@code
  *       {"changed":[{"id","from","to"}],"refused":[{"id","status","reason"}],"rotated":bool}},
@@ -179,6 +179,6 @@ final class MinionKeyEndpoints {
   }
 
   private static VaultException failed(String what, IOException e) {
-    return new VaultException("cannot " + what + " keys in the PKI folder: " + e.getMessage(), e);
+    return new VaultException("cannot " + what + " minion keys: " + e.getMessage(), e);
   }
 }

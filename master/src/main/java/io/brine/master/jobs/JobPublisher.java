@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.brine.crypto.WeakKeyException;
 import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.AcceptedKeys;
-import io.brine.master.pki.PkiDirectory;
+import io.brine.master.pki.MinionKeyStore;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.JobPublication;
@@ -85,7 +85,7 @@ public final class JobPublisher {
   }
 
   private final SigningKeys masterKey;
-  private final PkiDirectory pki;
+  private final MinionKeyStore pki;
   private final MinionListener listener;
   private final JobCache cache;
   private final Clock clock;
@@ -93,7 +93,7 @@ public final class JobPublisher {
 
   public JobPublisher(
       SigningKeys masterKey,
-      PkiDirectory pki,
+      MinionKeyStore pki,
       MinionListener listener,
       JobCache cache,
       Clock clock) {

@@ -3,7 +3,7 @@ package io.brine.master.listener;
 import io.brine.common.log.RefusalLog;
 import io.brine.crypto.WeakKeyException;
 import io.brine.master.pki.AuthResult;
-import io.brine.master.pki.PkiDirectory;
+import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.handshake.Hello;
@@ -58,7 +58,7 @@ final class Handshakes implements AutoCloseable {
 
   private final Supplier<Optional<KeyPair>> masterKey;
   private final Supplier<PreviousMasterKeys> previousKeys;
-  private final PkiDirectory pki;
+  private final MinionKeyStore pki;
   private final PublishKeyRotator rotator;
   private final int maxPending;
   private final AddressQuota perAddress;
@@ -79,7 +79,7 @@ final class Handshakes implements AutoCloseable {
   Handshakes(
       Supplier<Optional<KeyPair>> masterKey,
       Supplier<PreviousMasterKeys> previousKeys,
-      PkiDirectory pki,
+      MinionKeyStore pki,
       PublishKeyRotator rotator,
       int threads,
       int maxPending,

@@ -7,7 +7,7 @@ import io.brine.master.net.AcceptErrors;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
-import io.brine.master.pki.PkiDirectory;
+import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.publish.PublishKey;
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>It follows the publish key: after each rotation it asks connected minions to re-authenticate
  * over their connections ({@link Reauthentication}). When an accepted key is removed, the caller
  * passes the {@link KeyChanges} to {@link #onKeysChanged}, which closes that minion's connection and
- * rotates the publish key before it returns. A key removed behind the master's back is noticed by
- * a watch on {@code minions/} ({@link AcceptedKeysWatch}) and at every publication ({@link #seal}),
+ * rotates the publish key before it returns. A key removed elsewhere (another master, behind the
+ * master's back) is noticed by the key store's watch ({@link AcceptedKeysWatch}) and at every publication ({@link #seal}),
  * and treated the same way ({@link RemovedKeys}).
  */
 public final class MinionListener implements AutoCloseable {
@@ -103,7 +103,7 @@ public final class MinionListener implements AutoCloseable {
   public static MinionListener start(
       MasterConfig.Minions config,
       Supplier<Optional<KeyPair>> masterKey,
-      PkiDirectory pki,
+      MinionKeyStore pki,
       PublishKeyRotator rotator,
       SessionRequests requests)
       throws IOException {
@@ -112,14 +112,14 @@ public final class MinionListener implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(MasterConfig.Minions, Supplier, PkiDirectory, PublishKeyRotator,
+   * As {@link #start(MasterConfig.Minions, Supplier, MinionKeyStore, PublishKeyRotator,
    * SessionRequests)}, keeping the file descriptors of {@code apiConnections} operator API
    * connections out of what minions may take.
    */
   public static MinionListener start(
       MasterConfig.Minions config,
       Supplier<Optional<KeyPair>> masterKey,
-      PkiDirectory pki,
+      MinionKeyStore pki,
       PublishKeyRotator rotator,
       SessionRequests requests,
       int apiConnections)
@@ -129,7 +129,7 @@ public final class MinionListener implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(MasterConfig.Minions, Supplier, PkiDirectory, PublishKeyRotator,
+   * As {@link #start(MasterConfig.Minions, Supplier, MinionKeyStore, PublishKeyRotator,
    * SessionRequests, int)}, opening the tokens of minions pinned to a previous master key with
    * {@code previousKeys} (docs/protocol.md §2.8).
    *
@@ -139,7 +139,7 @@ public final class MinionListener implements AutoCloseable {
       MasterConfig.Minions config,
       Supplier<Optional<KeyPair>> masterKey,
       Supplier<PreviousMasterKeys> previousKeys,
-      PkiDirectory pki,
+      MinionKeyStore pki,
       PublishKeyRotator rotator,
       SessionRequests requests,
       int apiConnections)
@@ -221,7 +221,7 @@ public final class MinionListener implements AutoCloseable {
   }
 
   /**
-   * Acts on an operator's change of the PKI folder, already applied: a minion whose accepted key
+   * Acts on an operator's change of the key store, already applied: a minion whose accepted key
    * was rejected, deleted or replaced loses its connection, and when an accepted key went away the
    * publish key has rotated when this returns (its holder knows the old one), once for the whole
    * batch. A publication sealed meanwhile never used the old key either: {@link #seal}.

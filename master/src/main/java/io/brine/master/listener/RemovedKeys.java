@@ -3,7 +3,7 @@ package io.brine.master.listener;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
-import io.brine.master.pki.PkiDirectory;
+import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.MinionId;
 import java.io.IOException;
@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * <p>Two ways a key goes:
  *
  * <ul>
- *   <li>Through this master (the operator API): {@link PkiDirectory#acceptedKeyRemovals} grows
- *       before the file goes, so a caller that checks it after sealing cannot miss a removal that
+ *   <li>Through this master (the operator API): {@link MinionKeyStore#acceptedKeyRemovals} grows
+ *       before the key goes, so a caller that checks it after sealing cannot miss a removal that
  *       came first ({@link #noticeRemovals}).
- *   <li>Behind its back (an offline {@code brine key -d}, an operator's {@code rm}, a key file
- *       replaced): a listing is compared with the previous one and with the connected minions
- *       ({@link #reconcile}), at every publish and whenever the folder watch sees a change.
+ *   <li>Elsewhere (another master, an offline {@code brine key -d}, an operator's {@code rm}, a
+ *       key file replaced): a listing is compared with the previous one and with the connected minions
+ *       ({@link #reconcile}), at every publish and whenever the store's watch reports a change.
  * </ul>
  *
  * Both only mark; the caller rotates ({@link PublishKeyRotator#sealingKey}), so a batch of removals
@@ -39,7 +39,7 @@ final class RemovedKeys {
   /** How many ids one log line names; the count says the rest. */
   private static final int IDS_IN_LOG = 10;
 
-  private final PkiDirectory pki;
+  private final MinionKeyStore pki;
   private final ConnectedMinions connected;
   private final PublishKeyRotator rotator;
 
@@ -57,7 +57,7 @@ final class RemovedKeys {
    */
   private long knownAt = System.nanoTime();
 
-  RemovedKeys(PkiDirectory pki, ConnectedMinions connected, PublishKeyRotator rotator) {
+  RemovedKeys(MinionKeyStore pki, ConnectedMinions connected, PublishKeyRotator rotator) {
     this.pki = pki;
     this.connected = connected;
     this.rotator = rotator;
@@ -77,7 +77,7 @@ final class RemovedKeys {
   }
 
   /**
-   * The master changed the folder itself ({@code changes}, already applied): its removals are
+   * The master changed the store itself ({@code changes}, already applied): its removals are
    * counted, and what it wrote is learnt, so the next comparison does not take its changes for
    * ones made behind its back and rotate a second time.
    */
@@ -93,11 +93,11 @@ final class RemovedKeys {
     }
   }
 
-  /** Records the key now in {@code minions/<id>} as seen (a new key: nothing was removed). */
+  /** Records the accepted key of {@code id} now as seen (a new key: nothing was removed). */
   synchronized void learn(MinionId id) {
     AcceptedKeys.Stamp stamp;
     try {
-      stamp = AcceptedKeys.Stamp.of(pki.acceptedKeyFile(id));
+      stamp = pki.acceptedKeyStamp(id).orElse(null);
     } catch (IOException e) {
       stamp = null; // unreadable now: the next listing says what is there
     }
@@ -109,7 +109,7 @@ final class RemovedKeys {
     knownAt = System.nanoTime();
   }
 
-  /** True when the key of {@code id} has been seen: a change to its file may be a replacement. */
+  /** True when the key of {@code id} has been seen: a change to it may be a replacement. */
   synchronized boolean knows(MinionId id) {
     return known.containsKey(id);
   }

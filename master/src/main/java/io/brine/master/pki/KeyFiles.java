@@ -18,22 +18,17 @@ final class KeyFiles {
 
   private KeyFiles() {}
 
-  /** An entry that is there but is no key file: a link, a folder, a huge file. */
-  static final class NotAKeyFileException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    NotAKeyFileException(IOException cause) {
-      super(cause.getMessage(), cause);
-    }
-  }
-
-  /** The file's text, or null when there is no entry at all. */
+  /**
+   * The file's text, or null when there is no entry at all.
+   *
+   * @throws UnreadableKeyException when the entry is no key file: a link, a folder, a huge file
+   */
   static String read(Path file) throws IOException {
     byte[] content;
     try {
       content = DurableFiles.read(file, MAX_KEY_FILE_BYTES);
     } catch (DurableFiles.NotARegularFileException e) {
-      throw new NotAKeyFileException(e);
+      throw new UnreadableKeyException(e);
     }
     return content == null ? null : new String(content, StandardCharsets.UTF_8);
   }

@@ -1,9 +1,6 @@
 package io.brine.master.pki;
 
 import io.brine.crypto.rsa.Pem;
-import io.brine.master.pki.AuthResult.Verdict;
-import io.brine.master.pki.KeyChanges.Change;
-import io.brine.master.pki.KeyChanges.Refusal;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.Hello;
 import java.io.IOException;
@@ -13,18 +10,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.interfaces.RSAPublicKey;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -49,52 +43,37 @@ import org.slf4j.LoggerFactory;
  * stopped master (each file operation stays atomic, but a decision of the master and an operator
  * change can interleave). Links are never followed; files whose names are not minion ids are
  * ignored with a warning at open.
+ *
+ * <p>The decisions are {@link KeyRules}'s, the same a cluster's shared store makes.
  */
-public final class PkiDirectory {
+public final class PkiDirectory implements MinionKeyStore {
   private static final Logger log = LoggerFactory.getLogger(PkiDirectory.class);
 
   /** Precedence when an interrupted move left an id in more than one of these. */
   private static final List<KeyStatus> PRECEDENCE =
       List.of(KeyStatus.REJECTED, KeyStatus.ACCEPTED, KeyStatus.PENDING);
 
+  /** The refusal of a decision the audit log could not record. */
+  static final String NOT_RECORDED = KeyRules.NOT_RECORDED;
+
   private final Path root;
-  private final AcceptancePolicy policy;
+  private final KeyRules rules;
   private final ReentrantLock lock = new ReentrantLock();
-  /** Grows, under the lock, just before an accepted key file of this instance goes. */
-  private final AtomicLong acceptedRemovals = new AtomicLong();
-
-  /** At most this many keys in {@code minions_pre}: strangers cannot fill the disk with new ids. */
-  private volatile int maxPendingKeys = Integer.MAX_VALUE;
-
-  /** Keys in {@code minions_pre} as last counted (under the lock), and when (nanoTime). */
-  private int pendingCount = -1;
-
-  private long pendingCountedAt;
-
-  private volatile KeyDecisionLog decisions = KeyDecisionLog.NONE;
+  private final FolderSlots slots = new FolderSlots();
 
   private PkiDirectory(Path root, AcceptancePolicy policy) {
     this.root = root;
-    this.policy = policy;
+    this.rules = new KeyRules(policy);
   }
 
-  /**
-   * Caps the pending set ({@code max_pending_keys}): a HELLO with a new id beyond it is answered
-   * {@link Verdict#PENDING_FULL} and nothing is written.
-   */
+  @Override
   public void limitPendingKeys(int max) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max_pending_keys must be >= 1");
-    }
-    maxPendingKeys = max;
+    rules.limitPendingKeys(max);
   }
 
-  /**
-   * Records every decision in {@code decisions} before it is carried out; one that cannot be
-   * recorded is not carried out ({@link KeyDecisionLog}).
-   */
+  @Override
   public void recordDecisionsIn(KeyDecisionLog decisions) {
-    this.decisions = java.util.Objects.requireNonNull(decisions);
+    rules.recordDecisionsIn(decisions);
   }
 
   /** {@link #open(Path, AcceptancePolicy)} with every new key left for an operator. */
@@ -128,7 +107,7 @@ public final class PkiDirectory {
     return root;
   }
 
-  /** The statuses that hold a key for {@code id}; empty when the id is unknown. */
+  @Override
   public Set<KeyStatus> statuses(MinionId id) {
     lock.lock();
     try {
@@ -144,7 +123,7 @@ public final class PkiDirectory {
     }
   }
 
-  /** Every key by status, each list sorted; every status is present, maybe with an empty list. */
+  @Override
   public Map<KeyStatus, List<MinionId>> list() throws IOException {
     lock.lock();
     try {
@@ -159,10 +138,12 @@ public final class PkiDirectory {
   }
 
   /**
-   * The accepted keys with their files' stamps: one scan of {@code minions/}, the same one {@link
-   * #list} makes of it (one {@code lstat} per file), so a job's publisher can resolve its target
-   * and notice a key removed behind the master's back from one listing.
+   * {@inheritDoc}
+   *
+   * <p>One scan of {@code minions/}, the same one {@link #list} makes of it (one {@code lstat} per
+   * file); a key file's stamp is its file key, mtime and size.
    */
+  @Override
   public AcceptedKeys acceptedKeys() throws IOException {
     lock.lock();
     try {
@@ -174,33 +155,29 @@ public final class PkiDirectory {
           if (!MinionId.isValid(name)) {
             continue;
           }
-          AcceptedKeys.Stamp stamp = AcceptedKeys.Stamp.of(entry);
+          AcceptedKeys.Stamp stamp = AcceptedKeys.Stamp.ofFile(entry);
           if (stamp != null) {
             stamps.put(MinionId.of(name), stamp);
           }
         }
       }
-      return new AcceptedKeys(stamps, acceptedRemovals.get(), System.nanoTime());
+      return new AcceptedKeys(stamps, rules.acceptedKeyRemovals(), System.nanoTime());
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * How many accepted keys this instance has removed (rejected, deleted or replaced) since it
-   * opened. It grows before the file goes, so whoever reads it after sealing something under the
-   * publish key knows whether a removal may have come first.
-   */
+  @Override
+  public Optional<AcceptedKeys.Stamp> acceptedKeyStamp(MinionId id) throws IOException {
+    return Optional.ofNullable(AcceptedKeys.Stamp.ofFile(file(KeyStatus.ACCEPTED, id)));
+  }
+
+  @Override
   public long acceptedKeyRemovals() {
-    return acceptedRemovals.get();
+    return rules.acceptedKeyRemovals();
   }
 
-  /** {@code minions/<id>}, for a caller that checks its stamp ({@link AcceptedKeys.Stamp#of}). */
-  public Path acceptedKeyFile(MinionId id) {
-    return file(KeyStatus.ACCEPTED, id);
-  }
-
-  /** The stored PEM, or empty when {@code status} holds no key file for {@code id}. */
+  @Override
   public Optional<String> publicKeyPem(KeyStatus status, MinionId id) throws IOException {
     lock.lock();
     try {
@@ -210,37 +187,18 @@ public final class PkiDirectory {
     }
   }
 
-  /** The master's own {@code master.pub}, if the master has published it. */
+  @Override
   public Optional<String> masterPublicKeyPem() throws IOException {
     return Optional.ofNullable(KeyFiles.read(root.resolve("master.pub")));
   }
 
-  /**
-   * Decides on a minion that presents {@code publicKeyPem}, in Salt's order (salt.md §1.4), writing
-   * or moving its key as the decision requires. A key that is not an acceptable RSA key is refused
-   * before anything is read or written.
-   *
-   * @throws InvalidKeyException the key does not parse, is not RSA, or breaks the key policy
-   */
+  @Override
   public AuthResult authorize(MinionId id, String publicKeyPem)
       throws InvalidKeyException, IOException {
     return authorize(id, Pem.readPublicKey(publicKeyPem), publicKeyPem);
   }
 
-  /**
-   * As {@link #authorize(MinionId, String)} for a parsed HELLO, whose parser has read the key and
-   * checked it against the key policy already: parsing a key costs more than the rest of this
-   * decision.
-   */
-  public AuthResult authorize(Hello hello) throws IOException {
-    return authorize(hello, () -> true);
-  }
-
-  /**
-   * As {@link #authorize(Hello)}, asking {@code mayRecordNewId} before writing a key for an id the
-   * folders do not hold (pending, or auto-accepted or auto-rejected): false is answered {@link
-   * Verdict#THROTTLED} and writes nothing. The caller's rate limit per address goes here.
-   */
+  @Override
   public AuthResult authorize(Hello hello, BooleanSupplier mayRecordNewId) throws IOException {
     return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem(), mayRecordNewId);
   }
@@ -258,271 +216,100 @@ public final class PkiDirectory {
   private AuthResult authorize(
       MinionId id, RSAPublicKey presented, String publicKeyPem, BooleanSupplier mayRecordNewId)
       throws IOException {
-    String text = normalize(publicKeyPem);
     lock.lock();
     try {
-      return decide(id, presented, text, mayRecordNewId);
-    } catch (KeyFiles.NotAKeyFileException e) {
-      log.warn("refusing minion {}: {}", id, e.getMessage());
-      return AuthResult.of(Verdict.REJECTED);
+      return rules.authorize(slots, id, presented, publicKeyPem, mayRecordNewId);
     } finally {
       lock.unlock();
     }
   }
 
-  private AuthResult decide(
-      MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
-      throws IOException {
-    if (KeyFiles.exists(file(KeyStatus.REJECTED, id))) {
-      log.debug("minion {} refused: its id is rejected", id);
-      return AuthResult.of(Verdict.REJECTED);
-    }
-    String accepted = KeyFiles.read(file(KeyStatus.ACCEPTED, id));
-    if (accepted != null) {
-      if (text.equals(accepted)) {
-        // The same text parses to the same key: the common case costs no second parse.
-        return AuthResult.accepted(presented);
-      }
-      RSAPublicKey acceptedKey = parseStored(KeyStatus.ACCEPTED, id, accepted);
-      if (presented.equals(acceptedKey)) {
-        return AuthResult.accepted(acceptedKey);
-      }
-      return deny(id, text);
-    }
-    String pending = KeyFiles.read(file(KeyStatus.PENDING, id));
-    if (pending == null) {
-      // A new id: what a stranger can make us write. Checked in this order so that a full
-      // pending set costs a flooder's rate nothing it could spend later.
-      if (!policy.autoRejected(id) && !policy.autoSigned(id) && pendingKeys() >= maxPendingKeys) {
-        return AuthResult.of(Verdict.PENDING_FULL);
-      }
-      if (!mayRecordNewId.getAsBoolean()) {
-        return AuthResult.of(Verdict.THROTTLED);
-      }
-      // An automatic decision that cannot be recorded is not carried out: the key waits in
-      // pending, and the minion's retry asks again.
-      if (policy.autoRejected(id) && decisions.record(KeyDecision.AUTOREJECT, id, text)) {
-        write(KeyStatus.REJECTED, id, text);
-        return AuthResult.of(Verdict.REJECTED);
-      }
-      if (!policy.autoRejected(id)
-          && policy.autoSigned(id)
-          && decisions.record(policy.autoSignDecision(id), id, text)) {
-        write(KeyStatus.ACCEPTED, id, text);
-        return AuthResult.accepted(presented);
-      }
-      write(KeyStatus.PENDING, id, text);
-      pendingCount++;
-      return AuthResult.of(Verdict.PENDING);
-    }
-    if (policy.autoRejected(id)) {
-      if (!decisions.record(KeyDecision.AUTOREJECT, id, pending)) {
-        return AuthResult.of(Verdict.PENDING);
-      }
-      move(id, KeyStatus.PENDING, KeyStatus.REJECTED, pending);
-      return AuthResult.of(Verdict.REJECTED);
-    }
-    if (!presented.equals(parseStored(KeyStatus.PENDING, id, pending))) {
-      return deny(id, text);
-    }
-    if (policy.autoSigned(id) && decisions.record(policy.autoSignDecision(id), id, pending)) {
-      move(id, KeyStatus.PENDING, KeyStatus.ACCEPTED, pending);
-      return AuthResult.accepted(presented);
-    }
-    return AuthResult.of(Verdict.PENDING);
-  }
-
-  /**
-   * Keys in {@code minions_pre}, counted again when the count is over a second old (an operator's
-   * offline {@code brine key} may have moved some), so a HELLO costs no folder listing.
-   */
-  private int pendingKeys() throws IOException {
-    long now = System.nanoTime();
-    if (pendingCount < 0 || now - pendingCountedAt > 1_000_000_000L) {
-      pendingCount = ids(KeyStatus.PENDING).size();
-      pendingCountedAt = now;
-    }
-    return pendingCount;
-  }
-
-  /** A second key for an id that has one: recorded in denied, the existing key untouched. */
-  private AuthResult deny(MinionId id, String text) throws IOException {
-    // A denied minion retries every few seconds: write and log only when the key is news.
-    String denied;
-    try {
-      denied = KeyFiles.read(file(KeyStatus.DENIED, id));
-    } catch (KeyFiles.NotAKeyFileException e) {
-      denied = null; // the rename replaces whatever entry is there, a link included
-    }
-    // Not recorded, not written: the minion is refused either way, and its retry records it.
-    if (!text.equals(denied) && decisions.record(KeyDecision.DENIED, id, text)) {
-      write(KeyStatus.DENIED, id, text);
-    }
-    return AuthResult.of(Verdict.DENIED);
-  }
-
-  /**
-   * {@code brine key -a}: moves the ids' pending keys (and rejected, denied ones when asked) to
-   * accepted. When an id has keys in several of these, they are moved in the order pending,
-   * rejected, denied and the last one is the key that ends up accepted. Accepting a denied key
-   * replaces the accepted one. A key file that does not parse stays where it is.
-   */
+  @Override
   public KeyChanges accept(Collection<MinionId> ids, boolean includeRejected, boolean includeDenied)
       throws IOException {
-    List<KeyStatus> sources = new ArrayList<>(List.of(KeyStatus.PENDING));
-    if (includeRejected) {
-      sources.add(KeyStatus.REJECTED);
+    lock.lock();
+    try {
+      return rules.accept(slots, ids, includeRejected, includeDenied);
+    } finally {
+      lock.unlock();
     }
-    if (includeDenied) {
-      sources.add(KeyStatus.DENIED);
-    }
-    return moveAll(ids, sources, KeyStatus.ACCEPTED);
   }
 
-  /**
-   * {@code brine key -r}: moves the ids' pending keys (and accepted, denied ones when asked) to
-   * rejected.
-   */
+  @Override
   public KeyChanges reject(Collection<MinionId> ids, boolean includeAccepted, boolean includeDenied)
       throws IOException {
-    List<KeyStatus> sources = new ArrayList<>(List.of(KeyStatus.PENDING));
-    if (includeAccepted) {
-      sources.add(KeyStatus.ACCEPTED);
+    lock.lock();
+    try {
+      return rules.reject(slots, ids, includeAccepted, includeDenied);
+    } finally {
+      lock.unlock();
     }
-    if (includeDenied) {
-      sources.add(KeyStatus.DENIED);
-    }
-    return moveAll(ids, sources, KeyStatus.REJECTED);
   }
 
-  /** {@code brine key -d}: deletes the ids' keys in every status. */
+  @Override
   public KeyChanges delete(Collection<MinionId> ids) throws IOException {
     lock.lock();
     try {
-      List<Change> changes = new ArrayList<>();
-      List<Refusal> refused = new ArrayList<>();
-      boolean acceptedRemoved = false;
-      for (MinionId id : new TreeSet<>(ids)) {
-        for (KeyStatus status : KeyStatus.values()) {
-          if (!KeyFiles.exists(file(status, id))) {
-            continue;
-          }
-          if (!decisions.record(KeyDecision.DELETE, id, readableKey(status, id))) {
-            refused.add(new Refusal(id, status, NOT_RECORDED));
-            continue;
-          }
-          if (status == KeyStatus.ACCEPTED) {
-            acceptedRemovals.incrementAndGet();
-          }
-          if (KeyFiles.delete(file(status, id))) {
-            log.info("key for minion {} deleted (was {})", id, label(status));
-            changes.add(new Change(id, status, null));
-            acceptedRemoved |= status == KeyStatus.ACCEPTED;
-          }
-        }
-      }
-      return new KeyChanges(changes, refused, acceptedRemoved);
+      return rules.delete(slots, ids);
     } finally {
       lock.unlock();
     }
   }
 
-  private KeyChanges moveAll(Collection<MinionId> ids, List<KeyStatus> sources, KeyStatus target)
-      throws IOException {
-    lock.lock();
-    try {
-      List<Change> changes = new ArrayList<>();
-      List<Refusal> refused = new ArrayList<>();
-      boolean acceptedRemoved = false;
-      for (MinionId id : new TreeSet<>(ids)) {
-        for (KeyStatus source : sources) {
-          String text;
-          try {
-            text = KeyFiles.read(file(source, id));
-          } catch (KeyFiles.NotAKeyFileException e) {
-            refused.add(new Refusal(id, source, e.getMessage()));
-            continue;
-          }
-          if (text == null) {
-            continue;
-          }
-          RSAPublicKey key;
-          try {
-            key = Pem.readPublicKey(text);
-          } catch (InvalidKeyException e) {
-            refused.add(new Refusal(id, source, "not a usable RSA public key: " + e.getMessage()));
-            continue;
-          }
-          KeyDecision decision =
-              target == KeyStatus.ACCEPTED ? KeyDecision.ACCEPT : KeyDecision.REJECT;
-          if (!decisions.record(decision, id, text)) {
-            refused.add(new Refusal(id, source, NOT_RECORDED));
-            continue;
-          }
-          if (source == KeyStatus.ACCEPTED
-              || (target == KeyStatus.ACCEPTED && replacesAcceptedKey(id, key))) {
-            acceptedRemoved = true;
-            acceptedRemovals.incrementAndGet();
-          }
-          move(id, source, target, normalize(text));
-          changes.add(new Change(id, source, target));
-        }
-      }
-      return new KeyChanges(changes, refused, acceptedRemoved);
-    } finally {
-      lock.unlock();
-    }
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A watch on {@code minions/}: a change made by anyone (another process's {@code brine key},
+   * an operator's {@code rm}) is reported within moments, and a comparison is asked for every
+   * {@link FolderWatch#BACKSTOP} whatever the events, for a file system without change events (NFS)
+   * and a lost event ({@code OVERFLOW}).
+   */
+  @Override
+  public Watch watchAccepted(Watcher watcher) throws IOException {
+    return FolderWatch.start(root.resolve(KeyStatus.ACCEPTED.dirName()), watcher);
   }
 
-  /** The refusal of a decision the audit log could not record. */
-  static final String NOT_RECORDED = "not carried out: the audit log could not record it";
-
-  /** The key text of {@code id} in {@code status} for the audit log, or null if unreadable. */
-  private String readableKey(KeyStatus status, MinionId id) {
-    try {
+  /** The folders as the rules see them; used under the lock only. */
+  private final class FolderSlots implements KeyRules.Slots {
+    @Override
+    public String read(KeyStatus status, MinionId id) throws IOException {
       return KeyFiles.read(file(status, id));
-    } catch (IOException | RuntimeException e) {
-      return null;
     }
-  }
 
-  /** True when {@code minions/<id>} holds a key other than {@code key}. */
-  private boolean replacesAcceptedKey(MinionId id, RSAPublicKey key) throws IOException {
-    String accepted = KeyFiles.read(file(KeyStatus.ACCEPTED, id));
-    if (accepted == null) {
-      return false;
+    @Override
+    public boolean exists(KeyStatus status, MinionId id) {
+      return KeyFiles.exists(file(status, id));
     }
-    try {
-      return !key.equals(Pem.readPublicKey(accepted));
-    } catch (InvalidKeyException e) {
+
+    @Override
+    public void write(KeyStatus status, MinionId id, String text, KeySource source)
+        throws IOException {
+      KeyFiles.write(file(status, id), text);
+      log.info("key for minion {} {}", id, label(status));
+    }
+
+    /** Destination first, then the source: a crash in between is repaired by {@link #repair}. */
+    @Override
+    public void move(MinionId id, KeyStatus from, KeyStatus to, String text, KeySource source)
+        throws IOException {
+      KeyFiles.write(file(to, id), text);
+      KeyFiles.delete(file(from, id));
+      log.info("key for minion {} {}", id, label(to));
+    }
+
+    @Override
+    public boolean delete(KeyStatus status, MinionId id, KeySource source) throws IOException {
+      if (!KeyFiles.delete(file(status, id))) {
+        return false;
+      }
+      log.info("key for minion {} deleted (was {})", id, label(status));
       return true;
     }
-  }
 
-  /** The stored key, or null when the file does not parse (then it matches no presented key). */
-  private static RSAPublicKey parseStored(KeyStatus status, MinionId id, String text) {
-    try {
-      return Pem.readPublicKey(text);
-    } catch (InvalidKeyException e) {
-      log.warn(
-          "the {} key file of minion {} is not a usable key ({}); treating it as a different key",
-          label(status),
-          id,
-          e.getMessage());
-      return null;
+    @Override
+    public int countPending() throws IOException {
+      return ids(KeyStatus.PENDING).size();
     }
-  }
-
-  private void write(KeyStatus status, MinionId id, String text) throws IOException {
-    KeyFiles.write(file(status, id), text);
-    log.info("key for minion {} {}", id, label(status));
-  }
-
-  /** Destination first, then the source: a crash in between is repaired by {@link #repair}. */
-  private void move(MinionId id, KeyStatus from, KeyStatus to, String text) throws IOException {
-    KeyFiles.write(file(to, id), text);
-    KeyFiles.delete(file(from, id));
-    log.info("key for minion {} {}", id, label(to));
   }
 
   private Path file(KeyStatus status, MinionId id) {
@@ -621,13 +408,11 @@ public final class PkiDirectory {
     }
   }
 
-  /** Salt compares keys after this normalisation; brine stores keys in this form. */
-  static String normalize(String pem) {
-    return pem.replace("\r\n", "\n").replace('\r', '\n');
+  private static String normalize(String pem) {
+    return KeyRules.normalize(pem);
   }
 
-  /** "pending", "accepted", "rejected", "denied", for log lines. */
-  static String label(KeyStatus status) {
-    return status.name().toLowerCase(Locale.ROOT);
+  private static String label(KeyStatus status) {
+    return KeyRules.label(status);
   }
 }
