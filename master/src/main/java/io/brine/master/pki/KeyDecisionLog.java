@@ -5,7 +5,8 @@ import io.brine.protocol.MinionId;
 /**
  * Where key decisions are recorded before they are carried out (the master's audit devices). A
  * decision that cannot be recorded is not carried out: an automatic one leaves the key pending (the
- * minion retries), an operator's is refused with a reason. Called under the folder's lock.
+ * minion retries), an operator's is refused with a reason. Called inside the store's unit of work
+ * (the folder's lock; in a shared store, the transaction holding the id's lock).
  */
 @FunctionalInterface
 public interface KeyDecisionLog {

@@ -151,7 +151,11 @@ public final class KeyRules {
     try {
       return decide(slots, id, presented, normalize(text), mayRecordNewId);
     } catch (UnreadableKeyException e) {
-      log.warn("refusing minion {}: {}", id, e.getMessage());
+      if (e.logged()) {
+        log.debug("refusing minion {}: {}", id, e.getMessage());
+      } else {
+        log.warn("refusing minion {}: {}", id, e.getMessage());
+      }
       return AuthResult.of(Verdict.REJECTED);
     }
   }

@@ -195,7 +195,7 @@ public final class PkiDirectory implements MinionKeyStore {
   @Override
   public AuthResult authorize(MinionId id, String publicKeyPem)
       throws InvalidKeyException, IOException {
-    return authorize(id, Pem.readPublicKey(publicKeyPem), publicKeyPem);
+    return authorize(id, Pem.readPublicKey(publicKeyPem), publicKeyPem, () -> true);
   }
 
   @Override
@@ -204,15 +204,10 @@ public final class PkiDirectory implements MinionKeyStore {
   }
 
   /**
-   * The decision for a key parsed by the caller. Package-private: an accepted minion gets {@code
-   * presented} back to wrap its secrets to, which is only right when it is {@code publicKeyPem}
-   * parsed, as {@link Hello} and {@link Pem#readPublicKey} guarantee.
+   * The decision for a key parsed by the caller: an accepted minion gets {@code presented} back to
+   * wrap its secrets to, which is only right when it is {@code publicKeyPem} parsed, as {@link
+   * Hello} and {@link Pem#readPublicKey} guarantee.
    */
-  AuthResult authorize(MinionId id, RSAPublicKey presented, String publicKeyPem)
-      throws IOException {
-    return authorize(id, presented, publicKeyPem, () -> true);
-  }
-
   private AuthResult authorize(
       MinionId id, RSAPublicKey presented, String publicKeyPem, BooleanSupplier mayRecordNewId)
       throws IOException {

@@ -10,11 +10,24 @@ import java.io.IOException;
 public final class UnreadableKeyException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  public UnreadableKeyException(String message) {
+  /** True when the store has logged the problem already (once per entry, not per read). */
+  private final boolean logged;
+
+  /**
+   * @param logged true when the store has warned about this entry already: a refusal because of
+   *     it is then logged at debug, so a minion retrying every few seconds adds no WARN lines
+   */
+  public UnreadableKeyException(String message, boolean logged) {
     super(message);
+    this.logged = logged;
   }
 
   public UnreadableKeyException(IOException cause) {
     super(cause.getMessage(), cause);
+    this.logged = false;
+  }
+
+  public boolean logged() {
+    return logged;
   }
 }
