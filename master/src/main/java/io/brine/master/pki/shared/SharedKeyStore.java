@@ -1,0 +1,492 @@
+package io.brine.master.pki.shared;
+
+import io.brine.common.files.DurableFiles;
+import io.brine.crypto.mac.HmacSha256;
+import io.brine.crypto.rsa.Pem;
+import io.brine.master.pki.AcceptancePolicy;
+import io.brine.master.pki.AcceptedKeys;
+import io.brine.master.pki.AuthResult;
+import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.KeyDecisionLog;
+import io.brine.master.pki.KeyRules;
+import io.brine.master.pki.KeySource;
+import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.MinionKeyStore;
+import io.brine.master.pki.PkiDirectory;
+import io.brine.master.pki.UnreadableKeyException;
+import io.brine.protocol.MinionId;
+import io.brine.protocol.handshake.Hello;
+import io.brine.vault.storage.postgresql.FencedWriteException;
+import io.brine.vault.storage.postgresql.WriteFence;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.interfaces.RSAPublicKey;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The minion keys of a cluster of masters, in PostgreSQL: every master's handshakes and the
+ * operator's {@code brine key} on the active master see and change one set, with the decisions
+ * of {@link PkiDirectory} ({@link KeyRules}, the same code). Tables {@code brine_minion_keys} (one
+ * row per id and state: the key's PEM, its fingerprint, a version and when it changed, and an
+ * integrity tag) and {@code brine_key_decisions} (the history: what changed, from which state to
+ * which, why: {@link KeySource}).
+ *
+ * <p>What a database writer can do: every row carries an HMAC-SHA-256 tag over its id, state and
+ * key under a key the database never sees (from the vault), checked on every read; a row changed
+ * or inserted outside brine is treated as no key, with one WARN line naming the id, so a writer
+ * cannot accept a key or swap one. It can delete rows (a denial of service the HA lock's database
+ * allows anyway) and, as with the vault's own barrier, put back a row this store once wrote (an
+ * accepted key an operator has since deleted): telling a restored row from a current one needs
+ * state outside the database.
+ *
+ * <p>Concurrency: each decision runs in one transaction holding the advisory locks of its ids
+ * (taken in one order, so two masters deciding on one id at once get one consistent outcome: the
+ * second sees what the first wrote); a serialization failure or deadlock is retried. A minion
+ * presenting its accepted key again is answered from one read, with no lock and no write. An
+ * operator's decision is made only where {@link #fence} lets it (the active master), in batches of
+ * {@value #BATCH} ids, each its own transaction.
+ *
+ * <p>Removals made on another master are reported by {@link #watchAccepted}, which reads the
+ * history every second ({@link DecisionsPoll}); {@link #acceptedKeyRemovals} counts this instance's
+ * own, as the folder's does.
+ */
+public final class SharedKeyStore implements MinionKeyStore {
+  private static final Logger log = LoggerFactory.getLogger(SharedKeyStore.class);
+
+  /** Ids per operator transaction: each holds one advisory lock per id until it commits. */
+  static final int BATCH = 64;
+
+  private static final int MAX_ATTEMPTS = 5;
+
+  /** Of one id, in the order PkiDirectory's repair keeps them: at most one of these per id. */
+  private static final List<KeyStatus> EXCLUSIVE =
+      List.of(KeyStatus.REJECTED, KeyStatus.ACCEPTED, KeyStatus.PENDING);
+
+  private final DataSource db;
+  private final RowMac mac;
+  private final KeyRules rules;
+  private final Path masterPublicKeyFile;
+  private final TamperWarnings warnings = new TamperWarnings();
+  private volatile WriteFence fence;
+
+  private SharedKeyStore(
+      DataSource db,
+      WriteFence fence,
+      HmacSha256 mac,
+      AcceptancePolicy policy,
+      Path masterPublicKeyFile) {
+    this.db = db;
+    this.fence = fence;
+    this.mac = new RowMac(mac);
+    this.rules = new KeyRules(policy);
+    this.masterPublicKeyFile = masterPublicKeyFile;
+  }
+
+  /**
+   * Opens the store on {@code db}, creating its tables when they are missing.
+   *
+   * @param fence what an operator's decision and an import must pass (the HA lock's fence on a
+   *     cluster; {@link WriteFence#NONE} alone); changed later with {@link #fence}
+   * @param mac the key of the rows' integrity tags: the same on every master of the cluster, and
+   *     never in the database in clear
+   * @param masterPublicKeyFile the master's {@code master.pub} ({@code MasterConfig
+   *     #masterPublicKeyFile}), for {@link #masterPublicKeyPem}
+   * @throws IOException when the database cannot be reached or the tables cannot be made
+   */
+  public static SharedKeyStore open(
+      DataSource db,
+      WriteFence fence,
+      HmacSha256 mac,
+      AcceptancePolicy policy,
+      Path masterPublicKeyFile)
+      throws IOException {
+    SharedKeyStore store =
+        new SharedKeyStore(
+            Objects.requireNonNull(db, "db"),
+            Objects.requireNonNull(fence, "fence"),
+            Objects.requireNonNull(mac, "mac"),
+            Objects.requireNonNull(policy, "policy"),
+            Objects.requireNonNull(masterPublicKeyFile, "masterPublicKeyFile"));
+    try {
+      KeyTables.create(db);
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    return store;
+  }
+
+  /** Replaces the fence operator decisions pass: the HA coordinator's, as this master's role changes. */
+  public void fence(WriteFence fence) {
+    this.fence = Objects.requireNonNull(fence, "fence");
+  }
+
+  @Override
+  public void limitPendingKeys(int max) {
+    rules.limitPendingKeys(max);
+  }
+
+  @Override
+  public void recordDecisionsIn(KeyDecisionLog decisions) {
+    rules.recordDecisionsIn(decisions);
+  }
+
+  @Override
+  public Set<KeyStatus> statuses(MinionId id) throws IOException {
+    Set<KeyStatus> statuses = EnumSet.noneOf(KeyStatus.class);
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(KeyTables.ROWS_OF_ID)) {
+      s.setString(1, id.value());
+      for (KeyRow row : intactRows(s)) {
+        statuses.add(row.status());
+      }
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    return statuses;
+  }
+
+  @Override
+  public Map<KeyStatus, List<MinionId>> list() throws IOException {
+    Map<KeyStatus, TreeSet<MinionId>> sorted = new EnumMap<>(KeyStatus.class);
+    for (KeyStatus status : KeyStatus.values()) {
+      sorted.put(status, new TreeSet<>());
+    }
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(KeyTables.ALL_ROWS)) {
+      for (KeyRow row : intactRows(s)) {
+        sorted.get(row.status()).add(row.id());
+      }
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    Map<KeyStatus, List<MinionId>> all = new EnumMap<>(KeyStatus.class);
+    sorted.forEach((status, ids) -> all.put(status, List.copyOf(ids)));
+    return all;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A row's stamp is its version (new at every write), when it changed and the key's length.
+   */
+  @Override
+  public AcceptedKeys acceptedKeys() throws IOException {
+    long listedAt = System.nanoTime(); // before the query's snapshot: see AcceptedKeys#listedAt
+    TreeMap<MinionId, AcceptedKeys.Stamp> stamps = new TreeMap<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(KeyTables.ROWS_IN_STATE)) {
+      s.setString(1, KeyRules.label(KeyStatus.ACCEPTED));
+      for (KeyRow row : intactRows(s)) {
+        stamps.put(row.id(), stamp(row));
+      }
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    return new AcceptedKeys(stamps, rules.acceptedKeyRemovals(), listedAt);
+  }
+
+  @Override
+  public Optional<AcceptedKeys.Stamp> acceptedKeyStamp(MinionId id) throws IOException {
+    return row(KeyStatus.ACCEPTED, id).map(SharedKeyStore::stamp);
+  }
+
+  @Override
+  public long acceptedKeyRemovals() {
+    return rules.acceptedKeyRemovals();
+  }
+
+  @Override
+  public Optional<String> publicKeyPem(KeyStatus status, MinionId id) throws IOException {
+    return row(status, id).map(KeyRow::pem);
+  }
+
+  /** Read from {@code master.pub}: the master key itself lives in the vault, one for the cluster. */
+  @Override
+  public Optional<String> masterPublicKeyPem() throws IOException {
+    byte[] pem = DurableFiles.read(masterPublicKeyFile, KeyTables.MAX_KEY_BYTES);
+    return pem == null ? Optional.empty() : Optional.of(new String(pem, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public AuthResult authorize(MinionId id, String publicKeyPem)
+      throws InvalidKeyException, IOException {
+    return authorize(id, Pem.readPublicKey(publicKeyPem), publicKeyPem, () -> true);
+  }
+
+  @Override
+  public AuthResult authorize(Hello hello, BooleanSupplier mayRecordNewId) throws IOException {
+    return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem(), mayRecordNewId);
+  }
+
+  /** {@code presented} is {@code text} parsed, as {@link Hello} and the caller above guarantee. */
+  private AuthResult authorize(
+      MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
+      throws IOException {
+    AuthResult known;
+    try (Connection c = db.getConnection()) {
+      known = rules.alreadyAccepted(new RowSlots(c, mac, warnings), id, presented, text);
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    if (known != null) {
+      return known;
+    }
+    return transaction(
+        false, List.of(id), slots -> rules.authorize(slots, id, presented, text, mayRecordNewId));
+  }
+
+  @Override
+  public KeyChanges accept(Collection<MinionId> ids, boolean includeRejected, boolean includeDenied)
+      throws IOException {
+    return inBatches(ids, (slots, batch) -> rules.accept(slots, batch, includeRejected, includeDenied));
+  }
+
+  @Override
+  public KeyChanges reject(Collection<MinionId> ids, boolean includeAccepted, boolean includeDenied)
+      throws IOException {
+    return inBatches(ids, (slots, batch) -> rules.reject(slots, batch, includeAccepted, includeDenied));
+  }
+
+  @Override
+  public KeyChanges delete(Collection<MinionId> ids) throws IOException {
+    return inBatches(ids, rules::delete);
+  }
+
+  @Override
+  public Watch watchAccepted(Watcher watcher) throws IOException {
+    return DecisionsPoll.start(db, watcher);
+  }
+
+  /**
+   * Copies a PKI folder's keys into this store (moving a master's folder into a cluster): each
+   * key in its status, unless the store holds that id and status already (the same key: counted
+   * unchanged; another: left out) or holds the id in another of accepted, pending and rejected
+   * (left out: one id keeps one of those). So it can run again, and after a partial run, with the
+   * same result. Passes the fence, as an operator's decision does; not sent to the audit log (no
+   * decision is made), but each copy is in the history with source {@code import}.
+   */
+  public FolderImport importFolder(PkiDirectory folder) throws IOException {
+    TreeMap<MinionId, EnumMap<KeyStatus, String>> keys = new TreeMap<>();
+    List<KeyChanges.Refusal> conflicts = new ArrayList<>();
+    for (Map.Entry<KeyStatus, List<MinionId>> listed : folder.list().entrySet()) {
+      for (MinionId id : listed.getValue()) {
+        try {
+          folder
+              .publicKeyPem(listed.getKey(), id)
+              .ifPresent(
+                  pem ->
+                      keys.computeIfAbsent(id, x -> new EnumMap<>(KeyStatus.class))
+                          .put(listed.getKey(), KeyRules.normalize(pem)));
+        } catch (UnreadableKeyException e) {
+          conflicts.add(new KeyChanges.Refusal(id, listed.getKey(), e.getMessage()));
+        }
+      }
+    }
+    EnumMap<KeyStatus, Integer> imported = new EnumMap<>(KeyStatus.class);
+    int unchanged = 0;
+    List<MinionId> ids = List.copyOf(keys.keySet());
+    for (int i = 0; i < ids.size(); i += BATCH) {
+      List<MinionId> batch = ids.subList(i, Math.min(ids.size(), i + BATCH));
+      FolderImport part = transaction(true, batch, slots -> importBatch(slots, batch, keys));
+      part.imported().forEach((status, n) -> imported.merge(status, n, Integer::sum));
+      unchanged += part.unchanged();
+      conflicts.addAll(part.conflicts());
+    }
+    FolderImport result = new FolderImport(imported, unchanged, conflicts);
+    log.info("PKI folder {} into the shared key store: {}", folder.root(), result.summary());
+    return result;
+  }
+
+  private static FolderImport importBatch(
+      RowSlots slots, List<MinionId> batch, Map<MinionId, EnumMap<KeyStatus, String>> keys)
+      throws IOException {
+    EnumMap<KeyStatus, Integer> imported = new EnumMap<>(KeyStatus.class);
+    int unchanged = 0;
+    List<KeyChanges.Refusal> conflicts = new ArrayList<>();
+    for (MinionId id : batch) {
+      for (Map.Entry<KeyStatus, String> key : keys.get(id).entrySet()) {
+        KeyStatus status = key.getKey();
+        String held;
+        try {
+          held = slots.read(status, id);
+        } catch (UnreadableKeyException e) {
+          conflicts.add(new KeyChanges.Refusal(id, status, "the store's row: " + e.getMessage()));
+          continue;
+        }
+        if (held != null) {
+          if (held.equals(key.getValue())) {
+            unchanged++;
+          } else {
+            conflicts.add(new KeyChanges.Refusal(id, status, "the store holds another key for it"));
+          }
+          continue;
+        }
+        KeyStatus other = status == KeyStatus.DENIED ? null : exclusiveOther(slots, id, status);
+        if (other != null) {
+          conflicts.add(
+              new KeyChanges.Refusal(id, status, "the store holds it as " + KeyRules.label(other)));
+          continue;
+        }
+        slots.write(status, id, key.getValue(), KeySource.IMPORT);
+        imported.merge(status, 1, Integer::sum);
+      }
+    }
+    return new FolderImport(imported, unchanged, conflicts);
+  }
+
+  /** Another of accepted, pending, rejected that the store holds for {@code id}, or null. */
+  private static KeyStatus exclusiveOther(RowSlots slots, MinionId id, KeyStatus status)
+      throws IOException {
+    for (KeyStatus other : EXCLUSIVE) {
+      if (other != status && slots.exists(other, id)) {
+        return other;
+      }
+    }
+    return null;
+  }
+
+  // --- the database
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(RowSlots slots) throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface BatchWork {
+    KeyChanges run(RowSlots slots, List<MinionId> batch) throws IOException;
+  }
+
+  /** An operator's transition, fenced, {@link #BATCH} ids per transaction, the results joined. */
+  private KeyChanges inBatches(Collection<MinionId> ids, BatchWork work) throws IOException {
+    List<MinionId> sorted = List.copyOf(new TreeSet<>(ids));
+    List<KeyChanges.Change> changes = new ArrayList<>();
+    List<KeyChanges.Refusal> refused = new ArrayList<>();
+    boolean acceptedRemoved = false;
+    for (int i = 0; i < sorted.size(); i += BATCH) {
+      List<MinionId> batch = sorted.subList(i, Math.min(sorted.size(), i + BATCH));
+      KeyChanges part = transaction(true, batch, slots -> work.run(slots, batch));
+      changes.addAll(part.changes());
+      refused.addAll(part.refused());
+      acceptedRemoved |= part.acceptedKeyRemoved();
+    }
+    return new KeyChanges(changes, refused, acceptedRemoved);
+  }
+
+  /**
+   * Runs {@code work} in one transaction holding the locks of {@code ids}, after the fence when
+   * {@code fenced}; again on a serialization failure or a deadlock. The log lines of what it
+   * changed are written once it has committed.
+   */
+  private <T> T transaction(boolean fenced, Collection<MinionId> ids, Work<T> work)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = db.getConnection()) {
+        c.setAutoCommit(false);
+        RowSlots slots = new RowSlots(c, mac, warnings);
+        T result;
+        try {
+          if (fenced) {
+            fence.check(c);
+          }
+          lock(c, ids);
+          result = work.run(slots);
+          c.commit();
+        } catch (SQLException | IOException | FencedWriteException | RuntimeException e) {
+          rollback(c);
+          throw e;
+        }
+        slots.logTransitions(log);
+        return result;
+      } catch (SqlFailure e) {
+        if (!SqlFailure.retryable(e.sql()) || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (!SqlFailure.retryable(e) || attempt == MAX_ATTEMPTS) {
+          throw new SqlFailure(e);
+        }
+      } catch (FencedWriteException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      log.debug("minion key transaction retried (attempt {})", attempt + 1);
+    }
+  }
+
+  /** The ids' advisory locks, by hash in ascending order: every transaction takes them alike. */
+  private static void lock(Connection c, Collection<MinionId> ids) throws SQLException {
+    Integer[] keys =
+        ids.stream().map(id -> id.value().hashCode()).distinct().sorted().toArray(Integer[]::new);
+    Array array = c.createArrayOf("integer", keys);
+    try (PreparedStatement s = c.prepareStatement(KeyTables.LOCK_IDS)) {
+      s.setInt(1, KeyTables.ID_LOCK_CLASS);
+      s.setArray(2, array);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          // each row is one lock taken
+        }
+      }
+    } finally {
+      array.free();
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      log.debug("rollback of a minion key transaction", e); // the connection is closed next
+    }
+  }
+
+  private Optional<KeyRow> row(KeyStatus status, MinionId id) throws IOException {
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(KeyTables.ROW)) {
+      s.setString(1, id.value());
+      s.setString(2, KeyRules.label(status));
+      List<KeyRow> rows = intactRows(s);
+      return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+  }
+
+  /** The rows {@code s} selects ({@link KeyTables#COLUMNS}) whose tags verify. */
+  private List<KeyRow> intactRows(PreparedStatement s) throws SQLException {
+    List<KeyRow> rows = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        KeyRow row = KeyRow.read(rs, mac, warnings);
+        if (row != null && row.intact()) {
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static AcceptedKeys.Stamp stamp(KeyRow row) {
+    return new AcceptedKeys.Stamp(row.version(), row.changed(), row.pem().length());
+  }
+}
