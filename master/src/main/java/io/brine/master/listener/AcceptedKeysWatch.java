@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Acts on what the key store's watch reports ({@link MinionKeyStore#watchAccepted}), so that a key
  * removed or replaced elsewhere (another master, an offline {@code brine key -d}, an operator's
- * {@code rm}) is acted on as an online removal within moments, with no job needed to notice it:
- * the minion is disconnected and the publish key rotates.
+ * {@code rm}) is acted on as an online removal within moments, with no job needed to notice it: the
+ * minion is disconnected and the publish key rotates.
  *
  * <p>A possible removal, or a change to a key seen before, starts a comparison ({@link
  * RemovedKeys#reconcile}); a new key is only learnt (one stamp), so an auto-accept storm costs no

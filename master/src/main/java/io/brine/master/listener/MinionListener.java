@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * over their connections ({@link Reauthentication}). When an accepted key is removed, the caller
  * passes the {@link KeyChanges} to {@link #onKeysChanged}, which closes that minion's connection and
  * rotates the publish key before it returns. A key removed elsewhere (another master, behind the
- * master's back) is noticed by the key store's watch ({@link AcceptedKeysWatch}) and at every publication ({@link #seal}),
- * and treated the same way ({@link RemovedKeys}).
+ * master's back) is noticed by the key store's watch ({@link AcceptedKeysWatch}) and at every
+ * publication ({@link #seal}), and treated the same way ({@link RemovedKeys}).
  */
 public final class MinionListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MinionListener.class);

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *       before the key goes, so a caller that checks it after sealing cannot miss a removal that
  *       came first ({@link #noticeRemovals}).
  *   <li>Elsewhere (another master, an offline {@code brine key -d}, an operator's {@code rm}, a
- *       key file replaced): a listing is compared with the previous one and with the connected minions
- *       ({@link #reconcile}), at every publish and whenever the store's watch reports a change.
+ *       key file replaced): a listing is compared with the previous one and with the connected
+ *       minions ({@link #reconcile}), at every publish and whenever the store's watch reports a
+ *       change.
  * </ul>
  *
  * Both only mark; the caller rotates ({@link PublishKeyRotator#sealingKey}), so a batch of removals

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link PkiDirectory#watchAccepted}: one thread on a {@link WatchService} of {@code minions/}. A
- * deletion (or a lost event) asks for a comparison; a created or changed file is reported by id,
- * so a watcher can learn a new key with one {@code lstat} and an auto-accept storm costs no folder
+ * deletion (or a lost event) asks for a comparison; a created or changed file is reported by id, so
+ * a watcher can learn a new key with one {@code lstat} and an auto-accept storm costs no folder
  * scans. Events arriving within {@link #SETTLE_MILLIS} of one another are reported together (a
  * batch of deletes is one comparison).
  */

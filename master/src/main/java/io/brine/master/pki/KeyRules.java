@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * makes the decision atomic there (the folder's lock; a database transaction holding the ids'
  * locks), and carries out what these rules write.
  *
- * <p>Per instance it holds the policy, the pending cap, the decision log and the count of
- * accepted keys removed. Thread-safe; the {@link Slots} of one call are used by that call only.
+ * <p>Per instance it holds the policy, the pending cap, the decision log and the count of accepted
+ * keys removed. Thread-safe; the {@link Slots} of one call are used by that call only.
  */
 public final class KeyRules {
   private static final Logger log = LoggerFactory.getLogger(KeyRules.class);
@@ -34,7 +34,9 @@ public final class KeyRules {
   /** The refusal of a decision the audit log could not record. */
   public static final String NOT_RECORDED = "not carried out: the audit log could not record it";
 
-  /** A pending count older than this is counted again (an operator elsewhere may have moved some). */
+  /**
+   * A pending count older than this is counted again (an operator elsewhere may have moved some).
+   */
   private static final long PENDING_COUNT_MAX_AGE_NANOS = 1_000_000_000L;
 
   /**
@@ -137,16 +139,12 @@ public final class KeyRules {
   }
 
   /**
-   * Decides on a minion presenting {@code text}, whose parsed form is {@code presented} (the
-   * caller guarantees it: an accepted minion gets it back to wrap its secrets to), asking {@code
+   * Decides on a minion presenting {@code text}, whose parsed form is {@code presented} (the caller
+   * guarantees it: an accepted minion gets it back to wrap its secrets to), asking {@code
    * mayRecordNewId} before writing a key for an id the store does not hold.
    */
   public AuthResult authorize(
-      Slots slots,
-      MinionId id,
-      RSAPublicKey presented,
-      String text,
-      BooleanSupplier mayRecordNewId)
+      Slots slots, MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
     try {
       return decide(slots, id, presented, normalize(text), mayRecordNewId);
@@ -161,11 +159,7 @@ public final class KeyRules {
   }
 
   private AuthResult decide(
-      Slots slots,
-      MinionId id,
-      RSAPublicKey presented,
-      String text,
-      BooleanSupplier mayRecordNewId)
+      Slots slots, MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
     if (slots.exists(KeyStatus.REJECTED, id)) {
       log.debug("minion {} refused: its id is rejected", id);
@@ -267,28 +261,35 @@ public final class KeyRules {
   public KeyChanges accept(
       Slots slots, Collection<MinionId> ids, boolean includeRejected, boolean includeDenied)
       throws IOException {
-    List<KeyStatus> sources = new ArrayList<>(List.of(KeyStatus.PENDING));
-    if (includeRejected) {
-      sources.add(KeyStatus.REJECTED);
-    }
-    if (includeDenied) {
-      sources.add(KeyStatus.DENIED);
-    }
-    return moveAll(slots, ids, sources, KeyStatus.ACCEPTED);
+    return moveAll(
+        slots,
+        ids,
+        sources(KeyStatus.REJECTED, includeRejected, includeDenied),
+        KeyStatus.ACCEPTED);
   }
 
   /** {@link MinionKeyStore#reject} on {@code ids}, within one unit of work of the store. */
   public KeyChanges reject(
       Slots slots, Collection<MinionId> ids, boolean includeAccepted, boolean includeDenied)
       throws IOException {
+    return moveAll(
+        slots,
+        ids,
+        sources(KeyStatus.ACCEPTED, includeAccepted, includeDenied),
+        KeyStatus.REJECTED);
+  }
+
+  /** Pending, then {@code other} and denied when included: the order keys are moved in. */
+  private static List<KeyStatus> sources(
+      KeyStatus other, boolean includeOther, boolean includeDenied) {
     List<KeyStatus> sources = new ArrayList<>(List.of(KeyStatus.PENDING));
-    if (includeAccepted) {
-      sources.add(KeyStatus.ACCEPTED);
+    if (includeOther) {
+      sources.add(other);
     }
     if (includeDenied) {
       sources.add(KeyStatus.DENIED);
     }
-    return moveAll(slots, ids, sources, KeyStatus.REJECTED);
+    return sources;
   }
 
   /** {@link MinionKeyStore#delete} on {@code ids}, within one unit of work of the store. */

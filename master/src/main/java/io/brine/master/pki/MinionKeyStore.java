@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Where the master keeps its minions' public keys and their states ({@link KeyStatus}), and
- * decides on a key a minion presents, in Salt's order (salt.md §1.4). Two stores: Salt's folder
- * layout for one master ({@link PkiDirectory}), and a database shared by a cluster of masters
- * ({@code io.brine.master.pki.shared.SharedKeyStore}). Both decide with the same rules ({@link
- * KeyRules}). Thread-safe.
+ * Where the master keeps its minions' public keys and their states ({@link KeyStatus}), and decides
+ * on a key a minion presents, in Salt's order (salt.md §1.4). Two stores: Salt's folder layout for
+ * one master ({@link PkiDirectory}), and a database shared by a cluster of masters ({@code
+ * io.brine.master.pki.shared.SharedKeyStore}). Both decide with the same rules ({@link KeyRules}).
+ * Thread-safe.
  */
 public interface MinionKeyStore {
   /**
@@ -106,10 +106,10 @@ public interface MinionKeyStore {
   KeyChanges delete(Collection<MinionId> ids) throws IOException;
 
   /**
-   * Starts telling {@code watcher}, on a thread of the store's, about changes to the accepted
-   * keys, wherever they were made: through this instance, through another instance on the same
-   * store (another master, an offline {@code brine key}) or behind brine's back. It is also told
-   * to compare now and then whatever happened, so a lost event costs a delay, never a removal.
+   * Starts telling {@code watcher}, on a thread of the store's, about changes to the accepted keys,
+   * wherever they were made: through this instance, through another instance on the same store
+   * (another master, an offline {@code brine key}) or behind brine's back. It is also told to
+   * compare now and then whatever happened, so a lost event costs a delay, never a removal.
    */
   Watch watchAccepted(Watcher watcher) throws IOException;
 
@@ -118,8 +118,8 @@ public interface MinionKeyStore {
   interface Watcher {
     /**
      * @param written ids whose accepted key was written: a new key, or one replacing another
-     * @param compare true when an accepted key may have gone or changed, when changes may have
-     *     been missed, or when a periodic comparison is due: compare a full listing
+     * @param compare true when an accepted key may have gone or changed, when changes may have been
+     *     missed, or when a periodic comparison is due: compare a full listing
      */
     void changed(Set<MinionId> written, boolean compare);
   }

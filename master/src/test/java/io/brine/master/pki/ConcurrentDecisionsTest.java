@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,22 +32,7 @@ class ConcurrentDecisionsTest {
   }
 
   private <T> List<T> all(List<Callable<T>> tasks) throws Exception {
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (Callable<T> task : tasks) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await();
-                return task.call();
-              }));
-    }
-    start.countDown();
-    List<T> results = new ArrayList<>();
-    for (Future<T> f : futures) {
-      results.add(f.get());
-    }
-    return results;
+    return AtOnce.all(pool, tasks);
   }
 
   @Test

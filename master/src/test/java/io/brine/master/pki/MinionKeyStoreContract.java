@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Salt's key decisions (salt.md §1.4) and the operator's transitions, the same for every {@link
- * MinionKeyStore}: each store's test extends this one and says how to open the store and how to
- * put a key in place behind the decisions' back.
+ * MinionKeyStore}: each store's test extends this one and says how to open the store and how to put
+ * a key in place behind the decisions' back.
  */
 public abstract class MinionKeyStoreContract {
   protected static final MinionId WEB1 = MinionId.of("web1");
@@ -47,7 +47,9 @@ public abstract class MinionKeyStoreContract {
 
   private MinionKeyStore keys;
 
-  /** An empty store, deciding manually: the backing every later {@link #open} of the test shares. */
+  /**
+   * An empty store, deciding manually: the backing every later {@link #open} of the test shares.
+   */
   protected abstract MinionKeyStore fresh() throws IOException;
 
   /** Another instance on the test's backing (another master, another process), deciding by it. */
@@ -332,8 +334,7 @@ public abstract class MinionKeyStoreContract {
     assertThat(keys.authorize(hello, () -> asked.add("web1") && false).verdict())
         .isEqualTo(Verdict.THROTTLED);
     assertThat(held()).isEmpty();
-    assertThat(keys.authorize(hello, () -> asked.add("web1")).verdict())
-        .isEqualTo(Verdict.PENDING);
+    assertThat(keys.authorize(hello, () -> asked.add("web1")).verdict()).isEqualTo(Verdict.PENDING);
     assertThat(keys.authorize(hello, () -> false).verdict()).isEqualTo(Verdict.PENDING);
     assertThat(asked).hasSize(2);
   }
@@ -485,7 +486,8 @@ public abstract class MinionKeyStoreContract {
 
     @Override
     public synchronized boolean record(KeyDecision decision, MinionId id, String publicKeyPem) {
-      recorded.add(decision.wireName() + " " + id + " " + (publicKeyPem == null ? "-" : key(publicKeyPem)));
+      recorded.add(
+          decision.wireName() + " " + id + " " + (publicKeyPem == null ? "-" : key(publicKeyPem)));
       return answer;
     }
 
@@ -538,14 +540,15 @@ public abstract class MinionKeyStoreContract {
     BlockingQueue<String> reports = new LinkedBlockingQueue<>();
     MinionKeyStore other = open(AcceptancePolicy.manual());
     long started = System.nanoTime();
-    try (MinionKeyStore.Watch watch =
+    MinionKeyStore.Watch watch =
         keys.watchAccepted(
             (written, compare) -> {
               written.forEach(id -> reports.add("written " + id));
               if (compare) {
                 reports.add("compare");
               }
-            })) {
+            });
+    try {
       other.accept(List.of(WEB1), false, false);
       assertThat(next(reports, "written web1", started + WATCH_TIMEOUT.toNanos())).isTrue();
       reports.clear();
@@ -554,6 +557,8 @@ public abstract class MinionKeyStoreContract {
       assertThat(next(reports, "compare", started + PROMPT.toNanos()))
           .as("a comparison asked for by the removal, before any periodic one")
           .isTrue();
+    } finally {
+      watch.close();
     }
     assertThat(keys.acceptedKeys().ids()).isEmpty();
   }

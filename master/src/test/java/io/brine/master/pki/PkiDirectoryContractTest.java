@@ -23,6 +23,7 @@ class PkiDirectoryContractTest extends MinionKeyStoreContract {
 
   @Override
   protected void place(KeyStatus status, MinionId id, String text) throws IOException {
-    Files.writeString(pkiDir().resolve("master").resolve(status.dirName()).resolve(id.value()), text);
+    Files.writeString(
+        pkiDir().resolve("master").resolve(status.dirName()).resolve(id.value()), text);
   }
 }

@@ -19,16 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link SharedKeyStore#watchAccepted}: reads the decisions' history every {@link #INTERVAL} for
- * rows past the last it handled, so a key accepted, rejected, deleted or replaced on any master
- * is reported here within about a second: a row leaving accepted asks for a comparison, a row
- * entering it names the id. Polling needs no connection of its own (LISTEN would hold one outside
- * the pool for good) and cannot lose a notification.
+ * rows past the last it handled, so a key accepted, rejected, deleted or replaced on any master is
+ * reported here within about a second: a row leaving accepted asks for a comparison, a row entering
+ * it names the id. Polling needs no connection of its own (LISTEN would hold one outside the pool
+ * for good) and cannot lose a notification.
  *
  * <p>History numbers come from a sequence, so a transaction may commit a lower number after a
  * higher one was read. A number missing below the highest read is waited for up to {@link
  * #GAP_GRACE} (a rolled-back change never fills it); and a full comparison is asked for every
- * {@link #COMPARE_EVERY} whatever the history says, so even a change missed that way costs a
- * delay, never a removal.
+ * {@link #COMPARE_EVERY} whatever the history says, so even a change missed that way costs a delay,
+ * never a removal.
  */
 final class DecisionsPoll implements MinionKeyStore.Watch {
   private static final Logger log = LoggerFactory.getLogger(DecisionsPoll.class);

@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * @param imported keys copied into the store, by status (every status present)
  * @param unchanged keys the store held already, the same key in the same status
- * @param conflicts keys left out, each with the reason: the store holds another key for that id
- *     and status, or holds the id in another of accepted, pending and rejected
+ * @param conflicts keys left out, each with the reason: the store holds another key for that id and
+ *     status, or holds the id in another of accepted, pending and rejected
  */
 public record FolderImport(
     Map<KeyStatus, Integer> imported, int unchanged, List<KeyChanges.Refusal> conflicts) {

@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param pem the key text; null when the row is not {@code intact}
  * @param intact true when the row's tag verifies: only then is it a key
  */
-record KeyRow(MinionId id, KeyStatus status, String pem, long version, Instant changed, boolean intact) {
+record KeyRow(
+    MinionId id, KeyStatus status, String pem, long version, Instant changed, boolean intact) {
   /**
    * The row at {@code rs}'s cursor ({@link KeyTables#COLUMNS}), or null when it is no row brine
    * writes (an invalid id or state; warned about once).

@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 
 /**
  * The shared store's tables, readable by an operator's SQL: one row per (minion, state) with the
- * key as PEM text, its fingerprint as {@code salt-key -f} shows it, and its integrity tag; and
- * the history of every change.
+ * key as PEM text, its fingerprint as {@code salt-key -f} shows it, and its integrity tag; and the
+ * history of every change.
  */
 final class KeyTables {
   private KeyTables() {}
@@ -37,7 +37,8 @@ final class KeyTables {
             changed timestamptz NOT NULL,
             mac bytea NOT NULL,
             PRIMARY KEY (id, state)
-          )""",
+          )\
+          """,
           "CREATE INDEX IF NOT EXISTS brine_minion_keys_state ON brine_minion_keys (state)",
           "CREATE SEQUENCE IF NOT EXISTS brine_minion_keys_version",
           """
@@ -49,7 +50,8 @@ final class KeyTables {
             fingerprint text,
             source text NOT NULL,
             at timestamptz NOT NULL DEFAULT now()
-          )""");
+          )\
+          """);
 
   /** What every read selects, in {@link KeyRow#read}'s order; an oversized key reads as null. */
   static final String COLUMNS =
@@ -73,7 +75,8 @@ final class KeyTables {
       VALUES (?, ?, ?, ?, nextval('brine_minion_keys_version'), clock_timestamp(), ?)
       ON CONFLICT (id, state) DO UPDATE SET
         public_key_pem = EXCLUDED.public_key_pem, fingerprint = EXCLUDED.fingerprint,
-        version = EXCLUDED.version, changed = EXCLUDED.changed, mac = EXCLUDED.mac""";
+        version = EXCLUDED.version, changed = EXCLUDED.changed, mac = EXCLUDED.mac\
+      """;
 
   static final String DELETE = "DELETE FROM brine_minion_keys WHERE id = ? AND state = ?";
 
@@ -90,7 +93,10 @@ final class KeyTables {
       "SELECT seq, id, from_state, to_state FROM brine_key_decisions WHERE seq > ? ORDER BY seq"
           + " LIMIT ?";
 
-  /** Creates what is missing; two masters starting at once take turns (CREATE ... IF NOT EXISTS races). */
+  /**
+   * Creates what is missing; two masters starting at once take turns (CREATE ... IF NOT EXISTS
+   * races).
+   */
   static void create(DataSource db) throws SQLException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);

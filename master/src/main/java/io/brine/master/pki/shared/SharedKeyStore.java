@@ -46,19 +46,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The minion keys of a cluster of masters, in PostgreSQL: every master's handshakes and the
- * operator's {@code brine key} on the active master see and change one set, with the decisions
- * of {@link PkiDirectory} ({@link KeyRules}, the same code). Tables {@code brine_minion_keys} (one
- * row per id and state: the key's PEM, its fingerprint, a version and when it changed, and an
- * integrity tag) and {@code brine_key_decisions} (the history: what changed, from which state to
- * which, why: {@link KeySource}).
+ * operator's {@code brine key} on the active master see and change one set, with the decisions of
+ * {@link PkiDirectory} ({@link KeyRules}, the same code). Tables {@code brine_minion_keys} (one row
+ * per id and state: the key's PEM, its fingerprint, a version and when it changed, and an integrity
+ * tag) and {@code brine_key_decisions} (the history: what changed, from which state to which, why:
+ * {@link KeySource}).
  *
  * <p>What a database writer can do: every row carries an HMAC-SHA-256 tag over its id, state and
- * key under a key the database never sees (from the vault), checked on every read; a row changed
- * or inserted outside brine is treated as no key, with one WARN line naming the id, so a writer
- * cannot accept a key or swap one. It can delete rows (a denial of service the HA lock's database
- * allows anyway) and, as with the vault's own barrier, put back a row this store once wrote (an
- * accepted key an operator has since deleted): telling a restored row from a current one needs
- * state outside the database.
+ * key under a key the database never sees (from the vault), checked on every read; a row changed or
+ * inserted outside brine is treated as no key, with one WARN line naming the id, so a writer cannot
+ * accept a key or swap one. It can delete rows (a denial of service the HA lock's database allows
+ * anyway) and, as with the vault's own barrier, put back a row this store once wrote (an accepted
+ * key an operator has since deleted): telling a restored row from a current one needs state outside
+ * the database.
  *
  * <p>Concurrency: each decision runs in one transaction holding the advisory locks of its ids
  * (taken in one order, so two masters deciding on one id at once get one consistent outcome: the
@@ -136,7 +136,10 @@ public final class SharedKeyStore implements MinionKeyStore {
     return store;
   }
 
-  /** Replaces the fence operator decisions pass: the HA coordinator's, as this master's role changes. */
+  /**
+   * Replaces the fence operator decisions pass: the HA coordinator's, as this master's role
+   * changes.
+   */
   public void fence(WriteFence fence) {
     this.fence = Objects.requireNonNull(fence, "fence");
   }
@@ -221,7 +224,9 @@ public final class SharedKeyStore implements MinionKeyStore {
     return row(status, id).map(KeyRow::pem);
   }
 
-  /** Read from {@code master.pub}: the master key itself lives in the vault, one for the cluster. */
+  /**
+   * Read from {@code master.pub}: the master key itself lives in the vault, one for the cluster.
+   */
   @Override
   public Optional<String> masterPublicKeyPem() throws IOException {
     byte[] pem = DurableFiles.read(masterPublicKeyFile, KeyTables.MAX_KEY_BYTES);
@@ -259,13 +264,15 @@ public final class SharedKeyStore implements MinionKeyStore {
   @Override
   public KeyChanges accept(Collection<MinionId> ids, boolean includeRejected, boolean includeDenied)
       throws IOException {
-    return inBatches(ids, (slots, batch) -> rules.accept(slots, batch, includeRejected, includeDenied));
+    return inBatches(
+        ids, (slots, batch) -> rules.accept(slots, batch, includeRejected, includeDenied));
   }
 
   @Override
   public KeyChanges reject(Collection<MinionId> ids, boolean includeAccepted, boolean includeDenied)
       throws IOException {
-    return inBatches(ids, (slots, batch) -> rules.reject(slots, batch, includeAccepted, includeDenied));
+    return inBatches(
+        ids, (slots, batch) -> rules.reject(slots, batch, includeAccepted, includeDenied));
   }
 
   @Override
@@ -279,8 +286,8 @@ public final class SharedKeyStore implements MinionKeyStore {
   }
 
   /**
-   * Copies a PKI folder's keys into this store (moving a master's folder into a cluster): each
-   * key in its status, unless the store holds that id and status already (the same key: counted
+   * Copies a PKI folder's keys into this store (moving a master's folder into a cluster): each key
+   * in its status, unless the store holds that id and status already (the same key: counted
    * unchanged; another: left out) or holds the id in another of accepted, pending and rejected
    * (left out: one id keeps one of those). So it can run again, and after a partial run, with the
    * same result. Passes the fence, as an operator's decision does; not sent to the audit log (no

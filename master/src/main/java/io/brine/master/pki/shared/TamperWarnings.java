@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WARN line per refused row of {@code brine_minion_keys}, not one per read: a refused minion
- * retries every few seconds, and every listing reads the row again. A row changed again is news
- * and is warned about again.
+ * retries every few seconds, and every listing reads the row again. A row changed again is news and
+ * is warned about again.
  */
 final class TamperWarnings {
   private static final Logger log = LoggerFactory.getLogger(SharedKeyStore.class);

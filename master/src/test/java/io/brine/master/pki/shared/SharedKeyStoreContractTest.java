@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The decisions on PostgreSQL: the same table as the folders'. A key is put in place by importing
- * a folder that holds it, as an operator moving a master into a cluster does.
+ * The decisions on PostgreSQL: the same table as the folders'. A key is put in place by importing a
+ * folder that holds it, as an operator moving a master into a cluster does.
  */
 class SharedKeyStoreContractTest extends MinionKeyStoreContract {
   private static TestDatabase db;
@@ -56,7 +56,11 @@ class SharedKeyStoreContractTest extends MinionKeyStoreContract {
     Files.writeString(pkiDir.resolve("master").resolve(status.dirName()).resolve(id.value()), text);
     FolderImport imported =
         SharedKeyStore.open(
-                db.pool, WriteFence.NONE, db.mac, AcceptancePolicy.manual(), dir.resolve("master.pub"))
+                db.pool,
+                WriteFence.NONE,
+                db.mac,
+                AcceptancePolicy.manual(),
+                dir.resolve("master.pub"))
             .importFolder(folder);
     if (imported.importedTotal() != 1) {
       throw new IllegalStateException("not placed: " + imported.summary());

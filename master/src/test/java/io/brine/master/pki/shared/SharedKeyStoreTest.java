@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.pki.AcceptancePolicy;
+import io.brine.master.pki.AtOnce;
 import io.brine.master.pki.AuthResult.Verdict;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
@@ -28,10 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,7 +88,14 @@ class SharedKeyStoreTest {
                 "SELECT id, from_state, to_state, source FROM brine_key_decisions ORDER BY seq");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        rows.add(rs.getString(1) + " " + rs.getString(2) + ">" + rs.getString(3) + " " + rs.getString(4));
+        rows.add(
+            rs.getString(1)
+                + " "
+                + rs.getString(2)
+                + ">"
+                + rs.getString(3)
+                + " "
+                + rs.getString(4));
       }
     }
     return rows;
@@ -103,22 +109,7 @@ class SharedKeyStoreTest {
   }
 
   private <T> List<T> all(List<Callable<T>> tasks) throws Exception {
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (Callable<T> task : tasks) {
-      futures.add(
-          threads.submit(
-              () -> {
-                start.await();
-                return task.call();
-              }));
-    }
-    start.countDown();
-    List<T> results = new ArrayList<>();
-    for (Future<T> f : futures) {
-      results.add(f.get());
-    }
-    return results;
+    return AtOnce.all(threads, tasks);
   }
 
   // --- one set for every master
@@ -182,7 +173,8 @@ class SharedKeyStoreTest {
         .satisfies(w -> assertThat(w).contains("minion web1", "accepted", "outside brine"));
 
     KeyChanges cleaned = store.delete(List.of(WEB1));
-    assertThat(cleaned.changes()).containsExactly(new KeyChanges.Change(WEB1, KeyStatus.ACCEPTED, null));
+    assertThat(cleaned.changes())
+        .containsExactly(new KeyChanges.Change(WEB1, KeyStatus.ACCEPTED, null));
     assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.PENDING);
   }
 
@@ -191,8 +183,7 @@ class SharedKeyStoreTest {
     SharedKeyStore store = store(AcceptancePolicy.of(true, null, null));
     store.authorize(WEB1, keyA);
 
-    db.execute(
-        "UPDATE brine_minion_keys SET public_key_pem = '" + keyB + "' WHERE id = 'web1'");
+    db.execute("UPDATE brine_minion_keys SET public_key_pem = '" + keyB + "' WHERE id = 'web1'");
 
     assertThat(store.authorize(WEB1, keyB).verdict()).isEqualTo(Verdict.REJECTED);
     assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.REJECTED);
@@ -220,7 +211,9 @@ class SharedKeyStoreTest {
     assertThat(store.authorize(MinionId.of("web3"), keyA).verdict()).isEqualTo(Verdict.REJECTED);
     assertThat(store.acceptedKeys().ids()).containsExactly(WEB1);
     assertThat(store.list().get(KeyStatus.ACCEPTED)).containsExactly(WEB1);
-    assertThat(warnings()).hasSize(3).anySatisfy(w -> assertThat(w).contains("minion web2"))
+    assertThat(warnings())
+        .hasSize(3)
+        .anySatisfy(w -> assertThat(w).contains("minion web2"))
         .anySatisfy(w -> assertThat(w).contains("minion web3"))
         .anySatisfy(w -> assertThat(w).contains("../etc", "not a row brine writes"));
   }
@@ -273,7 +266,8 @@ class SharedKeyStoreTest {
     assertThat(results.stream().filter(r -> r.startsWith(winner))).containsOnly(winner + "PENDING");
     assertThat(results.stream().filter(r -> r.startsWith(loser))).containsOnly(loser + "DENIED");
     assertThat(m2.publicKeyPem(KeyStatus.DENIED, WEB1)).contains(winner.equals("A:") ? keyB : keyA);
-    assertThat(history()).containsExactly("web1 null>pending presented", "web1 null>denied presented");
+    assertThat(history())
+        .containsExactly("web1 null>pending presented", "web1 null>denied presented");
   }
 
   @Test
@@ -295,7 +289,8 @@ class SharedKeyStoreTest {
     int changed = all(tasks).stream().mapToInt(c -> c.changes().size()).sum();
 
     Map<KeyStatus, List<MinionId>> all = m2.list();
-    assertThat(all.get(KeyStatus.ACCEPTED).size() + all.get(KeyStatus.REJECTED).size()).isEqualTo(30);
+    assertThat(all.get(KeyStatus.ACCEPTED).size() + all.get(KeyStatus.REJECTED).size())
+        .isEqualTo(30);
     assertThat(all.get(KeyStatus.PENDING)).isEmpty();
     assertThat(changed).isEqualTo(30); // a pending key moves once, to one place
     for (MinionId id : ids) {
@@ -311,7 +306,8 @@ class SharedKeyStoreTest {
     SharedKeyStore store = store();
     store.fence(
         tx -> {
-          throw new FencedWriteException("this master is a standby: writes go to the active master");
+          throw new FencedWriteException(
+              "this master is a standby: writes go to the active master");
         });
 
     assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.PENDING);
@@ -331,7 +327,8 @@ class SharedKeyStoreTest {
   // --- moving a folder into the cluster
 
   @Test
-  void importFolder_copiesEveryState_onceAndAgainChangesNothing_conflictsLeftOut() throws Exception {
+  void importFolder_copiesEveryState_onceAndAgainChangesNothing_conflictsLeftOut()
+      throws Exception {
     Path pkiDir = dir.resolve("pki");
     PkiDirectory folder = PkiDirectory.open(pkiDir);
     Path master = pkiDir.resolve("master");
@@ -350,15 +347,25 @@ class SharedKeyStoreTest {
 
     assertThat(first.imported())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(KeyStatus.ACCEPTED, 1, KeyStatus.PENDING, 1, KeyStatus.REJECTED, 1, KeyStatus.DENIED, 1));
+            Map.of(
+                KeyStatus.ACCEPTED,
+                1,
+                KeyStatus.PENDING,
+                1,
+                KeyStatus.REJECTED,
+                1,
+                KeyStatus.DENIED,
+                1));
     assertThat(first.unchanged()).isZero();
     assertThat(first.conflicts())
         .extracting(r -> r.id() + " " + r.reason())
-        .containsExactly("db1 the store holds it as pending", "db2 the store holds another key for it");
+        .containsExactly(
+            "db1 the store holds it as pending", "db2 the store holds another key for it");
     assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.ACCEPTED);
     assertThat(store.publicKeyPem(KeyStatus.DENIED, WEB1)).contains(keyB);
     assertThat(store.authorize(MinionId.of("web3"), keyA).verdict()).isEqualTo(Verdict.REJECTED);
-    assertThat(store.list().get(KeyStatus.PENDING)).containsExactly(MinionId.of("db1"), MinionId.of("web2"));
+    assertThat(store.list().get(KeyStatus.PENDING))
+        .containsExactly(MinionId.of("db1"), MinionId.of("web2"));
     assertThat(history().stream().filter(h -> h.endsWith(" import"))).hasSize(4);
 
     FolderImport again = store.importFolder(folder);
@@ -380,7 +387,11 @@ class SharedKeyStoreTest {
         TestDatabase local = TestDatabase.on(own, 1_000)) {
       SharedKeyStore store =
           SharedKeyStore.open(
-              local.pool, WriteFence.NONE, local.mac, AcceptancePolicy.manual(), dir.resolve("m.pub"));
+              local.pool,
+              WriteFence.NONE,
+              local.mac,
+              AcceptancePolicy.manual(),
+              dir.resolve("m.pub"));
       store.authorize(WEB1, keyA);
       own.stop();
 
