@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * second sees what the first wrote); a serialization failure or deadlock is retried. A minion
  * presenting its accepted key again is answered from one read, with no lock and no write. An
  * operator's decision is made only where {@link #fence} lets it (the active master), in batches of
- * {@value #BATCH} ids, each its own transaction.
+ * {@value #BATCH} ids, each its own transaction (a batch that fails leaves those before it done;
+ * their removals reach the listener through {@link #watchAccepted}).
  *
  * <p>Removals made on another master are reported by {@link #watchAccepted}, which reads the
  * history every second ({@link DecisionsPoll}); {@link #acceptedKeyRemovals} counts this instance's
