@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,12 +81,16 @@ public final class SharedKeyStore implements MinionKeyStore {
 
   private static final int MAX_ATTEMPTS = 5;
 
+  static final String SEALED =
+      "minion keys cannot be read or decided on while the vault is sealed (the cluster's key-row"
+          + " MAC key is not loaded)";
+
   /** Of one id, in the order PkiDirectory's repair keeps them: at most one of these per id. */
   private static final List<KeyStatus> EXCLUSIVE =
       List.of(KeyStatus.REJECTED, KeyStatus.ACCEPTED, KeyStatus.PENDING);
 
   private final DataSource db;
-  private final RowMac mac;
+  private final Supplier<Optional<HmacSha256>> mac;
   private final KeyRules rules;
   private final Path masterPublicKeyFile;
   private final TamperWarnings warnings = new TamperWarnings();
@@ -94,12 +99,12 @@ public final class SharedKeyStore implements MinionKeyStore {
   private SharedKeyStore(
       DataSource db,
       WriteFence fence,
-      HmacSha256 mac,
+      Supplier<Optional<HmacSha256>> mac,
       AcceptancePolicy policy,
       Path masterPublicKeyFile) {
     this.db = db;
     this.fence = fence;
-    this.mac = new RowMac(mac);
+    this.mac = mac;
     this.rules = new KeyRules(policy);
     this.masterPublicKeyFile = masterPublicKeyFile;
   }
@@ -109,8 +114,9 @@ public final class SharedKeyStore implements MinionKeyStore {
    *
    * @param fence what an operator's decision and an import must pass (the HA lock's fence on a
    *     cluster; {@link WriteFence#NONE} alone); changed later with {@link #fence}
-   * @param mac the key of the rows' integrity tags: the same on every master of the cluster, and
-   *     never in the database in clear
+   * @param mac the key of the rows' integrity tags ({@code ClusterSecrets#keyMac}): the same on
+   *     every master of the cluster, never in the database; while it is empty (the vault sealed)
+   *     every read and write of a key is refused with one clear line
    * @param masterPublicKeyFile the master's {@code master.pub} ({@code MasterConfig
    *     #masterPublicKeyFile}), for {@link #masterPublicKeyPem}
    * @throws IOException when the database cannot be reached or the tables cannot be made
@@ -118,7 +124,7 @@ public final class SharedKeyStore implements MinionKeyStore {
   public static SharedKeyStore open(
       DataSource db,
       WriteFence fence,
-      HmacSha256 mac,
+      Supplier<Optional<HmacSha256>> mac,
       AcceptancePolicy policy,
       Path masterPublicKeyFile)
       throws IOException {
@@ -158,10 +164,11 @@ public final class SharedKeyStore implements MinionKeyStore {
   @Override
   public Set<KeyStatus> statuses(MinionId id) throws IOException {
     Set<KeyStatus> statuses = EnumSet.noneOf(KeyStatus.class);
+    RowMac rowMac = rowMac();
     try (Connection c = db.getConnection();
         PreparedStatement s = c.prepareStatement(KeyTables.ROWS_OF_ID)) {
       s.setString(1, id.value());
-      for (KeyRow row : intactRows(s)) {
+      for (KeyRow row : intactRows(s, rowMac)) {
         statuses.add(row.status());
       }
     } catch (SQLException e) {
@@ -176,9 +183,10 @@ public final class SharedKeyStore implements MinionKeyStore {
     for (KeyStatus status : KeyStatus.values()) {
       sorted.put(status, new TreeSet<>());
     }
+    RowMac rowMac = rowMac();
     try (Connection c = db.getConnection();
         PreparedStatement s = c.prepareStatement(KeyTables.ALL_ROWS)) {
-      for (KeyRow row : intactRows(s)) {
+      for (KeyRow row : intactRows(s, rowMac)) {
         sorted.get(row.status()).add(row.id());
       }
     } catch (SQLException e) {
@@ -198,10 +206,11 @@ public final class SharedKeyStore implements MinionKeyStore {
   public AcceptedKeys acceptedKeys() throws IOException {
     long listedAt = System.nanoTime(); // before the query's snapshot: see AcceptedKeys#listedAt
     TreeMap<MinionId, AcceptedKeys.Stamp> stamps = new TreeMap<>();
+    RowMac rowMac = rowMac();
     try (Connection c = db.getConnection();
         PreparedStatement s = c.prepareStatement(KeyTables.ROWS_IN_STATE)) {
       s.setString(1, KeyRules.label(KeyStatus.ACCEPTED));
-      for (KeyRow row : intactRows(s)) {
+      for (KeyRow row : intactRows(s, rowMac)) {
         stamps.put(row.id(), stamp(row));
       }
     } catch (SQLException e) {
@@ -250,8 +259,9 @@ public final class SharedKeyStore implements MinionKeyStore {
       MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
     AuthResult known;
+    RowMac rowMac = rowMac();
     try (Connection c = db.getConnection()) {
-      known = rules.alreadyAccepted(new RowSlots(c, mac, warnings), id, presented, text);
+      known = rules.alreadyAccepted(new RowSlots(c, rowMac, warnings), id, presented, text);
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
@@ -409,10 +419,11 @@ public final class SharedKeyStore implements MinionKeyStore {
    */
   private <T> T transaction(boolean fenced, Collection<MinionId> ids, Work<T> work)
       throws IOException {
+    RowMac rowMac = rowMac();
     for (int attempt = 1; ; attempt++) {
       try (Connection c = db.getConnection()) {
         c.setAutoCommit(false);
-        RowSlots slots = new RowSlots(c, mac, warnings);
+        RowSlots slots = new RowSlots(c, rowMac, warnings);
         T result;
         try {
           if (fenced) {
@@ -469,23 +480,29 @@ public final class SharedKeyStore implements MinionKeyStore {
   }
 
   private Optional<KeyRow> row(KeyStatus status, MinionId id) throws IOException {
+    RowMac rowMac = rowMac();
     try (Connection c = db.getConnection();
         PreparedStatement s = c.prepareStatement(KeyTables.ROW)) {
       s.setString(1, id.value());
       s.setString(2, KeyRules.label(status));
-      List<KeyRow> rows = intactRows(s);
+      List<KeyRow> rows = intactRows(s, rowMac);
       return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     } catch (SQLException e) {
       throw new SqlFailure(e);
     }
   }
 
+  /** The rows' MAC as it is now: refused while the cluster's keys are not loaded. */
+  private RowMac rowMac() throws IOException {
+    return new RowMac(mac.get().orElseThrow(() -> new IOException(SEALED)));
+  }
+
   /** The rows {@code s} selects ({@link KeyTables#COLUMNS}) whose tags verify. */
-  private List<KeyRow> intactRows(PreparedStatement s) throws SQLException {
+  private List<KeyRow> intactRows(PreparedStatement s, RowMac rowMac) throws SQLException {
     List<KeyRow> rows = new ArrayList<>();
     try (ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        KeyRow row = KeyRow.read(rs, mac, warnings);
+        KeyRow row = KeyRow.read(rs, rowMac, warnings);
         if (row != null && row.intact()) {
           rows.add(row);
         }

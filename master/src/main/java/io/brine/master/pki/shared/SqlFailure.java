@@ -1,5 +1,6 @@
 package io.brine.master.pki.shared;
 
+import io.brine.common.log.LogText;
 import java.io.IOException;
 import java.sql.SQLException;
 
@@ -7,8 +8,19 @@ import java.sql.SQLException;
 final class SqlFailure extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** Longest reason quoted from the driver or the pool. */
+  private static final int MAX_REASON_CHARS = 300;
+
   SqlFailure(SQLException cause) {
-    super("minion key store (PostgreSQL) failed: " + cause.getMessage(), cause);
+    super("minion key store (PostgreSQL) failed: " + reason(cause), cause);
+  }
+
+  /** The driver's first line: its messages name the host and port, never the password. */
+  private static String reason(SQLException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int newline = message.indexOf('\n');
+    return LogText.escape(
+        (newline < 0 ? message : message.substring(0, newline)).strip(), MAX_REASON_CHARS);
   }
 
   SQLException sql() {

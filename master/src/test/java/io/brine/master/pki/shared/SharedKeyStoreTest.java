@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.brine.crypto.mac.HmacSha256;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.pki.AcceptancePolicy;
@@ -28,9 +29,11 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -322,6 +325,26 @@ class SharedKeyStoreTest {
 
     store.fence(WriteFence.NONE);
     assertThat(store.accept(List.of(WEB1), false, false).changes()).hasSize(1);
+  }
+
+  // --- the vault sealed
+
+  @Test
+  void rowKeyNotLoaded_everyReadAndDecisionIsRefusedInOneLine_nothingIsWritten() throws Exception {
+    AtomicReference<Optional<HmacSha256>> loaded = new AtomicReference<>(Optional.empty());
+    SharedKeyStore store =
+        SharedKeyStore.open(
+            db.pool, WriteFence.NONE, loaded::get, AcceptancePolicy.manual(), dir.resolve("m.pub"));
+
+    assertThatThrownBy(() -> store.authorize(WEB1, keyA)).hasMessage(SharedKeyStore.SEALED);
+    assertThatThrownBy(store::list).hasMessage(SharedKeyStore.SEALED);
+    assertThatThrownBy(store::acceptedKeys).hasMessage(SharedKeyStore.SEALED);
+    assertThatThrownBy(() -> store.delete(List.of(WEB1))).hasMessage(SharedKeyStore.SEALED);
+    assertThat(history()).isEmpty();
+
+    loaded.set(db.mac.get());
+    assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.PENDING);
+    assertThat(store().statuses(WEB1)).containsExactly(KeyStatus.PENDING);
   }
 
   // --- moving a folder into the cluster

@@ -9,12 +9,17 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** A pool on a new database of a real PostgreSQL, and a cluster's row key, for one test class. */
 final class TestDatabase implements AutoCloseable {
   final PostgresServer.Database database;
   final HikariDataSource pool;
-  final HmacSha256 mac = HmacSha256.create(SecretBytes.random(32, new SecureRandom()));
+  private final HmacSha256 macKey = HmacSha256.create(SecretBytes.random(32, new SecureRandom()));
+
+  /** The row key as {@code ClusterSecrets#keyMac} gives it: loaded, as after an unseal. */
+  final Supplier<Optional<HmacSha256>> mac = () -> Optional.of(macKey);
 
   private TestDatabase(PostgresServer.Database database, long connectionTimeoutMillis) {
     this.database = database;
