@@ -480,6 +480,7 @@ class PostgresqlStorageTest {
                 base.connectionUrl(), base.table(), false, base.haTable(), 1, 0, 1, false));
 
     try (Connection taken = storage.dataSource().getConnection()) {
+      assertThat(taken.isValid(1)).as("the pool's one connection, held here").isTrue();
       assertThatThrownBy(() -> storage.get("core/x"))
           .isInstanceOf(VaultException.class)
           .hasMessage(
