@@ -7,10 +7,10 @@ import static io.netty.handler.codec.http.HttpMethod.PUT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brine.master.jobs.JobCache;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobRecord;
 import io.brine.master.jobs.JobRequest;
+import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.JobReturn;
 import io.brine.master.jobs.JobView;
 import io.brine.protocol.IdGlob;
@@ -55,10 +55,10 @@ final class JobEndpoints {
   static final String JOBS = "brine/jobs";
 
   private final JobPublisher publisher;
-  private final JobCache cache;
+  private final JobStore cache;
   private final AuditBroker audit;
 
-  JobEndpoints(JobPublisher publisher, JobCache cache, AuditBroker audit) {
+  JobEndpoints(JobPublisher publisher, JobStore cache, AuditBroker audit) {
     this.publisher = publisher;
     this.cache = cache;
     this.audit = audit;
@@ -254,7 +254,7 @@ final class JobEndpoints {
   private ObjectNode list(int limit) throws IOException {
     ObjectNode body = ApiJson.object();
     ArrayNode jobs = body.putArray("jobs");
-    for (JobRecord job : cache.list().stream().limit(limit).toList()) {
+    for (JobRecord job : cache.list(limit)) {
       record(jobs.addObject(), job);
     }
     return body;

@@ -2,8 +2,8 @@ package io.brine.master.api;
 
 import io.brine.master.MasterKeyRing;
 import io.brine.master.audit.AuditBroker;
-import io.brine.master.jobs.JobCache;
 import io.brine.master.jobs.JobPublisher;
+import io.brine.master.jobs.JobStore;
 import io.brine.master.publish.PublishKeyRotator;
 import java.time.Duration;
 
@@ -23,7 +23,7 @@ public record MasterPaths(
     PublishKeyRotator publishKeys,
     MinionKeys minionKeys,
     JobPublisher jobPublisher,
-    JobCache jobCache,
+    JobStore jobCache,
     AuditBroker audit,
     MasterKeyRing masterKeys,
     Duration masterKeyGrace) {
@@ -35,7 +35,7 @@ public record MasterPaths(
       PublishKeyRotator publishKeys,
       MinionKeys minionKeys,
       JobPublisher jobPublisher,
-      JobCache jobCache,
+      JobStore jobCache,
       AuditBroker audit) {
     this(publishKeys, minionKeys, jobPublisher, jobCache, audit, null, null);
   }
@@ -45,7 +45,7 @@ public record MasterPaths(
       PublishKeyRotator publishKeys,
       MinionKeys minionKeys,
       JobPublisher jobPublisher,
-      JobCache jobCache) {
+      JobStore jobCache) {
     this(publishKeys, minionKeys, jobPublisher, jobCache, null);
   }
 

@@ -1,6 +1,6 @@
 package io.brine.master.jobs;
 
-/** What {@link JobCache#addReturn} did with a minion's return. */
+/** What {@link JobStore#addReturn} did with a minion's return. */
 public enum AddResult {
   /** Stored: the first return from this minion for this job. */
   ADDED,

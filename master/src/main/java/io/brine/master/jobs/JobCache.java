@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * damaged job.json or return line (truncated, not JSON, a field wrong) is reported with one log
  * line and skipped. One instance per folder; {@link #close} stops its writer.
  */
-public final class JobCache implements AutoCloseable {
+public final class JobCache implements JobStore {
   private static final Logger log = LoggerFactory.getLogger(JobCache.class);
 
   public static final Duration DEFAULT_KEEP_JOBS = Duration.ofHours(24);
@@ -167,6 +166,7 @@ public final class JobCache implements AutoCloseable {
    * @throws FileAlreadyExistsException when a job with this jid is already cached
    * @throws IllegalArgumentException when an argument is not a JSON value
    */
+  @Override
   public void create(JobRecord job) throws IOException {
     String jid = job.jid();
     byte[] json = JobJson.write(job);
@@ -190,28 +190,12 @@ public final class JobCache implements AutoCloseable {
   }
 
   /**
-   * Stores a minion's return for a job and waits until it is on disk. The first return per (job,
-   * minion) wins. A minion re-sends a return whose acknowledgement it did not get: the same return
-   * again is {@link AddResult#ALREADY_STORED}. A different second return is {@link
-   * AddResult#CONFLICTING}: a job runs once per minion, so it is refused, not stored.
-   */
-  public AddResult addReturn(String jid, JobReturn ret) throws IOException {
-    try {
-      return addReturnAsync(jid, ret).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * As {@link #addReturn}, without waiting: completes once the return is durable (so it may be
+   * As {@link #addReturn}, without waiting: completes once the return is on disk (so it may be
    * acknowledged to its minion), or exceptionally with an {@link IOException} when it could not be
    * stored. Checks the job and its targets on the calling thread; may block when the writer's
    * queue is full.
    */
+  @Override
   public CompletableFuture<AddResult> addReturnAsync(String jid, JobReturn ret) {
     Objects.requireNonNull(ret, "ret");
     if (!Jid.isValid(jid)) {
@@ -240,7 +224,7 @@ public final class JobCache implements AutoCloseable {
     }
   }
 
-  /** The job and its returns so far; empty for an unknown, damaged or invalid jid. */
+  @Override
   public Optional<JobView> find(String jid) throws IOException {
     if (!Jid.isValid(jid)) {
       return Optional.empty();
@@ -266,6 +250,7 @@ public final class JobCache implements AutoCloseable {
    * parsing them: what a client polling a large job asks for, so that polling does not cost a
    * parse of every return. Empty for an unknown or invalid jid.
    */
+  @Override
   public OptionalInt returnedCount(String jid) throws IOException {
     if (!Jid.isValid(jid) || !DurableFiles.exists(dir.resolve(jid))) {
       return OptionalInt.empty();
@@ -274,10 +259,18 @@ public final class JobCache implements AutoCloseable {
     return count < 0 ? OptionalInt.empty() : OptionalInt.of(count);
   }
 
-  /** Every cached job, newest first; damaged ones are logged and left out. */
+  @Override
   public List<JobRecord> list() throws IOException {
+    return list(Integer.MAX_VALUE);
+  }
+
+  @Override
+  public List<JobRecord> list(int limit) throws IOException {
     List<JobRecord> jobs = new ArrayList<>();
     for (String jid : jidsNewestFirst()) {
+      if (jobs.size() >= limit) {
+        break;
+      }
       load(jid).ifPresent(known -> jobs.add(known.job()));
     }
     return jobs;
@@ -289,6 +282,7 @@ public final class JobCache implements AutoCloseable {
    *
    * @return how many jobs were removed
    */
+  @Override
   public int purgeExpired() throws IOException {
     List<String> temps = new ArrayList<>();
     List<String> jids = new ArrayList<>();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a job (salt.md §6): resolves the target against the accepted keys, records the job in
- * the {@link JobCache} with the minions it targets and those of them not connected, and hands the
+ * the {@link JobStore} with the minions it targets and those of them not connected, and hands the
  * publication, encrypted once under the publish key and signed once by the master, to each
  * targeted connected minion. Thread-safe.
  */
@@ -87,7 +87,7 @@ public final class JobPublisher {
   private final SigningKeys masterKey;
   private final MinionKeyStore pki;
   private final MinionListener listener;
-  private final JobCache cache;
+  private final JobStore cache;
   private final Clock clock;
   private final AtomicReference<CachedSealer> sealer = new AtomicReference<>();
 
@@ -95,7 +95,7 @@ public final class JobPublisher {
       SigningKeys masterKey,
       MinionKeyStore pki,
       MinionListener listener,
-      JobCache cache,
+      JobStore cache,
       Clock clock) {
     this.masterKey = masterKey;
     this.pki = pki;

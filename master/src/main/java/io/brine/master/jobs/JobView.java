@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** A job and the returns received so far, as {@link JobCache#find} reads them. */
+/** A job and the returns received so far, as {@link JobStore#find} reads them. */
 public record JobView(JobRecord job, Map<MinionId, JobReturn> returns) {
   public JobView {
     Objects.requireNonNull(job, "job");

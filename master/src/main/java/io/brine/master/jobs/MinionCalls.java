@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's side of the minions' calls (docs/protocol.md §5): job returns into the {@link
- * JobCache}, the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}, and
+ * JobStore}, the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}, and
  * {@code ping}, a minion's check that its master is alive.
  * The disk work runs on {@code workers}, never on a connection's event loop. A call the master
  * refuses (an unknown job, a path outside the roots) is answered with an error and logged; only a
@@ -38,7 +38,7 @@ public final class MinionCalls implements SessionRequests {
 
   private static final int LOGGED_REPEATS = 4_096;
 
-  private final JobCache jobs;
+  private final JobStore jobs;
   private final FileRoots files;
   private final ServedFiles served;
   private final ExecutorService workers;
@@ -61,7 +61,7 @@ public final class MinionCalls implements SessionRequests {
   /**
    * @param files the file roots, or null when the master serves no files
    */
-  public MinionCalls(JobCache jobs, FileRoots files, ExecutorService workers, Clock clock) {
+  public MinionCalls(JobStore jobs, FileRoots files, ExecutorService workers, Clock clock) {
     this.jobs = jobs;
     this.files = files;
     this.served = new ServedFiles();
@@ -87,7 +87,7 @@ public final class MinionCalls implements SessionRequests {
         .handle((reply, failure) -> replyOrDiskError(id, call, reply, failure).toJson());
   }
 
-  /** The answer; a return's completes once it is durable in the job cache. */
+  /** The answer; a return's completes once it is durable in the job store. */
   private CompletableFuture<SessionReply> answer(MinionId id, SessionCall call) {
     try {
       return switch (call.kind()) {
