@@ -35,8 +35,11 @@ public final class Jid {
     return format(lastMicros.updateAndGet(last -> Math.max(now, last + 1)));
   }
 
-  /** The id naming {@code instant}, truncated to the microsecond; no uniqueness (tests, tools). */
-  static String of(Instant instant) {
+  /**
+   * The id naming {@code instant}, truncated to the microsecond; no uniqueness (tests, tools, and
+   * the bound a store compares jids against to expire them).
+   */
+  public static String of(Instant instant) {
     return format(micros(instant));
   }
 

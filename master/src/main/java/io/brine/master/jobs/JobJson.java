@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The job cache's two file formats, field by field in Salt's names (written out here rather than
+ * The job cache's two record formats (the files of {@link JobCache}, and the plaintext that
+ * {@link io.brine.master.jobs.shared.SharedJobCache} encrypts into its rows), field by field in Salt's names (written out here rather than
  * derived, so renaming a record component cannot change what is on disk):
  *
  * <pre>
@@ -31,7 +32,7 @@ import java.util.Map;
  * Minion ids are their string value, instants ISO-8601 UTC. Unknown fields are ignored, so a
  * later version can add some.
  */
-final class JobJson {
+public final class JobJson {
   /**
    * Shared and thread-safe. Strict reading: a duplicated key or anything after the JSON value
    * makes the file damaged rather than a guess.
@@ -46,7 +47,7 @@ final class JobJson {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   /** The file's content is not what brine writes: truncated, not JSON, a field missing or wrong. */
-  static final class MalformedException extends IOException {
+  public static final class MalformedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     MalformedException(String message) {
@@ -59,7 +60,7 @@ final class JobJson {
   /**
    * @throws IllegalArgumentException when an argument is not a JSON value
    */
-  static byte[] write(JobRecord job) {
+  public static byte[] write(JobRecord job) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("jid", job.jid());
     o.put("fun", job.fun());
@@ -76,7 +77,7 @@ final class JobJson {
   /**
    * @throws IllegalArgumentException when the return value is not a JSON value
    */
-  static byte[] write(JobReturn ret) {
+  public static byte[] write(JobReturn ret) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("id", ret.id().value());
     o.put("fun", ret.fun());
@@ -95,7 +96,7 @@ final class JobJson {
    *
    * @throws IllegalArgumentException when the return value is not a JSON value
    */
-  static byte[] contentDigest(JobReturn ret) {
+  public static byte[] contentDigest(JobReturn ret) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("fun", ret.fun());
     o.set("return", json(ret.ret(), ret.id().value()));
@@ -108,7 +109,7 @@ final class JobJson {
     }
   }
 
-  static JobRecord readJob(byte[] content) throws MalformedException {
+  public static JobRecord readJob(byte[] content) throws MalformedException {
     ObjectNode o = object(content);
     try {
       return new JobRecord(
@@ -126,7 +127,7 @@ final class JobJson {
     }
   }
 
-  static JobReturn readReturn(byte[] content) throws MalformedException {
+  public static JobReturn readReturn(byte[] content) throws MalformedException {
     ObjectNode o = object(content);
     JsonNode retcode = field(o, "retcode");
     if (!retcode.canConvertToInt() || !retcode.isIntegralNumber()) {

@@ -61,9 +61,13 @@ public abstract class JobStoreContract {
     return store;
   }
 
+  /** After the test's stores are closed: what the subclass opened under them (a pool). */
+  protected void afterStoresClosed() {}
+
   @AfterEach
   void closeStores() {
     opened.forEach(JobStore::close);
+    afterStoresClosed();
   }
 
   protected static JobRecord job(Instant started) {
