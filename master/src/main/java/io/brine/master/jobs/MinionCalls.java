@@ -13,12 +13,16 @@ import io.brine.protocol.job.SessionCall;
 import io.brine.protocol.job.SessionReply;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * The disk work runs on {@code workers}, never on a connection's event loop. A call the master
  * refuses (an unknown job, a path outside the roots) is answered with an error and logged; only a
  * call that is not well-formed closes the connection.
+ *
+ * <p>A return the store cannot take because it cannot be reached right now ({@link
+ * JobStoreUnavailableException}: a cluster's database restarting) is held and tried again, with
+ * backoff, for up to {@link #HOLD_WHILE_UNAVAILABLE}, its minion waiting for the answer meanwhile:
+ * a minion keeps a return only until the master answers, and would drop one answered with an
+ * error, so answering at once would lose every return of the outage. Held returns are in memory
+ * only, bounded by the calls the minions have out; none is acknowledged before it is stored.
  */
 public final class MinionCalls implements SessionRequests {
   private static final Logger log = LoggerFactory.getLogger(MinionCalls.class);
@@ -38,11 +49,21 @@ public final class MinionCalls implements SessionRequests {
 
   private static final int LOGGED_REPEATS = 4_096;
 
+  /** How long a return waits for an unreachable store before its minion is told the error. */
+  public static final Duration HOLD_WHILE_UNAVAILABLE = Duration.ofMinutes(5);
+
+  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+  private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+
   private final JobStore jobs;
   private final FileRoots files;
   private final ServedFiles served;
   private final ExecutorService workers;
   private final Clock clock;
+  private final Duration hold;
+
+  /** Whether returns are being held for an unreachable store: an outage is two log lines. */
+  private final AtomicBoolean holding = new AtomicBoolean();
 
   /**
    * (job, minion, result) already logged at INFO or WARN: a minion that sends one return over and
@@ -62,11 +83,18 @@ public final class MinionCalls implements SessionRequests {
    * @param files the file roots, or null when the master serves no files
    */
   public MinionCalls(JobStore jobs, FileRoots files, ExecutorService workers, Clock clock) {
+    this(jobs, files, workers, clock, HOLD_WHILE_UNAVAILABLE);
+  }
+
+  /** As the public constructor, holding returns for an unreachable store up to {@code hold}. */
+  MinionCalls(
+      JobStore jobs, FileRoots files, ExecutorService workers, Clock clock, Duration hold) {
     this.jobs = jobs;
     this.files = files;
     this.served = new ServedFiles();
     this.workers = workers;
     this.clock = clock;
+    this.hold = hold;
   }
 
   @Override
@@ -139,7 +167,47 @@ public final class MinionCalls implements SessionRequests {
     JobReturn ret =
         new JobReturn(
             id, fun.asText(), value, retcode.asInt(), success.asBoolean(), clock.instant());
-    return jobs.addReturnAsync(jid, ret).thenApply(result -> reply(id, call, jid, result));
+    return storeHoldingWhileUnavailable(jid, ret, System.nanoTime() + hold.toNanos(), FIRST_RETRY)
+        .thenApply(result -> reply(id, call, jid, result));
+  }
+
+  /** The store's answer; while it cannot be reached, asked again with backoff until the deadline. */
+  private CompletableFuture<AddResult> storeHoldingWhileUnavailable(
+      String jid, JobReturn ret, long deadlineNanos, Duration wait) {
+    return jobs.addReturnAsync(jid, ret)
+        .handle(
+            (result, failure) -> {
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              if (cause == null) {
+                if (holding.compareAndSet(true, false)) {
+                  log.info("the job store answers again; the returns held meanwhile go in");
+                }
+                return CompletableFuture.completedFuture(result);
+              }
+              if (!(cause instanceof JobStoreUnavailableException)
+                  || System.nanoTime() - deadlineNanos > 0) {
+                return CompletableFuture.<AddResult>failedFuture(cause);
+              }
+              if (holding.compareAndSet(false, true)) {
+                log.warn(
+                    "{}; holding the minions' returns until the job store answers (up to {} s"
+                        + " each)",
+                    cause.getMessage(),
+                    hold.toSeconds());
+              }
+              Duration next = wait.multipliedBy(2).compareTo(LONGEST_RETRY) < 0
+                  ? wait.multipliedBy(2)
+                  : LONGEST_RETRY;
+              Executor later =
+                  CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, workers);
+              return CompletableFuture.supplyAsync(() -> null, later)
+                  .thenCompose(
+                      nothing -> storeHoldingWhileUnavailable(jid, ret, deadlineNanos, next));
+            })
+        .thenCompose(answer -> answer);
   }
 
   private SessionReply reply(MinionId id, SessionCall call, String jid, AddResult result) {
