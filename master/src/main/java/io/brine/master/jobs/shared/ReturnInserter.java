@@ -5,12 +5,17 @@ import io.brine.master.jobs.JobReturn;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Inserts returns into {@code brine_job_returns} with group commit: each of a few threads takes
  * every return queued by the time it is free (up to {@link #MAX_BATCH}), inserts them in one
- * transaction and one round trip (a JDBC batch), commits, and only then completes their futures,
+ * transaction with one statement per job, commits, and only then completes their futures,
  * so a return is acknowledged to its minion once it is committed, and 10,000 returns arriving
  * together cost a handful of commits instead of 10,000.
  *
@@ -42,10 +47,16 @@ final class ReturnInserter implements AutoCloseable {
   static final int MAX_BATCH = 1_000;
   private static final int ATTEMPTS = 3;
 
+  /** A job's returns: only while the job exists, only where the minion has none yet. */
   private static final String INSERT =
       "INSERT INTO " + JobTables.RETURNS + " (jid, minion, received, ret)"
-          + " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM " + JobTables.JOBS + " WHERE jid = ?)"
-          + " ON CONFLICT (jid, minion) DO NOTHING";
+          + " SELECT ?, u.minion, u.received::timestamptz, u.ret"
+          + " FROM unnest(?::text[], ?::text[], ?::bytea[]) WITH ORDINALITY"
+          + " AS u(minion, received, ret, n)"
+          + " WHERE EXISTS (SELECT 1 FROM " + JobTables.JOBS + " WHERE jid = ?)"
+          + " ORDER BY u.n"
+          + " ON CONFLICT (jid, minion) DO NOTHING"
+          + " RETURNING minion";
 
   private static final Comparator<Pending> ROW_ORDER =
       Comparator.comparing(Pending::jid).thenComparing(p -> p.ret().id().value());
@@ -119,21 +130,35 @@ final class ReturnInserter implements AutoCloseable {
 
   private void write(List<Pending> batch) {
     batch.sort(ROW_ORDER);
-    int[] counts;
+    // One row per (jid, minion) goes in; a second one of the batch (a minion that sent its return
+    // again before the first was acknowledged) is settled after the commit, like one that meets a
+    // row already there.
+    Map<String, List<Pending>> rows = new LinkedHashMap<>();
+    List<Pending> unsettled = new ArrayList<>();
+    Pending previous = null;
+    for (Pending p : batch) {
+      if (previous != null && ROW_ORDER.compare(previous, p) == 0) {
+        unsettled.add(p);
+      } else {
+        rows.computeIfAbsent(p.jid(), j -> new ArrayList<>()).add(p);
+        previous = p;
+      }
+    }
+    Set<Pending> added;
     try {
-      counts = insertAll(batch);
+      added = insertAll(rows);
     } catch (IOException e) {
       log.warn("job store: cannot store {} return(s): {}", batch.size(), e.getMessage());
       batch.forEach(p -> p.done().completeExceptionally(e));
       return;
     }
-    List<Pending> unsettled = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      // SUCCESS_NO_INFO (-2) never comes from pgJDBC for a plain batch; 0 is "no row added".
-      if (counts[i] == 0) {
-        unsettled.add(batch.get(i));
-      } else {
-        batch.get(i).done().complete(AddResult.ADDED);
+    for (List<Pending> job : rows.values()) {
+      for (Pending p : job) {
+        if (added.contains(p)) {
+          p.done().complete(AddResult.ADDED);
+        } else {
+          unsettled.add(p);
+        }
       }
     }
     if (!unsettled.isEmpty()) {
@@ -141,23 +166,45 @@ final class ReturnInserter implements AutoCloseable {
     }
   }
 
-  /** The batch in one transaction; run again after a deadlock or a serialization failure. */
-  private int[] insertAll(List<Pending> batch) throws IOException {
+  /**
+   * The rows in one transaction, one INSERT per job (the returns as arrays: one statement for
+   * a thousand rows costs the server far less than a thousand statements); run again after a
+   * deadlock or a serialization failure.
+   *
+   * @return the returns that added a row
+   */
+  private Set<Pending> insertAll(Map<String, List<Pending>> rows) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = db.getConnection()) {
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-          for (Pending p : batch) {
-            ps.setString(1, p.jid());
-            ps.setString(2, p.ret().id().value());
-            ps.setObject(3, OffsetDateTime.ofInstant(p.ret().received(), ZoneOffset.UTC));
-            ps.setBytes(4, p.sealed());
-            ps.setString(5, p.jid());
-            ps.addBatch();
+          Set<Pending> added = Collections.newSetFromMap(new IdentityHashMap<>());
+          for (Map.Entry<String, List<Pending>> job : rows.entrySet()) {
+            List<Pending> returns = job.getValue();
+            Map<String, Pending> byMinion = new HashMap<>();
+            String[] minions = new String[returns.size()];
+            String[] received = new String[returns.size()];
+            byte[][] sealed = new byte[returns.size()][];
+            for (int i = 0; i < returns.size(); i++) {
+              Pending p = returns.get(i);
+              minions[i] = p.ret().id().value();
+              received[i] = p.ret().received().toString(); // ISO-8601, UTC
+              sealed[i] = p.sealed();
+              byMinion.put(minions[i], p);
+            }
+            ps.setString(1, job.getKey());
+            ps.setArray(2, c.createArrayOf("text", minions));
+            ps.setArray(3, c.createArrayOf("text", received));
+            ps.setArray(4, c.createArrayOf("bytea", sealed));
+            ps.setString(5, job.getKey());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                added.add(byMinion.get(rs.getString(1)));
+              }
+            }
           }
-          int[] counts = ps.executeBatch();
           c.commit();
-          return counts;
+          return added;
         } catch (SQLException e) {
           Transactions.rollbackQuietly(c);
           throw e;
@@ -165,12 +212,11 @@ final class ReturnInserter implements AutoCloseable {
           Transactions.restoreAutoCommit(c);
         }
       } catch (SQLException e) {
-        SQLException first = e.getNextException() != null ? e.getNextException() : e;
-        if (attempt < ATTEMPTS && (SqlFailures.retryable(e) || SqlFailures.retryable(first))) {
+        if (attempt < ATTEMPTS && SqlFailures.retryable(e)) {
           log.debug("job store: a batch of returns met a concurrent one; again", e);
           continue;
         }
-        throw SqlFailures.describe("cannot store returns", first);
+        throw SqlFailures.describe("cannot store returns", e);
       }
     }
   }
