@@ -139,7 +139,16 @@ class MinionCallsStoreOutageTest {
     assertThat(answer.isOk()).isFalse();
     assertThat(answer.error()).startsWith("the master failed: PostgreSQL unreachable: ");
     server.restart();
+    awaitTrue(() -> answers(store)); // the pool finds the server again
     assertThat(store.find(jid).orElseThrow().returns()).isEmpty();
+  }
+
+  private boolean answers(SharedJobCache store) {
+    try {
+      return store.find(jid).isPresent();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition)

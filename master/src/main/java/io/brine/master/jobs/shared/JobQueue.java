@@ -3,6 +3,7 @@ package io.brine.master.jobs.shared;
 import io.brine.common.log.LogText;
 import io.brine.crypto.aead.Aead;
 import io.brine.master.jobs.Jid;
+import io.brine.master.jobs.JobStoreUnavailableException;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
 import java.io.IOException;
@@ -314,19 +315,26 @@ public final class JobQueue implements AutoCloseable {
       } while (read == POLL_ROWS && !closed);
       if (pollFailing) {
         pollFailing = false;
-        log.info("job queue: the database answers again; delivering from seq {}", last + 1);
+        log.info("job queue: delivering again, from seq {}", last + 1);
       }
     } catch (SQLException e) {
-      IOException failure = SqlFailures.describe("cannot read the job queue", e);
-      if (!pollFailing) {
-        pollFailing = true;
-        log.warn("job queue: {}; polling on", failure.getMessage());
-      }
-      log.debug("job queue poll", e);
+      pollFailed(SqlFailures.describe("cannot read the job queue", e));
+    } catch (JobStoreUnavailableException e) {
+      // The key is not loaded (sealed, or a standby before the active made it): the rows wait,
+      // and are delivered once it is.
+      pollFailed(e);
     }
   }
 
-  private int readBatch() throws SQLException {
+  private void pollFailed(IOException failure) {
+    if (!pollFailing) {
+      pollFailing = true;
+      log.warn("job queue: {}; polling on", failure.getMessage());
+    }
+    log.debug("job queue poll", failure);
+  }
+
+  private int readBatch() throws SQLException, JobStoreUnavailableException {
     int read = 0;
     try (Connection c = db.getConnection();
         PreparedStatement ps =
@@ -352,7 +360,8 @@ public final class JobQueue implements AutoCloseable {
   }
 
   private Optional<QueuedJob> open(
-      long seq, String jid, String from, OffsetDateTime created, byte[] sealed) {
+      long seq, String jid, String from, OffsetDateTime created, byte[] sealed)
+      throws JobStoreUnavailableException {
     if (!Jid.isValid(jid) || from == null || created == null || sealed == null) {
       log.warn("job queue: row seq {} is not a queued job; skipped", seq);
       return Optional.empty();

@@ -67,7 +67,7 @@ final class ReturnInserter implements AutoCloseable {
   /** What a return that added no row was: called after the batch's commit, on its connection. */
   @FunctionalInterface
   interface Settle {
-    AddResult settle(Connection c, Pending p) throws SQLException;
+    AddResult settle(Connection c, Pending p) throws SQLException, IOException;
   }
 
   private final DataSource db;
@@ -229,7 +229,7 @@ final class ReturnInserter implements AutoCloseable {
     } catch (SQLException e) {
       IOException failure = SqlFailures.describe("cannot check a repeated return", e);
       unsettled.forEach(p -> p.done().completeExceptionally(failure));
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       unsettled.forEach(p -> p.done().completeExceptionally(e));
     }
   }

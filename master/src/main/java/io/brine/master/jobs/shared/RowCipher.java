@@ -1,6 +1,9 @@
 package io.brine.master.jobs.shared;
 
+import io.brine.crypto.DecryptionFailedException;
+import io.brine.crypto.KeyExhaustedException;
 import io.brine.crypto.aead.Aead;
+import io.brine.master.jobs.JobStoreUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,6 +16,10 @@ import java.util.Optional;
  * #queued}), so a writer of the database, who sees only ciphertext, also cannot move a value to
  * another row: a return copied onto another minion's row, or a job onto another jid, fails to
  * open there.
+ *
+ * <p>An {@link Aead} may refuse for a while (a cluster's data key is not loaded while the vault is
+ * sealed, or before the active master has made it): that is a {@link
+ * JobStoreUnavailableException}, never taken for a row that does not open.
  */
 final class RowCipher {
   private final Aead aead;
@@ -37,26 +44,39 @@ final class RowCipher {
   }
 
   /**
-   * @throws IOException when the key refuses (its message limit is reached)
+   * @throws JobStoreUnavailableException when the key is not available right now
+   * @throws IOException when the key refuses for good (its message limit is reached)
    */
   byte[] seal(byte[] plaintext, byte[] associatedData) throws IOException {
     try {
       return aead.encrypt(plaintext, associatedData);
-    } catch (GeneralSecurityException e) {
+    } catch (KeyExhaustedException e) {
       throw new IOException("cannot encrypt for the job store: " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw unavailable(e);
     }
   }
 
   /**
    * The plaintext, or empty when the value does not open for this row: tampered with, moved from
    * another row, or sealed under another key.
+   *
+   * @throws JobStoreUnavailableException when the key is not available right now
    */
-  Optional<byte[]> open(byte[] ciphertext, byte[] associatedData) {
+  Optional<byte[]> open(byte[] ciphertext, byte[] associatedData)
+      throws JobStoreUnavailableException {
     try {
       return Optional.of(aead.decrypt(ciphertext, associatedData));
-    } catch (GeneralSecurityException e) {
+    } catch (DecryptionFailedException e) {
       return Optional.empty();
+    } catch (GeneralSecurityException e) {
+      throw unavailable(e);
     }
+  }
+
+  private static JobStoreUnavailableException unavailable(GeneralSecurityException e) {
+    return new JobStoreUnavailableException(
+        "the job store's key is not available: " + e.getMessage(), e);
   }
 
   private static byte[] bytes(String s) {

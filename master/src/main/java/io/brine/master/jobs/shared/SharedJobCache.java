@@ -227,7 +227,8 @@ public final class SharedJobCache implements JobStore {
   }
 
   /** A return that added no row: the same one stored before, another one, or its job gone. */
-  private AddResult settle(Connection c, ReturnInserter.Pending p) throws SQLException {
+  private AddResult settle(Connection c, ReturnInserter.Pending p)
+      throws SQLException, IOException {
     String minion = p.ret().id().value();
     byte[] stored;
     try (PreparedStatement ps =
@@ -428,7 +429,7 @@ public final class SharedJobCache implements JobStore {
   }
 
   /** The job's row, opened; empty when there is none or it does not open (logged). */
-  private Optional<Known> load(Connection c, String jid) throws SQLException {
+  private Optional<Known> load(Connection c, String jid) throws SQLException, IOException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT job FROM " + JobTables.JOBS + " WHERE jid = ?")) {
       ps.setString(1, jid);
@@ -446,7 +447,7 @@ public final class SharedJobCache implements JobStore {
     }
   }
 
-  private Optional<JobRecord> openJob(String jid, byte[] sealed) {
+  private Optional<JobRecord> openJob(String jid, byte[] sealed) throws IOException {
     if (!Jid.isValid(jid) || sealed == null) {
       return Optional.empty();
     }
@@ -466,7 +467,8 @@ public final class SharedJobCache implements JobStore {
    * A return's row, opened and checked to be of the minion its row names; empty otherwise (the
    * callers log it: a table that does not open would otherwise be a line per row).
    */
-  private Optional<JobReturn> openReturn(String jid, String minion, byte[] sealed) {
+  private Optional<JobReturn> openReturn(String jid, String minion, byte[] sealed)
+      throws IOException {
     if (minion == null || sealed == null) {
       return Optional.empty();
     }

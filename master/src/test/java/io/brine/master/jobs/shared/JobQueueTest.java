@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.brine.common.log.LogLines;
 import io.brine.crypto.aead.Aead;
+import io.brine.master.cluster.ClusterSecrets;
 import io.brine.master.jobs.Jid;
+import io.brine.vault.storage.InMemoryStorage;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
 import io.brine.vault.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,7 +73,8 @@ class JobQueueTest {
   }
 
   /** A master's end of the queue, with what it was handed. */
-  private record Master(JobQueue queue, BlockingQueue<QueuedJob> received) {
+  private record Master(
+      JobQueue queue, BlockingQueue<QueuedJob> received, HikariDataSource pool) {
     QueuedJob next() throws InterruptedException {
       QueuedJob job = received.poll(WITHIN_SECONDS, TimeUnit.SECONDS);
       assertThat(job).as("a job delivered within %d s", WITHIN_SECONDS).isNotNull();
@@ -91,7 +95,7 @@ class JobQueueTest {
     JobQueue queue =
         JobQueue.open(pool, listen, aead, WriteFence.NONE, origin, received::add, timing);
     toClose.add(queue);
-    return new Master(queue, received);
+    return new Master(queue, received, pool);
   }
 
   private String jid() {
@@ -268,7 +272,7 @@ class JobQueueTest {
     Master m1 = master("m1");
     m1.queue().publish(jid(), payload("one"));
     m1.queue().publish(jid(), payload("two"));
-    Master m2 = new Master(failing, received);
+    Master m2 = new Master(failing, received, pool);
     assertThat(new String(m2.next().payload(), StandardCharsets.UTF_8)).isEqualTo("one");
     assertThat(new String(m2.next().payload(), StandardCharsets.UTF_8)).isEqualTo("two");
   }
@@ -308,6 +312,45 @@ class JobQueueTest {
       assertThat(m2.next().jid()).isEqualTo(real);
       assertThat(m2.received()).isEmpty();
       assertThat(log.containing("does not open")).hasSize(2);
+    }
+  }
+
+  @Test
+  void aMasterWhoseKeyIsNotLoadedYet_getsTheJobsOnceItIs() throws Exception {
+    // Two masters of one cluster: one barrier, each master's own view of the keys in it.
+    InMemoryStorage barrier = new InMemoryStorage();
+    ClusterSecrets active = new ClusterSecrets(() -> true, new SecureRandom());
+    ClusterSecrets standby = new ClusterSecrets(() -> false, new SecureRandom());
+    active.unsealed(barrier);
+    HikariDataSource pool1 = TestDatabase.pool(database);
+    HikariDataSource pool2 = TestDatabase.pool(database);
+    toClose.add(pool1);
+    toClose.add(pool2);
+    BlockingQueue<QueuedJob> received = new LinkedBlockingQueue<>();
+    try (LogLines log = LogLines.of(JobQueue.class)) {
+      JobQueue m1 =
+          JobQueue.open(
+              pool1, TestDatabase.connector(database), active.dataAead(), WriteFence.NONE, "m1",
+              job -> {});
+      toClose.add(m1);
+      JobQueue m2 =
+          JobQueue.open(
+              pool2, TestDatabase.connector(database), standby.dataAead(), WriteFence.NONE, "m2",
+              received::add);
+      toClose.add(m2);
+
+      String first = jid();
+      m1.publish(first, payload("queued while m2 cannot open it"));
+      awaitTrue(() -> !log.containing("the job store's key is not available").isEmpty());
+      assertThat(received).isEmpty();
+      assertThat(log.containing("does not open")).isEmpty();
+
+      standby.unsealed(barrier); // m2 unsealed: it loads the keys the active made
+      String second = jid();
+      m1.publish(second, payload("after"));
+      Master m2view = new Master(m2, received, pool2);
+      assertThat(m2view.next().jid()).isEqualTo(first);
+      assertThat(m2view.next().jid()).isEqualTo(second);
     }
   }
 
@@ -365,6 +408,7 @@ class JobQueueTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
 
       own.restart();
+      SharedJobCacheTest.awaitAnswers(m1.pool()); // the pool finds the server again
       List<String> after = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String jid = jid();

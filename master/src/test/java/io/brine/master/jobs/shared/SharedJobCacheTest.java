@@ -6,19 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.brine.common.log.LogLines;
 import io.brine.crypto.aead.Aead;
+import io.brine.master.cluster.ClusterSecrets;
 import io.brine.master.jobs.AddResult;
 import io.brine.master.jobs.Jid;
 import io.brine.master.jobs.JobRecord;
 import io.brine.master.jobs.JobReturn;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.JobStoreContract;
+import io.brine.master.jobs.JobStoreUnavailableException;
 import io.brine.master.jobs.JobView;
 import io.brine.protocol.MinionId;
+import io.brine.vault.storage.InMemoryStorage;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
 import io.brine.vault.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -31,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +217,40 @@ class SharedJobCacheTest extends JobStoreContract {
             clock)) {
       assertThat(other.find(job.jid())).isEmpty();
       assertThat(other.list()).isEmpty();
+    }
+  }
+
+  @Test
+  void whileTheClustersKeyIsNotLoaded_callsFailAsUnavailable_notAsRowsThatDoNotOpen()
+      throws Exception {
+    ClusterSecrets secrets = new ClusterSecrets(() -> true, new SecureRandom());
+    InMemoryStorage barrier = new InMemoryStorage();
+    SharedJobCache store =
+        SharedJobCache.open(
+            pool, secrets.dataAead(), WriteFence.NONE, 100, Duration.ofHours(24), clock);
+    try (LogLines log = LogLines.of(SharedJobCache.class)) {
+      JobRecord job = job(NOW);
+      assertThatThrownBy(() -> store.create(job))
+          .isInstanceOf(JobStoreUnavailableException.class)
+          .hasMessageStartingWith("the job store's key is not available: ");
+
+      secrets.unsealed(barrier); // the active master makes the cluster's keys
+      store.create(job);
+      assertThat(store.addReturn(job.jid(), ret(WEB1, "x"))).isEqualTo(AddResult.ADDED);
+
+      secrets.sealed();
+      assertThatThrownBy(() -> store.find(job.jid()))
+          .isInstanceOf(JobStoreUnavailableException.class);
+      assertThatThrownBy(() -> store.list()).isInstanceOf(JobStoreUnavailableException.class);
+      assertThatThrownBy(() -> store.addReturn(job.jid(), ret(WEB2, "y")))
+          .isInstanceOf(JobStoreUnavailableException.class);
+      assertThat(log.containing("does not open")).isEmpty();
+
+      secrets.unsealed(barrier);
+      assertThat(store.find(job.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1);
+      assertThat(store.addReturn(job.jid(), ret(WEB2, "y"))).isEqualTo(AddResult.ADDED);
+    } finally {
+      store.close();
     }
   }
 
@@ -409,6 +448,7 @@ class SharedJobCacheTest extends JobStoreContract {
             .isInstanceOf(DatabaseUnavailableException.class);
 
         own.restart();
+        awaitAnswers(p); // the pool finds the server again
         JobView view = store.find(job.jid()).orElseThrow();
         assertThat(view.returns().keySet())
             .containsExactlyInAnyOrderElementsOf(minions.subList(0, 40));
@@ -417,6 +457,18 @@ class SharedJobCacheTest extends JobStoreContract {
             .isEqualTo(AddResult.ADDED);
         assertThat(store.addReturn(job.jid(), ret(minions.get(0), true)))
             .isEqualTo(AddResult.ALREADY_STORED);
+      }
+    }
+  }
+
+  static void awaitAnswers(javax.sql.DataSource pool) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Connection c = pool.getConnection()) {
+        return;
+      } catch (SQLException e) {
+        assertThat(System.nanoTime()).as("the pool answers within 30 s").isLessThan(deadline);
+        Thread.sleep(50);
       }
     }
   }
