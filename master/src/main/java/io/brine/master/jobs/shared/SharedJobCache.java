@@ -219,9 +219,7 @@ public final class SharedJobCache implements JobStore {
       }
       byte[] sealed = cipher.seal(JobJson.write(ret), RowCipher.jobReturn(jid, ret.id().value()));
       return inserter.insert(jid, ret, sealed);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
-    } catch (IllegalArgumentException e) { // a return value that is not JSON
+    } catch (IOException | IllegalArgumentException e) { // IAE: a return value that is not JSON
       return CompletableFuture.failedFuture(e);
     }
   }
