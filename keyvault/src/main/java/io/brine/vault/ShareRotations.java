@@ -139,6 +139,7 @@ final class ShareRotations {
     AesGcmKey newRoot = AesGcmKey.generate(state.random);
     try {
       CoreRecord r = state.requireInitialized();
+      state.shareKek(newKek);
       state.commit(
           r.withSeal(
                   new SealParameters("shamir", q.newShares, q.newThreshold),
@@ -156,7 +157,9 @@ final class ShareRotations {
     }
     state.rootKey.destroy();
     state.rootKey = newRoot;
-    state.kek.destroy();
+    if (state.kek != null) {
+      state.kek.destroy();
+    }
     state.kek = newKek;
     log.info("unseal shares rotated to {} of {}, with a new root key", q.newThreshold, q.newShares);
     return shares;

@@ -11,6 +11,7 @@ import io.brine.vault.seal.SealConfiguration;
 import io.brine.vault.seal.ShamirKek;
 import io.brine.vault.seal.pkcs11.Pkcs11Wrapper;
 import io.brine.vault.storage.Storage;
+import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.policy.PolicyStore;
 import io.brine.vault.token.TokenStore;
 import java.security.SecureRandom;
@@ -51,8 +52,12 @@ public final class VaultCore implements Vault, AutoCloseable {
   /** How long a status waits for the lock before answering from what it knows without it. */
   private static final long STATUS_LOCK_WAIT_MILLIS = 500;
 
+  /** How long a barrier read waits for the lock to reload the keyring for an unknown term. */
+  private static final long TERM_RELOAD_LOCK_WAIT_MILLIS = 2_000;
+
   private final String version;
   private final String storageType;
+  private final ClusterLock clusterLock;
   private final List<VaultListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService maintenance;
   private final ReentrantLock lock = new ReentrantLock();
@@ -61,10 +66,13 @@ public final class VaultCore implements Vault, AutoCloseable {
   private final ShareRotations rotations;
   private final RootGeneration rootGeneration;
   private final ShareCollector unsealParts = new ShareCollector();
+  /** While {@link VaultState#follow} runs: a barrier read it makes must not follow again. */
+  private boolean following;
 
   private VaultCore(Builder b) {
     this.version = b.version;
     this.storageType = b.storageType;
+    this.clusterLock = b.clusterLock == null ? ClusterLock.NONE : b.clusterLock;
     this.maintenance =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -72,7 +80,9 @@ public final class VaultCore implements Vault, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Barrier barrier = new Barrier(b.physical, b.maxOperationsPerTerm, this::keyringRotationDue);
+    Barrier barrier =
+        new Barrier(
+            b.physical, b.maxOperationsPerTerm, this::keyringRotationDue, this::reloadForTerm);
     this.state =
         new VaultState(
             new CoreStore(b.physical),
@@ -81,7 +91,8 @@ public final class VaultCore implements Vault, AutoCloseable {
             b.hsmConnector,
             b.random,
             b.clock,
-            listeners);
+            listeners,
+            b.clusterLock != null);
     this.rotations = new ShareRotations(state);
     this.rootGeneration = new RootGeneration(state);
   }
@@ -100,6 +111,7 @@ public final class VaultCore implements Vault, AutoCloseable {
     private String version = "0.1.0";
     private String storageType = "file";
     private long maxOperationsPerTerm = DEFAULT_MAX_OPERATIONS_PER_TERM;
+    private ClusterLock clusterLock;
 
     private Builder(Storage physical) {
       this.physical = Objects.requireNonNull(physical, "physical storage");
@@ -137,6 +149,17 @@ public final class VaultCore implements Vault, AutoCloseable {
       return this;
     }
 
+    /**
+     * The storage is shared with other masters, one of which (the holder of {@code lock}'s HA
+     * lock) is active and writes: this vault then reads its core record anew while sealed, takes
+     * the lock to initialize or migrate the seal, and follows the keys the active master changes
+     * ({@link #followStorage}).
+     */
+    public Builder cluster(ClusterLock lock) {
+      this.clusterLock = Objects.requireNonNull(lock);
+      return this;
+    }
+
     /** Writes per barrier term before the keyring rotates by itself. */
     public Builder maxOperationsPerTerm(long max) {
       if (max < 1) {
@@ -168,7 +191,7 @@ public final class VaultCore implements Vault, AutoCloseable {
       CoreRecord r;
       if (locked) {
         try {
-          r = state.record();
+          r = state.recordForStatus();
         } catch (VaultException e) {
           log.warn("cannot read the vault's core record: {}", e.getMessage());
           log.debug("core record read failed", e);
@@ -227,74 +250,86 @@ public final class VaultCore implements Vault, AutoCloseable {
   public InitResult initialize(InitRequest req) throws VaultException {
     lock.lock();
     try {
-      if (state.record() != null) {
-        throw new InvalidRequestException("Vault is already initialized");
-      }
-      if (state.core.hasBarrierEntries()) {
-        throw new InvalidRequestException(
-            "the storage holds vault data but its core record (core/vault) is missing: restore it"
-                + " from a backup; initializing again would make that data unreadable");
-      }
-      boolean hsmSeal = "pkcs11".equals(state.sealConfig.activeType());
-      int shares = hsmSeal ? req.recoveryShares() : req.secretShares();
-      int threshold = hsmSeal ? req.recoveryThreshold() : req.secretThreshold();
-      checkInitParameters(req, hsmSeal);
-
-      AesGcmKey root = AesGcmKey.generate(state.random);
-      Keyring keyring = Keyring.generate();
-      // Shamir: the shares' key is the KEK. PKCS#11: it is the recovery key.
-      SecretBytes shareKey = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, state.random);
-      List<byte[]> split = KeyShares.split(shareKey, shares, threshold, state.random);
-      try {
-        CoreRecord fresh;
-        try {
-          fresh =
-              initialRecord(
-                  hsmSeal, shares, threshold, root, keyring, shareKey,
-                  ShareChecks.of(split, state.random));
-        } catch (VaultException | RuntimeException e) {
-          root.destroy();
-          keyring.destroy();
-          throw e;
-        }
-        // The token goes behind the barrier before the core record exists: a crash in between
-        // leaves an uninitialized vault (and one unreadable stray entry), never a vault without
-        // a root token.
-        state.barrier.install(keyring);
-        String token;
-        TokenStore initTokens = state.newTokenStore();
-        try {
-          token = initTokens.createRoot("auth/token/root").token();
-          state.commit(fresh);
-        } catch (VaultException | RuntimeException e) {
-          state.barrier.seal();
-          root.destroy();
-          throw e;
-        } finally {
-          initTokens.forget();
-        }
-        log.info(
-            "vault initialized: seal {}, {} of {} {}shares",
-            fresh.seal().type(),
-            threshold,
-            shares,
-            hsmSeal ? "recovery " : "");
-        List<String> hex = KeyShares.hex(split);
-        List<String> b64 = KeyShares.base64(split);
-        if (hsmSeal) {
-          // Auto-unseal comes back unsealed from init, as OpenBao's does.
-          state.becomeUnsealed(root, keyring, null);
-          return new InitResult(List.of(), List.of(), hex, b64, token);
-        }
-        state.barrier.seal();
-        root.destroy();
-        return new InitResult(hex, b64, List.of(), List.of(), token);
-      } finally {
-        shareKey.destroy();
-        KeyShares.wipe(split);
-      }
+      requireUninitialized();
+      // On a cluster the initializing master holds the HA lock, so two inits cannot race; the
+      // record is read again under it.
+      return clusterLock.whileHolding("initialize the vault", () -> initializeNow(req));
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void requireUninitialized() throws VaultException {
+    if (state.record() != null) {
+      throw new InvalidRequestException("Vault is already initialized");
+    }
+    if (state.core.hasBarrierEntries()) {
+      throw new InvalidRequestException(
+          "the storage holds vault data but its core record (core/vault) is missing: restore it"
+              + " from a backup; initializing again would make that data unreadable");
+    }
+  }
+
+  /** Under the lock (and the cluster's, on a cluster). */
+  private InitResult initializeNow(InitRequest req) throws VaultException {
+    requireUninitialized();
+    boolean hsmSeal = "pkcs11".equals(state.sealConfig.activeType());
+    int shares = hsmSeal ? req.recoveryShares() : req.secretShares();
+    int threshold = hsmSeal ? req.recoveryThreshold() : req.secretThreshold();
+    checkInitParameters(req, hsmSeal);
+
+    AesGcmKey root = AesGcmKey.generate(state.random);
+    Keyring keyring = Keyring.generate();
+    // Shamir: the shares' key is the KEK. PKCS#11: it is the recovery key.
+    SecretBytes shareKey = SecretBytes.random(AesGcmKey.KEY_SIZE_IN_BYTES, state.random);
+    List<byte[]> split = KeyShares.split(shareKey, shares, threshold, state.random);
+    try {
+      CoreRecord fresh;
+      try {
+        fresh =
+            initialRecord(
+                hsmSeal, shares, threshold, root, keyring, shareKey,
+                ShareChecks.of(split, state.random));
+      } catch (VaultException | RuntimeException e) {
+        root.destroy();
+        keyring.destroy();
+        throw e;
+      }
+      // The token goes behind the barrier before the core record exists: a crash in between
+      // leaves an uninitialized vault (and one unreadable stray entry), never a vault without
+      // a root token.
+      state.barrier.install(keyring);
+      String token;
+      TokenStore initTokens = state.newTokenStore();
+      try {
+        token = initTokens.createRoot("auth/token/root").token();
+        state.commit(fresh);
+      } catch (VaultException | RuntimeException e) {
+        state.barrier.seal();
+        root.destroy();
+        throw e;
+      } finally {
+        initTokens.forget();
+      }
+      log.info(
+          "vault initialized: seal {}, {} of {} {}shares",
+          fresh.seal().type(),
+          threshold,
+          shares,
+          hsmSeal ? "recovery " : "");
+      List<String> hex = KeyShares.hex(split);
+      List<String> b64 = KeyShares.base64(split);
+      if (hsmSeal) {
+        // Auto-unseal comes back unsealed from init, as OpenBao's does.
+        state.becomeUnsealed(root, keyring, null);
+        return new InitResult(List.of(), List.of(), hex, b64, token);
+      }
+      state.barrier.seal();
+      root.destroy();
+      return new InitResult(hex, b64, List.of(), List.of(), token);
+    } finally {
+      shareKey.destroy();
+      KeyShares.wipe(split);
     }
   }
 
@@ -392,7 +427,17 @@ public final class VaultCore implements Vault, AutoCloseable {
       try {
         SecretBytes combined = KeyShares.combine(parts);
         try {
-          completeUnseal(r, combined, migrating);
+          if (migrating) {
+            // A migration rewrites the core record: on a cluster, under the HA lock.
+            clusterLock.whileHolding(
+                "migrate the seal",
+                () -> {
+                  completeUnseal(r, combined, true);
+                  return null;
+                });
+          } else {
+            completeUnseal(r, combined, false);
+          }
         } finally {
           combined.destroy();
         }
@@ -587,6 +632,9 @@ public final class VaultCore implements Vault, AutoCloseable {
             if (!state.sealed) {
               state.rotateKeyring();
             }
+          } catch (FencedWriteException e) {
+            // A standby of a cluster: the active master rotates, and this one follows.
+            log.debug("no automatic keyring rotation on a standby: {}", e.getMessage());
           } catch (VaultException | RuntimeException e) {
             log.warn("automatic keyring rotation failed: {}", e.getMessage());
             log.debug("keyring rotation failure", e);
@@ -594,6 +642,102 @@ public final class VaultCore implements Vault, AutoCloseable {
             lock.unlock();
           }
         });
+  }
+
+  // ---------------------------------------------------------------- a storage shared with others
+
+  /**
+   * On a shared storage, follows what the active master changed in the key hierarchy (a keyring
+   * or root-key rotation, a rekey), so that what it writes under a new term reads here too. Does
+   * nothing while sealed or on a storage of its own. When this master cannot open the new keys it
+   * seals itself, with one log line: kept on the old ones it would refuse every new value.
+   *
+   * @throws VaultException when the storage cannot be read (nothing changes), or the keys cannot
+   *     be followed (the vault is sealed now)
+   */
+  public void followStorage() throws VaultException {
+    lock.lock();
+    try {
+      followLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * This master has just taken the cluster's HA lock and is about to write: it reads the key
+   * hierarchy the last active master left (as OpenBao's {@code performKeyUpgrades}) and drops the
+   * policies it cached as a standby, so its first write is made with the current keys and its
+   * first decision with the current policies.
+   *
+   * @throws SealedException when the vault sealed meanwhile
+   */
+  public void takeOver() throws VaultException {
+    lock.lock();
+    try {
+      if (state.sealed) {
+        throw new SealedException();
+      }
+      followLocked();
+      state.policies = new PolicyStore(state.barrier);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock. */
+  private void followLocked() throws VaultException {
+    if (state.sealed || !state.shared || following) {
+      return;
+    }
+    following = true;
+    try {
+      state.follow();
+    } catch (IntegrityException e) {
+      log.error(
+          "this master cannot follow the vault's keys as the active master changed them ({}); it"
+              + " seals itself: unseal it again with the current shares",
+          e.getMessage());
+      sealNow();
+      throw e;
+    } finally {
+      following = false;
+    }
+  }
+
+  /**
+   * The barrier met a term its keyring lacks: another master rotated. Reloads once; gives up
+   * rather than wait long for the lock, which a seal may hold while it waits for the reader.
+   */
+  private boolean reloadForTerm(int term) {
+    if (!state.shared) {
+      return false;
+    }
+    try {
+      if (!lock.tryLock(TERM_RELOAD_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      if (following || state.sealed) {
+        return false;
+      }
+      followLocked();
+      Keyring now = state.keyring;
+      return now != null && now.key(term).isPresent();
+    } catch (VaultException | RuntimeException e) {
+      log.warn(
+          "cannot reload the keyring for barrier term {}: {}",
+          Integer.toUnsignedString(term),
+          e.getMessage());
+      log.debug("keyring reload failure", e);
+      return false;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.brine.vault;
 
 import io.brine.crypto.DecryptionFailedException;
+import io.brine.crypto.SecretAccess;
 import io.brine.crypto.SecretBytes;
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.vault.barrier.Barrier;
@@ -13,6 +14,7 @@ import io.brine.vault.policy.PolicyStore;
 import io.brine.vault.token.TokenStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +27,27 @@ import org.slf4j.LoggerFactory;
 final class VaultState {
   private static final Logger log = LoggerFactory.getLogger(VaultState.class);
 
+  /**
+   * Behind the barrier on a shared storage: the Shamir KEK after a rekey, so that the other
+   * masters, unsealed with the old shares, can follow (OpenBao keeps {@code core/shamir-kek} there
+   * for the same reason).
+   */
+  static final String SHAMIR_KEK_PATH = "core/shamir-kek";
+
+  private static final long STATUS_REREAD_NANOS = 1_000_000_000L;
+
   final CoreStore core;
   final Barrier barrier;
   final SealConfiguration sealConfig;
   final SecureRandom random;
   final Clock clock;
+  /**
+   * The storage is shared with other masters (a cluster on PostgreSQL): the record is read anew
+   * while sealed, and a change the active master made is followed while unsealed ({@link
+   * #follow}).
+   */
+  final boolean shared;
+
   private final HsmConnector hsmConnector;
   private final List<VaultListener> listeners;
 
@@ -37,6 +55,7 @@ final class VaultState {
   private volatile CoreRecord record;
 
   private volatile boolean recordLoaded;
+  private volatile long recordReadNanos;
   /** The live keys, null while sealed. {@code kek} only under the Shamir seal. */
   AesGcmKey rootKey;
 
@@ -61,8 +80,10 @@ final class VaultState {
       HsmConnector hsmConnector,
       SecureRandom random,
       Clock clock,
-      List<VaultListener> listeners) {
+      List<VaultListener> listeners,
+      boolean shared) {
     this.core = core;
+    this.shared = shared;
     this.barrier = barrier;
     this.sealConfig = sealConfig;
     this.hsmConnector = hsmConnector;
@@ -71,13 +92,34 @@ final class VaultState {
     this.listeners = listeners;
   }
 
-  /** The stored record (read once, then kept: every write goes through {@link #commit}). */
+  /**
+   * The stored record: read once, then kept (every write goes through {@link #commit}). On a
+   * shared storage it is read anew on every call while sealed: another master may have
+   * initialized or rekeyed the vault meanwhile.
+   */
   CoreRecord record() throws VaultException {
-    if (!recordLoaded) {
-      record = core.read().orElse(null);
-      recordLoaded = true;
+    if (!recordLoaded || (shared && sealed)) {
+      reload();
     }
     return record;
+  }
+
+  /**
+   * As {@link #record} for a status, which monitors and the minion listener ask often: on a shared
+   * storage while sealed, read at most once a second.
+   */
+  CoreRecord recordForStatus() throws VaultException {
+    if (!recordLoaded
+        || (shared && sealed && System.nanoTime() - recordReadNanos > STATUS_REREAD_NANOS)) {
+      reload();
+    }
+    return record;
+  }
+
+  private void reload() throws VaultException {
+    record = core.read().orElse(null);
+    recordLoaded = true;
+    recordReadNanos = System.nanoTime();
   }
 
   /** The record as last read, without reading storage: for callers that do not hold the lock. */
@@ -243,6 +285,134 @@ final class VaultState {
     barrier.install(next);
     keyring = next;
     log.info("barrier keyring rotated to term {}", next.activeTerm());
+  }
+
+  /**
+   * On a shared storage, writes the new KEK of a rekey behind the barrier before the record that
+   * uses it, so that the other masters can open the new root key (see {@link #follow}).
+   */
+  void shareKek(SecretBytes newKek) throws VaultException {
+    if (!shared) {
+      return;
+    }
+    byte[] raw = newKek.copyOut(SecretAccess.INSECURE);
+    try {
+      barrier.put(SHAMIR_KEK_PATH, raw);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  /**
+   * Follows the record another master wrote on the shared storage: a rotated keyring, a rotated
+   * root key (unwrapped by this master's KEK or HSM, or after a rekey by the KEK behind the
+   * barrier), new shares. Everything is opened before anything changes here.
+   *
+   * @return whether the record had changed
+   * @throws IntegrityException when this master cannot open the new keys; it keeps the old ones
+   */
+  boolean follow() throws VaultException {
+    CoreRecord next = core.read().orElse(null);
+    if (next == null) {
+      throw new IntegrityException(
+          "the vault's core record (" + CoreRecord.PATH + ") is gone from the shared storage");
+    }
+    if (next.equals(record)) {
+      return false;
+    }
+    AesGcmKey newRoot = null;
+    SecretBytes newKek = null;
+    Keyring opened;
+    try {
+      try {
+        opened = Keyring.decrypt(next.keyringCiphertext(), rootKey);
+      } catch (DecryptionFailedException e) {
+        opened = null; // the root key changed
+      }
+      if (opened == null) {
+        if (isHsmSealed(next)) {
+          newRoot = AesGcmKey.fromSecret(hsm().unwrap(next.rootKey().toWrappedKey()));
+        } else {
+          newKek = kekFor(next);
+          ShamirKek wrapper = ShamirKek.of(newKek);
+          try {
+            newRoot = AesGcmKey.fromSecret(wrapper.unwrap(next.rootKey().toWrappedKey()));
+          } finally {
+            wrapper.destroy();
+          }
+        }
+        try {
+          opened = Keyring.decrypt(next.keyringCiphertext(), newRoot);
+        } catch (DecryptionFailedException e) {
+          throw new IntegrityException(
+              "the shared keyring does not open with the shared root key: the storage is corrupt");
+        }
+      }
+    } catch (VaultException | RuntimeException e) {
+      if (newRoot != null) {
+        newRoot.destroy();
+      }
+      if (newKek != null && newKek != kek) {
+        newKek.destroy();
+      }
+      throw e;
+    }
+    Keyring old = keyring;
+    barrier.install(opened);
+    keyring = opened;
+    old.destroy();
+    if (newRoot != null) {
+      rootKey.destroy();
+      rootKey = newRoot;
+    }
+    if (newKek != null && newKek != kek) {
+      if (kek != null) {
+        kek.destroy();
+      }
+      kek = newKek;
+    }
+    record = next;
+    recordReadNanos = System.nanoTime();
+    log.info(
+        "followed the active master's keys: barrier keyring at term {}{}",
+        opened.activeTerm(),
+        newRoot == null ? "" : ", new root key");
+    return true;
+  }
+
+  /** The KEK that unwraps {@code next}'s root key: this master's own, or the one shared at a rekey. */
+  private SecretBytes kekFor(CoreRecord next) throws VaultException {
+    if (kek != null && unwraps(kek, next)) {
+      return kek;
+    }
+    byte[] shared = barrier.get(SHAMIR_KEK_PATH).orElse(null);
+    if (shared != null) {
+      SecretBytes candidate = SecretBytes.wrap(shared);
+      if (unwraps(candidate, next)) {
+        return candidate;
+      }
+      candidate.destroy();
+    }
+    throw new IntegrityException(
+        "the active master changed the root key, and neither this master's unseal key nor the one"
+            + " shared at the last rekey opens it");
+  }
+
+  private static boolean unwraps(SecretBytes candidate, CoreRecord next) throws VaultException {
+    ShamirKek wrapper;
+    try {
+      wrapper = ShamirKek.of(candidate);
+    } catch (InvalidRequestException e) {
+      return false;
+    }
+    try {
+      wrapper.unwrap(next.rootKey().toWrappedKey()).destroy();
+      return true;
+    } catch (InvalidRequestException e) {
+      return false;
+    } finally {
+      wrapper.destroy();
+    }
   }
 
   KeyringStatus keyringStatus() throws VaultException {

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * count reaches the limit; the vault core then persists and installs a new keyring, which the
  * barrier never does itself. Counts start at zero when a term's key is first installed.
  *
+ * <p>On a cluster of masters another master may rotate the keyring: a value under a term this
+ * barrier does not know makes it ask its {@link UnknownTerm} hook once (the vault reloads the
+ * keyring from the stored core record), then look again; only then is the value refused.
+ *
  * <p>Thread-safe. The keys are used under a read lock and {@link #seal} destroys them under the
  * write lock, so an encryption never runs with a half-wiped key; physical reads and writes happen
  * outside the lock, so a slow disk never holds up a seal.
@@ -77,6 +81,7 @@ public final class Barrier implements Storage {
   private final Storage physical;
   private final long maxOperationsPerTerm;
   private final Runnable rotationDue;
+  private final UnknownTerm unknownTerm;
   private final ReadWriteLock keyUse = new ReentrantReadWriteLock();
   private volatile Unsealed state; // null while sealed; written under keyUse's write lock
 
@@ -90,8 +95,18 @@ public final class Barrier implements Storage {
    * when the active term has encrypted {@code maxOperationsPerTerm} values.
    */
   public Barrier(Storage physical, long maxOperationsPerTerm, Runnable rotationDue) {
+    this(physical, maxOperationsPerTerm, rotationDue, term -> false);
+  }
+
+  /**
+   * As {@link #Barrier(Storage, long, Runnable)}, asking {@code unknownTerm} once when a stored
+   * value names a term the installed keyring lacks (another master rotated the keyring).
+   */
+  public Barrier(
+      Storage physical, long maxOperationsPerTerm, Runnable rotationDue, UnknownTerm unknownTerm) {
     this.physical = Objects.requireNonNull(physical, "physical");
     this.rotationDue = Objects.requireNonNull(rotationDue, "rotationDue");
+    this.unknownTerm = Objects.requireNonNull(unknownTerm, "unknownTerm");
     if (maxOperationsPerTerm < 1 || maxOperationsPerTerm > RandomNonceAesGcm.MAX_MESSAGES) {
       throw new IllegalArgumentException(
           "operations per term must be in 1.." + RandomNonceAesGcm.MAX_MESSAGES);
@@ -115,6 +130,20 @@ public final class Barrier implements Storage {
     } finally {
       keyUse.writeLock().unlock();
     }
+  }
+
+  /**
+   * Asked, from the reading thread and outside the barrier's locks, when a stored value names a
+   * term the installed keyring lacks.
+   */
+  @FunctionalInterface
+  public interface UnknownTerm {
+    /**
+     * Installs a newer keyring if there is one ({@link #install}); never throws.
+     *
+     * @return whether the caller should look for the term again
+     */
+    boolean reload(int term);
   }
 
   /** Seals the barrier: destroys every key of the installed keyring and drops it. */
@@ -261,12 +290,25 @@ public final class Barrier implements Storage {
           "stored value at " + path + " has unknown barrier version " + (entry[4] & 0xff));
     }
     byte[] sealed = Arrays.copyOfRange(entry, HEADER_SIZE_IN_BYTES, entry.length);
+    byte[] plain = decrypt(term, path, sealed);
+    // Once, outside the lock: the reload installs a keyring, which takes the write lock.
+    if (plain == null && unknownTerm.reload(term)) {
+      plain = decrypt(term, path, sealed);
+    }
+    if (plain == null) {
+      throw new IntegrityException(
+          "no barrier key for term " + Integer.toUnsignedString(term) + " at " + path);
+    }
+    return plain;
+  }
+
+  /** The plaintext, or null when the installed keyring has no key for {@code term}. */
+  private byte[] decrypt(int term, String path, byte[] sealed) throws VaultException {
     keyUse.readLock().lock();
     try {
       TermCipher cipher = unsealed().ciphers.get(term);
       if (cipher == null) {
-        throw new IntegrityException(
-            "no barrier key for term " + Integer.toUnsignedString(term) + " at " + path);
+        return null;
       }
       try {
         return cipher.aead.decrypt(sealed, associatedData(path));
