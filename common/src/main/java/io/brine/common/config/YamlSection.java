@@ -84,6 +84,11 @@ public final class YamlSection {
     return value != null && !value.isNull();
   }
 
+  /** True when the key holds a string (OpenBao's configs write numbers and booleans as strings). */
+  public boolean isString(String key) {
+    return has(key) && node.get(key).isTextual();
+  }
+
   /** True when the key holds a mapping (a nested section). */
   public boolean isMapping(String key) {
     return has(key) && node.get(key).isObject();

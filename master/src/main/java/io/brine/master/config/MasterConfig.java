@@ -9,6 +9,8 @@ import io.brine.vault.InvalidRequestException;
 import io.brine.vault.token.Durations;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
+import io.brine.vault.storage.postgresql.ConnectionUrl;
+import io.brine.vault.storage.postgresql.PostgresqlConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The master's config file, YAML, with Salt's key names where Salt has one ({@code pki_dir}, {@code
@@ -105,7 +108,9 @@ public record MasterConfig(
           "file_roots");
   private static final Set<String> VAULT_KEYS =
       Set.of(
+          "storage",
           "storage_dir",
+          "redirect_addr",
           "api_addr",
           "tls_cert_file",
           "tls_key_file",
@@ -121,6 +126,23 @@ public record MasterConfig(
           "allow_audit_log_prefixing",
           "audit_checkpoint_entries",
           "audit_checkpoint_interval");
+  /** OpenBao's keys of its postgresql storage stanza, as brine reads them. */
+  private static final Set<String> POSTGRESQL_KEYS =
+      Set.of(
+          "type",
+          "connection_url",
+          "table",
+          "ha_enabled",
+          "ha_table",
+          "max_parallel",
+          "max_idle_connections",
+          "max_connect_retries",
+          "skip_create_table");
+
+  /** Where {@code connection_url} is read when the config has none, brine's name first. */
+  static final List<String> CONNECTION_URL_VARIABLES =
+      List.of("BRINE_PG_CONNECTION_URL", "BAO_PG_CONNECTION_URL");
+
   private static final Set<String> AUDIT_DEVICE_KEYS =
       Set.of("type", "path", "description", "options");
   private static final Set<String> SEAL_KEYS =
@@ -404,6 +426,11 @@ public record MasterConfig(
 
   /** Reads and checks the config file. */
   public static MasterConfig load(Path file) throws ConfigException {
+    return load(file, System::getenv);
+  }
+
+  /** As {@link #load(Path)}, reading environment variables from {@code env} (tests). */
+  static MasterConfig load(Path file, Function<String, String> env) throws ConfigException {
     YamlSection top = YamlSection.readFile(file);
     top.requireOnly(TOP_KEYS);
     Path pkiDir = top.requiredPath("pki_dir");
@@ -435,7 +462,7 @@ public record MasterConfig(
         file,
         pkiDir,
         keysize,
-        vaultConfig(vault),
+        vaultConfig(vault, env),
         autoAccept,
         autosignFile,
         autorejectFile,
@@ -559,9 +586,10 @@ public record MasterConfig(
     return (int) top.integer(key, defaultValue, 1, 1_000_000);
   }
 
-  private static VaultConfig vaultConfig(YamlSection vault) throws ConfigException {
+  private static VaultConfig vaultConfig(YamlSection vault, Function<String, String> env)
+      throws ConfigException {
     vault.requireOnly(VAULT_KEYS);
-    Path storageDir = vault.requiredPath("storage_dir");
+    VaultStorage storage = storage(vault, env);
     String apiAddr =
         vault.string("api_addr", VaultConfig.DEFAULT_API_HOST + ":" + VaultConfig.DEFAULT_API_PORT);
     ApiAddress address = ApiAddress.parse(apiAddr);
@@ -589,8 +617,9 @@ public record MasterConfig(
                 MAX_REQUEST_BYTES_LIMIT);
     SealConfiguration seal = sealConfig(vault.section("seal"));
     AuditConfig audit = auditConfig(vault);
+    String redirectAddr = redirectAddr(vault, storage, address);
     return new VaultConfig(
-        storageDir,
+        storage,
         address.host(),
         address.port(),
         cert,
@@ -598,7 +627,158 @@ public record MasterConfig(
         maxRequestBytes,
         apiLimits(vault),
         seal,
-        audit);
+        audit,
+        redirectAddr);
+  }
+
+  /**
+   * {@code vault.storage}: absent, or {@code type: file}, is the folder at {@code storage_dir} as
+   * before; {@code type: postgresql} takes OpenBao's keys, where numbers and booleans may be strings
+   * as OpenBao's own configs write them ({@code ha_enabled: "true"}).
+   */
+  private static VaultStorage storage(YamlSection vault, Function<String, String> env)
+      throws ConfigException {
+    YamlSection storage = vault.section("storage");
+    if (storage == null) {
+      return new VaultStorage.Folder(vault.requiredPath("storage_dir"));
+    }
+    String type = storage.oneOf("type", null, List.of("file", "postgresql"));
+    if (type == null) {
+      throw storage.fail("type", "required key is missing: file or postgresql");
+    }
+    if (type.equals("file")) {
+      for (String key : POSTGRESQL_KEYS) {
+        if (!key.equals("type") && storage.has(key)) {
+          throw storage.fail(key, "applies to type postgresql only; this storage is file");
+        }
+      }
+      storage.requireOnly(Set.of("type"));
+      return new VaultStorage.Folder(vault.requiredPath("storage_dir"));
+    }
+    storage.requireOnly(POSTGRESQL_KEYS);
+    String url = storage.string("connection_url", null);
+    String urlFrom = "";
+    for (int i = 0; url == null && i < CONNECTION_URL_VARIABLES.size(); i++) {
+      String value = env.apply(CONNECTION_URL_VARIABLES.get(i));
+      if (value != null && !value.isBlank()) {
+        url = value.trim();
+        urlFrom = " (from " + CONNECTION_URL_VARIABLES.get(i) + ")";
+      }
+    }
+    if (url == null) {
+      throw storage.fail(
+          "connection_url",
+          "required key is missing (or set "
+              + String.join(" or ", CONNECTION_URL_VARIABLES)
+              + "), e.g. postgres://brine:secret@db.example:5432/brine?sslmode=verify-full");
+    }
+    try {
+      ConnectionUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw storage.fail("connection_url", e.getMessage() + urlFrom);
+    }
+    int maxParallel =
+        (int)
+            numberOrString(
+                storage, "max_parallel", PostgresqlConfig.DEFAULT_MAX_PARALLEL, 1, 100_000);
+    int maxIdle =
+        (int)
+            numberOrString(
+                storage,
+                "max_idle_connections",
+                Math.min(PostgresqlConfig.DEFAULT_MAX_IDLE_CONNECTIONS, maxParallel),
+                0,
+                maxParallel);
+    int retries =
+        (int)
+            numberOrString(
+                storage,
+                "max_connect_retries",
+                PostgresqlConfig.DEFAULT_MAX_CONNECT_RETRIES,
+                0,
+                1_000_000);
+    String table = storage.string("table", PostgresqlConfig.DEFAULT_TABLE);
+    String haTable = storage.string("ha_table", PostgresqlConfig.DEFAULT_HA_TABLE);
+    if (haTable.equals(table)) {
+      throw storage.fail("ha_table", "must name another table than table (" + table + ")");
+    }
+    try {
+      return new VaultStorage.Postgresql(
+          new PostgresqlConfig(
+              url,
+              table,
+              boolOrString(storage, "ha_enabled", false),
+              haTable,
+              maxParallel,
+              maxIdle,
+              retries,
+              boolOrString(storage, "skip_create_table", false)));
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      String key = message.startsWith("ha_table") ? "ha_table" : "table";
+      throw storage.fail(key, message.startsWith(key) ? message.substring(key.length()).trim() : message);
+    }
+  }
+
+  /** A whole number, given as one or as a string of one ({@code max_parallel: "128"}). */
+  private static long numberOrString(
+      YamlSection section, String key, long fallback, long min, long max) throws ConfigException {
+    if (!section.isString(key)) {
+      return section.integer(key, fallback, min, max);
+    }
+    String text = section.string(key, null);
+    long n;
+    try {
+      n = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw section.fail(key, "expected a whole number, got a string that is not one");
+    }
+    if (n < min || n > max) {
+      throw section.fail(key, "must be between " + min + " and " + max + ", got " + n);
+    }
+    return n;
+  }
+
+  /** {@code true}/{@code false}, or the strings "true"/"false" OpenBao's configs use. */
+  private static boolean boolOrString(YamlSection section, String key, boolean fallback)
+      throws ConfigException {
+    if (!section.isString(key)) {
+      return section.bool(key, fallback);
+    }
+    switch (section.string(key, "").toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw section.fail(key, "expected true or false (or the string \"true\" or \"false\")");
+    }
+  }
+
+  /**
+   * {@code redirect_addr}: the URL the other masters send operators to while this one is active.
+   * Without it, the API's own URL, which a wildcard {@code api_addr} cannot give.
+   */
+  private static String redirectAddr(YamlSection vault, VaultStorage storage, ApiAddress api)
+      throws ConfigException {
+    String given = vault.string("redirect_addr", null);
+    if (given != null) {
+      String problem = RedirectAddress.problem(given);
+      if (problem != null) {
+        throw vault.fail("redirect_addr", problem + ", e.g. https://m1.example:8200");
+      }
+      return given;
+    }
+    boolean ha = storage instanceof VaultStorage.Postgresql p && p.config().haEnabled();
+    if (ha && RedirectAddress.isWildcard(api.host())) {
+      throw vault.fail(
+          "redirect_addr",
+          "required with ha_enabled when api_addr listens on every interface ("
+              + api.host()
+              + "): give the URL the other masters and operators reach this one at, e.g."
+              + " https://m1.example:8200");
+    }
+    return null;
   }
 
   /**

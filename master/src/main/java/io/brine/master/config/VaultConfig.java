@@ -10,7 +10,8 @@ import java.util.Objects;
  * The {@code vault:} block of the master's config: where the vault keeps its files, where its
  * operator API listens, and how it is sealed.
  *
- * @param storageDir the vault's storage folder ({@code storage_dir})
+ * @param storage the vault's storage: its folder ({@code storage_dir}), or PostgreSQL ({@code
+ *     storage:} of type {@code postgresql})
  * @param apiHost host or IP address the operator API binds ({@code api_addr}, before the colon)
  * @param apiPort its port; 0 picks any free port (tests)
  * @param tlsCertFile PEM certificate chain for HTTPS, or null for plain HTTP
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param apiLimits how long the API waits for a request and how many connections it holds
  * @param seal Shamir, PKCS#11, or a migration away from PKCS#11 ({@code seal:})
  * @param audit the audit devices declared ({@code audit:}) and OpenBao's audit switches
+ * @param redirectAddr the URL this master advertises to the others of its cluster while it is
+ *     active ({@code redirect_addr}); null for the API's own URL
  */
 public record VaultConfig(
-    Path storageDir,
+    VaultStorage storage,
     String apiHost,
     int apiPort,
     Path tlsCertFile,
@@ -29,14 +32,15 @@ public record VaultConfig(
     int maxRequestBytes,
     ApiLimits apiLimits,
     SealConfiguration seal,
-    AuditConfig audit) {
+    AuditConfig audit,
+    String redirectAddr) {
 
   public static final String DEFAULT_API_HOST = "127.0.0.1";
   public static final int DEFAULT_API_PORT = 8200;
   public static final int DEFAULT_MAX_REQUEST_BYTES = 65536;
 
   public VaultConfig {
-    Objects.requireNonNull(storageDir, "storageDir");
+    Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(apiHost, "apiHost");
     Objects.requireNonNull(apiLimits, "apiLimits");
     Objects.requireNonNull(seal, "seal");
@@ -44,10 +48,24 @@ public record VaultConfig(
     if ((tlsCertFile == null) != (tlsKeyFile == null)) {
       throw new IllegalArgumentException("give both the TLS certificate and key, or neither");
     }
+    if (redirectAddr != null && RedirectAddress.problem(redirectAddr) != null) {
+      throw new IllegalArgumentException(
+          "redirect_addr: " + RedirectAddress.problem(redirectAddr));
+    }
   }
 
   public boolean tls() {
     return tlsCertFile != null;
+  }
+
+  /** The storage folder, or null when the vault is stored in PostgreSQL. */
+  public Path storageDir() {
+    return storage instanceof VaultStorage.Folder f ? f.dir() : null;
+  }
+
+  /** The PostgreSQL storage shares the HA lock with other masters ({@code ha_enabled}). */
+  public boolean haEnabled() {
+    return storage instanceof VaultStorage.Postgresql p && p.config().haEnabled();
   }
 
   /**

@@ -7,12 +7,14 @@ import io.brine.common.config.ConfigException;
 import io.brine.crypto.CryptoProviders;
 import io.brine.vault.seal.Pkcs11Config;
 import io.brine.vault.seal.SealConfiguration;
+import io.brine.vault.storage.postgresql.PostgresqlConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -543,5 +545,214 @@ class MasterConfigTest {
                 MasterConfig.load(
                     file(MINIMAL + "  audit:\n    - {type: file, file_path: /a}\n")))
         .hasMessageContaining("vault.audit[0].file_path: unknown key");
+  }
+
+  // ---------------------------------------------------------------- vault.storage, redirect_addr
+
+  private static final String PG_URL = "postgres://brine:s3cret@db.example:5432/brine";
+
+  private MasterConfig loadWithEnv(String yaml, Map<String, String> env) throws Exception {
+    return MasterConfig.load(file(yaml), env::get);
+  }
+
+  private static String postgres(String storageLines) {
+    return "pki_dir: pki\nvault:\n  storage:\n    type: postgresql\n" + storageLines;
+  }
+
+  @Test
+  void storage_absent_isTheFolderAsBefore_withNoRedirectAddress() throws Exception {
+    VaultConfig v = MasterConfig.load(file(MINIMAL)).vault();
+
+    assertThat(v.storage()).isEqualTo(new VaultStorage.Folder(dir.resolve("vault")));
+    assertThat(v.storageDir()).isEqualTo(dir.resolve("vault"));
+    assertThat(v.storage().type()).isEqualTo("file");
+    assertThat(v.haEnabled()).isFalse();
+    assertThat(v.redirectAddr()).isNull();
+    assertThat(MasterConfig.load(file(MINIMAL + "  storage:\n    type: file\n")).vault().storage())
+        .isEqualTo(v.storage());
+  }
+
+  @Test
+  void storage_postgresql_readsOpenBaosKeys_asValuesOrAsTheStringsOpenBaoWrites()
+      throws Exception {
+    VaultConfig v =
+        loadWithEnv(
+                postgres(
+                    "    connection_url: " + PG_URL + "\n"
+                        + "    table: vault_kv\n"
+                        + "    ha_enabled: \"true\"\n"
+                        + "    ha_table: vault_locks\n"
+                        + "    max_parallel: \"16\"\n"
+                        + "    max_idle_connections: 4\n"
+                        + "    max_connect_retries: \"0\"\n"
+                        + "    skip_create_table: true\n"),
+                Map.of())
+            .vault();
+
+    PostgresqlConfig pg = ((VaultStorage.Postgresql) v.storage()).config();
+    assertThat(pg)
+        .isEqualTo(new PostgresqlConfig(PG_URL, "vault_kv", true, "vault_locks", 16, 4, 0, true));
+    assertThat(v.storage().type()).isEqualTo("postgresql");
+    assertThat(v.storageDir()).isNull(); // not required with postgresql
+    assertThat(v.haEnabled()).isTrue();
+    assertThat(v.storage().toString()).doesNotContain("s3cret");
+
+    PostgresqlConfig defaults =
+        ((VaultStorage.Postgresql)
+                loadWithEnv(postgres("    connection_url: " + PG_URL + "\n"), Map.of())
+                    .vault()
+                    .storage())
+            .config();
+    assertThat(defaults).isEqualTo(PostgresqlConfig.defaults(PG_URL));
+  }
+
+  @Test
+  void haEnabled_takesBooleansAndTheirStrings_andRefusesAnythingElseByName() throws Exception {
+    for (String value : List.of("true", "\"true\"", "\"TRUE\"")) {
+      assertThat(
+              loadWithEnv(
+                      postgres("    connection_url: " + PG_URL + "\n    ha_enabled: " + value + "\n"),
+                      Map.of())
+                  .vault()
+                  .haEnabled())
+          .as(value)
+          .isTrue();
+    }
+    for (String value : List.of("false", "\"false\"")) {
+      assertThat(
+              loadWithEnv(
+                      postgres("    connection_url: " + PG_URL + "\n    ha_enabled: " + value + "\n"),
+                      Map.of())
+                  .vault()
+                  .haEnabled())
+          .isFalse();
+    }
+    assertThatThrownBy(
+            () ->
+                loadWithEnv(
+                    postgres("    connection_url: " + PG_URL + "\n    ha_enabled: \"yes\"\n"),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("vault.storage.ha_enabled: expected true or false (or the string"
+            + " \"true\" or \"false\")");
+  }
+
+  @Test
+  void connectionUrl_comesFromBrinesVariableFirst_thenOpenBaos_andIsRequired() throws Exception {
+    String other = "postgres://brine:other@db2.example/brine";
+    PostgresqlConfig fromBrine =
+        ((VaultStorage.Postgresql)
+                loadWithEnv(
+                        postgres(""),
+                        Map.of("BRINE_PG_CONNECTION_URL", PG_URL, "BAO_PG_CONNECTION_URL", other))
+                    .vault()
+                    .storage())
+            .config();
+    assertThat(fromBrine.connectionUrl()).isEqualTo(PG_URL);
+    PostgresqlConfig fromBao =
+        ((VaultStorage.Postgresql)
+                loadWithEnv(postgres(""), Map.of("BAO_PG_CONNECTION_URL", other)).vault().storage())
+            .config();
+    assertThat(fromBao.connectionUrl()).isEqualTo(other);
+    // The file's own key wins over both.
+    assertThat(
+            ((VaultStorage.Postgresql)
+                    loadWithEnv(
+                            postgres("    connection_url: " + PG_URL + "\n"),
+                            Map.of("BRINE_PG_CONNECTION_URL", other))
+                        .vault()
+                        .storage())
+                .config()
+                .connectionUrl())
+        .isEqualTo(PG_URL);
+
+    Path f = file(postgres(""));
+    assertThatThrownBy(() -> MasterConfig.load(f, name -> null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            f + ": vault.storage.connection_url: required key is missing (or set"
+                + " BRINE_PG_CONNECTION_URL or BAO_PG_CONNECTION_URL)");
+  }
+
+  @Test
+  void connectionUrl_thatDoesNotParse_isOneLineNamingTheKey_neverThePassword() throws Exception {
+    String bad = "postgres://brine:s3cret@db.example:5432/brine?sslmode=verify-full&colour=blue";
+    Path f = file(postgres("    connection_url: \"" + bad + "\"\n"));
+    assertThatThrownBy(() -> MasterConfig.load(f, name -> null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ": vault.storage.connection_url: ")
+        .hasMessageContaining("colour")
+        .hasMessageNotContaining("s3cret")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    // From the environment, the message says so.
+    assertThatThrownBy(
+            () -> MasterConfig.load(file(postgres("")), Map.of("BAO_PG_CONNECTION_URL", bad)::get))
+        .hasMessageContaining("(from BAO_PG_CONNECTION_URL)")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void storage_badValues_areRefusedByName() throws Exception {
+    String url = "    connection_url: " + PG_URL + "\n";
+    assertThatThrownBy(() -> loadWithEnv(postgres(url + "    max_parallel: \"many\"\n"), Map.of()))
+        .hasMessageEndingWith("vault.storage.max_parallel: expected a whole number, got a string"
+            + " that is not one");
+    assertThatThrownBy(() -> loadWithEnv(postgres(url + "    max_parallel: 0\n"), Map.of()))
+        .hasMessageEndingWith("vault.storage.max_parallel: must be between 1 and 100000, got 0");
+    assertThatThrownBy(
+            () -> loadWithEnv(postgres(url + "    max_idle_connections: 9\n    max_parallel: 4\n"),
+                Map.of()))
+        .hasMessageEndingWith("vault.storage.max_idle_connections: must be between 0 and 4, got 9");
+    assertThatThrownBy(() -> loadWithEnv(postgres(url + "    ha_table: openbao_kv_store\n"), Map.of()))
+        .hasMessageContaining("vault.storage.ha_table: ");
+    assertThatThrownBy(() -> loadWithEnv(postgres(url + "    hatable: x\n"), Map.of()))
+        .hasMessageContaining("vault.storage.hatable: unknown key; known keys here: connection_url,");
+    assertThatThrownBy(
+            () -> loadWithEnv("pki_dir: pki\nvault:\n  storage:\n    type: consul\n", Map.of()))
+        .hasMessageEndingWith("vault.storage.type: expected one of file, postgresql, got 'consul'");
+    assertThatThrownBy(() -> loadWithEnv("pki_dir: pki\nvault:\n  storage: {}\n", Map.of()))
+        .hasMessageEndingWith("vault.storage.type: required key is missing: file or postgresql");
+    assertThatThrownBy(
+            () ->
+                loadWithEnv(
+                    MINIMAL + "  storage:\n    type: file\n    connection_url: " + PG_URL + "\n",
+                    Map.of()))
+        .hasMessageEndingWith(
+            "vault.storage.connection_url: applies to type postgresql only; this storage is file")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> loadWithEnv("pki_dir: pki\nvault:\n  storage:\n    type: file\n", Map.of()))
+        .hasMessageEndingWith("vault.storage_dir: required key is missing");
+  }
+
+  @Test
+  void redirectAddr_isAUrlOfSchemeHostAndPort_requiredWithHaOnAWildcardApi() throws Exception {
+    assertThat(
+            MasterConfig.load(file(MINIMAL + "  redirect_addr: https://m1.example:8200\n"))
+                .vault()
+                .redirectAddr())
+        .isEqualTo("https://m1.example:8200");
+    for (String bad :
+        List.of("ftp://m1:21", "https://m1.example:8200/v1", "m1.example:8200", "https://0.0.0.0:8200",
+            "https://u:p@m1:8200")) {
+      assertThatThrownBy(() -> MasterConfig.load(file(MINIMAL + "  redirect_addr: '" + bad + "'\n")))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("vault.redirect_addr: ");
+    }
+    String ha = postgres("    connection_url: " + PG_URL + "\n    ha_enabled: true\n");
+    assertThatThrownBy(() -> loadWithEnv(ha + "  api_addr: 0.0.0.0:8200\n", Map.of()))
+        .hasMessageContaining(
+            "vault.redirect_addr: required with ha_enabled when api_addr listens on every interface"
+                + " (0.0.0.0)");
+    assertThat(
+            loadWithEnv(
+                    ha + "  api_addr: 0.0.0.0:8200\n  redirect_addr: http://m2.example:8200\n",
+                    Map.of())
+                .vault()
+                .redirectAddr())
+        .isEqualTo("http://m2.example:8200");
+    // A specific api_addr: the API's own URL is advertised.
+    assertThat(loadWithEnv(ha + "  api_addr: 10.0.0.5:8200\n", Map.of()).vault().redirectAddr())
+        .isNull();
   }
 }
