@@ -7,7 +7,13 @@ import io.brine.master.api.OperatorApiServer;
 import io.brine.master.audit.AuditBroker;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
+import io.brine.master.config.VaultStorage;
 import io.brine.master.files.FileRoots;
+import io.brine.master.ha.ActiveDuty;
+import io.brine.master.ha.ClusterStatus;
+import io.brine.master.ha.ClusterTiming;
+import io.brine.master.ha.HaCoordinator;
+import io.brine.master.ha.SealedWrites;
 import io.brine.master.jobs.JobCache;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.MinionCalls;
@@ -20,6 +26,9 @@ import io.brine.vault.Vault;
 import io.brine.vault.VaultCore;
 import io.brine.vault.VaultException;
 import io.brine.vault.storage.FileStorage;
+import io.brine.vault.storage.Storage;
+import io.brine.vault.storage.postgresql.PostgresqlHaLock;
+import io.brine.vault.storage.postgresql.PostgresqlStorage;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,6 +46,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +97,10 @@ public final class MasterDaemon implements AutoCloseable {
   private final ExecutorService callWorkers;
   private final JobCache jobCache;
   private final AuditBroker audit;
+  /** Null without HA. */
+  private final HaCoordinator ha;
+  /** Null for file storage. */
+  private final PostgresqlStorage postgres;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -102,7 +116,9 @@ public final class MasterDaemon implements AutoCloseable {
       MinionListener minions,
       ExecutorService callWorkers,
       JobCache jobCache,
-      AuditBroker audit) {
+      AuditBroker audit,
+      HaCoordinator ha,
+      PostgresqlStorage postgres) {
     this.build = build;
     this.vault = vault;
     this.keys = keys;
@@ -115,6 +131,8 @@ public final class MasterDaemon implements AutoCloseable {
     this.callWorkers = callWorkers;
     this.jobCache = jobCache;
     this.audit = audit;
+    this.ha = ha;
+    this.postgres = postgres;
   }
 
   /** Starts the master and prints the start line to {@link System#out}. */
@@ -125,23 +143,56 @@ public final class MasterDaemon implements AutoCloseable {
   /**
    * Starts the master and prints the start line to {@code out}.
    *
-   * @throws VaultException when the storage folder cannot be opened
+   * @throws VaultException when the storage folder or database cannot be opened
    * @throws IOException when the API or the minion listener cannot listen, the TLS certificate or
    *     key cannot be used, or the PKI folder cannot be opened
    */
   public static MasterDaemon start(MasterConfig config, PrintStream out)
       throws IOException, VaultException {
+    return start(config, out, ClusterTiming.OPENBAO);
+  }
+
+  /**
+   * As {@link #start(MasterConfig, PrintStream)}, with a cluster's timings: the lock's TTL and
+   * the standbys' checks (tests shorten them; a config keeps OpenBao's).
+   */
+  static MasterDaemon start(MasterConfig config, PrintStream out, ClusterTiming timing)
+      throws IOException, VaultException {
     // Before the vault loads the master's key, so that key is the chosen provider's own.
     CryptoProviders.apply(config.cryptoProvider());
     BuildInfo build = BuildInfo.current();
     VaultConfig settings = config.vault();
-    VaultCore vault =
-        VaultCore.builder(FileStorage.open(settings.storageDir()))
+    PostgresqlStorage postgres = null;
+    Storage physical;
+    if (settings.storage() instanceof VaultStorage.Postgresql p) {
+      postgres = PostgresqlStorage.open(p.config(), timing.lock());
+      physical = postgres;
+    } else {
+      physical = FileStorage.open(settings.storageDir());
+    }
+    PostgresqlHaLock haLock = postgres == null ? null : postgres.haLock().orElse(null);
+    VaultCore.Builder vaultBuilder =
+        VaultCore.builder(physical)
             .seal(settings.seal())
             .version(build.version())
-            .storageType("file")
-            .build();
+            .storageType(settings.storage().type());
+    if (haLock != null) {
+      vaultBuilder.cluster(new SealedWrites(postgres, haLock));
+    }
+    VaultCore vault = vaultBuilder.build();
     MasterKeyRing keys = new MasterKeyRing(config.pkiDir(), config.keysize(), Clock.systemUTC());
+    // The API's own URL is known once it listens (port 0 in tests): the advert reads it then.
+    AtomicReference<String> apiUrl = new AtomicReference<>();
+    HaCoordinator ha =
+        haLock == null
+            ? null
+            : new HaCoordinator(
+                vault,
+                postgres,
+                haLock,
+                timing,
+                () -> settings.redirectAddr() != null ? settings.redirectAddr() : apiUrl.get(),
+                Clock.systemUTC());
     AutoUnsealer autoUnsealer = null;
     OperatorApiServer api = null;
     ScheduledExecutorService rotationTimer = null;
@@ -176,7 +227,14 @@ public final class MasterDaemon implements AutoCloseable {
           new AuditBroker(
               settings.audit(), vault::sealStatus, Clock.systemUTC(), new SecureRandom(),
               rotationTimer);
-      vault.addListener(audit);
+      if (ha == null) {
+        vault.addListener(audit);
+      } else {
+        // The devices' chains live in the shared barrier: only the active master opens them.
+        ha.addDuty(auditDuty(audit));
+        keys.clustered();
+        ha.addDuty(masterKeyDuty(keys));
+      }
       publishKeys.addListener(audit);
       pki.recordDecisionsIn(audit.keyDecisions());
       // No publish key while sealed: each unseal makes one with a new, higher epoch, and each seal
@@ -184,6 +242,9 @@ public final class MasterDaemon implements AutoCloseable {
       // finds the publish key whenever it finds the master key.
       vault.addListener(publishKeys);
       vault.addListener(keys);
+      if (ha != null) {
+        vault.addListener(ha);
+      }
       publishKeys.startSealed(); // a vault always opens sealed; auto-unseal comes after the start
       // After a rotation of the master's key every connected minion must meet the new key: a new
       // publish key makes each re-authenticate within reauth_window (docs/protocol.md §2.8).
@@ -230,10 +291,15 @@ public final class MasterDaemon implements AutoCloseable {
                   jobCache,
                   audit,
                   keys,
-                  config.masterKeyGrace()));
+                  config.masterKeyGrace()),
+              ha == null ? ClusterStatus.SINGLE : ha);
+      apiUrl.set(api.url());
     } catch (IOException | RuntimeException e) {
       if (api != null) {
         api.close();
+      }
+      if (ha != null) {
+        ha.close();
       }
       if (minions != null) {
         minions.close();
@@ -257,6 +323,9 @@ public final class MasterDaemon implements AutoCloseable {
       if (audit != null) {
         audit.close();
       }
+      if (postgres != null) {
+        postgres.close();
+      }
       throw e;
     }
     MasterDaemon daemon =
@@ -272,13 +341,56 @@ public final class MasterDaemon implements AutoCloseable {
             minions,
             callWorkers,
             jobCache,
-            audit);
+            audit,
+            ha,
+            postgres);
     if (autoUnsealer != null) {
       daemon.awaitFirstAttempt(autoUnsealer.start());
     }
     out.println(daemon.startLine());
     out.flush();
     return daemon;
+  }
+
+  /** The audit devices open on the active master only: their chains live in the shared barrier. */
+  private static ActiveDuty auditDuty(AuditBroker audit) {
+    return new ActiveDuty() {
+      @Override
+      public void start(Storage barrier) {
+        audit.becameActive(barrier);
+      }
+
+      @Override
+      public void stop(Stop why) {
+        if (why == Stop.SEALING) {
+          audit.sealing();
+          audit.sealed();
+        } else {
+          audit.becameStandby(
+              why == Stop.LOCK_LOST ? "lost the cluster's HA lock" : "stepped down");
+        }
+      }
+    };
+  }
+
+  /** The master key: made and rotated by the active master, followed by the standbys. */
+  private static ActiveDuty masterKeyDuty(MasterKeyRing keys) {
+    return new ActiveDuty() {
+      @Override
+      public void start(Storage barrier) throws VaultException {
+        keys.becameActive();
+      }
+
+      @Override
+      public void stop(Stop why) {
+        keys.becameStandby();
+      }
+
+      @Override
+      public void follow(Storage barrier) throws VaultException {
+        keys.follow();
+      }
+    };
   }
 
   private static void purgeJobs(JobCache cache) {
@@ -326,7 +438,8 @@ public final class MasterDaemon implements AutoCloseable {
 
   /**
    * {@code brine master <version>: operator API on <url>, vault <sealed|unsealed> (<type>); minions
-   * on <interface>:<port>; crypto <provider>}.
+   * on <interface>:<port>; crypto <provider>}, with {@code , storage postgresql} or {@code , storage
+   * postgresql (HA)} after the vault's type when the vault is in PostgreSQL.
    */
   String startLine() {
     SealStatus status = vault.sealStatus();
@@ -338,7 +451,9 @@ public final class MasterDaemon implements AutoCloseable {
         + (status.sealed() ? "sealed" : "unsealed")
         + " ("
         + status.type()
-        + "); minions on "
+        + ")"
+        + (postgres == null ? "" : ", storage postgresql" + (ha != null ? " (HA)" : ""))
+        + "; minions on "
         + minions.address()
         + "; crypto "
         + CryptoProviders.describe();
@@ -388,6 +503,16 @@ public final class MasterDaemon implements AutoCloseable {
     return audit;
   }
 
+  /** Where this master stands in its cluster; {@link ClusterStatus#SINGLE} without HA. */
+  public ClusterStatus cluster() {
+    return ha == null ? ClusterStatus.SINGLE : ha;
+  }
+
+  /** The HA coordinator, or null without HA. */
+  HaCoordinator haCoordinator() {
+    return ha;
+  }
+
   /**
    * Reopens the audit files (SIGHUP, after logrotate moved them); each chain goes on in the new
    * file.
@@ -426,8 +551,16 @@ public final class MasterDaemon implements AutoCloseable {
       rotationTimer.shutdownNow();
       jobCache.close();
     } finally {
-      vault.close(); // the audit devices' last checkpoints are written as it seals
+      // The audit devices' last checkpoints are written as it seals; on a cluster the HA lock is
+      // given up then, so a standby takes over at once.
+      vault.close();
       audit.close();
+      if (ha != null) {
+        ha.close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
       log.info("master stopped; vault sealed");
       stopped.countDown();
     }

@@ -59,6 +59,12 @@ import org.slf4j.LoggerFactory;
  * <pki_dir>/master/master.pub}, rewritten if it differs. When the vault seals everything is
  * dropped (RSA keys cannot be wiped in a JVM: docs/security.md).
  *
+ * <p>On a cluster ({@link #clustered}) only the active master writes: a standby loads the key
+ * once the active master has made it (it looks again at every {@link #follow}), follows the
+ * active master's rotations (serving the new key and asking its own minions to re-authenticate),
+ * and leaves a half-done rotation and expired keys for the active master to settle; it stops
+ * serving a predecessor whose grace ended all the same. {@link #becameActive} makes it the writer.
+ *
  * <p>{@link #unsealed} and {@link #sealed} are called by the vault under its lock; {@link #rotate}
  * and {@link #expireRetired} are serialised here; the getters may be called from any thread.
  */
@@ -122,6 +128,17 @@ public final class MasterKeyRing implements VaultListener {
   private IntSupplier publishEpoch = () -> Integer.MAX_VALUE;
 
   private Duration minimumGrace = Duration.ZERO;
+
+  /** On a cluster: this ring writes only while {@link #writer} (its master is active). */
+  private boolean clustered;
+
+  /** Whether this ring may write the barrier; guarded by this. */
+  private boolean writer = true;
+
+  /** A standby's digest of the entries it last loaded, so an unchanged look parses nothing. */
+  private byte[] lastSeen;
+
+  private boolean waitingLogged;
 
   /**
    * After a rotation, publications of a publish epoch up to {@link #predecessorSignsThrough} are
@@ -219,16 +236,220 @@ public final class MasterKeyRing implements VaultListener {
     return status(s);
   }
 
+  /**
+   * This master is one of a cluster's: from the next unseal on it writes only between {@link
+   * #becameActive} and {@link #becameStandby}.
+   */
+  public synchronized void clustered() {
+    clustered = true;
+    writer = false;
+  }
+
   @Override
   public synchronized void unsealed(Storage barrier) throws VaultException {
-    KeyPair current = loadOrGenerate(barrier);
-    State s = recover(barrier, current);
     this.barrier = barrier;
     predecessorSigner = null;
     predecessorSignsThrough = Integer.MIN_VALUE;
+    if (clustered) {
+      writer = false;
+      lastSeen = null;
+      waitingLogged = false;
+      loadAsStandby();
+      return;
+    }
+    KeyPair current = loadOrGenerate(barrier);
+    State s = recover(barrier, current, true);
     state = s;
     publish((RSAPublicKey) s.current().getPublic());
     expireRetired();
+  }
+
+  /**
+   * This master has taken its cluster's HA lock: from now on this ring writes. It makes the key
+   * when the vault has none yet, and settles what a stop of the last active master left half done.
+   *
+   * @throws SealedException while the vault is sealed
+   */
+  public synchronized void becameActive() throws VaultException {
+    if (barrier == null) {
+      throw new SealedException();
+    }
+    writer = true;
+    lastSeen = null;
+    KeyPair current = loadOrGenerate(barrier);
+    adopt(recover(barrier, current, true));
+    expireRetired();
+  }
+
+  /** This master is no longer active: this ring writes nothing from now on. */
+  public synchronized void becameStandby() {
+    writer = !clustered;
+  }
+
+  /**
+   * A standby's look at the barrier: loads the key once the active master has made it, and follows
+   * its rotations and expiries. Cheap when nothing changed. Does nothing on the active master.
+   */
+  public synchronized void follow() throws VaultException {
+    if (!clustered || writer || barrier == null) {
+      return;
+    }
+    loadAsStandby();
+  }
+
+  /** Must hold this. Reads only. */
+  private void loadAsStandby() throws VaultException {
+    Optional<byte[]> stored = barrier.get(PRIVATE_KEY_PATH);
+    if (stored.isEmpty()) {
+      if (!waitingLogged) {
+        waitingLogged = true;
+        log.info("the vault holds no master key yet: waiting for the active master to make it");
+      }
+      return;
+    }
+    byte[] pem = stored.get();
+    byte[] seen;
+    try {
+      seen = digest(pem, barrier.get(RING_PATH), barrier.get(PENDING_PATH));
+      if (state != null && Arrays.equals(seen, lastSeen)) {
+        return;
+      }
+      KeyPair current;
+      try {
+        current = Pem.readPrivateKey(pem);
+      } catch (GeneralSecurityException e) {
+        throw new VaultException(
+            "the master's private key in the vault is not usable: " + e.getMessage(), e);
+      }
+      adopt(recover(barrier, current, false));
+    } finally {
+      Arrays.fill(pem, (byte) 0);
+    }
+    lastSeen = seen;
+  }
+
+  /** SHA-256 over the entries a standby loads from, each with its length. */
+  private static byte[] digest(byte[] key, Optional<byte[]> ring, Optional<byte[]> pending) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (byte[] part : List.of(key, ring.orElse(new byte[0]), pending.orElse(new byte[0]))) {
+        sha.update(java.nio.ByteBuffer.allocate(4).putInt(part.length).array());
+        sha.update(part);
+      }
+      ring.ifPresent(r -> Arrays.fill(r, (byte) 0));
+      pending.ifPresent(p -> Arrays.fill(p, (byte) 0));
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no SHA-256", e);
+    }
+  }
+
+  /**
+   * Must hold this. Serves {@code loaded}, as read from the barrier: after a rotation on the active
+   * master, the new key (its minions are asked to re-authenticate), with the predecessor signing
+   * for the sessions that know only it. The keys served before are dropped.
+   */
+  private void adopt(State loaded) throws VaultException {
+    State before = state;
+    State reused = reusing(loaded, before);
+    State next = writer ? reused : withoutExpired(reused);
+    RSAPublicKey now = (RSAPublicKey) next.current().getPublic();
+    boolean rotated =
+        before != null && !sameKey((RSAPublicKey) before.current().getPublic(), now);
+    if (rotated) {
+      KeyPair predecessor = null;
+      for (Retained r : next.retained()) {
+        if (r.keys() == before.current()) {
+          predecessor = r.keys();
+        }
+      }
+      if (predecessor != null) {
+        switchTo(next, predecessor);
+      } else {
+        predecessorSigner = null;
+        predecessorSignsThrough = Integer.MIN_VALUE;
+        state = next;
+      }
+    } else {
+      state = next;
+    }
+    if (before == null || rotated) {
+      publish(now);
+    }
+    // Whatever is no longer served: replaced, or expired.
+    destroyAllBut(reused, next);
+    if (before != null) {
+      destroyAllBut(before, next);
+    }
+    if (rotated) {
+      Status status = status(next);
+      log.info(
+          "followed the active master's key rotation to {} (epoch {})",
+          status.fingerprint(),
+          status.epoch());
+      listener.rotated(status);
+    }
+  }
+
+  /**
+   * {@code loaded} with the key objects already served wherever they are the same keys: a
+   * handshake using one is not cut off because the barrier was read again.
+   */
+  private State reusing(State loaded, State before) {
+    if (before == null) {
+      return loaded;
+    }
+    KeyPair current = served(loaded.current(), before);
+    List<Retained> retained = new ArrayList<>();
+    for (Retained r : loaded.retained()) {
+      retained.add(new Retained(r.epoch(), served(r.keys(), before), r.graceEnd()));
+    }
+    return state(current, loaded.epoch(), retained, loaded.statements());
+  }
+
+  private static KeyPair served(KeyPair fresh, State before) {
+    List<KeyPair> known = new ArrayList<>();
+    known.add(before.current());
+    before.retained().forEach(r -> known.add(r.keys()));
+    for (KeyPair k : known) {
+      if (sameKey((RSAPublicKey) k.getPublic(), (RSAPublicKey) fresh.getPublic())) {
+        if (k != fresh) {
+          RsaKeys.destroy(fresh.getPrivate());
+        }
+        return k;
+      }
+    }
+    return fresh;
+  }
+
+  /** Destroys every key of {@code old} that {@code kept} does not serve. */
+  private static void destroyAllBut(State old, State kept) {
+    List<KeyPair> keep = new ArrayList<>();
+    keep.add(kept.current());
+    kept.retained().forEach(r -> keep.add(r.keys()));
+    List<KeyPair> all = new ArrayList<>();
+    all.add(old.current());
+    old.retained().forEach(r -> all.add(r.keys()));
+    for (KeyPair k : all) {
+      if (keep.stream().noneMatch(x -> x == k)) {
+        RsaKeys.destroy(k.getPrivate());
+      }
+    }
+  }
+
+  /** {@code s} without the predecessors whose grace has ended; destroys nothing. */
+  private State withoutExpired(State s) {
+    long now = clock.instant().getEpochSecond();
+    if (s.retained().stream().noneMatch(r -> r.graceEnd() <= now)) {
+      return s;
+    }
+    List<Retained> kept = new ArrayList<>();
+    for (Retained r : s.retained()) {
+      if (r.graceEnd() > now) {
+        kept.add(r);
+      }
+    }
+    return state(s.current(), s.epoch(), kept, s.statements());
   }
 
   /**
@@ -253,6 +474,8 @@ public final class MasterKeyRing implements VaultListener {
   @Override
   public synchronized void sealed() {
     State s = state;
+    writer = !clustered;
+    lastSeen = null;
     predecessorSigner = null;
     predecessorSignsThrough = Integer.MIN_VALUE;
     state = null;
@@ -422,6 +645,21 @@ public final class MasterKeyRing implements VaultListener {
     if (s == null || barrier == null) {
       return;
     }
+    if (!writer) {
+      // A standby: the active master deletes the entries; this one only stops serving the key.
+      State kept = withoutExpired(s);
+      if (kept != s) {
+        state = kept;
+        destroyAllBut(s, kept);
+        log.info(
+            "no longer answers with the master's previous key of epoch(s) {}: its grace ended",
+            s.retained().stream()
+                .filter(r -> r.graceEnd() <= now)
+                .map(r -> Integer.toString(r.epoch()))
+                .toList());
+      }
+      return;
+    }
     List<Retained> kept = new ArrayList<>();
     List<Retained> expired = new ArrayList<>();
     for (Retained r : s.retained()) {
@@ -460,9 +698,10 @@ public final class MasterKeyRing implements VaultListener {
 
   /**
    * Reads the ring and settles a rotation a crash interrupted: before the commit (the ring does
-   * not name the pending successor) it is rolled back; after it, finished.
+   * not name the pending successor) it is rolled back; after it, finished. Without {@code repair}
+   * (a standby) nothing is written: the state is what the active master will settle it to.
    */
-  private State recover(Storage barrier, KeyPair stored) throws VaultException {
+  private State recover(Storage barrier, KeyPair stored, boolean repair) throws VaultException {
     Ring ring = readRing(barrier);
     Optional<byte[]> pendingEntry = barrier.get(PENDING_PATH);
     KeyPair current = stored;
@@ -483,17 +722,27 @@ public final class MasterKeyRing implements VaultListener {
                   + ", and no pending rotation explains it; restore the vault storage from a"
                   + " backup");
         }
-        byte[] pem = Pem.writePrivateKey((RSAPrivateCrtKey) pending.getPrivate());
-        try {
-          barrier.put(PRIVATE_KEY_PATH, pem);
-        } finally {
-          Arrays.fill(pem, (byte) 0);
+        if (repair) {
+          byte[] pem = Pem.writePrivateKey((RSAPrivateCrtKey) pending.getPrivate());
+          try {
+            barrier.put(PRIVATE_KEY_PATH, pem);
+          } finally {
+            Arrays.fill(pem, (byte) 0);
+          }
+          log.info(
+              "finished the master key rotation to epoch {} that a stop interrupted",
+              ring.epoch());
         }
         current = pending;
         currentPub = (RSAPublicKey) pending.getPublic();
-        log.info(
-            "finished the master key rotation to epoch {} that a stop interrupted", ring.epoch());
       }
+    }
+    if (!repair) {
+      List<Retained> retained = new ArrayList<>();
+      for (RingEntry e : ring.retained()) {
+        retained.add(new Retained(e.epoch(), loadRetired(barrier, e.epoch()), e.graceEnd()));
+      }
+      return state(current, ring.epoch(), retained, ring.statements());
     }
     if (pendingEntry.isPresent()) {
       barrier.delete(PENDING_PATH);

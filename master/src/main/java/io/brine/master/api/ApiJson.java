@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.master.ha.ClusterStatus;
 import io.brine.vault.GenerateRootStatus;
 import io.brine.vault.InitResult;
 import io.brine.vault.KeyringStatus;
@@ -96,6 +97,25 @@ final class ApiJson {
   /** {@code GET /v1/sys/leader} on a node without HA, exactly as OpenBao answers it. */
   static ObjectNode leaderWithoutHa() {
     return object().put("ha_enabled", false);
+  }
+
+  /** Go's zero time, which OpenBao reports when there is no active time to report. */
+  private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+  /**
+   * {@code GET /v1/sys/leader} of an unsealed master of a cluster, OpenBao's fields; {@code
+   * leader} null when no active master is known (empty address, zero time).
+   */
+  static ObjectNode leader(boolean isSelf, ClusterStatus.Leader leader) {
+    ObjectNode o = object();
+    o.put("ha_enabled", true);
+    o.put("is_self", isSelf);
+    o.put("active_time", leader == null ? ZERO_TIME : leader.activeTime().toString());
+    o.put("leader_address", leader == null ? "" : leader.address());
+    o.put("leader_cluster_address", "");
+    o.put("performance_standby", false);
+    o.put("performance_standby_last_remote_wal", 0);
+    return o;
   }
 
   /**

@@ -8,34 +8,39 @@ import java.util.Collection;
 import java.util.stream.Collectors;
 
 /**
- * What an endpoint answers: a status and a JSON body (none for 204), plus the {@code Allow} header
- * of a 405. {@link HttpResponses} turns it into HTTP.
+ * What an endpoint answers: a status and a JSON body (none for 204 and 307), plus the {@code Allow}
+ * header of a 405 and the {@code Location} of a 307. {@link HttpResponses} turns it into HTTP.
  */
-record ApiResponse(HttpResponseStatus status, JsonNode body, String allow) {
+record ApiResponse(HttpResponseStatus status, JsonNode body, String allow, String location) {
 
   static ApiResponse ok(JsonNode body) {
-    return new ApiResponse(HttpResponseStatus.OK, body, null);
+    return new ApiResponse(HttpResponseStatus.OK, body, null, null);
   }
 
   static ApiResponse withStatus(HttpResponseStatus status, JsonNode body) {
-    return new ApiResponse(status, body, null);
+    return new ApiResponse(status, body, null, null);
   }
 
   static ApiResponse noContent() {
-    return new ApiResponse(HttpResponseStatus.NO_CONTENT, null, null);
+    return new ApiResponse(HttpResponseStatus.NO_CONTENT, null, null, null);
+  }
+
+  /** A 307 to {@code location}, without a body, as OpenBao's standby answers. */
+  static ApiResponse temporaryRedirect(String location) {
+    return new ApiResponse(HttpResponseStatus.TEMPORARY_REDIRECT, null, null, location);
   }
 
   /** OpenBao's error body: {@code {"errors":["message"]}}. */
   static ApiResponse error(HttpResponseStatus status, String message) {
     ObjectNode body = ApiJson.object();
     body.putArray("errors").add(message);
-    return new ApiResponse(status, body, null);
+    return new ApiResponse(status, body, null, null);
   }
 
   static ApiResponse methodNotAllowed(Collection<HttpMethod> allowed) {
     ApiResponse error = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "unsupported operation");
     String allow =
         allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
-    return new ApiResponse(error.status(), error.body(), allow);
+    return new ApiResponse(error.status(), error.body(), allow, null);
   }
 }

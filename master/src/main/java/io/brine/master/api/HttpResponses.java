@@ -55,6 +55,9 @@ final class HttpResponses {
     if (response.allow() != null) {
       headers.set(HttpHeaderNames.ALLOW, response.allow());
     }
+    if (response.location() != null) {
+      headers.set(HttpHeaderNames.LOCATION, response.location());
+    }
     HttpUtil.setKeepAlive(http, keepAlive);
     return http;
   }

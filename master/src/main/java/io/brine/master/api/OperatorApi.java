@@ -8,6 +8,8 @@ import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE
 import static io.netty.handler.codec.http.HttpResponseStatus.TOO_MANY_REQUESTS;
 
 import io.brine.common.log.RefusalLog;
+import io.brine.master.config.RedirectAddress;
+import io.brine.master.ha.ClusterStatus;
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.PermissionDeniedException;
@@ -26,16 +28,27 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one request: the sealed gate, then the route, then the endpoint, then the exception's
- * type mapped to OpenBao's status code. No Netty state: one instance serves every connection.
+ * Answers one request: the sealed gate, then the standby gate, then the route, then the endpoint,
+ * then the exception's type mapped to OpenBao's status code. No Netty state: one instance serves
+ * every connection.
+ *
+ * <p>The standby gate, as OpenBao's request handling: an unsealed standby of a cluster serves
+ * only {@link Routes#SERVED_ON_STANDBY} and answers every other request with a 307 to the active
+ * master's advertised address, the same path and query after it (without a body, as OpenBao's; the
+ * token goes with the client, which the active master checks). With no active master known it
+ * answers 503 {@value #NO_ACTIVE}. Redirected requests are not audited here: the active master
+ * audits what it serves. {@code sys/seal} on a standby is refused with OpenBao's 500 (sealing the
+ * active master through a standby's address would surprise whoever asked).
  *
  * <p>Logs method, path and status at debug; never a body, a share or a token. A failing vault call
  * is logged once at warn with its one-line message (stack trace at debug), and the client gets the
@@ -45,6 +58,12 @@ final class OperatorApi {
   private static final Logger log = LoggerFactory.getLogger(OperatorApi.class);
 
   static final String SEALED = "Vault is sealed";
+
+  /** OpenBao's "no active Vault instance found", in brine's words. */
+  static final String NO_ACTIVE = "no active brine master found";
+
+  /** OpenBao's answer to {@code sys/seal} on a standby, word for word. */
+  static final String STANDBY_SEAL = "vault cannot seal when in standby mode; please restart instead";
 
   private static final HttpMethod LIST = HttpMethod.valueOf("LIST");
 
@@ -60,6 +79,7 @@ final class OperatorApi {
       "the request was carried out but its response could not be recorded by any audit device";
 
   private final Vault vault;
+  private final ClusterStatus cluster;
   private final Routes routes;
   private final TokenFailures tokenFailures;
   /**
@@ -77,6 +97,7 @@ final class OperatorApi {
 
   OperatorApi(
       Vault vault,
+      ClusterStatus cluster,
       Routes routes,
       TokenFailures tokenFailures,
       RefusalLog refusedTokens,
@@ -84,6 +105,7 @@ final class OperatorApi {
       RefusalLog policyRefusals,
       RequestAudit audit) {
     this.vault = vault;
+    this.cluster = cluster;
     this.routes = routes;
     this.tokenFailures = tokenFailures;
     this.recordedRefusals = TokenFailures.systemClock();
@@ -109,9 +131,21 @@ final class OperatorApi {
       Clock clock,
       MasterPaths paths,
       ScheduledExecutorService timer) {
+    return create(vault, buildDate, clock, paths, timer, ClusterStatus.SINGLE);
+  }
+
+  /** As above, for a master that may be a standby of {@code cluster}. */
+  static OperatorApi create(
+      Vault vault,
+      String buildDate,
+      Clock clock,
+      MasterPaths paths,
+      ScheduledExecutorService timer,
+      ClusterStatus cluster) {
     return new OperatorApi(
         vault,
-        Routes.operatorApi(vault, buildDate, clock, paths),
+        cluster,
+        Routes.operatorApi(vault, buildDate, clock, paths, cluster),
         TokenFailures.systemClock(),
         new RefusalLog(log, "operator API: token refused", RefusalLog.DEFAULT_INTERVAL, timer),
         new RefusalLog(
@@ -147,13 +181,41 @@ final class OperatorApi {
       return ApiResponse.error(BAD_REQUEST, "malformed request URI");
     }
     ApiResponse response;
-    if (!routes.servedWhileSealed(path) && vault.sealStatus().sealed()) {
+    boolean sealed = vault.sealStatus().sealed();
+    if (!routes.servedWhileSealed(path) && sealed) {
       response = ApiResponse.error(SERVICE_UNAVAILABLE, SEALED);
+    } else if (!sealed && !cluster.active() && Routes.sealsThisMaster(path, method)) {
+      // OpenBao's standby refuses before the token check: it has no token store to spend from.
+      response = ApiResponse.error(INTERNAL_SERVER_ERROR, STANDBY_SEAL);
+    } else if (!sealed && !cluster.active() && !Routes.servedOnStandby(path, method)) {
+      response = toActive(request.uri());
     } else {
       response = route(method, path, parsed, peer);
     }
     log.debug("{} {} -> {}", method, path, response.status().code());
     return response;
+  }
+
+  /** A standby's answer: the same request, at the active master. */
+  private ApiResponse toActive(String requestUri) {
+    Optional<ClusterStatus.Leader> leader = cluster.leader();
+    if (leader.isEmpty() || leader.get().self()) {
+      return ApiResponse.error(SERVICE_UNAVAILABLE, NO_ACTIVE);
+    }
+    String target = requestUri;
+    if (!target.startsWith("/")) {
+      // The absolute form a client may send (RFC 9112 3.2.2): only its path and query go on.
+      URI absolute;
+      try {
+        absolute = URI.create(target);
+      } catch (IllegalArgumentException e) {
+        return ApiResponse.error(BAD_REQUEST, "malformed request URI");
+      }
+      target =
+          absolute.getRawPath()
+              + (absolute.getRawQuery() == null ? "" : "?" + absolute.getRawQuery());
+    }
+    return ApiResponse.temporaryRedirect(RedirectAddress.resolve(leader.get().address(), target));
   }
 
   private ApiResponse route(

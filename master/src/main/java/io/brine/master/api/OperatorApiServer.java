@@ -3,6 +3,7 @@ package io.brine.master.api;
 import io.brine.common.log.RefusalLog;
 import io.brine.master.config.VaultConfig.ApiLimits;
 import io.brine.master.config.VaultConfig;
+import io.brine.master.ha.ClusterStatus;
 import io.brine.master.net.AcceptErrors;
 import io.brine.vault.Vault;
 import io.netty.bootstrap.ServerBootstrap;
@@ -75,11 +76,21 @@ public final class OperatorApiServer implements AutoCloseable {
   /** Listens on {@code config}'s address, with the master's own {@code /v1/brine/} paths. */
   public static OperatorApiServer start(
       Vault vault, VaultConfig config, String buildDate, MasterPaths paths) throws IOException {
+    return start(vault, config, buildDate, paths, ClusterStatus.SINGLE);
+  }
+
+  /**
+   * As above, for a master of a cluster: while {@code cluster} says it is a standby, it serves only
+   * the status paths and sends every other request to the active master.
+   */
+  public static OperatorApiServer start(
+      Vault vault, VaultConfig config, String buildDate, MasterPaths paths, ClusterStatus cluster)
+      throws IOException {
     SslContext ssl = config.tls() ? serverTls(config) : null;
     EventLoopGroup io =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("brine-api-io", true), NioIoHandler.newFactory());
-    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), paths, io);
+    OperatorApi api = OperatorApi.create(vault, buildDate, Clock.systemUTC(), paths, io, cluster);
     EventExecutorGroup vaultCalls =
         new DefaultEventExecutorGroup(
             VAULT_THREADS, new DefaultThreadFactory("brine-api-vault", true));

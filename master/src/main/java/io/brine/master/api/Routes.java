@@ -1,5 +1,6 @@
 package io.brine.master.api;
 
+import io.brine.master.ha.ClusterStatus;
 import io.brine.vault.Vault;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Clock;
@@ -17,11 +18,27 @@ import java.util.TreeMap;
  * answers while the vault is sealed. OpenBao serves only seal-status, init, unseal, seal, health
  * and leader while sealed; every other path, known or not, then answers 503 "Vault is sealed".
  *
+ * <p>On a cluster, an unsealed standby serves only {@link #SERVED_ON_STANDBY} itself, as OpenBao's
+ * standby does; the request path ({@link OperatorApi}) sends everything else to the active master.
+ *
  * <p>A path is either exact ({@code /v1/sys/seal}) or a prefix ending in {@code /} ({@code
  * /v1/sys/policy/}) whose rest the endpoint reads ({@link ApiRequest#pathRest}); an exact path
  * wins over a prefix, a longer prefix over a shorter.
  */
 final class Routes {
+  /**
+   * What a standby answers itself: the status paths, the unseal (progress is each master's own) and
+   * whether the vault is initialized. Everything else, unknown paths too, goes to the active master,
+   * except {@code sys/seal}, which a standby refuses itself ({@link #sealsThisMaster}).
+   */
+  static final Map<String, Set<HttpMethod>> SERVED_ON_STANDBY =
+      Map.of(
+          "/v1/sys/health", Set.of(HttpMethod.GET, HttpMethod.HEAD),
+          "/v1/sys/leader", Set.of(HttpMethod.GET),
+          "/v1/sys/seal-status", Set.of(HttpMethod.GET),
+          "/v1/sys/unseal", Set.of(HttpMethod.PUT, HttpMethod.POST),
+          "/v1/sys/init", Set.of(HttpMethod.GET));
+
   /** One method on one path: what runs, and what the request path checks first. */
   record Route(Endpoint endpoint, Access access) {}
 
@@ -54,9 +71,10 @@ final class Routes {
   }
 
   /** Every path of the operator API, with the master's own paths {@code paths} has. */
-  static Routes operatorApi(Vault vault, String buildDate, Clock clock, MasterPaths paths) {
+  static Routes operatorApi(
+      Vault vault, String buildDate, Clock clock, MasterPaths paths, ClusterStatus cluster) {
     Builder routes = builder();
-    new SealEndpoints(vault, buildDate, clock).register(routes);
+    new SealEndpoints(vault, buildDate, clock, cluster).register(routes);
     new KeyRotationEndpoints(vault).register(routes);
     new GenerateRootEndpoints(vault).register(routes);
     new TokenEndpoints(vault).register(routes);
@@ -94,6 +112,21 @@ final class Routes {
       }
     }
     return null;
+  }
+
+  /** Whether a standby answers {@code method path} itself. */
+  static boolean servedOnStandby(String path, HttpMethod method) {
+    Set<HttpMethod> methods = SERVED_ON_STANDBY.get(path);
+    return methods != null && methods.contains(method);
+  }
+
+  /**
+   * {@code sys/seal}: a standby refuses it as OpenBao's does ("please restart instead"), rather
+   * than send it to the active master, which it would seal.
+   */
+  static boolean sealsThisMaster(String path, HttpMethod method) {
+    return path.equals("/v1/sys/seal")
+        && (method.equals(HttpMethod.PUT) || method.equals(HttpMethod.POST));
   }
 
   boolean servedWhileSealed(String path) {

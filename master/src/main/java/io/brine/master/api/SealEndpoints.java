@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.master.ha.ClusterStatus;
 import io.brine.master.net.SourceAddress;
 import io.brine.vault.ForeignShareException;
 import io.brine.vault.InitRequest;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The paths that answer while the vault is sealed: {@code sys/seal-status}, {@code sys/init},
  * {@code sys/unseal}, {@code sys/seal}, {@code sys/health} and {@code sys/leader}, as OpenBao's
  * {@code internal/http/sys_seal.go}, {@code sys_init.go}, {@code sys_health.go} and {@code
- * sys_leader.go} answer them.
+ * sys_leader.go} answer them; and {@code sys/step-down}, OpenBao's {@code sys_stepdown.go}.
  */
 final class SealEndpoints {
   private static final Logger log = LoggerFactory.getLogger(SealEndpoints.class);
@@ -34,13 +35,15 @@ final class SealEndpoints {
   private final Vault vault;
   private final String buildDate;
   private final Clock clock;
+  private final ClusterStatus cluster;
   /** sys/unseal is unauthenticated: refused shares are counted per remote address. */
   private final ShareRefusalLimiter refusals;
 
-  SealEndpoints(Vault vault, String buildDate, Clock clock) {
+  SealEndpoints(Vault vault, String buildDate, Clock clock, ClusterStatus cluster) {
     this.vault = vault;
     this.buildDate = buildDate;
     this.clock = clock;
+    this.cluster = cluster;
     this.refusals = new ShareRefusalLimiter();
   }
 
@@ -52,16 +55,36 @@ final class SealEndpoints {
         .always("/v1/sys/unseal", Access.unauthenticated(), this::unseal, PUT, POST)
         .always("/v1/sys/seal", Access.token().sudo(), this::seal, PUT, POST)
         .always("/v1/sys/health", Access.unauthenticated(), this::health, GET, HEAD)
-        .always("/v1/sys/leader", Access.unauthenticated(), this::leader, GET);
+        .always("/v1/sys/leader", Access.unauthenticated(), this::leader, GET)
+        .unsealed("/v1/sys/step-down", Access.token().sudo(), this::stepDown, PUT, POST);
   }
 
   /**
    * Unauthenticated and served while sealed, as OpenBao's {@code internal/http/sys_leader.go}: a
-   * node without HA answers only {@code ha_enabled: false} (OpenBao's {@code TestSysLeader_get}).
-   * {@code bao status} and the last {@code bao operator unseal} read it.
+   * node without HA answers only {@code ha_enabled: false} (OpenBao's {@code TestSysLeader_get});
+   * a sealed node of a cluster 503 "Vault is sealed"; an unsealed one who is active, with the
+   * active master's advertised address and since when it is active. brine has no cluster port:
+   * {@code leader_cluster_address} is empty. {@code bao status} and the last {@code bao operator
+   * unseal} read it.
    */
   private ApiResponse leader(ApiRequest request) {
-    return ApiResponse.ok(ApiJson.leaderWithoutHa());
+    if (!cluster.haEnabled()) {
+      return ApiResponse.ok(ApiJson.leaderWithoutHa());
+    }
+    if (vault.sealStatus().sealed()) {
+      return ApiResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, OperatorApi.SEALED);
+    }
+    return ApiResponse.ok(ApiJson.leader(cluster.active(), cluster.leader().orElse(null)));
+  }
+
+  /**
+   * 204. The active master gives up the HA lock; a standby takes over at its next attempt, and
+   * this one competes again after a while (OpenBao's 10 s). Without HA there is nothing to step
+   * down from, as in OpenBao. A standby never gets here: the request path sends it on.
+   */
+  private ApiResponse stepDown(ApiRequest request) {
+    cluster.stepDown();
+    return ApiResponse.noContent();
   }
 
   private ApiResponse sealStatus(ApiRequest request) {
@@ -193,9 +216,10 @@ final class SealEndpoints {
   }
 
   /**
-   * 200 unsealed, 501 not initialized, 503 sealed, each overridable by query ({@code activecode},
-   * {@code uninitcode}, {@code sealedcode}). brine has no standbys, so {@code standbyok} and {@code
-   * standbycode} change nothing; they are accepted for OpenBao's load-balancer checks.
+   * 200 active (or alone), 429 an unsealed standby of a cluster, 501 not initialized, 503 sealed,
+   * each overridable by query ({@code activecode}, {@code standbycode}, {@code uninitcode}, {@code
+   * sealedcode}); {@code standbyok} makes a standby answer as the active one does, for OpenBao's
+   * load-balancer checks.
    */
   private ApiResponse health(ApiRequest request) throws VaultException {
     // Every override is checked, whatever the state, so a typo is a 400 now, not on the day the
@@ -203,15 +227,18 @@ final class SealEndpoints {
     int uninitialized = request.statusCodeParameter("uninitcode", 501);
     int sealedCode = request.statusCodeParameter("sealedcode", 503);
     int active = request.statusCodeParameter("activecode", 200);
+    boolean standbyOk = request.flagParameter("standbyok");
+    int standbyCode = request.statusCodeParameter("standbycode", 429);
     SealStatus s = vault.sealStatus();
-    int code = !s.initialized() ? uninitialized : s.sealed() ? sealedCode : active;
-    // Checked for a 400 on a bad value, as OpenBao does; no standby, so they change nothing.
-    request.flagParameter("standbyok");
-    request.statusCodeParameter("standbycode", 429);
+    boolean standby = s.initialized() && !s.sealed() && !cluster.active();
+    int code =
+        !s.initialized()
+            ? uninitialized
+            : s.sealed() ? sealedCode : standby && !standbyOk ? standbyCode : active;
     ObjectNode body = ApiJson.object();
     body.put("initialized", s.initialized());
     body.put("sealed", s.sealed());
-    body.put("standby", false);
+    body.put("standby", standby);
     body.put("performance_standby", false);
     body.put("server_time_utc", clock.instant().getEpochSecond());
     body.put("version", s.version());

@@ -255,6 +255,30 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
   /** Opens the devices (declared ones first applied), then writes what waited while sealed. */
   @Override
   public void unsealed(Storage barrier) {
+    SealStatus status = sealStatus.get();
+    open(barrier, AuditEvent.unseal(status.type(), status.t(), status.t(), false));
+  }
+
+  /**
+   * On a cluster, where the devices' chains live in the shared barrier and only the active master
+   * writes it: the devices open when this master becomes active (not at its unseal), and what
+   * waited meanwhile is written then.
+   */
+  public void becameActive(Storage barrier) {
+    open(barrier, AuditEvent.haRole("active", "took the cluster's HA lock"));
+  }
+
+  /**
+   * On a cluster: this master is no longer active; the event and a checkpoint go to every device
+   * (the head is saved while the lock is still held; after a loss that save is refused), then the
+   * devices close and entries wait in memory, as while sealed.
+   */
+  public void becameStandby(String reason) {
+    closeWith(AuditEvent.haRole("standby", reason));
+    sealed();
+  }
+
+  private void open(Storage barrier, AuditEvent opening) {
     synchronized (this) {
       store = new AuditStore(barrier);
       Map<String, FileAuditDevice> opened = new LinkedHashMap<>();
@@ -307,8 +331,7 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
             }
           });
     }
-    SealStatus status = sealStatus.get();
-    recordWithoutBlocking(AuditEvent.unseal(status.type(), status.t(), status.t(), false));
+    recordWithoutBlocking(opening);
   }
 
   /**
@@ -317,11 +340,15 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
    */
   @Override
   public void sealing() {
+    closeWith(AuditEvent.seal());
+  }
+
+  private void closeWith(AuditEvent last) {
     synchronized (bufferLock) {
       sealed = true;
     }
     synchronized (this) {
-      AuditEntry seal = new AuditEntry(clock.instant(), AuditEntry.EVENT, null, AuditEvent.seal());
+      AuditEntry seal = new AuditEntry(clock.instant(), AuditEntry.EVENT, null, last);
       for (FileAuditDevice d : devices.values()) {
         d.submit(seal); // the close below waits for it, then writes the checkpoint
       }

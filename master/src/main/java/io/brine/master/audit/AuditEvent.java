@@ -85,6 +85,17 @@ public final class AuditEvent {
     return new AuditEvent("minion_key", null, null, d);
   }
 
+  /**
+   * On a cluster, this master's role changed: {@code active} (it took the HA lock, and its devices
+   * opened) or {@code standby} (it gave the lock up or lost it, and its devices close), and why.
+   */
+  public static AuditEvent haRole(String role, String reason) {
+    ObjectNode d = newDetails();
+    d.put("role", Objects.requireNonNull(role, "role"));
+    d.put("reason", Objects.requireNonNull(reason, "reason"));
+    return new AuditEvent("ha_role", null, null, d);
+  }
+
   /** The publish key rotated to {@code epoch}, and why. */
   public static AuditEvent publishKeyRotated(int epoch, String reason) {
     ObjectNode d = newDetails();

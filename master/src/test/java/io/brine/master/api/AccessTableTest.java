@@ -87,6 +87,11 @@ class AccessTableTest {
         row("path \"sys/rotate\" { capabilities = [\"update\"] }", "PUT", "/v1/sys/rotate", "{}", 403),
         row("path \"sys/rotate\" { capabilities = [\"update\", \"sudo\"] }", "PUT", "/v1/sys/rotate",
             "{}", 204),
+        row("path \"sys/step-down\" { capabilities = [\"update\"] }", "PUT", "/v1/sys/step-down",
+            null, 403),
+        // a master alone on its storage has nothing to step down from: 204, as OpenBao's
+        row("path \"sys/step-down\" { capabilities = [\"update\", \"sudo\"] }", "PUT",
+            "/v1/sys/step-down", null, 204),
         row("path \"sys/rekey/init\" { capabilities = [\"read\"] }", "GET", "/v1/sys/rekey/init",
             null, 403),
         row("path \"sys/generate-root-token/attempt\" { capabilities = [\"read\", \"sudo\"] }",
