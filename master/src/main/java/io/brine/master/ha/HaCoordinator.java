@@ -79,6 +79,7 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
   private String leaderValue;
   private long lastCheckNanos;
   private boolean lockUnreachable;
+  private boolean followFailing;
 
   /**
    * @param redirectAddr the URL this master advertises while active ({@code redirect_addr}, else
@@ -382,10 +383,18 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
         duty.follow(open);
       }
       readLeader(open);
+      if (followFailing) {
+        followFailing = false;
+        log.info("HA: following the active master again");
+      }
     } catch (SealedException e) {
       // sealed meanwhile: the next round stops
     } catch (VaultException e) {
-      log.warn("HA: cannot follow the active master: {}", e.getMessage());
+      // Once, not at every check while the database is away.
+      if (!followFailing) {
+        followFailing = true;
+        log.warn("HA: cannot follow the active master, retrying: {}", e.getMessage());
+      }
       log.debug("follow failure", e);
     }
   }
