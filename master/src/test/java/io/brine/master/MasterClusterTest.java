@@ -86,6 +86,10 @@ class MasterClusterTest {
         assertThat(redirected.headers().firstValue("Location"))
             .hasValue(active.apiUrl() + "/v1/sys/policies/acl/web?list=false&x=%2F");
         assertThat(standby.get("/v1/no/such/path").status()).isEqualTo(307);
+        // The absolute form a client may send: only its path and query go on.
+        assertThat(rawRequest(m, "GET http://elsewhere.example/v1/sys/mounts?a=b HTTP/1.1"))
+            .startsWith("HTTP/1.1 307 Temporary Redirect")
+            .containsIgnoringCase("location: " + active.apiUrl() + "/v1/sys/mounts?a=b\r\n");
         // A standby refuses to seal itself, as OpenBao's does, rather than seal the active one.
         ApiClient.Reply seal = standby.put("/v1/sys/seal", null, cluster.rootToken);
         assertThat(seal.status()).isEqualTo(500);
@@ -362,6 +366,18 @@ class MasterClusterTest {
           assertThat(rows.getInt(1)).isEqualTo(1); // one core record
         }
       }
+    }
+  }
+
+  /** One request line sent as is over a socket; the answer's status line and headers. */
+  private static String rawRequest(MasterDaemon m, String requestLine) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", m.apiPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write((requestLine + "\r\nHost: x\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
   }
 
