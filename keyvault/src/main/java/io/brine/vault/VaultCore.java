@@ -250,9 +250,12 @@ public final class VaultCore implements Vault, AutoCloseable {
   public InitResult initialize(InitRequest req) throws VaultException {
     lock.lock();
     try {
-      requireUninitialized();
+      if (state.record() != null) {
+        throw new InvalidRequestException("Vault is already initialized");
+      }
       // On a cluster the initializing master holds the HA lock, so two inits cannot race; the
-      // record is read again under it.
+      // storage is looked at again under it (another master's init may be half written until
+      // then: its root token stored, its core record not yet).
       return clusterLock.whileHolding("initialize the vault", () -> initializeNow(req));
     } finally {
       lock.unlock();
