@@ -5,6 +5,8 @@ import io.brine.master.api.MasterPaths;
 import io.brine.master.api.MinionKeys;
 import io.brine.master.api.OperatorApiServer;
 import io.brine.master.audit.AuditBroker;
+import io.brine.master.cluster.ClusterDuty;
+import io.brine.master.cluster.ClusterSecrets;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
 import io.brine.master.config.VaultStorage;
@@ -16,27 +18,38 @@ import io.brine.master.ha.HaCoordinator;
 import io.brine.master.ha.SealedWrites;
 import io.brine.master.jobs.JobCache;
 import io.brine.master.jobs.JobPublisher;
+import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
+import io.brine.master.jobs.shared.JobQueue;
+import io.brine.master.jobs.shared.SharedJobCache;
 import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.AcceptancePolicy;
+import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.pki.PkiDirectory;
+import io.brine.master.pki.shared.SharedKeyStore;
 import io.brine.master.publish.PublishKeyRotator;
+import io.brine.master.publish.SharedPublishKey;
 import io.brine.vault.SealStatus;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultCore;
 import io.brine.vault.VaultException;
 import io.brine.vault.storage.FileStorage;
 import io.brine.vault.storage.Storage;
+import io.brine.vault.storage.postgresql.ConnectionUrl;
+import io.brine.vault.storage.postgresql.PostgresqlConfig;
 import io.brine.vault.storage.postgresql.PostgresqlHaLock;
 import io.brine.vault.storage.postgresql.PostgresqlStorage;
+import io.brine.vault.storage.postgresql.WriteFence;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -90,12 +103,15 @@ public final class MasterDaemon implements AutoCloseable {
   private final MasterKeyRing keys;
   private final AutoUnsealer autoUnsealer;
   private final OperatorApiServer api;
-  private final PkiDirectory pki;
+  private final MinionKeyStore pki;
   private final ScheduledExecutorService rotationTimer;
   private final PublishKeyRotator publishKeys;
   private final MinionListener minions;
   private final ExecutorService callWorkers;
-  private final JobCache jobCache;
+  private final JobStore jobCache;
+  /** Null without PostgreSQL. */
+  private final JobQueue queue;
+  private final ExecutorService deliveries;
   private final AuditBroker audit;
   /** Null without HA. */
   private final HaCoordinator ha;
@@ -110,12 +126,14 @@ public final class MasterDaemon implements AutoCloseable {
       MasterKeyRing keys,
       AutoUnsealer autoUnsealer,
       OperatorApiServer api,
-      PkiDirectory pki,
+      MinionKeyStore pki,
       ScheduledExecutorService rotationTimer,
       PublishKeyRotator publishKeys,
       MinionListener minions,
       ExecutorService callWorkers,
-      JobCache jobCache,
+      JobStore jobCache,
+      JobQueue queue,
+      ExecutorService deliveries,
       AuditBroker audit,
       HaCoordinator ha,
       PostgresqlStorage postgres) {
@@ -130,6 +148,8 @@ public final class MasterDaemon implements AutoCloseable {
     this.minions = minions;
     this.callWorkers = callWorkers;
     this.jobCache = jobCache;
+    this.queue = queue;
+    this.deliveries = deliveries;
     this.audit = audit;
     this.ha = ha;
     this.postgres = postgres;
@@ -197,15 +217,53 @@ public final class MasterDaemon implements AutoCloseable {
     OperatorApiServer api = null;
     ScheduledExecutorService rotationTimer = null;
     PublishKeyRotator publishKeys = null;
-    PkiDirectory pki;
+    MinionKeyStore pki = null;
     MinionListener minions = null;
     ExecutorService callWorkers = null;
-    JobCache jobCache = null;
+    JobStore jobCache = null;
     AuditBroker audit = null;
+    ClusterSecrets secrets = null;
+    ClusterDuty clusterDuty = null;
+    AtomicBoolean mayRotatePublishKey = null;
+    AtomicReference<PublishKeyRotator> publishKeysLater = null;
+    JobQueue queue = null;
+    ExecutorService deliveries = null;
     try {
-      pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
       MasterConfig.Jobs jobs = config.jobs();
-      jobCache = JobCache.open(jobs.jobsDir(), jobs.maxJobs(), jobs.keepJobs(), Clock.systemUTC());
+      if (postgres == null) {
+        pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
+        jobCache =
+            JobCache.open(jobs.jobsDir(), jobs.maxJobs(), jobs.keepJobs(), Clock.systemUTC());
+      } else {
+        // The vault's database holds the cluster's minion keys and jobs too, each row sealed or
+        // MAC'd with keys kept in the barrier; only the active master decides and records jobs.
+        AtomicBoolean activeHere = new AtomicBoolean(ha == null);
+        secrets = new ClusterSecrets(activeHere::get, new SecureRandom());
+        if (ha != null) {
+          AtomicReference<PublishKeyRotator> rotatorLater = new AtomicReference<>();
+          clusterDuty =
+              new ClusterDuty(secrets, activeHere, () -> rotatorLater.get().followCluster());
+          publishKeysLater = rotatorLater;
+        }
+        mayRotatePublishKey = activeHere;
+        vault.addListener(secrets);
+        WriteFence fence = ha == null ? WriteFence.NONE : ha.fence();
+        pki =
+            SharedKeyStore.open(
+                postgres.dataSource(),
+                fence,
+                secrets::keyMac,
+                AcceptancePolicy.from(config),
+                config.masterPublicKeyFile());
+        jobCache =
+            SharedJobCache.open(
+                postgres.dataSource(),
+                secrets.dataAead(),
+                fence,
+                jobs.maxJobs(),
+                jobs.keepJobs(),
+                Clock.systemUTC());
+      }
       FileRoots fileRoots = jobs.fileRoots().isEmpty() ? null : FileRoots.of(jobs.fileRoots());
       if ("pkcs11".equals(settings.seal().activeType())) {
         autoUnsealer = new AutoUnsealer(vault);
@@ -220,6 +278,13 @@ public final class MasterDaemon implements AutoCloseable {
               listen.publishSession(),
               listen.reauthWindow().plus(PUBLISH_KEY_GRACE),
               rotationTimer);
+      if (mayRotatePublishKey != null) {
+        // One publish key for the cluster: the active makes it, every master follows it.
+        publishKeys.shareThrough(new SharedPublishKey(vault::barrier, mayRotatePublishKey::get));
+        if (publishKeysLater != null) {
+          publishKeysLater.set(publishKeys);
+        }
+      }
       // The audit devices open first at unseal, so the unseal's own events (the new publish key)
       // are recorded; at seal they write their last checkpoint while the barrier is still open
       // (VaultListener.sealing).
@@ -230,6 +295,8 @@ public final class MasterDaemon implements AutoCloseable {
       if (ha == null) {
         vault.addListener(audit);
       } else {
+        // First: the cluster's data and key-row keys are made (or loaded) before anything else.
+        ha.addDuty(clusterDuty);
         // The devices' chains live in the shared barrier: only the active master opens them.
         ha.addDuty(auditDuty(audit));
         keys.clustered();
@@ -252,7 +319,7 @@ public final class MasterDaemon implements AutoCloseable {
       keys.onRotation(status -> rotator.rotateNow("the master's key rotated"));
       keys.publishEpochFrom(() -> rotator.current().epoch());
       keys.minimumGrace(config.minions().reauthWindow().multipliedBy(2));
-      JobCache cache = jobCache;
+      JobStore cache = jobCache;
       rotationTimer.scheduleAtFixedRate(() -> purgeJobs(cache), 1, 1, TimeUnit.HOURS);
       // Cheap unless a retained key's grace has ended: then its entry is deleted at once.
       MasterKeyRing ring = keys;
@@ -279,6 +346,25 @@ public final class MasterDaemon implements AutoCloseable {
               listener,
               jobCache,
               Clock.systemUTC());
+      if (postgres != null) {
+        // Jobs published on the active master reach the minions of every other master; one
+        // thread hands them on in the queue's order, off the queue's own threads.
+        deliveries =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("brine-job-queue", true));
+        ExecutorService handOn = deliveries;
+        queue =
+            JobQueue.open(
+                postgres.dataSource(),
+                listenConnector(((VaultStorage.Postgresql) settings.storage()).config()),
+                secrets.dataAead(),
+                ha == null ? WriteFence.NONE : ha.fence(),
+                UUID.randomUUID().toString(),
+                queued -> handOn.execute(() -> publisher.deliver(queued.jid(), queued.payload())));
+        JobQueue fanOut = queue;
+        publisher.fanOutThrough((jid, publication) -> fanOut.publish(jid, publication));
+        Duration keep = jobs.keepJobs();
+        rotationTimer.scheduleAtFixedRate(() -> purgeQueue(fanOut, keep), 1, 1, TimeUnit.HOURS);
+      }
       api =
           OperatorApiServer.start(
               vault,
@@ -316,6 +402,12 @@ public final class MasterDaemon implements AutoCloseable {
       if (callWorkers != null) {
         callWorkers.shutdownNow();
       }
+      if (queue != null) {
+        queue.close();
+      }
+      if (deliveries != null) {
+        deliveries.shutdownNow();
+      }
       if (jobCache != null) {
         jobCache.close();
       }
@@ -341,6 +433,8 @@ public final class MasterDaemon implements AutoCloseable {
             minions,
             callWorkers,
             jobCache,
+            queue,
+            deliveries,
             audit,
             ha,
             postgres);
@@ -393,7 +487,21 @@ public final class MasterDaemon implements AutoCloseable {
     };
   }
 
-  private static void purgeJobs(JobCache cache) {
+  private static void purgeQueue(JobQueue queue, Duration keep) {
+    try {
+      queue.purge(keep);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot purge the job queue: {}", e.getMessage());
+    }
+  }
+
+  /** The queue's LISTEN connection: its own, outside the pool (a pooled one would be reused). */
+  private static JobQueue.Connector listenConnector(PostgresqlConfig config) {
+    ConnectionUrl url = config.url();
+    return () -> DriverManager.getConnection(url.jdbcUrl(), url.driverProperties());
+  }
+
+  private static void purgeJobs(JobStore cache) {
     try {
       int purged = cache.purgeExpired();
       if (purged > 0) {
@@ -479,11 +587,11 @@ public final class MasterDaemon implements AutoCloseable {
   }
 
   /** The PKI folder; pass what its transitions return to {@link MinionListener#onKeysChanged}. */
-  public PkiDirectory pki() {
+  public MinionKeyStore pki() {
     return pki;
   }
 
-  public JobCache jobCache() {
+  public JobStore jobCache() {
     return jobCache;
   }
 
@@ -549,6 +657,10 @@ public final class MasterDaemon implements AutoCloseable {
       callWorkers.shutdownNow();
       publishKeys.close();
       rotationTimer.shutdownNow();
+      if (queue != null) {
+        queue.close();
+        deliveries.shutdownNow();
+      }
       jobCache.close();
     } finally {
       // The audit devices' last checkpoints are written as it seals; on a cluster the HA lock is

@@ -223,7 +223,8 @@ class MasterClusterTest {
       sql(
           cluster,
           "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'",
-          "GRANT SELECT, INSERT, UPDATE, DELETE ON openbao_kv_store, openbao_ha_locks TO " + role);
+          "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
+          "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + role);
       String url =
           "postgres://" + role + ":" + password + "@127.0.0.1:"
               + cluster.database.server().port() + "/" + cluster.database.name()

@@ -7,6 +7,7 @@ import io.brine.vault.VaultListener;
 import io.brine.vault.storage.Storage;
 import io.brine.vault.storage.postgresql.PostgresqlHaLock;
 import io.brine.vault.storage.postgresql.PostgresqlStorage;
+import io.brine.vault.storage.postgresql.WriteFence;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Instant;
@@ -74,6 +75,8 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
   private boolean closed;
 
   private volatile Role role = Role.SEALED;
+  /** The fence the shared stores' writes pass: the lock's while it is held. */
+  private volatile WriteFence fence = StandbyFence.REFUSE;
   private volatile Leader leader;
   // Only the loop thread touches these.
   private String leaderValue;
@@ -109,6 +112,15 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
 
   public Role role() {
     return role;
+  }
+
+  /**
+   * The fence for the cluster's other shared stores (minion keys, jobs, the job queue): checked in
+   * each write's own transaction, it passes only while this master holds the HA lock, exactly as
+   * the vault's storage does.
+   */
+  public WriteFence fence() {
+    return tx -> fence.check(tx);
   }
 
   // ------------------------------------------------------------------ ClusterStatus
@@ -266,6 +278,7 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
         return;
       }
       storage.fence(won.fence());
+      fence = won.fence();
       held = won;
       won.onLost(() -> onLoop(() -> lost(won)));
       Instant now = clock.instant();
@@ -343,6 +356,7 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
       }
     }
     storage.fence(StandbyFence.REFUSE);
+    fence = StandbyFence.REFUSE;
     held = null;
     advertPath = null;
     leader = null;

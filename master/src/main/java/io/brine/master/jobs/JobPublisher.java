@@ -6,6 +6,7 @@ import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.MinionKeyStore;
 import io.brine.protocol.MinionId;
+import io.brine.protocol.ProtocolException;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.JobPublication;
 import io.brine.protocol.publish.PublishEnvelope;
@@ -84,12 +85,23 @@ public final class JobPublisher {
     Optional<KeyPair> forPublishEpoch(int epoch);
   }
 
+  /**
+   * A cluster's fan-out: once recorded, the job goes to the queue every other master reads ({@code io.brine.master.jobs.shared.JobQueue}), and each of them hands it
+   * to the targeted minions connected there ({@link #deliver}).
+   */
+  @FunctionalInterface
+  public interface FanOut {
+    /** Queues {@code publication} (its JSON) for the other masters of the cluster. */
+    void queue(String jid, byte[] publication) throws IOException;
+  }
+
   private final SigningKeys masterKey;
   private final MinionKeyStore pki;
   private final MinionListener listener;
   private final JobStore cache;
   private final Clock clock;
   private final AtomicReference<CachedSealer> sealer = new AtomicReference<>();
+  private volatile FanOut fanOut;
 
   public JobPublisher(
       SigningKeys masterKey,
@@ -102,6 +114,15 @@ public final class JobPublisher {
     this.listener = listener;
     this.cache = cache;
     this.clock = clock;
+  }
+
+  /**
+   * Makes this the publisher of one master of a cluster: every job also goes to the others
+   * through {@code fanOut}, and a job's targets are every accepted minion that matches, wherever
+   * it is connected (a minion connected to no master of the cluster does not return, as in Salt).
+   */
+  public void fanOutThrough(FanOut fanOut) {
+    this.fanOut = fanOut;
   }
 
   /**
@@ -131,9 +152,11 @@ public final class JobPublisher {
     List<MinionId> missing = new ArrayList<>();
     Set<MinionId> connected = listener.connected().ids();
     AcceptedKeys accepted = pki.acceptedKeys();
+    FanOut cluster = fanOut;
     for (MinionId id : accepted.ids()) {
       if (job.target().matches(id)) {
-        (connected.contains(id) ? minions : missing).add(id);
+        // On a cluster a minion this master does not hold may be on another master.
+        (cluster != null || connected.contains(id) ? minions : missing).add(id);
       }
     }
     if (minions.isEmpty() && missing.isEmpty()) {
@@ -163,26 +186,21 @@ public final class JobPublisher {
             List.copyOf(minions),
             List.copyOf(missing),
             clock.instant()));
-    if (!minions.isEmpty()) {
-      // Never under a key a removed minion holds: the listener checks the listing and rotates.
+    byte[] plaintext = publication.toJson();
+    if (cluster != null) {
+      cluster.queue(jid, plaintext);
+    }
+    List<MinionId> here = new ArrayList<>();
+    for (MinionId id : minions) {
+      if (connected.contains(id)) {
+        here.add(id);
+      }
+    }
+    if (!here.isEmpty()) {
       if (masterKey.forPublishEpoch(Integer.MAX_VALUE).isEmpty()) {
         throw new IOException("the vault is sealed");
       }
-      byte[] plaintext = publication.toJson();
-      MinionListener.Sealed sealed;
-      try {
-        // The signer goes by the publish key's epoch: just after a rotation of the master's key,
-        // the epochs sessions held before it are still signed with the old key (§2.8).
-        sealed =
-            listener.seal(connected, accepted, key -> sealer(key.epoch()).seal(key, plaintext));
-      } catch (GeneralSecurityException e) {
-        throw new IOException("cannot seal job " + jid + ": " + e.getMessage(), e);
-      }
-      Set<MinionId> handed = listener.publish(minions, sealed.epoch(), sealed.envelope());
-      if (handed.size() < minions.size()) {
-        log.debug("job {}: {} minion(s) disconnected while it was published", jid,
-            minions.size() - handed.size());
-      }
+      handTo(here, connected, accepted, jid, plaintext);
     }
     log.info(
         "job {}: {} to {} ({} connected, {} missing)",
@@ -192,6 +210,66 @@ public final class JobPublisher {
         minions.size(),
         missing.size());
     return new Published(jid, List.copyOf(minions), List.copyOf(missing));
+  }
+
+  /**
+   * Hands a job another master of the cluster published to the targeted minions connected here
+   * (the queue's consumer). The publication is checked as a minion checks it; a job this master
+   * cannot seal (sealed meanwhile) is logged and left: its minions do not return, as when one is
+   * offline.
+   */
+  public void deliver(String jid, byte[] publicationJson) {
+    try {
+      JobPublication publication = JobPublication.parse(publicationJson);
+      if (!publication.jid().equals(jid)) {
+        log.warn("a queued job names jid {} but carries {}; not delivered", jid, publication.jid());
+        return;
+      }
+      Set<MinionId> connected = listener.connected().ids();
+      if (connected.isEmpty()) {
+        return;
+      }
+      AcceptedKeys accepted = pki.acceptedKeys();
+      List<MinionId> here = new ArrayList<>();
+      for (MinionId id : accepted.ids()) {
+        if (connected.contains(id) && publication.target().matches(id)) {
+          here.add(id);
+        }
+      }
+      if (!here.isEmpty()) {
+        handTo(here, connected, accepted, jid, publicationJson);
+        log.info("job {}: {} from another master, to {} minion(s) here", jid, publication.fun(),
+            here.size());
+      }
+    } catch (ProtocolException e) {
+      log.warn("a queued job {} is not a valid publication: {}", jid, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot deliver job {} from another master: {}", jid, e.getMessage());
+    }
+  }
+
+  /** Seals {@code plaintext} once and hands it to each of {@code minions}. */
+  private void handTo(
+      List<MinionId> minions,
+      Set<MinionId> connected,
+      AcceptedKeys accepted,
+      String jid,
+      byte[] plaintext)
+      throws IOException {
+    MinionListener.Sealed sealed;
+    try {
+      // Never under a key a removed minion holds: the listener checks the listing and rotates.
+      // The signer goes by the publish key's epoch: just after a rotation of the master's key,
+      // the epochs sessions held before it are still signed with the old key (§2.8).
+      sealed = listener.seal(connected, accepted, key -> sealer(key.epoch()).seal(key, plaintext));
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot seal job " + jid + ": " + e.getMessage(), e);
+    }
+    Set<MinionId> handed = listener.publish(minions, sealed.epoch(), sealed.envelope());
+    if (handed.size() < minions.size()) {
+      log.debug("job {}: {} minion(s) disconnected while it was published", jid,
+          minions.size() - handed.size());
+    }
   }
 
   /** One sealer per signing key: it holds the key's prepared RSA signer. */

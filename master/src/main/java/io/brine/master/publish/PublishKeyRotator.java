@@ -245,8 +245,9 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   /**
    * One follower tick: take a newer key from the cluster's entry, or, on the active master, make
    * the first key or the next one when {@code publish_session} has passed since the stored one.
+   * Runs each second on the timer, and at once when this master becomes active.
    */
-  void followCluster() {
+  public void followCluster() {
     synchronized (this) {
       if (!open) {
         return;

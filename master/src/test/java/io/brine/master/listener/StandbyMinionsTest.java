@@ -1,6 +1,7 @@
 package io.brine.master.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.crypto.rsa.RsaKeys;
@@ -59,10 +60,15 @@ class StandbyMinionsTest {
         assertThat(second.cluster().active()).isFalse();
         // The standby reads the master key the active made (at its next leader check).
         await(() -> second.keys().masterKey().isPresent(), "the standby has the master key");
+        // ... and the cluster's key-row key, without which it reads no minion key.
+        await(() -> readsKeys(second), "the standby reads the shared minion keys");
         Outcome pending = minion.hello(MasterTrust.firstContact());
         assertThat(((Refused) pending).type()).isEqualTo(MessageType.PENDING);
-        KeyChanges changes = second.pki().accept(List.of(MinionId.of("web1")), false, false);
-        second.minionListener().onKeysChanged(changes);
+        // Decisions are the active master's; the standby sees them in the shared store.
+        assertThatThrownBy(() -> second.pki().accept(List.of(MinionId.of("web1")), false, false))
+            .hasMessageContaining("standby");
+        KeyChanges changes = first.pki().accept(List.of(MinionId.of("web1")), false, false);
+        assertThat(changes.changes()).hasSize(1);
         Outcome welcome =
             minion.hello(
                 MasterTrust.pinned(
@@ -84,6 +90,15 @@ class StandbyMinionsTest {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime() < deadline).as(what).isTrue();
       Thread.sleep(50);
+    }
+  }
+
+  private static boolean readsKeys(MasterDaemon master) {
+    try {
+      master.pki().list();
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
     }
   }
 }

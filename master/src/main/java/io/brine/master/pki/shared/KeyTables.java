@@ -1,6 +1,8 @@
 package io.brine.master.pki.shared;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -99,6 +101,9 @@ final class KeyTables {
    */
   static void create(DataSource db) throws SQLException {
     try (Connection c = db.getConnection()) {
+      if (allExist(c)) {
+        return; // looked up first: a role without CREATE on the schema still starts
+      }
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_CLASS + ", 0)");
@@ -110,6 +115,24 @@ final class KeyTables {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  private static boolean allExist(Connection c) throws SQLException {
+    for (String table : new String[] {"brine_minion_keys", "brine_key_decisions"}) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+        ps.setString(1, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || !rs.getBoolean(1)) {
+            return false;
+          }
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT to_regclass('brine_minion_keys_version') IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() && rs.getBoolean(1);
     }
   }
 }
