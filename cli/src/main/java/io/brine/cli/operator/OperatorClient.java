@@ -83,7 +83,10 @@ public final class OperatorClient {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER);
+        // A standby master of a cluster answers 307 with the active master's address (OpenBao's
+        // standbys do the same, and bao follows): the same request goes there, token and body
+        // included; never from https to http.
+        .followRedirects(HttpClient.Redirect.NORMAL);
   }
 
   /**

@@ -26,6 +26,41 @@ public final class MinionProcess implements AutoCloseable {
     return start(dir, id, masterPort, java.util.List.of());
   }
 
+  /**
+   * Starts minion {@code id} with Salt's list form: {@code master: [127.0.0.1:<port>, ...]} in
+   * the order given, with {@code extra} YAML lines (e.g. {@code master_alive_interval: 2}).
+   */
+  public static MinionProcess startWithMasters(
+      Path dir, String id, java.util.List<Integer> masterPorts, String extra) {
+    try {
+      Files.createDirectories(dir);
+      StringBuilder list = new StringBuilder("master:\n");
+      for (int port : masterPorts) {
+        list.append("  - 127.0.0.1:").append(port).append('\n');
+      }
+      Path config = dir.resolve("minion.yaml");
+      Files.writeString(
+          config,
+          list
+              + "master_type: failover\n"
+              + "id: " + id + "\n"
+              + "pki_dir: " + dir.resolve("pki") + "\n"
+              + "acceptance_wait_time: 1\n"
+              + "reconnect_wait_max: 2\n"
+              + extra);
+      Path log = dir.resolve("minion.log");
+      Process process =
+          new ProcessBuilder(
+                  MasterProcess.java("io.brine.cli.Brine", "minion", "-c", config.toString()))
+              .redirectError(log.toFile())
+              .redirectOutput(dir.resolve("minion.out").toFile())
+              .start();
+      return new MinionProcess(process, log, dir.resolve("pki"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** As {@link #start(Path, String, int)}, with more JVM options (e.g. {@code -Xmx32m}). */
   public static MinionProcess start(
       Path dir, String id, int masterPort, java.util.List<String> jvmOptions) {
