@@ -217,6 +217,11 @@ public final class JobPublisher {
    * (the queue's consumer). The publication is checked as a minion checks it; a job this master
    * cannot seal (sealed meanwhile) is logged and left: its minions do not return, as when one is
    * offline.
+   *
+   * <p>It goes only to the minions the publishing master resolved and admitted (the job's record
+   * in the shared store), never to the target resolved again here: a key accepted after the
+   * admission (a second, a delayed poll, an outage later) would otherwise receive a job the
+   * caller's {@code allowed_minions} never let it run.
    */
   public void deliver(String jid, byte[] publicationJson) {
     try {
@@ -229,10 +234,16 @@ public final class JobPublisher {
       if (connected.isEmpty()) {
         return;
       }
+      Optional<JobView> recorded = cache.find(jid);
+      if (recorded.isEmpty()) {
+        log.warn("a queued job {} has no record in the job store; not delivered", jid);
+        return;
+      }
+      Set<MinionId> admitted = Set.copyOf(recorded.get().job().minions());
       AcceptedKeys accepted = pki.acceptedKeys();
       List<MinionId> here = new ArrayList<>();
       for (MinionId id : accepted.ids()) {
-        if (connected.contains(id) && publication.target().matches(id)) {
+        if (connected.contains(id) && admitted.contains(id) && publication.target().matches(id)) {
           here.add(id);
         }
       }

@@ -125,6 +125,11 @@ final class TestMinion implements AutoCloseable {
     return new Frame(type, body);
   }
 
+  /** How long the next {@link #read} waits before it throws {@link SocketTimeoutException}. */
+  void readTimeout(Duration within) throws IOException {
+    socket.setSoTimeout(Math.toIntExact(within.toMillis()));
+  }
+
   /** Waits up to {@code within} for the master to close the connection. */
   boolean closedByMaster(Duration within) throws IOException {
     long deadline = System.nanoTime() + within.toNanos();
