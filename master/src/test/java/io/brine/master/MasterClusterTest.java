@@ -90,6 +90,10 @@ class MasterClusterTest {
         assertThat(rawRequest(m, "GET http://elsewhere.example/v1/sys/mounts?a=b HTTP/1.1"))
             .startsWith("HTTP/1.1 307 Temporary Redirect")
             .containsIgnoringCase("location: " + active.apiUrl() + "/v1/sys/mounts?a=b\r\n");
+        // Neither form: appended to the leader's URL it would name another host (user info).
+        assertThat(rawRequest(m, "GET @evil.example/v1/sys/mounts HTTP/1.1"))
+            .doesNotContainIgnoringCase("location:")
+            .doesNotContain("evil.example");
         // A standby refuses to seal itself, as OpenBao's does, rather than seal the active one.
         ApiClient.Reply seal = standby.put("/v1/sys/seal", null, cluster.rootToken);
         assertThat(seal.status()).isEqualTo(500);

@@ -214,6 +214,11 @@ final class OperatorApi {
       target =
           absolute.getRawPath()
               + (absolute.getRawQuery() == null ? "" : "?" + absolute.getRawQuery());
+      if (!absolute.isAbsolute() || !target.startsWith("/")) {
+        // Neither origin form nor absolute form (e.g. "@evil.example/x"): appended to the
+        // leader's address it would name another host.
+        return ApiResponse.error(BAD_REQUEST, "malformed request URI");
+      }
     }
     return ApiResponse.temporaryRedirect(RedirectAddress.resolve(leader.get().address(), target));
   }

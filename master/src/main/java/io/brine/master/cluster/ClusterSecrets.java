@@ -88,7 +88,13 @@ public final class ClusterSecrets implements VaultListener {
     }
     try {
       Optional<byte[]> dataBytes = readOrMake(DATA_KEY_PATH);
-      Optional<byte[]> macBytes = readOrMake(KEY_MAC_PATH);
+      Optional<byte[]> macBytes;
+      try {
+        macBytes = readOrMake(KEY_MAC_PATH);
+      } catch (VaultException | RuntimeException e) {
+        dataBytes.ifPresent(b -> Arrays.fill(b, (byte) 0));
+        throw e;
+      }
       if (dataBytes.isEmpty() || macBytes.isEmpty()) {
         dataBytes.ifPresent(b -> Arrays.fill(b, (byte) 0));
         macBytes.ifPresent(b -> Arrays.fill(b, (byte) 0));
