@@ -50,12 +50,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,6 +99,9 @@ public final class MasterDaemon implements AutoCloseable {
    * work, each return one durable write, so a few run at once while others wait on fsync.
    */
   private static final int CALL_WORKERS = 8;
+
+  /** Queued jobs of other masters waiting to be handed to this master's minions. */
+  private static final int QUEUED_DELIVERIES = 256;
 
   private final BuildInfo build;
   private final VaultCore vault;
@@ -349,8 +354,7 @@ public final class MasterDaemon implements AutoCloseable {
       if (postgres != null) {
         // Jobs published on the active master reach the minions of every other master; one
         // thread hands them on in the queue's order, off the queue's own threads.
-        deliveries =
-            Executors.newSingleThreadExecutor(new DefaultThreadFactory("brine-job-queue", true));
+        deliveries = boundedDeliveries();
         ExecutorService handOn = deliveries;
         queue =
             JobQueue.open(
@@ -485,6 +489,34 @@ public final class MasterDaemon implements AutoCloseable {
         keys.follow();
       }
     };
+  }
+
+  /**
+   * One thread handing queued jobs to the minions here, in the queue's order, with a bounded
+   * backlog: when it is full the queue's poller waits (the back-pressure JobQueue is built for),
+   * so a backlog released at once (the data key loaded after a seal) is not all in memory.
+   */
+  static ExecutorService boundedDeliveries() {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUED_DELIVERIES),
+            new DefaultThreadFactory("brine-job-queue", true));
+    executor.setRejectedExecutionHandler(
+        (task, pool) -> {
+          if (pool.isShutdown()) {
+            return; // stopping: the job stays in the queue's table for the others
+          }
+          try {
+            pool.getQueue().put(task);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    return executor;
   }
 
   private static void purgeQueue(JobQueue queue, Duration keep) {
