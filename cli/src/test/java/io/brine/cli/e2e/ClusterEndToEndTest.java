@@ -1,13 +1,15 @@
 package io.brine.cli.e2e;
 
+import static io.brine.cli.testing.ClusterProbe.await;
+import static io.brine.cli.testing.ClusterProbe.awaitActive;
+import static io.brine.cli.testing.ClusterProbe.health;
+import static io.brine.cli.testing.ClusterProbe.leaderAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brine.cli.testing.Hvac;
 import io.brine.cli.testing.MasterProcess;
 import io.brine.vault.testing.PostgresServer;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterEndToEndTest {
   @TempDir Path dir;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** OpenBao's lock TTL, which the masters keep: a crashed active master's row lives this long. */
   private static final Duration TTL = Duration.ofSeconds(15);
@@ -155,57 +155,6 @@ class ClusterEndToEndTest {
     }
   }
 
-  /** The one master answering health 200, once exactly one of {@code candidates} does. */
-  private MasterProcess awaitActive(List<MasterProcess> candidates, Duration within)
-      throws InterruptedException {
-    MasterProcess[] found = new MasterProcess[1];
-    await(
-        within,
-        "one active master",
-        () -> {
-          List<MasterProcess> active =
-              candidates.stream().filter(m -> m.isAlive() && health(m) == 200).toList();
-          found[0] = active.size() == 1 ? active.get(0) : null;
-          return found[0] != null;
-        });
-    return found[0];
-  }
-
-  private int health(MasterProcess m) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(m.address() + "/v1/sys/health"))
-                  .timeout(Duration.ofSeconds(2))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  private String leaderAddress(MasterProcess m) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(m.address() + "/v1/sys/leader"))
-                  .timeout(Duration.ofSeconds(2))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? JSON.readTree(r.body()).path("leader_address").asText() : "";
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
-  }
-
   /** The HA lock's row: who holds it, and with which value. */
   private static String lockRow(PostgresServer.Database database) throws SQLException {
     try (Connection c = database.connect();
@@ -225,12 +174,4 @@ class ClusterEndToEndTest {
     }
   }
 
-  private static void await(Duration within, String what, java.util.function.BooleanSupplier ok)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!ok.getAsBoolean()) {
-      assertThat(System.nanoTime() < deadline).as("within %s: %s", within, what).isTrue();
-      Thread.sleep(100);
-    }
-  }
 }

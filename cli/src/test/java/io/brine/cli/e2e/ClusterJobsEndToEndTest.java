@@ -1,5 +1,8 @@
 package io.brine.cli.e2e;
 
+import static io.brine.cli.testing.ClusterProbe.await;
+import static io.brine.cli.testing.ClusterProbe.awaitActive;
+import static io.brine.cli.testing.ClusterProbe.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +12,6 @@ import io.brine.cli.testing.Cli.Result;
 import io.brine.cli.testing.MasterProcess;
 import io.brine.cli.testing.MinionProcess;
 import io.brine.vault.testing.PostgresServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +40,6 @@ class ClusterJobsEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> IDS = List.of("web1", "web2", "web3");
   private static final Duration TTL = Duration.ofSeconds(15);
-
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @Test
   void keysAndJobsAreShared_andAJobReturnsFromEveryMinion_beforeAndAfterTheActiveDies()
@@ -169,42 +163,4 @@ class ClusterJobsEndToEndTest {
     }
   }
 
-  private MasterProcess awaitActive(List<MasterProcess> candidates, Duration within)
-      throws InterruptedException {
-    MasterProcess[] found = new MasterProcess[1];
-    await(within, "one active master",
-        () -> {
-          List<MasterProcess> active =
-              candidates.stream().filter(m -> m.isAlive() && health(m) == 200).toList();
-          found[0] = active.size() == 1 ? active.get(0) : null;
-          return found[0] != null;
-        });
-    return found[0];
-  }
-
-  private int health(MasterProcess m) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(m.address() + "/v1/sys/health"))
-                  .timeout(Duration.ofSeconds(2))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  private static void await(Duration within, String what, BooleanSupplier ok)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!ok.getAsBoolean()) {
-      assertThat(System.nanoTime() < deadline).as("within %s: %s", within, what).isTrue();
-      Thread.sleep(200);
-    }
-  }
 }

@@ -98,6 +98,9 @@ import org.slf4j.LoggerFactory;
  * runs on one event-loop thread.
  */
 public final class MinionDaemon implements AutoCloseable {
+  /** Why the minion leaves a master whose open connection went away. */
+  private static final String CONNECTION_CLOSED = "closed the connection";
+
   private static final Logger log = LoggerFactory.getLogger(MinionDaemon.class);
 
   /** How long an old publish key still opens publications after a re-authentication. */
@@ -425,7 +428,7 @@ public final class MinionDaemon implements AutoCloseable {
       return;
     }
     boolean wasUp = state == State.AUTHENTICATED || state == State.HANDSHAKING;
-    String why = leaveReason != null ? leaveReason : "closed the connection";
+    String why = leaveReason != null ? leaveReason : CONNECTION_CLOSED;
     // Closed after a refusal with one master: the refusal's line said it all (as before failover).
     boolean quiet = leaveLogged || (!wasUp && leaveReason == null && !rotation.several());
     leaveReason = null;
@@ -446,15 +449,18 @@ public final class MinionDaemon implements AutoCloseable {
     MasterAddress to = rotation.current();
     Duration wait = roundOver ? roundOverWait() : untilNotBefore();
     currentMaster = to;
+    // A connection that was open and went: "lost the connection to master A", the words the
+    // single-master minion has always logged (and operators' alerts may look for).
+    String what =
+        why.equals(CONNECTION_CLOSED)
+            ? "lost the connection to master " + from
+            : "master " + from + " " + why;
     String line;
     if (!rotation.several()) {
-      line = "master " + from + " " + why + "; retrying in " + secs(wait);
+      line = what + "; retrying in " + secs(wait);
     } else {
       line =
-          "master "
-              + from
-              + " "
-              + why
+          what
               + "; trying master "
               + to
               + (roundOver ? " (every master tried)" : "")

@@ -121,7 +121,7 @@ class MasterFailoverTest {
       assertThat(minion.sessionsStarted()).isEqualTo(2);
       assertThat(
               lines.containing(
-                  "master " + local(first.port()) + " closed the connection; trying master "
+                  "lost the connection to master " + local(first.port()) + "; trying master "
                       + local(second.port())))
           .hasSize(1);
     }
