@@ -12,6 +12,7 @@ import io.brine.cli.testing.Cli.Result;
 import io.brine.cli.testing.MasterProcess;
 import io.brine.cli.testing.MinionProcess;
 import io.brine.vault.testing.PostgresServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +110,18 @@ class ClusterJobsEndToEndTest {
       IDS.forEach(id -> assertThat(first.path(id).asText()).as(id).isEqualTo(marker));
       assertThat(databaseHolds(database, marker)).as("a return in clear in PostgreSQL").isFalse();
 
+      // A job published just before kill -9 of the active master: each minion got it (the
+      // killed master's own minion directly, the others through the queue) and keeps its return
+      // until a master acknowledges it, so every return reaches the shared cache.
+      Result started = viaStandby.run("run", "*", "test.sleep", "3", "--async");
+      Matcher jidMatch = Pattern.compile("job ID: (\\d{20})").matcher(started.out());
+      assertThat(jidMatch.find()).as(started.toString()).isTrue();
+      String jid = jidMatch.group(1);
+      for (MinionProcess m : minions) {
+        await(Duration.ofSeconds(20), "the sleep started on every minion",
+            () -> m.count("job " + jid + ": running") >= 1);
+      }
+
       // kill -9 of the active master: a standby takes over once the lock's TTL has passed, the
       // killed master's minion moves on, and the same job returns from all three.
       int killedIndex = masters.indexOf(active);
@@ -118,6 +133,15 @@ class ClusterJobsEndToEndTest {
       JsonNode after = awaitAllReturn(viaNext, "test.echo", marker, Duration.ofSeconds(60));
       IDS.forEach(id -> assertThat(after.path(id).asText()).as(id).isEqualTo(marker));
       assertThat(minions.get(killedIndex).log()).contains("trying master");
+      await(Duration.ofSeconds(60), "every return of the job published before the kill",
+          () -> {
+            Result shown = viaNext.run("jobs", "show", jid, "--out", "json");
+            try {
+              return shown.exitCode() == 0 && JSON.readTree(shown.out()).size() == IDS.size();
+            } catch (IOException e) {
+              return false;
+            }
+          });
       Result listedAfter = viaNext.run("key", "-L");
       assertThat(listedAfter.exitCode()).as(listedAfter.toString()).isZero();
       assertThat(listedAfter.out()).contains("Accepted Keys:\nweb1\nweb2\nweb3\n");
