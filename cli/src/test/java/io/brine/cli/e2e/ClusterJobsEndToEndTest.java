@@ -58,7 +58,9 @@ class ClusterJobsEndToEndTest {
                 "  storage:\n"
                     + "    type: postgresql\n"
                     + "    connection_url: \"" + database.connectionUrl() + "\"\n"
-                    + "    ha_enabled: \"true\"\n"));
+                    + "    ha_enabled: \"true\"\n"
+                    // Back at the top level: the re-authentication wave after a rotation.
+                    + "reauth_window: 3\n"));
       }
       JsonNode init = masters.get(0).initJson();
       String share = init.get("keys").get(0).asText();
@@ -109,6 +111,19 @@ class ClusterJobsEndToEndTest {
       JsonNode first = awaitAllReturn(viaStandby, "test.echo", marker, Duration.ofSeconds(30));
       IDS.forEach(id -> assertThat(first.path(id).asText()).as(id).isEqualTo(marker));
       assertThat(databaseHolds(database, marker)).as("a return in clear in PostgreSQL").isFalse();
+
+      // A publish-key rotation on demand, through a standby: the active makes the key, every
+      // master takes it, every minion re-authenticates on the new epoch, and jobs still run.
+      Result rotated = viaStandby.run("key", "--rotate", "--out", "json");
+      assertThat(rotated.exitCode()).as(rotated.toString()).isZero();
+      int epoch = JSON.readTree(rotated.out()).get("epoch").asInt();
+      for (MinionProcess m : minions) {
+        await(Duration.ofSeconds(30), "every minion on the new epoch",
+            () -> m.log().contains("(epoch " + epoch + ")"));
+      }
+      JsonNode rotatedReturns =
+          awaitAllReturn(viaStandby, "test.echo", marker, Duration.ofSeconds(30));
+      IDS.forEach(id -> assertThat(rotatedReturns.path(id).asText()).as(id).isEqualTo(marker));
 
       // A job published just before kill -9 of the active master: each minion got it (the
       // killed master's own minion directly, the others through the queue) and keeps its return
