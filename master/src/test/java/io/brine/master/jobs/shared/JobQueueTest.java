@@ -8,6 +8,7 @@ import io.brine.common.log.LogLines;
 import io.brine.crypto.aead.Aead;
 import io.brine.master.cluster.ClusterSecrets;
 import io.brine.master.jobs.Jid;
+import io.brine.master.pki.AtOnce;
 import io.brine.vault.storage.InMemoryStorage;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
@@ -26,13 +27,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -478,28 +476,12 @@ class JobQueueTest {
     }
   }
 
+  /** Runs the tasks racing (AtOnce) and checks that no two answered the same. */
   private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> task : tasks) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return task.call();
-                }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      Set<T> unique = new HashSet<>();
-      for (Future<T> f : futures) {
-        T r = f.get();
-        results.add(r);
-        unique.add(r);
-      }
-      assertThat(unique).hasSameSizeAs(results);
+      List<T> results = AtOnce.all(pool, tasks);
+      assertThat(new HashSet<>(results)).hasSameSizeAs(results);
       return results;
     } finally {
       pool.shutdownNow();
