@@ -1,26 +1,24 @@
 package io.brine.cli.e2e;
 
 import static io.brine.cli.testing.ClusterProbe.await;
-import static io.brine.cli.testing.ClusterProbe.awaitActive;
-import static io.brine.cli.testing.ClusterProbe.health;
+import static io.brine.cli.testing.MasterCluster.awaitAllReturn;
+import static io.brine.cli.testing.MasterCluster.jobReturns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brine.cli.testing.Cli;
 import io.brine.cli.testing.Cli.Result;
+import io.brine.cli.testing.MasterCluster;
 import io.brine.cli.testing.MasterProcess;
 import io.brine.cli.testing.MinionProcess;
 import io.brine.vault.testing.PostgresServer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -48,67 +46,23 @@ class ClusterJobsEndToEndTest {
   void keysAndJobsAreShared_andAJobReturnsFromEveryMinion_beforeAndAfterTheActiveDies()
       throws Exception {
     PostgresServer.Database database = PostgresServer.shared().newDatabase();
-    List<MasterProcess> masters = new ArrayList<>();
-    List<MinionProcess> minions = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        masters.add(
-            MasterProcess.start(
-                Files.createDirectories(dir.resolve("m" + i)),
-                "  storage:\n"
-                    + "    type: postgresql\n"
-                    + "    connection_url: \"" + database.connectionUrl() + "\"\n"
-                    + "    ha_enabled: \"true\"\n"
-                    // Back at the top level: the re-authentication wave after a rotation.
-                    + "reauth_window: 3\n"));
-      }
-      JsonNode init = masters.get(0).initJson();
-      String share = init.get("keys").get(0).asText();
-      String token = init.get("root_token").asText();
-      for (MasterProcess m : masters) {
-        m.unseal(share);
-      }
-      MasterProcess active = awaitActive(masters, Duration.ofSeconds(30));
-      MasterProcess standby = masters.get(masters.get(0) == active ? 1 : 0);
-      await(Duration.ofSeconds(30), "the standby names the leader",
-          () -> health(standby) == 429);
-
-      for (int i = 0; i < 3; i++) {
-        List<Integer> order = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
-          order.add(masters.get((i + k) % 3).minionPort());
-        }
-        minions.add(
-            MinionProcess.startWithMasters(
-                dir.resolve("minion-" + IDS.get(i)), IDS.get(i), order,
-                "master_alive_interval: 4\n"));
-      }
+    // reauth_window: the re-authentication wave after a rotation, short for the test.
+    try (MasterCluster cluster = MasterCluster.start(dir, database, 3, "reauth_window: 3\n")) {
+      List<MasterProcess> masters = cluster.masters();
+      MasterProcess active = cluster.awaitActive(Duration.ofSeconds(30));
+      MasterProcess standby = cluster.standby(active);
 
       // salt-key through a standby: the 307 is followed to the active master, and the one shared
       // set lists every minion, whichever master it presented its key to.
-      Cli viaStandby = new Cli().env("BRINE_ADDR", standby.address()).env("BRINE_TOKEN", token);
-      await(Duration.ofSeconds(60), "every key is pending in the shared set",
-          () -> {
-            Result listed = viaStandby.run("key", "-L", "--out", "json");
-            return listed.exitCode() == 0
-                && IDS.stream().allMatch(id -> listed.out().contains("\"" + id + "\""));
-          });
-      Result accepted = viaStandby.run("key", "-A", "-y");
-      assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
-      for (MinionProcess m : minions) {
-        await(Duration.ofSeconds(60), "the minion authenticated",
-            () -> m.count("authenticated to master") >= 1);
-      }
-      for (int i = 0; i < 3; i++) {
-        assertThat(minions.get(i).log())
-            .as("each minion is on its first master")
-            .contains("authenticated to master 127.0.0.1:" + masters.get(i).minionPort());
-      }
+      cluster.startAcceptedMinions(IDS, "master_alive_interval: 4\n", standby);
+      List<MinionProcess> minions = cluster.minions();
+      Cli viaStandby = cluster.cli(standby);
 
       // A job through the standby: published by the active, queued to the others, a return
       // stored by each master; what it says is never in the database in clear.
       String marker = "cluster-marker-" + System.nanoTime();
-      JsonNode first = awaitAllReturn(viaStandby, "test.echo", marker, Duration.ofSeconds(30));
+      JsonNode first =
+          awaitAllReturn(viaStandby, IDS, "test.echo", marker, Duration.ofSeconds(30));
       IDS.forEach(id -> assertThat(first.path(id).asText()).as(id).isEqualTo(marker));
       assertThat(databaseHolds(database, marker)).as("a return in clear in PostgreSQL").isFalse();
 
@@ -122,7 +76,7 @@ class ClusterJobsEndToEndTest {
             () -> m.log().contains("(epoch " + epoch + ")"));
       }
       JsonNode rotatedReturns =
-          awaitAllReturn(viaStandby, "test.echo", marker, Duration.ofSeconds(30));
+          awaitAllReturn(viaStandby, IDS, "test.echo", marker, Duration.ofSeconds(30));
       IDS.forEach(id -> assertThat(rotatedReturns.path(id).asText()).as(id).isEqualTo(marker));
 
       // A job published just before kill -9 of the active master: each minion got it (the
@@ -141,47 +95,20 @@ class ClusterJobsEndToEndTest {
       // killed master's minion moves on, and the same job returns from all three.
       int killedIndex = masters.indexOf(active);
       active.kill();
-      List<MasterProcess> alive = new ArrayList<>(masters);
-      alive.remove(active);
-      MasterProcess next = awaitActive(alive, TTL.plus(Duration.ofSeconds(20)));
-      Cli viaNext = new Cli().env("BRINE_ADDR", next.address()).env("BRINE_TOKEN", token);
-      JsonNode after = awaitAllReturn(viaNext, "test.echo", marker, Duration.ofSeconds(60));
+      MasterProcess next = cluster.awaitActive(TTL.plus(Duration.ofSeconds(20)));
+      Cli viaNext = cluster.cli(next);
+      JsonNode after = awaitAllReturn(viaNext, IDS, "test.echo", marker, Duration.ofSeconds(60));
       IDS.forEach(id -> assertThat(after.path(id).asText()).as(id).isEqualTo(marker));
       assertThat(minions.get(killedIndex).log()).contains("trying master");
       await(Duration.ofSeconds(60), "every return of the job published before the kill",
           () -> {
-            Result shown = viaNext.run("jobs", "show", jid, "--out", "json");
-            try {
-              return shown.exitCode() == 0 && JSON.readTree(shown.out()).size() == IDS.size();
-            } catch (IOException e) {
-              return false;
-            }
+            JsonNode shown = jobReturns(viaNext, jid);
+            return shown != null && shown.size() == IDS.size();
           });
       Result listedAfter = viaNext.run("key", "-L");
       assertThat(listedAfter.exitCode()).as(listedAfter.toString()).isZero();
       assertThat(listedAfter.out()).contains("Accepted Keys:\nweb1\nweb2\nweb3\n");
-    } finally {
-      minions.forEach(MinionProcess::close);
-      masters.forEach(MasterProcess::close);
     }
-  }
-
-  /** Runs {@code fun arg} on every minion until all three return (a failover may be under way). */
-  private static JsonNode awaitAllReturn(Cli cli, String fun, String arg, Duration within)
-      throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    Result last = null;
-    while (System.nanoTime() < deadline) {
-      last = cli.run("run", "*", fun, arg, "--out", "json", "--timeout", "5");
-      if (last.exitCode() == 0) {
-        JsonNode out = JSON.readTree(last.out());
-        if (out.size() == IDS.size()) {
-          return out;
-        }
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("within " + within + " not every minion returned: " + last);
   }
 
   /** True when any cell of brine's job tables holds {@code text} in clear. */
