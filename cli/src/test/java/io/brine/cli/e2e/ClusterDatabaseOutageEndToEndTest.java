@@ -73,6 +73,9 @@ class ClusterDatabaseOutageEndToEndTest {
       if (left > 0) {
         Thread.sleep(left / 1_000_000);
       }
+      assertThat(active.log())
+          .as("the active master lost the lock by its own clock while the database was down")
+          .contains("this master stepped down (it lost the HA lock)");
       server.restart();
 
       MasterProcess next = cluster.awaitActive(Duration.ofSeconds(60));

@@ -337,6 +337,12 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
       return;
     }
     role = barrier == null || stop == ActiveDuty.Stop.SEALING ? Role.SEALED : Role.STANDBY;
+    // Said at once: what follows may wait on a database that is down (that is often why the lock
+    // was lost), and an operator reading the log must not think this master still active.
+    log.info(
+        "this master stepped down ({}); it is {} now",
+        why,
+        role == Role.SEALED ? "sealed" : "a standby");
     List<ActiveDuty> reversed = new ArrayList<>(duties);
     Collections.reverse(reversed);
     for (ActiveDuty duty : reversed) {
@@ -347,11 +353,13 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
         log.debug("active duty stop failure", e);
       }
     }
-    if (barrier != null && advertPath != null) {
+    // A lost lock's fence refuses the delete anyway (the next active master removes the advert),
+    // so it is not tried: with the database down it would only hold the monitor for a timeout.
+    if (barrier != null && advertPath != null && stop != ActiveDuty.Stop.LOCK_LOST) {
       try {
         barrier.delete(advertPath);
       } catch (VaultException e) {
-        // Refused once the lock is lost: the next active master removes it.
+        // The database is down: the next active master removes it.
         log.debug("HA: leader advert not deleted: {}", e.getMessage());
       }
     }
@@ -368,10 +376,6 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
     if (barrier != null && stop != ActiveDuty.Stop.SEALING) {
       onLoop(this::competeSafely);
     }
-    log.info(
-        "this master stepped down ({}); it is {} now",
-        why,
-        role == Role.SEALED ? "sealed" : "a standby");
   }
 
   private static void release(PostgresqlHaLock.Held h) {

@@ -99,13 +99,20 @@ final class HeldLock implements PostgresqlHaLock.Held {
 
   @Override
   public void release() {
+    boolean wasLost;
     synchronized (monitor) {
       if (state == State.RELEASED) {
         return;
       }
+      wasLost = state == State.LOST;
       state = State.RELEASED;
       listeners.clear();
       monitor.notifyAll();
+    }
+    if (wasLost) {
+      // Its row has expired by the database's clock or is another master's now: a delete would
+      // match nothing, and with the database down it would only wait for a timeout.
+      return;
     }
     try {
       lock.delete(identity);
