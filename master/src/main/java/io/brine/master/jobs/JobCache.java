@@ -1,6 +1,7 @@
 package io.brine.master.jobs;
 
 import io.brine.common.files.DurableFiles;
+import io.brine.master.jobs.RecentJobs.Known;
 import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -16,15 +17,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,28 +92,7 @@ public final class JobCache implements JobStore {
   private final Clock clock;
   private final ReturnWriter writer;
   private final Object[] locks = new Object[LOCK_STRIPES];
-  private final Map<String, Known> recent =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-          return size() > RECENT_JOBS;
-        }
-      };
-
-  /** A job as read, with its targets as a set for the per-return check. */
-  private record Known(JobRecord job, Set<MinionId> targets) {
-    Known(JobRecord job) {
-      this(job, targetsOf(job));
-    }
-
-    private static Set<MinionId> targetsOf(JobRecord job) {
-      Set<MinionId> targets = new HashSet<>(job.minions());
-      targets.addAll(job.missing());
-      return Set.copyOf(targets);
-    }
-  }
+  private final RecentJobs recent = new RecentJobs(RECENT_JOBS);
 
   private JobCache(Path dir, int maxJobs, Duration keepJobs, Clock clock) {
     this.dir = dir;
@@ -185,7 +162,7 @@ public final class JobCache implements JobStore {
       } finally {
         DurableFiles.deleteTree(temp); // gone after the rename; a partial folder after a failure
       }
-      remember(new Known(job));
+      recent.remember(new Known(job));
     }
   }
 
@@ -206,7 +183,7 @@ public final class JobCache implements JobStore {
       if (job.isEmpty()) {
         return CompletableFuture.completedFuture(AddResult.UNKNOWN_JOB);
       }
-      remember(job.get());
+      recent.remember(job.get());
       if (!job.get().targets().contains(ret.id())) {
         return CompletableFuture.completedFuture(AddResult.NOT_TARGETED);
       }
@@ -331,11 +308,9 @@ public final class JobCache implements JobStore {
    * list() reads every job, which would push out the ones minions are returning to.
    */
   private Optional<Known> load(String jid) throws IOException {
-    synchronized (recent) {
-      Known known = recent.get(jid);
-      if (known != null) {
-        return Optional.of(known);
-      }
+    Optional<Known> known = recent.get(jid);
+    if (known.isPresent()) {
+      return known;
     }
     Path folder = dir.resolve(jid);
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
@@ -367,7 +342,7 @@ public final class JobCache implements JobStore {
   private boolean remove(String jid) throws IOException {
     synchronized (lock(jid)) {
       Path folder = dir.resolve(jid);
-      forget(jid);
+      recent.forget(jid);
       writer.forget(jid).join(); // its log closed, the returns queued before it written
       if (!DurableFiles.exists(folder)) {
         return false;
@@ -445,18 +420,6 @@ public final class JobCache implements JobStore {
 
   private Object lock(String jid) {
     return locks[Math.floorMod(jid.hashCode(), LOCK_STRIPES)];
-  }
-
-  private void remember(Known known) {
-    synchronized (recent) {
-      recent.put(known.job().jid(), known);
-    }
-  }
-
-  private void forget(String jid) {
-    synchronized (recent) {
-      recent.remove(jid);
-    }
   }
 
   /** Writes the returns already queued and stops the writer; later returns fail. */

@@ -8,6 +8,8 @@ import io.brine.master.jobs.JobRecord;
 import io.brine.master.jobs.JobReturn;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.JobView;
+import io.brine.master.jobs.RecentJobs;
+import io.brine.master.jobs.RecentJobs.Known;
 import io.brine.protocol.MinionId;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
@@ -28,14 +30,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -79,28 +78,7 @@ public final class SharedJobCache implements JobStore {
   private final Clock clock;
   private final ReturnInserter inserter;
   private volatile WriteFence fence;
-  private final Map<String, Known> recent =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-          return size() > RECENT_JOBS;
-        }
-      };
-
-  /** A job as read and opened, with its targets as a set for the per-return check. */
-  private record Known(JobRecord job, Set<MinionId> targets) {
-    Known(JobRecord job) {
-      this(job, targetsOf(job));
-    }
-
-    private static Set<MinionId> targetsOf(JobRecord job) {
-      Set<MinionId> targets = new HashSet<>(job.minions());
-      targets.addAll(job.missing());
-      return Set.copyOf(targets);
-    }
-  }
+  private final RecentJobs recent = new RecentJobs(RECENT_JOBS);
 
   private SharedJobCache(
       DataSource db, Aead aead, WriteFence fence, int maxJobs, Duration keepJobs, Clock clock) {
@@ -195,7 +173,7 @@ public final class SharedJobCache implements JobStore {
     } catch (SQLException e) {
       throw SqlFailures.describe("cannot store job " + jid, e);
     }
-    remember(new Known(job));
+    recent.remember(new Known(job));
   }
 
   /**
@@ -236,7 +214,7 @@ public final class SharedJobCache implements JobStore {
       ps.setString(2, minion);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          forget(p.jid());
+          recent.forget(p.jid());
           return AddResult.UNKNOWN_JOB; // removed since it was checked
         }
         stored = rs.getBytes(1);
@@ -392,7 +370,7 @@ public final class SharedJobCache implements JobStore {
           removed = jobs.executeUpdate();
         }
         c.commit();
-        forgetBelow(bound);
+        recent.forgetBelow(bound);
         return removed;
       } catch (SQLException | RuntimeException e) {
         Transactions.rollbackQuietly(c);
@@ -411,15 +389,13 @@ public final class SharedJobCache implements JobStore {
   }
 
   private Optional<Known> recentOrLoad(String jid) throws IOException {
-    synchronized (recent) {
-      Known known = recent.get(jid);
-      if (known != null) {
-        return Optional.of(known);
-      }
+    Optional<Known> known = recent.get(jid);
+    if (known.isPresent()) {
+      return known;
     }
     try (Connection c = db.getConnection()) {
       Optional<Known> job = load(c, jid);
-      job.ifPresent(this::remember);
+      job.ifPresent(recent::remember);
       return job;
     } catch (SQLException e) {
       throw SqlFailures.describe("cannot read job " + jid, e);
@@ -484,24 +460,6 @@ public final class SharedJobCache implements JobStore {
 
   private static Array ids(Connection c, List<MinionId> ids) throws SQLException {
     return c.createArrayOf("text", ids.stream().map(MinionId::value).toArray());
-  }
-
-  private void remember(Known known) {
-    synchronized (recent) {
-      recent.put(known.job().jid(), known);
-    }
-  }
-
-  private void forget(String jid) {
-    synchronized (recent) {
-      recent.remove(jid);
-    }
-  }
-
-  private void forgetBelow(String bound) {
-    synchronized (recent) {
-      recent.keySet().removeIf(jid -> jid.compareTo(bound) < 0);
-    }
   }
 
 
