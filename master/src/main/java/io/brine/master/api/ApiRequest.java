@@ -32,6 +32,7 @@ final class ApiRequest {
   private String pathRest = "";
   private Caller caller;
   private JsonBody body;
+  private Runnable afterRecorded;
 
   /**
    * @param remote the connection's peer address, from the socket (never from a header a client
@@ -78,6 +79,23 @@ final class ApiRequest {
 
   void caller(Caller caller) {
     this.caller = caller;
+  }
+
+  /**
+   * What the endpoint does once its response is in the audit log: an action that would close the
+   * audit devices (a step-down) must not run before the entry that answers it is written.
+   */
+  void afterResponseRecorded(Runnable action) {
+    this.afterRecorded = action;
+  }
+
+  /** Runs the action {@link #afterResponseRecorded} set, if any, once. */
+  void responseRecorded() {
+    Runnable action = afterRecorded;
+    afterRecorded = null;
+    if (action != null) {
+      action.run();
+    }
   }
 
   int remotePort() {

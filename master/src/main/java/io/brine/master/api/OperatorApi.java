@@ -279,6 +279,8 @@ final class OperatorApi {
       } catch (AuditFailedException e) {
         // OpenBao's rule: the operation has happened, but the client is told it was not recorded.
         return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED_AFTER);
+      } finally {
+        request.responseRecorded();
       }
       return response;
     } catch (VaultException | RuntimeException e) {

@@ -83,7 +83,8 @@ final class SealEndpoints {
    * down from, as in OpenBao. A standby never gets here: the request path sends it on.
    */
   private ApiResponse stepDown(ApiRequest request) {
-    cluster.stepDown();
+    // After the response entry: stepping down closes this master's audit devices.
+    request.afterResponseRecorded(cluster::stepDown);
     return ApiResponse.noContent();
   }
 

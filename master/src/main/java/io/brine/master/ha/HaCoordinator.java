@@ -147,8 +147,8 @@ public final class HaCoordinator implements VaultListener, ClusterStatus, AutoCl
         return;
       }
     }
-    // On the loop thread: the request that asked is answered first (and audited), then the
-    // duties stop.
+    // On the loop thread, so the request's thread does not wait while the duties stop. The API
+    // calls this only once the request's response entry is in the audit log.
     onLoop(
         () -> {
           synchronized (monitor) {
