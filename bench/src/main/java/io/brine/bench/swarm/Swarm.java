@@ -1,6 +1,8 @@
 package io.brine.bench.swarm;
 
 import io.brine.crypto.CryptoProviders;
+import io.brine.minion.config.FailoverConfig;
+import io.brine.minion.config.MasterAddress;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon;
 import io.brine.minion.daemon.SharedThreads;
@@ -18,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  *       the last return in the job cache, p50 and p99 over {@code --pings} jobs;
  *   <li>with {@code --rotation}: a publish-key rotation under load ({@link RotationPhase});
  *   <li>with {@code --restart-command}: a master killed and restarted under load ({@link
- *       RestartPhase}).
+ *       RestartPhase});
+ *   <li>with several masters ({@code --master A,B,C --api U,V,W}, a cluster) and {@code
+ *       --kill-active}: the active master killed with SIGKILL under load, until every minion holds
+ *       a session again and a job runs on all ({@link KillActivePhase}).
  * </ol>
  *
  * Prints a table and writes JSON ({@link SwarmReport}). bench/swarm.sh runs it against a fresh
@@ -78,7 +84,8 @@ public final class Swarm {
       Double masterCpuPerPingSeconds,
       ReconnectPhase reconnect,
       RotationPhase.Result rotation,
-      RestartPhase.Result restart) {
+      RestartPhase.Result restart,
+      KillActivePhase.Result killActive) {
     double percentile(double p) {
       return Latencies.percentile(pingSeconds, p);
     }
@@ -89,7 +96,8 @@ public final class Swarm {
           && pingsComplete == options.pings()
           && (reconnect == null || reconnect.back() == reconnect.minions())
           && (rotation == null || (rotation.lost() == 0 && rotation.allMovedSeconds() != null))
-          && (restart == null || restart.allBackSeconds() != null);
+          && (restart == null || restart.allBackSeconds() != null)
+          && (killActive == null || killActive.complete());
     }
   }
 
@@ -110,7 +118,7 @@ public final class Swarm {
   public Swarm(SwarmOptions options, MasterRestart restart) {
     this.options = options;
     this.restart = restart;
-    this.api = new OperatorApi(options.api(), options.token());
+    this.api = new OperatorApi(options.apis(), options.token());
   }
 
   public static void main(String[] args) throws Exception {
@@ -211,6 +219,11 @@ public final class Swarm {
       List<MinionDaemon> running = rotation == null ? daemons : daemons.subList(1, daemons.size());
       RestartPhase.Result restarted =
           restart != null && all ? RestartPhase.run(running, restart) : null;
+      all = all && (restarted == null || restarted.allBackSeconds() != null);
+      KillActivePhase.Result killed =
+          !options.killActivePidFiles().isEmpty() && all
+              ? KillActivePhase.run(running, options.masters(), options.killActivePidFiles(), api)
+              : null;
       return new Result(
           options.minions(),
           made,
@@ -226,7 +239,8 @@ public final class Swarm {
           masterCpuPerPing,
           reconnect,
           rotation,
-          restarted);
+          restarted,
+          killed);
     } finally {
       daemons.forEach(MinionDaemon::close);
       jobs.close();
@@ -242,16 +256,37 @@ public final class Swarm {
   }
 
   private MinionConfig config(int i) {
-    return minionConfig(
-        options.masterHost(), options.masterPort(), i, SwarmKeys.pkiDir(options.keys(), i),
-        options.keysize());
+    List<MasterAddress> masters = options.masters();
+    if (masters.size() == 1) {
+      MasterAddress master = masters.get(0);
+      return minionConfig(
+          master.host(), master.port(), i, SwarmKeys.pkiDir(options.keys(), i), options.keysize());
+    }
+    // Minion i starts at master i mod n and fails over in list order, as a fleet configured
+    // with the list in different orders (or with random_master) spreads itself.
+    List<MasterAddress> order = new ArrayList<>(masters);
+    Collections.rotate(order, -(i % masters.size()));
+    FailoverConfig failover =
+        new FailoverConfig(
+            FailoverConfig.Type.FAILOVER,
+            options.masterAliveInterval(),
+            false,
+            false,
+            Duration.ZERO);
+    return minionConfig(order, failover, i, SwarmKeys.pkiDir(options.keys(), i), options.keysize());
   }
 
   /** Simulated minion {@code i}'s settings: short back-offs, so a storm is not timed by them. */
   static MinionConfig minionConfig(String host, int port, int i, Path pkiDir, int keysize) {
+    return minionConfig(
+        List.of(new MasterAddress(host, port)), FailoverConfig.NONE, i, pkiDir, keysize);
+  }
+
+  private static MinionConfig minionConfig(
+      List<MasterAddress> masters, FailoverConfig failover, int i, Path pkiDir, int keysize) {
     return new MinionConfig(
-        host,
-        port,
+        masters,
+        masters.get(0).port(),
         MinionId.of(SwarmKeys.id(i)),
         pkiDir,
         keysize,
@@ -264,7 +299,8 @@ public final class Swarm {
         pkiDir.resolve("cache"),
         Duration.ofSeconds(MinionConfig.DEFAULT_PUBLISH_MAX_AGE_SECONDS),
         // The swarm's own choice (-Dbrine.crypto.provider, else auto), not a file's.
-        CryptoProviders.current().choice());
+        CryptoProviders.current().choice(),
+        failover);
   }
 
   private ReconnectPhase.Storm storm(SharedThreads shared) {

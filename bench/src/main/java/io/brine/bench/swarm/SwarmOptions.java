@@ -1,13 +1,22 @@
 package io.brine.bench.swarm;
 
+import io.brine.minion.config.MasterAddress;
+import io.brine.minion.config.MinionConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What one swarm run does.
  *
- * @param masterHost where the master listens for minions
- * @param masterPort its {@code ret_port}
- * @param api the master's operator API, e.g. http://127.0.0.1:8200
+ * @param masters where the masters listen for minions ({@code ret_port}); with several (a cluster,
+ *     {@code --master A,B,C}) minion {@code i} lists them all in Salt's failover form starting at
+ *     the {@code i mod n}-th, so the fleet is spread over them and each minion moves on when its
+ *     master dies
+ * @param apis the masters' operator APIs, e.g. http://127.0.0.1:8200; with several, each call goes
+ *     to the one that serves it (the active master of a cluster; see {@link OperatorApi})
  * @param token a token that may publish jobs and delete keys
  * @param minions how many minions to run
  * @param keys where each minion's key pair is cached between runs ({@code <keys>/m00042/minion})
@@ -29,11 +38,15 @@ import java.nio.file.Path;
  *     null: no restart phase
  * @param warmup how many of the minions' keys warm the swarm's own code before the storm, against
  *     a master inside the swarm ({@link SwarmWarmup}); 0: none, the swarm starts cold
+ * @param masterAliveInterval the minions' {@code master_alive_interval} when there are several
+ *     masters: a master silent this long is left
+ * @param killActivePidFiles one pid file per entry of {@code apis}, in the same order: after the
+ *     other phases the active master is killed with SIGKILL and the fleet's recovery timed ({@link
+ *     KillActivePhase}); empty: no such phase
  */
 public record SwarmOptions(
-    String masterHost,
-    int masterPort,
-    String api,
+    List<MasterAddress> masters,
+    List<String> apis,
     String token,
     int minions,
     Path keys,
@@ -48,14 +61,29 @@ public record SwarmOptions(
     boolean reconnect,
     boolean rotation,
     String restartCommand,
-    int warmup) {
+    int warmup,
+    Duration masterAliveInterval,
+    List<Path> killActivePidFiles) {
   static final int DEFAULT_MASTER_KEYSIZE = 4096;
+  static final Duration DEFAULT_MASTER_ALIVE_INTERVAL = Duration.ofSeconds(5);
+
+  public SwarmOptions {
+    masters = List.copyOf(masters);
+    apis = List.copyOf(apis);
+    killActivePidFiles = List.copyOf(killActivePidFiles);
+  }
+
+  /** The first master's operator API: any unsealed master of a cluster answers seal-status. */
+  String api() {
+    return apis.get(0);
+  }
 
   static final String USAGE =
-      "usage: Swarm --master HOST:PORT --api URL --token TOKEN --minions N [--keys DIR]"
-          + " [--keysize BITS] [--pings N] [--loops N] [--json FILE] [--master-pub FILE]"
-          + " [--master-pid-file FILE] [--master-keysize BITS] [--reconnect] [--rotation]"
-          + " [--restart-command CMD] [--warmup N]\n"
+      "usage: Swarm --master HOST:PORT[,HOST:PORT...] --api URL[,URL...] --token TOKEN"
+          + " --minions N [--keys DIR] [--keysize BITS] [--pings N] [--loops N] [--json FILE]"
+          + " [--master-pub FILE] [--master-pid-file FILE] [--master-keysize BITS] [--reconnect]"
+          + " [--rotation] [--restart-command CMD] [--warmup N] [--master-alive-interval SECONDS]"
+          + " [--kill-active PIDFILE,PIDFILE...]\n"
           + "       Swarm --keys-only --minions N [--keys DIR] [--keysize BITS]";
 
   static SwarmOptions parse(String[] args) {
@@ -76,6 +104,8 @@ public record SwarmOptions(
     boolean rotation = false;
     String restartCommand = null;
     int warmup = 0;
+    Duration aliveInterval = DEFAULT_MASTER_ALIVE_INTERVAL;
+    List<Path> killActive = List.of();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--keys-only")) {
         keysOnly = true;
@@ -108,15 +138,17 @@ public record SwarmOptions(
         case "--master-keysize" -> masterKeysize = Integer.parseInt(value);
         case "--restart-command" -> restartCommand = value;
         case "--warmup" -> warmup = Integer.parseInt(value);
+        case "--master-alive-interval" ->
+            aliveInterval = Duration.ofSeconds(Integer.parseInt(value));
+        case "--kill-active" -> killActive = Arrays.stream(value.split(",")).map(Path::of).toList();
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
       i++;
     }
     if (keysOnly && minions >= 1) {
       return new SwarmOptions(
-          null,
-          0,
-          null,
+          List.of(),
+          List.of(),
           null,
           minions,
           keys,
@@ -131,10 +163,28 @@ public record SwarmOptions(
           false,
           false,
           null,
-          0);
+          0,
+          aliveInterval,
+          List.of());
     }
-    if (master == null || api == null || token == null || minions < 1 || !master.contains(":")) {
+    if (master == null || api == null || token == null || minions < 1) {
       throw new IllegalArgumentException(USAGE);
+    }
+    List<MasterAddress> masters = new ArrayList<>();
+    for (String entry : master.split(",")) {
+      try {
+        masters.add(MasterAddress.parse(entry, MinionConfig.DEFAULT_MASTER_PORT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--master " + entry + " " + e.getMessage(), e);
+      }
+    }
+    List<String> apis = List.of(api.split(","));
+    if (!killActive.isEmpty() && (killActive.size() != apis.size() || apis.size() < 2)) {
+      throw new IllegalArgumentException(
+          "--kill-active needs one pid file per --api URL, and at least two masters\n" + USAGE);
+    }
+    if (aliveInterval.isNegative() || aliveInterval.isZero()) {
+      throw new IllegalArgumentException("--master-alive-interval must be positive\n" + USAGE);
     }
     // Minion 0 is the one whose key the rotation deletes; the others must remain to be counted.
     if (rotation && minions < 2) {
@@ -143,11 +193,9 @@ public record SwarmOptions(
     if (warmup < 0) {
       throw new IllegalArgumentException("--warmup must be 0 or more\n" + USAGE);
     }
-    int colon = master.lastIndexOf(':');
     return new SwarmOptions(
-        master.substring(0, colon),
-        Integer.parseInt(master.substring(colon + 1)),
-        api,
+        masters,
+        apis,
         token,
         minions,
         keys,
@@ -162,6 +210,8 @@ public record SwarmOptions(
         reconnect,
         rotation,
         restartCommand,
-        Math.min(warmup, minions));
+        Math.min(warmup, minions),
+        aliveInterval,
+        killActive);
   }
 }

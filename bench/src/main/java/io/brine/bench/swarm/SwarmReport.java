@@ -22,6 +22,7 @@ final class SwarmReport {
   static String table(SwarmOptions o, Swarm.Result r) {
     StringBuilder t = new StringBuilder();
     row(t, "minions", r.minions());
+    row(t, "masters", o.masters().size() == 1 ? "1" : o.masters().size() + " (failover lists)");
     row(t, "keys made", r.keysMade() + " (made this run, not timed)");
     row(
         t,
@@ -49,6 +50,7 @@ final class SwarmReport {
     reconnectRows(t, o, r);
     rotationRows(t, o, r);
     restartRows(t, o, r);
+    killActiveRows(t, o, r);
     row(t, "swarm JVM heap used", usedHeapMiB() + " MiB");
     return t.toString();
   }
@@ -154,6 +156,30 @@ final class SwarmReport {
     row(t, "restart: kill + start + unseal", fmt("%.2f s", re.commandSeconds()));
   }
 
+  private static void killActiveRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
+    KillActivePhase.Result k = r.killActive();
+    if (k == null) {
+      row(t, "kill -9 of the active master", notMeasured(!o.killActivePidFiles().isEmpty(),
+          "--kill-active"));
+      return;
+    }
+    row(t, "kill -9: minions on the killed master", k.moved() + " of " + k.minions());
+    row(t, "kill -9: until another master is active", seconds(k.newActiveSeconds()));
+    row(t, "kill -9: until every minion holds a session", seconds(k.sessionsSeconds()));
+    row(
+        t,
+        "kill -9: until a test.ping has all returns",
+        seconds(k.jobsSeconds()) + " (" + k.pingsTried() + " published)");
+    row(
+        t,
+        "kill -9: test.ping in flight at the kill",
+        k.inFlightReturned() + " of " + k.inFlightExpected() + " returned");
+  }
+
+  private static String seconds(Double s) {
+    return s == null ? "not within the limit" : fmt("%.2f s", s);
+  }
+
   static String jsonText(SwarmOptions o, Swarm.Result r) throws JsonProcessingException {
     return JSON.writeValueAsString(json(o, r));
   }
@@ -243,7 +269,26 @@ final class SwarmReport {
       }
       n.put("command_seconds", re.commandSeconds());
     }
+    KillActivePhase.Result k = r.killActive();
+    if (k != null) {
+      ObjectNode n = node.putObject("kill_active");
+      n.put("minions", k.minions());
+      n.put("moved", k.moved());
+      putSeconds(n, "new_active_seconds", k.newActiveSeconds());
+      putSeconds(n, "sessions_seconds", k.sessionsSeconds());
+      putSeconds(n, "jobs_seconds", k.jobsSeconds());
+      n.put("pings_tried", k.pingsTried());
+      n.put("in_flight_expected", k.inFlightExpected());
+      n.put("in_flight_returned", k.inFlightReturned());
+    }
+    node.put("masters", o.masters().size());
     return node;
+  }
+
+  private static void putSeconds(ObjectNode node, String name, Double seconds) {
+    if (seconds != null) {
+      node.put(name, seconds);
+    }
   }
 
   private static void latencies(ObjectNode node, Latencies l) {

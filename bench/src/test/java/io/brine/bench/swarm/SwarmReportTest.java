@@ -1,6 +1,7 @@
 package io.brine.bench.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,11 +40,16 @@ class SwarmReportTest {
             null,
             null,
             null,
+            null,
             null);
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
-            "no --master-pid-file", "no --reconnect", "no --rotation", "no --restart-command")
+            "no --master-pid-file",
+            "no --reconnect",
+            "no --rotation",
+            "no --restart-command",
+            "no --kill-active")
         .doesNotContain("figure 1:", "figure 5:");
     assertThat(SwarmReport.json(PLAIN, result).has("figure1_handshake_cpu_in_rsa_private_ops"))
         .isFalse();
@@ -58,7 +64,7 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            reconnect, null, null);
+            reconnect, null, null, null);
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
@@ -79,9 +85,95 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            null, rotation, null);
+            null, rotation, null, null);
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");
     assertThat(result.complete(PLAIN)).isFalse();
+  }
+
+  private static final SwarmOptions CLUSTER =
+      SwarmOptions.parse(
+          new String[] {
+            "--master",
+            "127.0.0.1:4506,127.0.0.1:4507,[::1]:4508",
+            "--api",
+            "http://127.0.0.1:8200,http://127.0.0.1:8201,http://127.0.0.1:8202",
+            "--token",
+            "t",
+            "--minions",
+            "6",
+            "--master-alive-interval",
+            "3",
+            "--kill-active",
+            "/run/m1.pid,/run/m2.pid,/run/m3.pid"
+          });
+
+  @Test
+  void clusterOptions_keepTheMastersAndApisInOrder() {
+    assertThat(CLUSTER.masters())
+        .extracting(Object::toString)
+        .containsExactly("127.0.0.1:4506", "127.0.0.1:4507", "[::1]:4508");
+    assertThat(CLUSTER.apis()).hasSize(3);
+    assertThat(CLUSTER.api()).isEqualTo("http://127.0.0.1:8200");
+    assertThat(CLUSTER.masterAliveInterval()).hasSeconds(3);
+    assertThat(CLUSTER.killActivePidFiles()).hasSize(3);
+  }
+
+  @Test
+  void killActive_needsOnePidFilePerApi_andSeveralMasters() {
+    assertThatThrownBy(
+            () ->
+                SwarmOptions.parse(
+                    new String[] {
+                      "--master", "127.0.0.1:4506,127.0.0.1:4507",
+                      "--api", "http://127.0.0.1:8200,http://127.0.0.1:8201",
+                      "--token", "t",
+                      "--minions", "2",
+                      "--kill-active", "/run/m1.pid"
+                    }))
+        .hasMessageStartingWith("--kill-active needs one pid file per --api URL");
+    assertThatThrownBy(
+            () ->
+                SwarmOptions.parse(
+                    new String[] {
+                      "--master", "127.0.0.1:4506",
+                      "--api", "http://127.0.0.1:8200",
+                      "--token", "t",
+                      "--minions", "2",
+                      "--kill-active", "/run/m1.pid"
+                    }))
+        .hasMessageContaining("at least two masters");
+    assertThatThrownBy(
+            () ->
+                SwarmOptions.parse(
+                    new String[] {
+                      "--master", "127.0.0.1:4506,not a host",
+                      "--api", "http://127.0.0.1:8200",
+                      "--token", "t",
+                      "--minions", "2"
+                    }))
+        .hasMessageStartingWith("--master not a host is not a host name");
+  }
+
+  @Test
+  void aKillWhoseJobNeverRan_makesTheRunIncomplete_andSaysSo() {
+    KillActivePhase.Result killed = new KillActivePhase.Result(6, 2, 14.5, 17.0, null, 3, 6, 5);
+    Swarm.Result result =
+        new Swarm.Result(
+            6, 0, true, null, 1.5, 0.9, 6, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            null, null, null, killed);
+
+    assertThat(SwarmReport.table(CLUSTER, result))
+        .contains(
+            "3 (failover lists)",
+            "2 of 6",
+            "14.50 s",
+            "17.00 s",
+            "not within the limit (3 published)",
+            "5 of 6 returned");
+    assertThat(SwarmReport.json(CLUSTER, result).path("kill_active").has("jobs_seconds")).isFalse();
+    assertThat(SwarmReport.json(CLUSTER, result).path("kill_active").path("moved").asInt())
+        .isEqualTo(2);
+    assertThat(result.complete(CLUSTER)).isFalse();
   }
 }
