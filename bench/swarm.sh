@@ -44,6 +44,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cli_jar="$repo/cli/target/brine-cli.jar"
 bench_jar="$repo/bench/target/benchmarks.jar"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# shellcheck source=bench/swarm-common.sh
+. "$repo/bench/swarm-common.sh"
 
 minions=""
 master_keysize=4096
@@ -95,21 +97,7 @@ for jar in "$cli_jar" "$bench_jar"; do
   [ -f "$jar" ] || fail "$jar is not built; run ./mvnw -B -q package -DskipTests first (in $repo)"
 done
 
-# Every minion holds a socket in the swarm and one in the master (its jid memory file is opened
-# only to append); both processes inherit this limit. Root may raise the hard limit itself.
-need=$((minions + 1000))
-hard="$(ulimit -Hn)"
-if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ] && [ "$(id -u)" = 0 ]; then
-  ulimit -Hn "$need" 2>/dev/null && hard="$need"
-fi
-if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ]; then
-  fail "$minions minions need $need open files but the hard limit (ulimit -Hn) is $hard; raise it first (as root, or in /etc/security/limits.conf)"
-fi
-if [ "$hard" = unlimited ]; then
-  ulimit -n "$(cat /proc/sys/fs/nr_open)"
-else
-  ulimit -n "$hard"
-fi
+raise_open_files "$minions"
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -119,16 +107,7 @@ api_port="$(free_port)"
 while [ "$api_port" = "$ret_port" ]; do api_port="$(free_port)"; done
 api="http://127.0.0.1:$api_port"
 
-# The keys first, untimed and before the master starts: 2048-bit keys take about 100 ms of CPU each.
-missing=false
-for ((i = 0; i < minions; i++)); do
-  printf -v name 'm%05d' "$i"
-  if [ ! -f "$keys/$name/minion/minion.pem" ]; then missing=true; break; fi
-done
-if $missing; then
-  echo "swarm.sh: making the keys of $minions minions in $keys (once; not timed)" >&2
-  "$java" -cp "$bench_jar" io.brine.bench.swarm.Swarm --keys-only --minions "$minions" --keys "$keys"
-fi
+ensure_swarm_keys "$java" "$bench_jar" "$keys" "$minions"
 
 master_java_opts="${MASTER_JAVA_OPTS:-}"
 master_java="${MASTER_JAVA:-$java}"

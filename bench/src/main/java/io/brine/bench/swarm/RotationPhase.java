@@ -55,13 +55,13 @@ final class RotationPhase {
     Latencies sealStatus;
     SealStatusProbe probe = SealStatusProbe.start(apiUrl);
     try {
+      // Closed first: with auto_accept its next HELLO would be accepted as a new key (on a
+      // cluster at once, through the next master of its list), and the job would target it.
+      deleted.close();
       long start = System.nanoTime();
       api.deleteKey(deleted.id().value());
       job = api.publishPing();
       long jobDeadline = System.nanoTime() + JOB_LIMIT.toNanos();
-      // With auto_accept its next HELLO would be accepted as a new key; that is not part of what
-      // is measured here.
-      deleted.close();
       long epochDeadline = start + EPOCH_LIMIT.toNanos();
       boolean jobDone = false;
       while (true) {

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +57,11 @@ public final class MinionListener implements AutoCloseable {
    * this master while the previous seal was made.
    */
   private static final int MAX_SEAL_ATTEMPTS = 8;
+  /**
+   * How long a standby's publication waits for the active's new key after a removal: the standby
+   * re-reads the cluster's key each second, and the active wrote it before its job was queued.
+   */
+  private static final Duration STANDBY_KEY_WAIT = Duration.ofSeconds(10);
 
   /** Makes a PUBLISH body under a given publish key (encrypt, sign). */
   public interface Sealing {
@@ -251,8 +257,7 @@ public final class MinionListener implements AutoCloseable {
       throws IOException, GeneralSecurityException {
     removed.reconcile(connectedBefore, accepted);
     for (int attempt = 1; ; attempt++) {
-      PublishKey key =
-          rotator.sealingKey().orElseThrow(() -> new IOException("the vault is sealed"));
+      PublishKey key = sealingKey();
       byte[] envelope;
       try {
         envelope = sealing.seal(key);
@@ -270,6 +275,18 @@ public final class MinionListener implements AutoCloseable {
         throw new IOException(
             "accepted keys kept being removed while the publication was sealed; publish it again");
       }
+    }
+  }
+
+  /** The rotator's key to seal under; a standby waits a little for the active's new one. */
+  private PublishKey sealingKey() throws IOException {
+    try {
+      return rotator
+          .awaitSealingKey(STANDBY_KEY_WAIT)
+          .orElseThrow(() -> new IOException("the vault is sealed"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the cluster's new publish key", e);
     }
   }
 

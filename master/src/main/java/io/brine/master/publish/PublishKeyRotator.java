@@ -5,6 +5,7 @@ import io.brine.protocol.publish.PublishKey;
 import io.brine.vault.VaultException;
 import io.brine.vault.VaultListener;
 import io.brine.vault.storage.Storage;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,6 +208,41 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     return Optional.of(next);
   }
 
+  /**
+   * {@link #sealingKey}, except that a standby of a cluster whose key a removal compromised waits
+   * up to {@code limit} for the active master's new key rather than answering at once. The active
+   * rotates as it records the removal and publishes the next job under the new key; that job
+   * reaches a standby through the queue at about the moment the standby learns of the removal,
+   * a second or less before the new key does. Without the wait the standby dropped it, and its
+   * minions never saw a job published right after a {@code brine key -d} (found by the swarm).
+   *
+   * @return empty while the vault is sealed
+   * @throws IOException when the new key did not arrive within {@code limit}
+   */
+  public Optional<PublishKey> awaitSealingKey(Duration limit)
+      throws IOException, InterruptedException {
+    Optional<PublishKey> key = sealingKey();
+    if (key.isPresent()) {
+      return key;
+    }
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (this) {
+      while (open && current != null && current.epoch() < safeFrom) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IOException(
+              "the active master's new publish key did not reach this master within "
+                  + limit.toSeconds()
+                  + " s (the current one was retired by a key removal)");
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return current != null && current.epoch() >= safeFrom
+          ? Optional.of(current)
+          : Optional.empty();
+    }
+  }
+
   /** Rotates now if a removal compromised the current key; a no-op otherwise. */
   public void rotateIfCompromised() {
     sealingKey();
@@ -358,6 +394,7 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     current = next;
     lastEpoch = next.epoch();
     currentSince = since;
+    notifyAll(); // a standby's publication may be waiting for this key (awaitSealingKey)
     if (previous != null) {
       PublishKey retired = previous;
       timer.schedule(() -> retire(retired), grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -448,6 +485,7 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     open = false;
     currentSince = null;
     destroyKeys();
+    notifyAll();
     log.info("publish key wiped (the vault sealed); the unseal makes a new one");
   }
 

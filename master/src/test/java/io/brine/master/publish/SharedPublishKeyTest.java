@@ -67,11 +67,14 @@ class SharedPublishKeyTest {
   private PublishKeyRotator a;
   private PublishKeyRotator b;
   private String share;
+  private String rootToken;
 
   @BeforeEach
   void twoMasters() throws Exception {
     vaultA = VaultCore.builder(physical).build();
-    share = vaultA.initialize(new InitRequest(1, 1, 0, 0)).keys().get(0);
+    var init = vaultA.initialize(new InitRequest(1, 1, 0, 0));
+    share = init.keys().get(0);
+    rootToken = init.rootToken();
     vaultB = VaultCore.builder(physical).build();
     a = rotator(vaultA, aActive, heardA);
     b = rotator(vaultB, bActive, heardB);
@@ -150,6 +153,49 @@ class SharedPublishKeyTest {
     PublishKey fresh = a.sealingKey().orElseThrow();
     assertThat(fresh.epoch()).isEqualTo(epoch + 1);
     await(() -> b.sealingKey().map(k -> k.epoch() == epoch + 1).orElse(false));
+  }
+
+  @Test
+  void aStandbyPublicationAfterARemoval_waitsForTheActivesKey_insteadOfBeingDropped()
+      throws Exception {
+    unsealBoth();
+    int epoch = b.current().epoch();
+    b.markCompromised("key for minion web1 deleted");
+    assertThatThrownBy(() -> b.awaitSealingKey(Duration.ofMillis(100)))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("did not reach this master within");
+
+    var waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return b.awaitSealingKey(Duration.ofSeconds(30)).orElseThrow().epoch();
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    Thread.sleep(50); // the waiter is parked (or about to be): either way it must see the key
+    assertThat(waiting).isNotDone();
+    a.markCompromised("key for minion web1 deleted");
+    a.rotateIfCompromised();
+    assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(epoch + 1);
+  }
+
+  @Test
+  void aSealWhileAStandbyWaits_endsTheWait_withNoKey() throws Exception {
+    unsealBoth();
+    b.markCompromised("key for minion web1 deleted");
+    var waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return b.awaitSealingKey(Duration.ofSeconds(30));
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    vaultB.seal(rootToken);
+    assertThat(waiting.get(20, TimeUnit.SECONDS)).isEmpty();
   }
 
   @Test
