@@ -97,7 +97,7 @@ final class FileAuditDevice implements AutoCloseable {
     }
   }
 
-  private record Failure(Cause cause, String detail) {}
+  record Failure(Cause cause, String detail) {}
 
   /** A queued line (body set), a checkpoint request, or the writer's stop. */
   /**
@@ -503,20 +503,60 @@ final class FileAuditDevice implements AutoCloseable {
     if (fileKey == null) {
       return null; // stdout, discard
     }
-    Path path = Path.of(options.filePath());
+    return fileProblem(Path.of(options.filePath()), fileKey, PathLooks.FILES);
+  }
+
+  /**
+   * How the writer looks at its path: each look resolves the path anew, so the file can be
+   * replaced between two looks. Tests replace it there on purpose ({@link #fileProblem(Path,
+   * Object, PathLooks)}).
+   */
+  interface PathLooks {
+    boolean writable(Path path);
+
+    PosixFileAttributes attributes(Path path) throws IOException;
+
+    PathLooks FILES =
+        new PathLooks() {
+          @Override
+          public boolean writable(Path path) {
+            return Files.isWritable(path);
+          }
+
+          @Override
+          public PosixFileAttributes attributes(Path path) throws IOException {
+            return Files.readAttributes(path, PosixFileAttributes.class);
+          }
+        };
+  }
+
+  /**
+   * Whether {@code path} still names the file whose key is {@code fileKey} and may be written.
+   *
+   * <p>Writability is looked at first and identity last: the identity look decides, so a file
+   * moved or replaced between the two looks is {@link Cause#GONE}. The other way round, a file
+   * moved away right after its identity matched made the writability look find nothing there,
+   * and the device blamed a lost permission that nobody had removed (AuditBrokerTest's replaced
+   * file, when the test's move raced the writer's check for the unseal event: 34 of 700 runs in a
+   * loop). Both orders refuse the entries; only this one names the right cause.
+   */
+  static Failure fileProblem(Path path, Object fileKey, PathLooks looks) {
+    boolean writable = looks.writable(path); // access(2): the process's uid, groups, ACLs
     PosixFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(path, PosixFileAttributes.class);
+      attributes = looks.attributes(path);
     } catch (NoSuchFileException e) {
       return new Failure(Cause.GONE, path + " no longer exists");
     } catch (IOException e) {
       return new Failure(Cause.GONE, path + ": " + describe(e));
     }
+    // The device holds the file open, so its inode cannot be freed and handed to a replacement:
+    // a matching key is the same file, not a new one that reuses the number.
     if (!fileKey.equals(attributes.fileKey())) {
       return new Failure(Cause.GONE, path + " is now another file");
     }
-    if (!attributes.permissions().contains(PosixFilePermission.OWNER_WRITE)
-        || !Files.isWritable(path)) {
+    // The owner's bit too: access(2) lets root write whatever the mode says.
+    if (!attributes.permissions().contains(PosixFilePermission.OWNER_WRITE) || !writable) {
       return new Failure(Cause.PERMISSION, path + " may no longer be written");
     }
     return null;
