@@ -1,6 +1,7 @@
 package io.brine.master.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.brine.master.audit.FileAuditDevice.Cause;
 import io.brine.master.audit.FileAuditDevice.Failure;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,5 +135,48 @@ class FileAuditDeviceTest {
   @Test
   void changeAfterTheLastLook_isForTheNextBatch() throws IOException {
     assertThat(checkWith(2, () -> Files.move(log(), dir.resolve("moved")))).isNull();
+  }
+
+  @Test
+  void fileReplacedWhileOpening_noEntryGoesToTheFileMovedAway() throws Exception {
+    // Looks 0 and 1 are the open's (before and after the append channel is opened), 2 and 3 the
+    // first batch's check. Past those, batches may merge, so the count of looks varies.
+    for (int at = 0; at < 4; at++) {
+      Path run = Files.createDirectory(dir.resolve("run" + at));
+      Path file = run.resolve("audit.log");
+      Path moved = run.resolve("moved");
+      AtomicLong sizeWhenMoved = new AtomicLong(-1);
+      try (AuditFixture f = AuditFixture.sealed(AuditFixture.declared(file, 1000))) {
+        f.broker.pathLooks =
+            changedBeforeLook(
+                at,
+                () -> {
+                  Files.move(file, moved);
+                  sizeWhenMoved.set(Files.size(moved));
+                  Files.writeString(file, "");
+                });
+        f.initAndUnseal(); // opens the device
+        Throwable refused =
+            catchThrowable(() -> f.broker.request(AuditFixture.request("brine/keys", null)));
+        assertThat(sizeWhenMoved.get()).as("replaced before look %d", at).isNotNegative();
+        assertThat(Files.size(moved))
+            .as("written to after it was moved away, replaced before look %d", at)
+            .isEqualTo(sizeWhenMoved.get());
+        if (at == 0) {
+          // Replaced before the open looked: the new file is the one opened, and written.
+          assertThat(refused).isNull();
+          assertThat(AuditFixture.entries(file)).isNotEmpty();
+        } else {
+          // Look 1: opened, then replaced before the path was looked at again. The open used to
+          // take the new file's key for the opened file's, pass every check, and write into the
+          // moved file.
+          assertThat(refused)
+              .as("replaced before look %d", at)
+              .isInstanceOf(AuditFailedException.class)
+              .hasMessageEndingWith(
+                  at == 1 ? "cannot open the audit file" : "the audit file was deleted or replaced");
+        }
+      }
+    }
   }
 }
