@@ -99,6 +99,9 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
   /** Tests only: lets a device's file_path name a character device such as /dev/full. */
   boolean allowCharacterDevices;
 
+  /** Tests only: how devices look at their paths, so a test can replace a file between looks. */
+  FileAuditDevice.PathLooks pathLooks = FileAuditDevice.PathLooks.FILES;
+
   /**
    * @param sealStatus the vault's, for the unseal event's counts
    * @param timer where the failure log lines' intervals end
@@ -482,7 +485,8 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
         config.checkpoints(),
         (device, head, checkpoint) -> saveHead(device.name(), head, checkpoint),
         timer,
-        allowCharacterDevices);
+        allowCharacterDevices,
+        pathLooks);
   }
 
   /**

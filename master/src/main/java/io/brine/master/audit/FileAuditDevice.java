@@ -97,7 +97,7 @@ final class FileAuditDevice implements AutoCloseable {
     }
   }
 
-  private record Failure(Cause cause, String detail) {}
+  record Failure(Cause cause, String detail) {}
 
   /** A queued line (body set), a checkpoint request, or the writer's stop. */
   /**
@@ -121,6 +121,7 @@ final class FileAuditDevice implements AutoCloseable {
   private final CheckpointPolicy policy;
   private final HeadSink sink;
   private final boolean allowCharacterDevice;
+  private final PathLooks looks;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Map<Cause, RefusalLog> failureLogs = new EnumMap<>(Cause.class);
   private final Object io = new Object();
@@ -143,6 +144,8 @@ final class FileAuditDevice implements AutoCloseable {
    *     new one)
    * @param latestCheckpoint the last checkpoint the vault recorded, or null
    * @param allowCharacterDevice tests only: lets {@code /dev/full} stand in for a full disk
+   * @param looks how the path is looked at ({@link PathLooks#FILES}; tests change the file between
+   *     looks)
    */
   FileAuditDevice(
       String name,
@@ -156,7 +159,8 @@ final class FileAuditDevice implements AutoCloseable {
       CheckpointPolicy policy,
       HeadSink sink,
       ScheduledExecutorService timer,
-      boolean allowCharacterDevice) {
+      boolean allowCharacterDevice,
+      PathLooks looks) {
     this.name = Objects.requireNonNull(name);
     this.description = description == null ? "" : description;
     this.options = Objects.requireNonNull(options);
@@ -168,6 +172,7 @@ final class FileAuditDevice implements AutoCloseable {
     this.policy = Objects.requireNonNull(policy);
     this.sink = Objects.requireNonNull(sink);
     this.allowCharacterDevice = allowCharacterDevice;
+    this.looks = Objects.requireNonNull(looks);
     for (Cause cause : Cause.values()) {
       failureLogs.put(
           cause,
@@ -503,20 +508,59 @@ final class FileAuditDevice implements AutoCloseable {
     if (fileKey == null) {
       return null; // stdout, discard
     }
-    Path path = Path.of(options.filePath());
+    return fileProblem(Path.of(options.filePath()), fileKey, looks);
+  }
+
+  /**
+   * How the writer looks at its path: each look resolves the path anew, so the file can be
+   * replaced between two looks. Tests replace it there on purpose.
+   */
+  interface PathLooks {
+    boolean writable(Path path);
+
+    PosixFileAttributes attributes(Path path) throws IOException;
+
+    PathLooks FILES =
+        new PathLooks() {
+          @Override
+          public boolean writable(Path path) {
+            return Files.isWritable(path);
+          }
+
+          @Override
+          public PosixFileAttributes attributes(Path path) throws IOException {
+            return Files.readAttributes(path, PosixFileAttributes.class);
+          }
+        };
+  }
+
+  /**
+   * Whether {@code path} still names the file whose key is {@code fileKey} and may be written.
+   *
+   * <p>Writability is looked at first and identity last: the identity look decides, so a file
+   * moved or replaced between the two looks is {@link Cause#GONE}. The other way round, a file
+   * moved away right after its identity matched made the writability look find nothing there,
+   * and the device blamed a lost permission that nobody had removed (AuditBrokerTest's replaced
+   * file, when the test's move raced the writer's check for the unseal event: 34 of 700 runs in a
+   * loop). Both orders refuse the entries; only this one names the right cause.
+   */
+  static Failure fileProblem(Path path, Object fileKey, PathLooks looks) {
+    boolean writable = looks.writable(path); // access(2): the process's uid, groups, ACLs
     PosixFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(path, PosixFileAttributes.class);
+      attributes = looks.attributes(path);
     } catch (NoSuchFileException e) {
       return new Failure(Cause.GONE, path + " no longer exists");
     } catch (IOException e) {
       return new Failure(Cause.GONE, path + ": " + describe(e));
     }
+    // The device holds the file open, so its inode cannot be freed and handed to a replacement:
+    // a matching key is the same file, not a new one that reuses the number.
     if (!fileKey.equals(attributes.fileKey())) {
       return new Failure(Cause.GONE, path + " is now another file");
     }
-    if (!attributes.permissions().contains(PosixFilePermission.OWNER_WRITE)
-        || !Files.isWritable(path)) {
+    // The owner's bit too: access(2) lets root write whatever the mode says.
+    if (!attributes.permissions().contains(PosixFilePermission.OWNER_WRITE) || !writable) {
       return new Failure(Cause.PERMISSION, path + " may no longer be written");
     }
     return null;
@@ -581,6 +625,9 @@ final class FileAuditDevice implements AutoCloseable {
     if (!Files.isWritable(path)) {
       throw new IOException(path + " may not be written");
     }
+    // The file as checked; if the path names another once the tail is read and the append
+    // channel open, the open fails (below).
+    Object key = looks.attributes(path).fileKey();
     long torn = 0;
     AuditChain.Head fileHead = null;
     boolean lastIsCheckpoint = false;
@@ -615,12 +662,17 @@ final class FileAuditDevice implements AutoCloseable {
         }
       }
     }
+    // No CREATE: the file was made or found above, and one made now would not be the file checked.
     FileChannel opened =
-        FileChannel.open(
-            path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    Object key;
+        FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     try {
-      key = Files.readAttributes(path, PosixFileAttributes.class).fileKey();
+      // Java gives no fstat of a channel, so the path is looked at on both sides of the open: a
+      // file replaced in between would otherwise be the one compared with at every batch while
+      // the entries went on into the file moved away. A replacement undone before the second
+      // look (the original renamed back over it) is not seen.
+      if (!key.equals(looks.attributes(path).fileKey())) {
+        throw new IOException(path + " was replaced while it was being opened");
+      }
     } catch (IOException e) {
       opened.close();
       throw e;

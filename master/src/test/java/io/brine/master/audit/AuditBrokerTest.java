@@ -345,11 +345,28 @@ class AuditBrokerTest {
   @Test
   void replacedAuditFile_refusesEntries() throws Exception {
     try (AuditFixture f = AuditFixture.unsealed(AuditFixture.declared(log(), 1000))) {
+      // No entry is awaited first: the unseal event's batch may be checking the file while it is
+      // moved, and must say GONE then too (FileAuditDeviceTest makes each interleaving happen).
       Files.move(log(), dir.resolve("moved"));
       Files.writeString(log(), "");
       assertThatThrownBy(() -> f.broker.request(AuditFixture.request("brine/keys", null)))
           .isInstanceOf(AuditFailedException.class)
           .hasMessageEndingWith("the audit file was deleted or replaced");
+    }
+  }
+
+  @Test
+  void deletedAndRecreatedAuditFile_refusesEntries() throws Exception {
+    try (AuditFixture f = AuditFixture.unsealed(AuditFixture.declared(log(), 1000))) {
+      f.broker.request(AuditFixture.request("brine/keys", null));
+      Files.delete(log());
+      // ext4 gives a freed inode to the next file made in the directory; the device's open file
+      // keeps the old one allocated, so this file cannot pass for the one the device opened.
+      Files.writeString(log(), "");
+      assertThatThrownBy(() -> f.broker.request(AuditFixture.request("brine/keys", null)))
+          .isInstanceOf(AuditFailedException.class)
+          .hasMessageEndingWith("the audit file was deleted or replaced");
+      assertThat(Files.size(log())).isZero();
     }
   }
 
