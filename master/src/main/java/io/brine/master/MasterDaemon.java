@@ -662,7 +662,7 @@ public final class MasterDaemon implements AutoCloseable {
   }
 
   /** What hands recent jobs to minions that connect, or null without PostgreSQL. */
-  JobRedelivery jobRedelivery() {
+  public JobRedelivery jobRedelivery() {
     return redelivery;
   }
 
