@@ -21,6 +21,7 @@ import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
 import io.brine.master.jobs.shared.JobQueue;
+import io.brine.master.jobs.shared.JobRedelivery;
 import io.brine.master.jobs.shared.SharedJobCache;
 import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.AcceptancePolicy;
@@ -117,6 +118,8 @@ public final class MasterDaemon implements AutoCloseable {
   /** Null without PostgreSQL. */
   private final JobQueue queue;
   private final ExecutorService deliveries;
+  /** Null without PostgreSQL. */
+  private final JobRedelivery redelivery;
   private final AuditBroker audit;
   /** Null without HA. */
   private final HaCoordinator ha;
@@ -139,6 +142,7 @@ public final class MasterDaemon implements AutoCloseable {
       JobStore jobCache,
       JobQueue queue,
       ExecutorService deliveries,
+      JobRedelivery redelivery,
       AuditBroker audit,
       HaCoordinator ha,
       PostgresqlStorage postgres) {
@@ -155,6 +159,7 @@ public final class MasterDaemon implements AutoCloseable {
     this.jobCache = jobCache;
     this.queue = queue;
     this.deliveries = deliveries;
+    this.redelivery = redelivery;
     this.audit = audit;
     this.ha = ha;
     this.postgres = postgres;
@@ -233,6 +238,8 @@ public final class MasterDaemon implements AutoCloseable {
     AtomicReference<PublishKeyRotator> publishKeysLater = null;
     JobQueue queue = null;
     ExecutorService deliveries = null;
+    SharedJobCache sharedJobs = null;
+    JobRedelivery redelivery = null;
     try {
       MasterConfig.Jobs jobs = config.jobs();
       if (postgres == null) {
@@ -260,7 +267,7 @@ public final class MasterDaemon implements AutoCloseable {
                 secrets::keyMac,
                 AcceptancePolicy.from(config),
                 config.masterPublicKeyFile());
-        jobCache =
+        sharedJobs =
             SharedJobCache.open(
                 postgres.dataSource(),
                 secrets.dataAead(),
@@ -268,6 +275,7 @@ public final class MasterDaemon implements AutoCloseable {
                 jobs.maxJobs(),
                 jobs.keepJobs(),
                 Clock.systemUTC());
+        jobCache = sharedJobs;
       }
       FileRoots fileRoots = jobs.fileRoots().isEmpty() ? null : FileRoots.of(jobs.fileRoots());
       if ("pkcs11".equals(settings.seal().activeType())) {
@@ -366,6 +374,10 @@ public final class MasterDaemon implements AutoCloseable {
                 queued -> handOn.execute(() -> publisher.deliver(queued.jid(), queued.payload())));
         JobQueue fanOut = queue;
         publisher.fanOutThrough((jid, publication) -> fanOut.publish(jid, publication));
+        // A minion failing over was connected to no master while a job went out: the master it
+        // reaches hands it the recent ones it has not returned, on the job store's workers.
+        redelivery = new JobRedelivery(sharedJobs, publisher, callWorkers);
+        listener.onSessionEstablished(redelivery::sessionEstablished);
         Duration keep = jobs.keepJobs();
         rotationTimer.scheduleAtFixedRate(() -> purgeQueue(fanOut, keep), 1, 1, TimeUnit.HOURS);
       }
@@ -439,6 +451,7 @@ public final class MasterDaemon implements AutoCloseable {
             jobCache,
             queue,
             deliveries,
+            redelivery,
             audit,
             ha,
             postgres);
@@ -646,6 +659,11 @@ public final class MasterDaemon implements AutoCloseable {
   /** Where this master stands in its cluster; {@link ClusterStatus#SINGLE} without HA. */
   public ClusterStatus cluster() {
     return ha == null ? ClusterStatus.SINGLE : ha;
+  }
+
+  /** What hands recent jobs to minions that connect, or null without PostgreSQL. */
+  public JobRedelivery jobRedelivery() {
+    return redelivery;
   }
 
   /** The HA coordinator, or null without HA. */

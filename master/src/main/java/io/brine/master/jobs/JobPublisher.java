@@ -225,13 +225,8 @@ public final class JobPublisher {
    */
   public void deliver(String jid, byte[] publicationJson) {
     try {
-      JobPublication publication = JobPublication.parse(publicationJson);
-      if (!publication.jid().equals(jid)) {
-        log.warn("a queued job names jid {} but carries {}; not delivered", jid, publication.jid());
-        return;
-      }
-      Set<MinionId> connected = listener.connected().ids();
-      if (connected.isEmpty()) {
+      Optional<JobPublication> publication = parse(jid, publicationJson);
+      if (publication.isEmpty() || listener.connected().size() == 0) {
         return;
       }
       Optional<JobView> recorded = cache.find(jid);
@@ -239,28 +234,83 @@ public final class JobPublisher {
         log.warn("a queued job {} has no record in the job store; not delivered", jid);
         return;
       }
-      Set<MinionId> admitted = Set.copyOf(recorded.get().job().minions());
-      AcceptedKeys accepted = pki.acceptedKeys();
-      List<MinionId> here = new ArrayList<>();
-      for (MinionId id : accepted.ids()) {
-        if (connected.contains(id) && admitted.contains(id) && publication.target().matches(id)) {
-          here.add(id);
-        }
+      int handed = handOn(publication.get(), publicationJson, recorded.get().job(), null);
+      if (handed > 0) {
+        log.info("job {}: {} from another master, to {} minion(s) here", jid,
+            publication.get().fun(), handed);
       }
-      if (!here.isEmpty()) {
-        handTo(here, connected, accepted, jid, publicationJson);
-        log.info("job {}: {} from another master, to {} minion(s) here", jid, publication.fun(),
-            here.size());
-      }
-    } catch (ProtocolException e) {
-      log.warn("a queued job {} is not a valid publication: {}", jid, e.getMessage());
     } catch (IOException | RuntimeException e) {
       log.warn("cannot deliver job {} from another master: {}", jid, e.getMessage());
     }
   }
 
-  /** Seals {@code plaintext} once and hands it to each of {@code minions}. */
-  private void handTo(
+  /**
+   * Hands a recent job again to one minion that has just connected here, and may have been
+   * between masters when the job was published ({@code io.brine.master.jobs.shared.JobRedelivery}):
+   * the same checks and the same sealing as {@link #deliver}, to {@code id} alone. The minion's
+   * memory of jids makes a second copy of a job it has already run harmless.
+   *
+   * @param recorded the job's record as the publishing master sealed it: {@code id} must be among
+   *     the minions it admitted
+   * @return whether it was handed to {@code id} (connected, admitted, accepted, matching)
+   * @throws IOException when it cannot be sealed (the vault sealed meanwhile)
+   */
+  public boolean redeliver(MinionId id, JobRecord recorded, byte[] publicationJson)
+      throws IOException {
+    Optional<JobPublication> publication = parse(recorded.jid(), publicationJson);
+    return publication.isPresent()
+        && handOn(publication.get(), publicationJson, recorded, id) > 0;
+  }
+
+  /** The publication, checked as a minion checks it; empty (logged) when it is not one. */
+  private static Optional<JobPublication> parse(String jid, byte[] publicationJson) {
+    try {
+      JobPublication publication = JobPublication.parse(publicationJson);
+      if (!publication.jid().equals(jid)) {
+        log.warn("a queued job names jid {} but carries {}; not delivered", jid, publication.jid());
+        return Optional.empty();
+      }
+      return Optional.of(publication);
+    } catch (ProtocolException e) {
+      log.warn("a queued job {} is not a valid publication: {}", jid, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Hands a publication of another master (or one again) to the minions connected here that its
+   * record admitted, whose key is still accepted and that its target matches; to {@code only}
+   * alone when it is not null.
+   *
+   * @return how many it was handed to
+   */
+  private int handOn(
+      JobPublication publication, byte[] publicationJson, JobRecord recorded, MinionId only)
+      throws IOException {
+    Set<MinionId> connected = listener.connected().ids();
+    Set<MinionId> admitted = Set.copyOf(recorded.minions());
+    AcceptedKeys accepted = pki.acceptedKeys();
+    List<MinionId> here = new ArrayList<>();
+    for (MinionId id : accepted.ids()) {
+      if ((only == null || only.equals(id))
+          && connected.contains(id)
+          && admitted.contains(id)
+          && publication.target().matches(id)) {
+        here.add(id);
+      }
+    }
+    if (here.isEmpty()) {
+      return 0;
+    }
+    return handTo(here, connected, accepted, publication.jid(), publicationJson);
+  }
+
+  /**
+   * Seals {@code plaintext} once and hands it to each of {@code minions}.
+   *
+   * @return how many of them it was handed to (the others disconnected meanwhile)
+   */
+  private int handTo(
       List<MinionId> minions,
       Set<MinionId> connected,
       AcceptedKeys accepted,
@@ -281,6 +331,7 @@ public final class JobPublisher {
       log.debug("job {}: {} minion(s) disconnected while it was published", jid,
           minions.size() - handed.size());
     }
+    return handed.size();
   }
 
   /** One sealer per signing key: it holds the key's prepared RSA signer. */

@@ -6,11 +6,15 @@ import io.netty.channel.Channel;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authenticated minions and their connections: one live connection per id. A second
@@ -23,6 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  * confirm afterwards under a key that no longer stands. Thread-safe.
  */
 public final class ConnectedMinions {
+  private static final Logger log = LoggerFactory.getLogger(ConnectedMinions.class);
+
   private final ConcurrentMap<MinionId, Channel> channels = new ConcurrentHashMap<>();
   private final ConcurrentMap<Channel, MinionId> confirming = new ConcurrentHashMap<>();
 
@@ -40,6 +46,17 @@ public final class ConnectedMinions {
   private volatile long lastRemovalOfAll;
 
   static final int MAX_REMEMBERED_REMOVALS = 100_000;
+
+  /** Told of each id registered; called on its connection's event loop, so it must not block. */
+  private volatile Consumer<MinionId> onRegistered = id -> {};
+
+  /**
+   * {@code listener} is told each id that becomes a connection's minion (its first CONFIRM), on
+   * that connection's event loop: it must hand anything slow to a thread of its own.
+   */
+  void onRegistered(Consumer<MinionId> listener) {
+    onRegistered = Objects.requireNonNull(listener, "listener");
+  }
 
   /** The removal count now: taken when a HELLO arrives, handed to {@link #removedSince}. */
   long removals() {
@@ -67,6 +84,12 @@ public final class ConnectedMinions {
     if (previous != null && previous != channel) {
       Disconnector.disconnect(
           previous, "minion " + id + " authenticated on a new connection; closing this one", null);
+    }
+    try {
+      onRegistered.accept(id);
+    } catch (RuntimeException e) {
+      // The session stands whatever a listener does.
+      log.warn("minion {}: a listener of new sessions failed: {}", id, e.toString());
     }
   }
 

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -321,6 +322,16 @@ public final class MinionListener implements AutoCloseable {
     if (closed > 0) {
       log.info("closed {} minion connection(s): {}", closed, reason);
     }
+  }
+
+  /**
+   * {@code listener} is told the id of each minion whose session is established here (the first
+   * CONFIRM of a connection; not a re-authentication on it), once it is registered, so that a
+   * publication handed to it from then on reaches it. It is called on the connection's event
+   * loop: anything that waits (a database) must go to a thread of its own.
+   */
+  public void onSessionEstablished(Consumer<MinionId> listener) {
+    connected.onRegistered(listener);
   }
 
   /** The minions authenticated and connected now. */

@@ -10,13 +10,18 @@ import io.brine.minion.config.MasterAddress;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.daemon.MinionDaemon.State;
 import io.brine.minion.daemon.TestMaster.Answer;
+import io.brine.minion.jobs.JobRunner;
 import io.brine.minion.keys.MasterKeyPin;
+import io.brine.protocol.job.JobJson;
+import io.brine.protocol.job.JobPublication;
+import io.brine.protocol.job.Target;
 import io.brine.protocol.publish.PublishKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -318,6 +323,55 @@ class MasterFailoverTest {
     await(() -> minion.publicationsOpened() == 1);
     Thread.sleep(1500); // a failback interval: once on the first, no more probes
     assertThat(first.connectionsAccepted()).isEqualTo(3);
+  }
+
+  /**
+   * A cluster's master that a minion fails over to hands it the recent jobs it has not returned,
+   * one of which it may have run already on the master that died: that one does not run again,
+   * and the master gets its return once (the return the dead master never acknowledged).
+   */
+  @Test
+  void aJobHandedAgainByTheNextMaster_afterItRanOnTheFirst_runsOnce_andReturnsOnce()
+      throws Exception {
+    TestMaster first = master(masterKeys); // dies before it acknowledges the return
+    TestMaster second = master(masterKeys);
+    second.acknowledgeReturns(true);
+    minion = MinionDaemon.start(config(List.of(first.port(), second.port()), ""));
+    minion.authenticated().get(10, TimeUnit.SECONDS);
+    Path ran = dir.resolve("ran");
+    String jid = "20261123090000000001";
+    byte[] job = job(jid, "echo ran >> " + ran);
+    first.publish(job);
+    await(() -> first.returns().contains(jid));
+
+    first.close();
+    await(() -> second.welcomes() == 1 && minion.state() == State.AUTHENTICATED);
+    try (LogLines logs = LogLines.of(JobRunner.class)) {
+      second.publish(job); // the same signed publication, as a re-delivery sends it
+
+      await(() -> !logs.containing("refused job " + jid).isEmpty());
+      assertThat(logs.containing("refused job " + jid))
+          .containsExactly("WARN refused job " + jid + ": it has already run here");
+    }
+    await(() -> second.returns().contains(jid));
+    String marker = "20261123090000000002";
+    second.publish(job(marker, "true"));
+    await(() -> second.returns().contains(marker)); // everything before it was handled
+
+    assertThat(Files.readAllLines(ran)).as("the job ran once").hasSize(1);
+    assertThat(second.returns()).as("one return of the job").containsExactly(jid, marker);
+  }
+
+  private static byte[] job(String jid, String command) throws Exception {
+    return new JobPublication(
+            jid,
+            Instant.now(),
+            Target.of("glob", "web1"),
+            "cmd.run",
+            JobJson.MAPPER.createArrayNode().add(command),
+            JobJson.MAPPER.createObjectNode(),
+            Duration.ofSeconds(10))
+        .toJson();
   }
 
   private TestMaster master(KeyPair keys, Answer... answers) throws Exception {

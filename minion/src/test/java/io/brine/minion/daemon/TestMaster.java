@@ -75,6 +75,8 @@ final class TestMaster implements AutoCloseable {
   private final AtomicInteger confirms = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger pings = new AtomicInteger();
+  private final Queue<String> returns = new ConcurrentLinkedQueue<>();
+  private volatile boolean acknowledgeReturns;
   private volatile boolean paused;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile PublishKey publishKey = new PublishKey(1, AesGcmKey.generate());
@@ -145,6 +147,19 @@ final class TestMaster implements AutoCloseable {
   /** Publishes under {@code key} from now on: a cluster's masters share one publish key. */
   void usePublishKey(PublishKey key) {
     publishKey = key;
+  }
+
+  /** The jids of the return calls received, in order, one per call (acknowledged or not). */
+  List<String> returns() {
+    return List.copyOf(returns);
+  }
+
+  /**
+   * Whether a return call is acknowledged, as a master that stored it does; by default it is not
+   * (a master that dies before it stores it), and the minion sends it again in its next session.
+   */
+  void acknowledgeReturns(boolean acknowledge) {
+    acknowledgeReturns = acknowledge;
   }
 
   /** Ping calls answered. */
@@ -279,7 +294,10 @@ final class TestMaster implements AutoCloseable {
       }
     }
 
-    /** Answers a ping as the master's MinionCalls does; other calls get no answer here. */
+    /**
+     * Answers a ping as the master's MinionCalls does; records a return and acknowledges it when
+     * told to; other calls get no answer here.
+     */
     private void request(ChannelHandlerContext ctx, byte[] body) throws Exception {
       Session session = ctx.channel().attr(SESSION).get();
       SessionCall call = SessionCall.parse(session.open(MessageType.REQUEST, body));
@@ -287,6 +305,13 @@ final class TestMaster implements AutoCloseable {
         pings.incrementAndGet();
         byte[] reply = SessionReply.ok(call.rid()).toJson();
         ctx.writeAndFlush(new Frame(MessageType.REPLY, session.seal(MessageType.REPLY, reply)));
+      } else if (SessionCall.RETURN.equals(call.kind())) {
+        returns.add(call.body().path("jid").asText());
+        if (acknowledgeReturns) {
+          byte[] reply = SessionReply.ok(call.rid()).toJson();
+          ctx.writeAndFlush(
+              new Frame(MessageType.REPLY, session.seal(MessageType.REPLY, reply)));
+        }
       }
     }
 

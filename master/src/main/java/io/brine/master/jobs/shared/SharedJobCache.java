@@ -331,6 +331,77 @@ public final class SharedJobCache implements JobStore {
   }
 
   /**
+   * The newest jobs, at most {@code limit}, queued within {@code within} before now (the
+   * database's clock), that targeted {@code minion} and have no return from it yet: what a master
+   * hands again to a minion that connects to it, which may have been between masters when they
+   * were published. Newest first. Reads the job queue ({@link JobQueue}'s table) for the
+   * publications, so it answers only where the queue is open too, as on every master of a
+   * cluster.
+   *
+   * <p>One query, driven by the queue's index on {@code created} (the window holds a few seconds
+   * of jobs), each candidate's job found by its primary key and its return looked up by the
+   * returns' one. The {@code minions} column only narrows the candidates: what a job admitted is
+   * what its sealed record says, which the caller checks ({@code minions} in clear could have been
+   * written by anyone who can write the database). A row that does not open is logged and left
+   * out.
+   *
+   * @throws DatabaseUnavailableException when the database cannot be reached
+   * @throws io.brine.master.jobs.JobStoreUnavailableException when the data key is not loaded
+   */
+  public List<UnreturnedJob> unreturned(MinionId minion, Duration within, int limit)
+      throws IOException {
+    Objects.requireNonNull(minion, "minion");
+    if (within.isNegative() || within.isZero() || limit < 1) {
+      return List.of();
+    }
+    List<UnreturnedJob> found = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT q.seq, q.jid, q.origin, q.payload, j.job,"
+                    + " extract(epoch FROM now() - q.created)"
+                    + " FROM " + JobTables.QUEUE + " q"
+                    + " JOIN " + JobTables.JOBS + " j ON j.jid = q.jid"
+                    + " WHERE q.created > now() - make_interval(secs => ?)"
+                    + " AND j.minions @> ARRAY[?::text]"
+                    + " AND NOT EXISTS (SELECT 1 FROM " + JobTables.RETURNS + " r"
+                    + " WHERE r.jid = q.jid AND r.minion = ?)"
+                    + " ORDER BY q.created DESC, q.seq DESC LIMIT ?")) {
+      ps.setDouble(1, within.toMillis() / 1000.0);
+      ps.setString(2, minion.value());
+      ps.setString(3, minion.value());
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          unreturned(rs).ifPresent(found::add);
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.describe("cannot read the recent jobs of minion " + minion, e);
+    }
+    return found;
+  }
+
+  /** One row of {@link #unreturned}, opened; empty (logged) when its job or payload does not. */
+  private Optional<UnreturnedJob> unreturned(ResultSet rs) throws SQLException, IOException {
+    long seq = rs.getLong(1);
+    String jid = rs.getString(2);
+    String origin = rs.getString(3);
+    Optional<JobRecord> job = openJob(jid, rs.getBytes(5));
+    Optional<byte[]> publication =
+        job.isEmpty() || origin == null
+            ? Optional.empty()
+            : cipher.open(rs.getBytes(4), RowCipher.queued(seq, jid, origin));
+    if (publication.isEmpty()) {
+      log.warn("job store: skipping job {} (queue seq {}): its row does not open (tampered with,"
+          + " moved from another row, or sealed under another key)", jid, seq);
+      return Optional.empty();
+    }
+    Duration age = Duration.ofMillis(Math.max(0, Math.round(rs.getDouble(6) * 1000)));
+    return Optional.of(new UnreturnedJob(job.get(), publication.get(), age));
+  }
+
+  /**
    * Removes, with their returns, the jobs whose jid is older than {@code keep_jobs} and the oldest
    * beyond the newest {@code max_jobs}. Both are a bound on the jid, so one transaction deletes
    * every job and return below the higher bound: returns whose job was purged before they landed
