@@ -257,7 +257,7 @@ public final class PkiDirectory implements MinionKeyStore {
     lock.lock();
     try {
       KeyImport result = rules.importKeys(slots, keys, dryRun);
-      log.info("keys imported into {}: {}", root, result.summary());
+      log.info("key import into {}: {}", root, result.summary());
       return result;
     } finally {
       lock.unlock();

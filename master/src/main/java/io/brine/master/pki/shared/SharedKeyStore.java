@@ -303,7 +303,7 @@ public final class SharedKeyStore implements MinionKeyStore {
     ImportedKey.checkBatch(keys);
     List<MinionId> ids = keys.stream().map(ImportedKey::id).distinct().toList();
     KeyImport result = transaction(true, ids, slots -> rules.importKeys(slots, keys, dryRun));
-    log.info("keys imported into the shared key store: {}", result.summary());
+    log.info("key import into the shared key store: {}", result.summary());
     return result;
   }
 
