@@ -44,7 +44,8 @@ import picocli.CommandLine.Unmatched;
     sortOptions = false,
     customSynopsis = {
       "brine key [-L | -l=<status> | -a=GLOB | -A | -r=GLOB | -R | -d=GLOB",
-      "                 | -D | -p=GLOB | -P | -f=GLOB | -F | --gen-keys=NAME | --rotate]",
+      "                 | -D | -p=GLOB | -P | -f=GLOB | -F | --gen-keys=NAME | --rotate",
+      "                 | --import=DIR [--dry-run]]",
       "                 [-yq] [--include-...] [--out=<format>] [-c=<master.yaml>]",
       "                 [--address=<url>] [--token=<token>]"
     },
@@ -69,11 +70,21 @@ import picocli.CommandLine.Unmatched;
       "",
       "--rotate rotates the publish key now (needs the running master); connected",
       "minions re-authenticate over their open connections. Prints the new epoch.",
+      "",
+      "--import DIR copies another master's key folder (Salt's layout: minions,",
+      "minions_pre, minions_rejected, minions_denied, in DIR or in DIR/master) into",
+      "the running master's keys (needs the running master and a token with sudo",
+      "on brine/keys/import; on a cluster, into the shared store). An id the",
+      "master holds with the same key in the same state is unchanged; another key,",
+      "or the id in another state, is a conflict left out. A file that is not a",
+      "key stops the import before anything is sent. --dry-run says what would",
+      "happen and changes nothing. Run again, it reports everything unchanged.",
       ""
     },
     footer = {
       "",
-      "Exit codes: 0 done, 1 error, 2 usage error, 3 no key matched (or nothing to act on).",
+      "Exit codes: 0 done, 1 error, 2 usage error, 3 no key matched (or nothing to act on),",
+      "4 --import left some keys out as conflicts.",
       "Environment: BRINE_MASTER_CONFIG (the config file when -c is not given),",
       "BRINE_ADDR and BRINE_TOKEN (online mode), BRINE_CACERT (an https address's CA);",
       "when unset, BAO_ADDR, BAO_TOKEN, BAO_CACERT, then VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT."
@@ -83,6 +94,9 @@ public final class KeyCommand implements Callable<Integer> {
   public static final int ERROR = 1;
   public static final int USAGE = 2;
   public static final int NO_MATCH = 3;
+
+  /** {@code --import} left some keys out: the master holds another key or state for them. */
+  public static final int CONFLICTS = 4;
 
   static final String DEFAULT_CONFIG = "/etc/brine/master.yaml";
 
@@ -193,6 +207,19 @@ public final class KeyCommand implements Callable<Integer> {
       names = "--rotate",
       description = "Rotate the publish key of the running master now; prints the new epoch.")
   boolean rotate;
+
+  @Option(
+      names = "--import",
+      arity = "0..1",
+      fallbackValue = KeyCommand.MISSING,
+      hideParamSyntax = true,
+      paramLabel = "DIR",
+      description =
+          "Import another master's key folder (Salt's layout) into the running master.")
+  List<String> importDir = new ArrayList<>();
+
+  @Option(names = "--dry-run", description = "--import: say what would be imported, change nothing.")
+  boolean dryRun;
 
   @Option(
       names = {"-y", "--yes"},
@@ -340,6 +367,17 @@ public final class KeyCommand implements Callable<Integer> {
     if (action.equals("--rotate")) {
       return rotate(view, url);
     }
+    if (action.equals("--import")) {
+      Path dir = Path.of(single("--import", importDir, null));
+      if (url == null) {
+        throw new CliException(
+            "--import needs the running master: give its address with BRINE_ADDR or --address");
+      }
+      return new ImportAction(view, new OnlineKeys(client(url))).run(dir, dryRun);
+    }
+    if (dryRun) {
+      throw new UsageException("--dry-run goes with --import only");
+    }
     KeyStore keys = keys(url);
     Actions actions = new Actions(this, view, keys);
     return switch (action) {
@@ -376,6 +414,7 @@ public final class KeyCommand implements Callable<Integer> {
     given.put("-F", fingerAll);
     given.put("--gen-keys", !genKeys.isEmpty());
     given.put("--rotate", rotate);
+    given.put("--import", !importDir.isEmpty());
     List<String> chosen = new ArrayList<>();
     given.forEach(
         (option, on) -> {

@@ -3,7 +3,10 @@ package io.brine.cli.key;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.cli.CliException;
 import io.brine.cli.operator.OperatorClient;
+import io.brine.master.pki.ImportedKey;
 import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.KeyImport;
+import io.brine.master.pki.KeyRules;
 import io.brine.master.pki.KeyStatus;
 import io.brine.protocol.MinionId;
 import java.util.ArrayList;
@@ -127,6 +130,105 @@ final class OnlineKeys implements KeyStore {
   @Override
   public boolean online() {
     return true;
+  }
+
+  /**
+   * {@code PUT /v1/brine/keys/import} in batches within the master's bounds: at most {@link
+   * ImportedKey#MAX_BATCH} keys and {@link #BATCH_BYTES} of JSON each (halved on a 413, as the
+   * other changes are), an id's keys always in one batch so the master sees all its states at
+   * once. Batches are independent: one that fails leaves the earlier ones done, and an import run
+   * again reports those unchanged.
+   */
+  KeyImport importKeys(List<ImportedKey> keys, boolean dryRun) {
+    List<List<ImportedKey>> byId = new ArrayList<>();
+    for (ImportedKey key : keys) {
+      List<ImportedKey> last = byId.isEmpty() ? null : byId.get(byId.size() - 1);
+      if (last != null && last.get(0).id().equals(key.id())) {
+        last.add(key);
+      } else {
+        byId.add(new ArrayList<>(List.of(key)));
+      }
+    }
+    List<KeyImport.Placed> imported = new ArrayList<>();
+    List<KeyImport.Placed> unchanged = new ArrayList<>();
+    List<KeyChanges.Refusal> conflicts = new ArrayList<>();
+    int from = 0;
+    while (from < byId.size()) {
+      int to = from;
+      int count = 0;
+      long bytes = BODY_OVERHEAD_BYTES;
+      while (to < byId.size()) {
+        List<ImportedKey> next = byId.get(to);
+        long more = next.stream().mapToLong(OnlineKeys::jsonBytes).sum();
+        if (to > from
+            && (count + next.size() > ImportedKey.MAX_BATCH || bytes + more > batchBytes)) {
+          break;
+        }
+        bytes += more;
+        count += next.size();
+        to++;
+      }
+      List<Map<String, Object>> batch = new ArrayList<>();
+      byId.subList(from, to).forEach(keysOfId -> keysOfId.forEach(k -> batch.add(json(k))));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("keys", batch);
+      body.put("dry_run", dryRun);
+      JsonNode answer;
+      try {
+        answer = api.put("/v1/brine/keys/import", body);
+      } catch (OperatorClient.ApiError e) {
+        if (e.status() == TOO_LARGE && to - from > 1) {
+          batchBytes = Math.max(1, batchBytes / 2);
+          continue; // the master read none of it: the same keys in smaller batches
+        }
+        throw e;
+      }
+      if (answer == null || !answer.path("keys").isArray()) {
+        throw new CliException("the master's answer has no list of imported keys");
+      }
+      for (JsonNode k : answer.path("keys")) {
+        KeyImport.Placed placed =
+            new KeyImport.Placed(id(k.path("id").asText()), label(k.path("status").asText()));
+        switch (k.path("result").asText()) {
+          case "imported" -> imported.add(placed);
+          case "unchanged" -> unchanged.add(placed);
+          case "conflict" -> { } // listed with its reason below
+          default -> throw new CliException("the master's answer holds an unknown import result");
+        }
+      }
+      for (JsonNode c : answer.path("conflicts")) {
+        conflicts.add(
+            new KeyChanges.Refusal(
+                id(c.path("id").asText()),
+                label(c.path("status").asText()),
+                c.path("reason").asText()));
+      }
+      from = to;
+    }
+    return new KeyImport(imported, unchanged, conflicts, dryRun);
+  }
+
+  /** One key's JSON, e.g. {@code {"id":"web1","status":"accepted","pem":"-----BEGIN..."}}. */
+  private static Map<String, Object> json(ImportedKey key) {
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("id", key.id().value());
+    k.put("status", KeyRules.label(key.status()));
+    k.put("pem", key.pem());
+    return k;
+  }
+
+  /** A key's JSON, bounded above: a PEM is ASCII, and JSON escapes only its line ends. */
+  private static long jsonBytes(ImportedKey key) {
+    long lines = key.pem().chars().filter(c -> c == '\n').count();
+    return key.id().value().length() + key.pem().length() + lines + 48;
+  }
+
+  private static KeyStatus label(String name) {
+    KeyStatus status = ImportedKey.status(name);
+    if (status == null) {
+      throw new CliException("the master's answer holds an unknown key status '" + name + "'");
+    }
+    return status;
   }
 
   /** {@code PUT /v1/brine/keys/rotate}: the new publish-key epoch. */

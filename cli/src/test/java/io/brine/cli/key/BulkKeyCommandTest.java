@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14: {@code brine key -A -y} with some 4,000 pending keys or more sent one request over the
  * master's {@code max_request_bytes} and got a 413. Here a real master with a 16 KiB limit (so the
  * client's first 32 KiB batch is refused and halved too) takes 4,500 pending keys, written as files
- * that share one public key (the PKI decides per id).
+ * that share one public key (the PKI decides per id). {@code brine key --import} batches alike.
  *
  * <p>The master fsyncs every key it moves; on a disk that is some 9,000 fsyncs a minute long, so the
  * master's folders go on tmpfs ({@code /dev/shm}) where there is one. The requests, batches and
@@ -84,6 +84,29 @@ class BulkKeyCommandTest {
 
     assertThat(deleted.exitCode()).as(deleted.err()).isZero();
     assertThat(count("minions")).isZero();
+  }
+
+  @Test
+  void import_ofMoreKeysThanOneRequestHolds_goesInBatches_halvedAtThe413() throws Exception {
+    int imports = 600; // some 270 KB of PEMs: many batches under the master's 16 KiB
+    Path old = Files.createDirectories(dir.resolve("old/minions"));
+    String pem = Files.readString(dir.resolve("pki/master/minions_pre/bulk-minion-00000"));
+    for (int i = 0; i < imports; i++) {
+      Files.writeString(old.resolve(String.format("imported-%04d", i)), pem);
+    }
+
+    Result imported = cli.run("key", "--import", dir.resolve("old").toString());
+
+    assertThat(imported.exitCode()).as(imported.err()).isZero();
+    assertThat(imported.err()).isEmpty();
+    assertThat(imported.out().lines().filter(l -> l.endsWith(" (accepted) imported.")))
+        .hasSize(imports);
+    assertThat(imported.out()).contains("Imported " + imports + " key(s) (" + imports + " accepted");
+    assertThat(count("minions")).isEqualTo(imports);
+
+    Result again = cli.run("key", "--import", dir.resolve("old").toString(), "--out", "json");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(JSON.readTree(again.out()).path("unchanged").asInt()).isEqualTo(imports);
   }
 
   private long count(String status) throws Exception {

@@ -7,7 +7,10 @@ import static io.netty.handler.codec.http.HttpMethod.PUT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.master.pki.ImportedKey;
 import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.KeyImport;
+import io.brine.master.pki.KeyRules;
 import io.brine.master.pki.KeyStatus;
 import io.brine.protocol.MinionId;
 import io.brine.vault.InvalidRequestException;
@@ -15,9 +18,11 @@ import io.brine.vault.VaultException;
 import io.brine.vault.policy.Capability;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code brine key} through a running master, token-authenticated:
@@ -31,6 +36,14 @@ import java.util.Optional;
  *       that minion's connection and rotates the publish key before the answer). Answers {@code
  *       {"changed":[{"id","from","to"}],"refused":[{"id","status","reason"}],"rotated":bool}},
  *       statuses by folder name, {@code to} null for a delete.
+ *   <li>{@code PUT|POST /v1/brine/keys/import} (sudo) with {@code {"keys":[{"id","status","pem"}],
+ *       "dry_run":bool}}, at most {@value ImportedKey#MAX_BATCH} keys, statuses {@code accepted},
+ *       {@code pending}, {@code rejected}, {@code denied}: {@code brine key --import} copying
+ *       another master's folder in ({@link io.brine.master.pki.MinionKeyStore#importKeys}). Every
+ *       key is checked before the store is touched (a bad one is a 400 naming it, nothing
+ *       written). Answers {@code {"imported":{"accepted":n,...},"unchanged":n,
+ *       "conflicts":[{"id","status","reason"}],"keys":[{"id","status","result"}],"dry_run":bool}},
+ *       {@code result} one of {@code imported}, {@code unchanged}, {@code conflict}.
  *   <li>{@code PUT|POST /v1/brine/keys/public} with {@code {"ids":[...]}}: the public key PEMs of
  *       those ids in every status, {@code {"minions":{"web1":"-----BEGIN..."}, "minions_pre":{},
  *       ..., "master":"-----BEGIN..."}} ({@code master} null before the first unseal made the
@@ -53,6 +66,8 @@ final class MinionKeyEndpoints {
         .unsealed("/v1/brine/keys/accept", this::accept, PUT, POST)
         .unsealed("/v1/brine/keys/reject", this::reject, PUT, POST)
         .unsealed("/v1/brine/keys/delete", this::delete, PUT, POST)
+        // sudo: it writes key material of the caller's choosing, accepted at once
+        .unsealed("/v1/brine/keys/import", Access.token().sudo(), this::importKeys, PUT, POST)
         .unsealed(
             "/v1/brine/keys/public",
             Access.token().as(KEYS, Capability.READ),
@@ -107,6 +122,92 @@ final class MinionKeyEndpoints {
     } catch (IOException e) {
       throw failed("delete", e);
     }
+  }
+
+  private ApiResponse importKeys(ApiRequest request) throws VaultException {
+    JsonBody body = request.body();
+    List<ImportedKey> checked = importedKeys(body);
+    boolean dryRun = body.bool("dry_run");
+    KeyImport result;
+    try {
+      result = keys.pki().importKeys(checked, dryRun);
+    } catch (IOException e) {
+      throw failed("import", e);
+    }
+    ObjectNode answer = ApiJson.object();
+    ObjectNode counts = answer.putObject("imported");
+    result.importedByStatus().forEach((status, n) -> counts.put(KeyRules.label(status), n));
+    answer.put("unchanged", result.unchanged().size());
+    ArrayNode conflicts = answer.putArray("conflicts");
+    ArrayNode each = answer.putArray("keys");
+    for (KeyChanges.Refusal conflict : result.conflicts()) {
+      ObjectNode c = conflicts.addObject();
+      c.put("id", conflict.id().value());
+      c.put("status", KeyRules.label(conflict.status()));
+      c.put("reason", conflict.reason());
+      outcome(each, conflict.id(), conflict.status(), "conflict");
+    }
+    result.imported().forEach(p -> outcome(each, p.id(), p.status(), "imported"));
+    result.unchanged().forEach(p -> outcome(each, p.id(), p.status(), "unchanged"));
+    answer.put("dry_run", result.dryRun());
+    return ApiResponse.ok(answer);
+  }
+
+  private static void outcome(ArrayNode each, MinionId id, KeyStatus status, String result) {
+    ObjectNode o = each.addObject();
+    o.put("id", id.value());
+    o.put("status", KeyRules.label(status));
+    o.put("result", result);
+  }
+
+  /**
+   * {@code "keys"}: a non-empty array of at most {@value ImportedKey#MAX_BATCH} objects, each a
+   * usable key ({@link ImportedKey#checked}) and each (id, status) once; 400 with one line naming
+   * the first bad one otherwise.
+   */
+  static List<ImportedKey> importedKeys(JsonBody body) throws InvalidRequestException {
+    JsonNode node = body.node("keys");
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw new InvalidRequestException(
+          "'keys' must be a non-empty array of {\"id\",\"status\",\"pem\"}");
+    }
+    if (node.size() > ImportedKey.MAX_BATCH) {
+      throw new InvalidRequestException(
+          "at most "
+              + ImportedKey.MAX_BATCH
+              + " keys per import request, not "
+              + node.size()
+              + ": send them in batches");
+    }
+    List<ImportedKey> keys = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (JsonNode key : node) {
+      if (!key.isObject()
+          || !key.path("id").isTextual()
+          || !key.path("status").isTextual()
+          || !key.path("pem").isTextual()) {
+        throw new InvalidRequestException(
+            "each of 'keys' must be an object with string fields id, status and pem");
+      }
+      ImportedKey checked;
+      try {
+        checked =
+            ImportedKey.checked(
+                key.path("id").asText(), key.path("status").asText(), key.path("pem").asText());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException(e.getMessage());
+      }
+      if (!seen.add(checked.id().value() + "/" + checked.status())) {
+        throw new InvalidRequestException(
+            "key of "
+                + checked.id()
+                + " in "
+                + KeyRules.label(checked.status())
+                + " is given twice");
+      }
+      keys.add(checked);
+    }
+    return keys;
   }
 
   private ApiResponse publicKeys(ApiRequest request) throws VaultException {

@@ -3,8 +3,12 @@ package io.brine.master.audit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.common.log.RefusalLog;
 import io.brine.crypto.rsa.Fingerprints;
+import io.brine.master.pki.KeyDecision;
 import io.brine.master.pki.KeyDecisionLog;
+import io.brine.master.pki.KeyRules;
+import io.brine.master.pki.KeyStatus;
 import io.brine.master.publish.PublishKeyRotator;
+import io.brine.protocol.MinionId;
 import io.brine.protocol.publish.PublishKey;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.SealStatus;
@@ -609,17 +613,32 @@ public final class AuditBroker implements VaultListener, PublishKeyRotator.Liste
 
   /** For {@link io.brine.master.pki.PkiDirectory#recordDecisionsIn}: one event per decision. */
   public KeyDecisionLog keyDecisions() {
-    return (decision, id, publicKeyPem) -> {
-      try {
-        event(AuditEvent.keyDecision(decision.wireName(), id.value(), fingerprint(publicKeyPem)));
-        return true;
-      } catch (AuditFailedException e) {
-        unrecordedDecisions.refused(
-            decision.wireName() + " of minion " + RefusalLog.shown(id.value()) + ": "
-                + e.getMessage());
-        return false;
+    return new KeyDecisionLog() {
+      @Override
+      public boolean record(KeyDecision decision, MinionId id, String publicKeyPem) {
+        return recordKeyDecision(decision, id, publicKeyPem, null);
+      }
+
+      @Override
+      public boolean recordImport(MinionId id, KeyStatus status, String publicKeyPem) {
+        return recordKeyDecision(KeyDecision.IMPORT, id, publicKeyPem, KeyRules.label(status));
       }
     };
+  }
+
+  private boolean recordKeyDecision(
+      KeyDecision decision, MinionId id, String publicKeyPem, String status) {
+    try {
+      event(
+          AuditEvent.keyDecision(
+              decision.wireName(), id.value(), fingerprint(publicKeyPem), status));
+      return true;
+    } catch (AuditFailedException e) {
+      unrecordedDecisions.refused(
+          decision.wireName() + " of minion " + RefusalLog.shown(id.value()) + ": "
+              + e.getMessage());
+      return false;
+    }
   }
 
   private static String fingerprint(String pem) {

@@ -27,8 +27,11 @@ public final class AuditEvent {
   /** A second key for an id that has one, written to {@code minions_denied}. */
   public static final String DENIED = "denied";
 
+  /** A key copied in by {@code brine key --import}; the details name the state it was put in. */
+  public static final String IMPORT = "import";
+
   private static final Set<String> KEY_DECISIONS =
-      Set.of(ACCEPT, REJECT, DELETE, AUTO_ACCEPT, AUTOSIGN, AUTOREJECT, DENIED);
+      Set.of(ACCEPT, REJECT, DELETE, AUTO_ACCEPT, AUTOSIGN, AUTOREJECT, DENIED, IMPORT);
 
   private final String kind;
   private final String accessor;
@@ -68,11 +71,21 @@ public final class AuditEvent {
    * A minion-key decision, the operator's or the master's own.
    *
    * @param decision one of {@link #ACCEPT}, {@link #REJECT}, {@link #DELETE}, {@link
-   *     #AUTO_ACCEPT}, {@link #AUTOSIGN}, {@link #AUTOREJECT}, {@link #DENIED}
+   *     #AUTO_ACCEPT}, {@link #AUTOSIGN}, {@link #AUTOREJECT}, {@link #DENIED}, {@link #IMPORT}
    * @param fingerprint the key's salt-key fingerprint ({@code Fingerprints.salt}), or null when the
    *     key file could not be read
    */
   public static AuditEvent keyDecision(String decision, String minionId, String fingerprint) {
+    return keyDecision(decision, minionId, fingerprint, null);
+  }
+
+  /**
+   * As {@link #keyDecision(String, String, String)}, with the state the key was put in ({@code
+   * accepted}, {@code pending}, {@code rejected}, {@code denied}) for an {@link #IMPORT}; null
+   * leaves it out.
+   */
+  public static AuditEvent keyDecision(
+      String decision, String minionId, String fingerprint, String status) {
     if (!KEY_DECISIONS.contains(decision)) {
       throw new IllegalArgumentException("not a key decision: " + decision);
     }
@@ -81,6 +94,9 @@ public final class AuditEvent {
     d.put("minion", Objects.requireNonNull(minionId, "minionId"));
     if (fingerprint != null) {
       d.put("fingerprint", fingerprint);
+    }
+    if (status != null) {
+      d.put("status", status);
     }
     return new AuditEvent("minion_key", null, null, d);
   }

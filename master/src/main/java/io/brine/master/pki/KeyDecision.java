@@ -2,7 +2,10 @@ package io.brine.master.pki;
 
 import java.util.Locale;
 
-/** A decision on a minion's key: an operator's ({@code brine key -a/-r/-d}) or the master's own. */
+/**
+ * A decision on a minion's key: an operator's ({@code brine key -a/-r/-d/--import}) or the
+ * master's own.
+ */
 public enum KeyDecision {
   ACCEPT,
   REJECT,
@@ -14,7 +17,9 @@ public enum KeyDecision {
   /** An id matched by {@code autoreject_file}. */
   AUTOREJECT,
   /** A second key for an id that has one, written to {@code minions_denied}. */
-  DENIED;
+  DENIED,
+  /** An operator's {@code brine key --import}: a key copied in from another master's folder. */
+  IMPORT;
 
   /** "accept", "auto_accept", ...: the audit log's names. */
   public String wireName() {

@@ -18,4 +18,12 @@ public interface KeyDecisionLog {
    * @return false when the decision could not be recorded (it must not be carried out then)
    */
   boolean record(KeyDecision decision, MinionId id, String publicKeyPem);
+
+  /**
+   * An {@link KeyDecision#IMPORT} into {@code status}: the audit log says which state the key was
+   * put in, which for an import is the decision itself (an imported accepted key authenticates).
+   */
+  default boolean recordImport(MinionId id, KeyStatus status, String publicKeyPem) {
+    return record(KeyDecision.IMPORT, id, publicKeyPem);
+  }
 }

@@ -10,9 +10,12 @@ import java.security.InvalidKeyException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -316,6 +319,85 @@ public final class KeyRules {
       }
     }
     return new KeyChanges(changes, refused, acceptedRemoved);
+  }
+
+  /** Of one id at most one of these, in the order an import (and the folder's repair) keeps. */
+  private static final List<KeyStatus> EXCLUSIVE =
+      List.of(KeyStatus.REJECTED, KeyStatus.ACCEPTED, KeyStatus.PENDING);
+
+  /**
+   * {@link MinionKeyStore#importKeys} within one unit of work of the store: each key in its status
+   * unless the store holds that id and status already (the same key: unchanged; another: a
+   * conflict) or holds the id in another of accepted, pending and rejected (a conflict: one id
+   * keeps one of those, and the import never overrides a decision made here). Keys are taken by id,
+   * and of one id rejected first, then accepted, pending, denied: a folder holding an id in two
+   * states keeps the safer one, as the folder's own repair does. Each key written is recorded as an
+   * {@link KeyDecision#IMPORT} first; one that cannot be recorded is a conflict. A dry run reads
+   * only.
+   */
+  public KeyImport importKeys(Slots slots, Collection<ImportedKey> keys, boolean dryRun)
+      throws IOException {
+    List<ImportedKey> ordered = new ArrayList<>(keys);
+    ordered.sort(
+        Comparator.comparing(ImportedKey::id)
+            .thenComparing(k -> k.status() == KeyStatus.DENIED ? 3 : EXCLUSIVE.indexOf(k.status())));
+    List<KeyImport.Placed> imported = new ArrayList<>();
+    List<KeyImport.Placed> unchanged = new ArrayList<>();
+    List<Refusal> conflicts = new ArrayList<>();
+    // What this call wrote or, in a dry run, would have: the slots do not show a dry run's.
+    Set<KeyImport.Placed> placed = new HashSet<>();
+    for (ImportedKey key : ordered) {
+      MinionId id = key.id();
+      KeyStatus status = key.status();
+      KeyImport.Placed here = new KeyImport.Placed(id, status);
+      if (placed.contains(here)) {
+        conflicts.add(new Refusal(id, status, "given twice in one import"));
+        continue;
+      }
+      String held;
+      try {
+        held = slots.read(status, id);
+      } catch (UnreadableKeyException e) {
+        conflicts.add(new Refusal(id, status, "the store's key: " + e.getMessage()));
+        continue;
+      }
+      if (held != null) {
+        if (held.equals(key.pem())) {
+          unchanged.add(here);
+        } else {
+          conflicts.add(new Refusal(id, status, "the store holds another key for it"));
+        }
+        continue;
+      }
+      KeyStatus other = status == KeyStatus.DENIED ? null : exclusiveOther(slots, placed, id, status);
+      if (other != null) {
+        conflicts.add(new Refusal(id, status, "the store holds it as " + label(other)));
+        continue;
+      }
+      if (!dryRun) {
+        if (!decisions.recordImport(id, status, key.pem())) {
+          conflicts.add(new Refusal(id, status, NOT_RECORDED));
+          continue;
+        }
+        slots.write(status, id, key.pem(), KeySource.IMPORT);
+      }
+      placed.add(here);
+      imported.add(here);
+    }
+    return new KeyImport(imported, unchanged, conflicts, dryRun);
+  }
+
+  /** Another of accepted, pending, rejected held for {@code id} (or placed by this call), or null. */
+  private static KeyStatus exclusiveOther(
+      Slots slots, Set<KeyImport.Placed> placed, MinionId id, KeyStatus status)
+      throws IOException {
+    for (KeyStatus other : EXCLUSIVE) {
+      if (other != status
+          && (placed.contains(new KeyImport.Placed(id, other)) || slots.exists(other, id))) {
+        return other;
+      }
+    }
+    return null;
   }
 
   private KeyChanges moveAll(

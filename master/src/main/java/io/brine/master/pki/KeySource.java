@@ -14,7 +14,7 @@ public enum KeySource {
   AUTOSIGN,
   /** An id matched by {@code autoreject_file}. */
   AUTOREJECT,
-  /** Copied from a PKI folder into a shared store. */
+  /** Copied in by an operator's {@code brine key --import} (from another master's folder). */
   IMPORT;
 
   /** The source of the change a decision makes. */
@@ -25,6 +25,7 @@ public enum KeySource {
       case AUTOSIGN -> AUTOSIGN;
       case AUTOREJECT -> AUTOREJECT;
       case DENIED -> PRESENTED;
+      case IMPORT -> IMPORT;
     };
   }
 

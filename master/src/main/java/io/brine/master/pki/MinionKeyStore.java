@@ -106,6 +106,22 @@ public interface MinionKeyStore {
   KeyChanges delete(Collection<MinionId> ids) throws IOException;
 
   /**
+   * {@code brine key --import}: copies keys from another master's PKI folder into this store, each
+   * in its status, as one unit (one transaction on a shared store; under the folder's lock, each
+   * file written atomically, on a folder). A key the store holds already in that status is
+   * unchanged; another key there, or the id held in another of accepted, pending and rejected, is a
+   * conflict left out with its reason ({@link KeyRules#importKeys}). So it can run again, and after
+   * an interrupted run, with the same result. An imported accepted key is accepted: its minion
+   * authenticates with it. The keys must be {@link ImportedKey#checked} by whoever took them from
+   * outside.
+   *
+   * @param keys at most {@link ImportedKey#MAX_BATCH}
+   * @param dryRun true to report what would happen and write nothing
+   * @throws IllegalArgumentException for more than {@link ImportedKey#MAX_BATCH} keys
+   */
+  KeyImport importKeys(Collection<ImportedKey> keys, boolean dryRun) throws IOException;
+
+  /**
    * Starts telling {@code watcher}, on a thread of the store's, about changes to the accepted keys,
    * wherever they were made: through this instance, through another instance on the same store
    * (another master, an offline {@code brine key}) or behind brine's back. It is also told to

@@ -251,6 +251,19 @@ public final class PkiDirectory implements MinionKeyStore {
     }
   }
 
+  @Override
+  public KeyImport importKeys(Collection<ImportedKey> keys, boolean dryRun) throws IOException {
+    ImportedKey.checkBatch(keys);
+    lock.lock();
+    try {
+      KeyImport result = rules.importKeys(slots, keys, dryRun);
+      log.info("key import into {}: {}", root, result.summary());
+      return result;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * {@inheritDoc}
    *

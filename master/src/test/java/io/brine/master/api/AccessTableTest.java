@@ -64,6 +64,16 @@ class AccessTableTest {
             "/v1/brine/keys/rotate", "{}", 403),
         row("path \"brine/keys/rotate\" { capabilities = [\"update\"] }", "PUT",
             "/v1/brine/keys/rotate", "{}", 200),
+        // an import writes keys of the caller's choosing: sudo, beyond what -a/-r/-d need; the
+        // allowed row sends no keys (400 from the endpoint), so the shared master stays empty
+        row("path \"brine/keys/*\" { capabilities = [\"update\"] }", "PUT",
+            "/v1/brine/keys/import", "{\"keys\":[]}", 403),
+        row("path \"brine/keys/import\" { capabilities = [\"update\"] }", "PUT",
+            "/v1/brine/keys/import", "{\"keys\":[]}", 403),
+        row("path \"brine/keys/import\" { capabilities = [\"update\", \"sudo\"] }", "PUT",
+            "/v1/brine/keys/import", "{\"keys\":[]}", 400),
+        row("path \"brine/keys/import\" { capabilities = [\"update\", \"sudo\"] }", "PUT",
+            "/v1/brine/keys/accept", "{\"ids\":[\"web1\"]}", 403),
         row("path \"brine/jobs\" { capabilities = [\"list\"] }", "GET", "/v1/brine/jobs", null, 200),
         row("path \"brine/jobs\" { capabilities = [\"list\"] }", "GET",
             "/v1/brine/jobs?jid=20261202000000000000", null, 403),

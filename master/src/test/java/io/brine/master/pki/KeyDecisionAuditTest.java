@@ -130,4 +130,40 @@ class KeyDecisionAuditTest {
     assertThat(pki.delete(List.of(WEB1)).changes()).isEmpty();
     assertThat(pki.statuses(WEB1)).containsExactly(KeyStatus.ACCEPTED);
   }
+
+  @Test
+  void imports_areOneEventPerKeyWritten_namingTheState_andNoneWhenTheDeviceFails()
+      throws Exception {
+    PkiDirectory pki = pki(AcceptancePolicy.manual());
+    KeyImport done =
+        pki.importKeys(
+            List.of(
+                new ImportedKey(WEB1, KeyStatus.ACCEPTED, TestKeys.A),
+                new ImportedKey(MinionId.of("web2"), KeyStatus.REJECTED, TestKeys.B)),
+            false);
+    pki.importKeys(List.of(new ImportedKey(WEB1, KeyStatus.ACCEPTED, TestKeys.A)), false);
+    assertThat(done.imported()).hasSize(2);
+    assertThat(keyEvents())
+        .extracting(
+            e ->
+                e.path("decision").asText()
+                    + " "
+                    + e.path("minion").asText()
+                    + " "
+                    + e.path("status").asText())
+        .as("one event per key written; the unchanged one again is none")
+        .containsExactly("import web1 accepted", "import web2 rejected");
+    assertThat(keyEvents().get(0).path("fingerprint").asText())
+        .isEqualTo(Fingerprints.salt(TestKeys.A));
+
+    Files.delete(log);
+    KeyImport refused =
+        pki.importKeys(
+            List.of(new ImportedKey(MinionId.of("web3"), KeyStatus.ACCEPTED, TestKeys.C)), false);
+    assertThat(refused.imported()).isEmpty();
+    assertThat(refused.conflicts())
+        .extracting(KeyChanges.Refusal::reason)
+        .containsExactly(PkiDirectory.NOT_RECORDED);
+    assertThat(pki.statuses(MinionId.of("web3"))).isEmpty();
+  }
 }

@@ -563,6 +563,164 @@ public abstract class MinionKeyStoreContract {
     assertThat(keys.acceptedKeys().ids()).isEmpty();
   }
 
+  // --- brine key --import: another master's folder copied in
+
+  private static ImportedKey imported(String id, KeyStatus status, String pem) {
+    return new ImportedKey(MinionId.of(id), status, pem);
+  }
+
+  private static List<String> outcome(KeyImport result) {
+    List<String> lines = new ArrayList<>();
+    result.imported().forEach(p -> lines.add("imported " + p.status().dirName() + "/" + p.id()));
+    result.unchanged().forEach(p -> lines.add("unchanged " + p.status().dirName() + "/" + p.id()));
+    result.conflicts().forEach(r -> lines.add("conflict " + r.id() + ": " + r.reason()));
+    return lines;
+  }
+
+  private static List<ImportedKey> folderOfEveryState() {
+    return List.of(
+        imported("web1", KeyStatus.ACCEPTED, A),
+        imported("web1", KeyStatus.DENIED, TestKeys.crlf(B)),
+        imported("web2", KeyStatus.PENDING, B),
+        imported("web3", KeyStatus.REJECTED, A),
+        imported("db1", KeyStatus.ACCEPTED, A),
+        imported("db2", KeyStatus.ACCEPTED, A));
+  }
+
+  @Test
+  void importKeys_copiesEveryState_acceptedAuthenticate_againChangesNothing_conflictsLeftOut()
+      throws Exception {
+    keys.authorize(MinionId.of("db1"), B); // held here pending already
+    place(KeyStatus.ACCEPTED, MinionId.of("db2"), B); // and accepted here with another key
+
+    KeyImport first = keys.importKeys(folderOfEveryState(), false);
+
+    assertThat(outcome(first))
+        .containsExactly(
+            "imported minions/web1",
+            "imported minions_denied/web1",
+            "imported minions_pre/web2",
+            "imported minions_rejected/web3",
+            "conflict db1: the store holds it as pending",
+            "conflict db2: the store holds another key for it");
+    assertThat(first.importedByStatus().values()).containsExactly(1, 1, 1, 1);
+    assertThat(first.dryRun()).isFalse();
+    // an imported accepted key is accepted: its minion authenticates, nothing to accept first
+    AuthResult web1 = keys.authorize(WEB1, A);
+    assertThat(web1.verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(web1.acceptedKey()).isEqualTo(TestKeys.parse(A));
+    assertThat(pem(KeyStatus.DENIED, WEB1)).isEqualTo(B); // stored with unix line ends
+    assertThat(present(MinionId.of("web3"), A)).isEqualTo(Verdict.REJECTED);
+    assertThat(present(MinionId.of("db2"), A)).isEqualTo(Verdict.DENIED);
+    assertThat(held())
+        .containsExactly(
+            "minions/db2",
+            "minions/web1",
+            "minions_pre/db1",
+            "minions_pre/web2",
+            "minions_rejected/web3",
+            "minions_denied/db2",
+            "minions_denied/web1");
+    assertThat(open(AcceptancePolicy.manual()).acceptedKeys().ids())
+        .as("another instance on the same store sees the imported keys")
+        .contains(WEB1);
+
+    KeyImport again = keys.importKeys(folderOfEveryState(), false);
+
+    assertThat(again.imported()).isEmpty();
+    assertThat(again.unchanged()).hasSize(4);
+    assertThat(again.conflicts()).extracting(r -> r.id().value()).containsExactly("db1", "db2");
+    assertThat(again.summary())
+        .isEqualTo(
+            "imported 0 key(s) (0 accepted, 0 pending, 0 rejected, 0 denied), 4 unchanged,"
+                + " 2 conflict(s)");
+  }
+
+  @Test
+  void importKeys_dryRun_reportsWhatAnImportWouldDo_andWritesNothing() throws Exception {
+    keys.authorize(MinionId.of("db1"), B);
+    List<String> before = held();
+
+    KeyImport dry = keys.importKeys(folderOfEveryState(), true);
+
+    assertThat(dry.dryRun()).isTrue();
+    assertThat(dry.summary()).startsWith("would import 5 key(s)");
+    assertThat(held()).isEqualTo(before);
+    assertThat(present(WEB1, A)).isEqualTo(Verdict.PENDING); // a new id: nothing was imported
+    keys.delete(List.of(WEB1));
+    assertThat(outcome(keys.importKeys(folderOfEveryState(), false)))
+        .as("the import does what the dry run said")
+        .isEqualTo(outcome(dry));
+  }
+
+  @Test
+  void importKeys_oneIdInTwoStates_keepsRejectedOverAccepted_evenInADryRun() throws Exception {
+    List<ImportedKey> both =
+        List.of(imported("web1", KeyStatus.ACCEPTED, A), imported("web1", KeyStatus.REJECTED, A));
+
+    for (boolean dryRun : List.of(true, false)) {
+      assertThat(outcome(keys.importKeys(both, dryRun)))
+          .containsExactly(
+              "imported minions_rejected/web1", "conflict web1: the store holds it as rejected");
+    }
+    assertThat(held()).containsExactly("minions_rejected/web1");
+  }
+
+  @Test
+  void importKeys_recordsOneImportPerKeyWritten_andOneNotRecordedIsAConflict() throws Exception {
+    List<String> recorded = new ArrayList<>();
+    keys.recordDecisionsIn(
+        new KeyDecisionLog() {
+          @Override
+          public boolean record(KeyDecision decision, MinionId id, String publicKeyPem) {
+            recorded.add(decision + " " + id);
+            return true;
+          }
+
+          @Override
+          public boolean recordImport(MinionId id, KeyStatus status, String publicKeyPem) {
+            recorded.add("IMPORT " + id + " " + status + (publicKeyPem.equals(A) ? " A" : " ?"));
+            return !id.value().equals("web2"); // web2's cannot be recorded
+          }
+        });
+
+    KeyImport result =
+        keys.importKeys(
+            List.of(
+                imported("web1", KeyStatus.ACCEPTED, A),
+                imported("web2", KeyStatus.ACCEPTED, A),
+                imported("web3", KeyStatus.PENDING, A)),
+            false);
+
+    assertThat(recorded)
+        .containsExactly(
+            "IMPORT web1 ACCEPTED A", "IMPORT web2 ACCEPTED A", "IMPORT web3 PENDING A");
+    assertThat(outcome(result))
+        .containsExactly(
+            "imported minions/web1",
+            "imported minions_pre/web3",
+            "conflict web2: " + KeyRules.NOT_RECORDED);
+    assertThat(held()).containsExactly("minions/web1", "minions_pre/web3");
+
+    recorded.clear();
+    keys.importKeys(List.of(imported("web1", KeyStatus.ACCEPTED, A)), true);
+    keys.importKeys(List.of(imported("web1", KeyStatus.ACCEPTED, A)), false);
+    assertThat(recorded).as("a dry run and an unchanged key decide nothing").isEmpty();
+  }
+
+  @Test
+  void importKeys_overTheBatchBound_isRefusedWhole() throws Exception {
+    List<ImportedKey> many = new ArrayList<>();
+    for (int i = 0; i <= ImportedKey.MAX_BATCH; i++) {
+      many.add(imported("m" + i, KeyStatus.ACCEPTED, A));
+    }
+
+    assertThatThrownBy(() -> keys.importKeys(many, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("at most 512 keys per import, not 513");
+    assertThat(held()).isEmpty();
+  }
+
   /** Waits until {@code deadline} (nanoTime) for {@code report}, skipping others. */
   private static boolean next(BlockingQueue<String> reports, String report, long deadline)
       throws InterruptedException {

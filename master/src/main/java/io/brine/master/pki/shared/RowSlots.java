@@ -92,7 +92,7 @@ final class RowSlots implements KeyRules.Slots {
     KeyStatus from = exists(status, id) ? status : null; // a denied key replaced by another
     upsert(status, id, text);
     record(id, from, status, text, source);
-    if (source != KeySource.IMPORT) { // an import logs one line for all it copied
+    if (source != KeySource.IMPORT) { // an import logs one summary line for all it copied
       transitions.add("key for minion " + id + " " + KeyRules.label(status));
     }
   }

@@ -7,13 +7,13 @@ import io.brine.master.pki.AcceptancePolicy;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.AuthResult;
 import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.ImportedKey;
 import io.brine.master.pki.KeyDecisionLog;
+import io.brine.master.pki.KeyImport;
 import io.brine.master.pki.KeyRules;
-import io.brine.master.pki.KeySource;
 import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.pki.PkiDirectory;
-import io.brine.master.pki.UnreadableKeyException;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.Hello;
 import io.brine.vault.storage.postgresql.FencedWriteException;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@link PkiDirectory} ({@link KeyRules}, the same code). Tables {@code brine_minion_keys} (one row
  * per id and state: the key's PEM, its fingerprint, a version and when it changed, and an integrity
  * tag) and {@code brine_key_decisions} (the history: what changed, from which state to which, why:
- * {@link KeySource}).
+ * {@link io.brine.master.pki.KeySource}).
  *
  * <p>What a database writer can do: every row carries an HMAC-SHA-256 tag over its id, state and
  * key under a key the database never sees (from the vault), checked on every read; a row changed or
@@ -84,10 +84,6 @@ public final class SharedKeyStore implements MinionKeyStore {
   static final String SEALED =
       "minion keys cannot be read or decided on while the vault is sealed (the cluster's key-row"
           + " MAC key is not loaded)";
-
-  /** Of one id, in the order PkiDirectory's repair keeps them: at most one of these per id. */
-  private static final List<KeyStatus> EXCLUSIVE =
-      List.of(KeyStatus.REJECTED, KeyStatus.ACCEPTED, KeyStatus.PENDING);
 
   private final DataSource db;
   private final Supplier<Optional<HmacSha256>> mac;
@@ -297,91 +293,18 @@ public final class SharedKeyStore implements MinionKeyStore {
   }
 
   /**
-   * Copies a PKI folder's keys into this store (moving a master's folder into a cluster): each key
-   * in its status, unless the store holds that id and status already (the same key: counted
-   * unchanged; another: left out) or holds the id in another of accepted, pending and rejected
-   * (left out: one id keeps one of those). So it can run again, and after a partial run, with the
-   * same result. Passes the fence, as an operator's decision does; not sent to the audit log (no
-   * decision is made), but each copy is in the history with source {@code import}.
+   * {@inheritDoc}
+   *
+   * <p>One transaction holding the locks of every id, after the fence (the active master only):
+   * a batch is all written or none. Each key written is in the history with source {@code import}.
    */
-  public FolderImport importFolder(PkiDirectory folder) throws IOException {
-    TreeMap<MinionId, EnumMap<KeyStatus, String>> keys = new TreeMap<>();
-    List<KeyChanges.Refusal> conflicts = new ArrayList<>();
-    for (Map.Entry<KeyStatus, List<MinionId>> listed : folder.list().entrySet()) {
-      for (MinionId id : listed.getValue()) {
-        try {
-          folder
-              .publicKeyPem(listed.getKey(), id)
-              .ifPresent(
-                  pem ->
-                      keys.computeIfAbsent(id, x -> new EnumMap<>(KeyStatus.class))
-                          .put(listed.getKey(), KeyRules.normalize(pem)));
-        } catch (UnreadableKeyException e) {
-          conflicts.add(new KeyChanges.Refusal(id, listed.getKey(), e.getMessage()));
-        }
-      }
-    }
-    EnumMap<KeyStatus, Integer> imported = new EnumMap<>(KeyStatus.class);
-    int unchanged = 0;
-    List<MinionId> ids = List.copyOf(keys.keySet());
-    for (int i = 0; i < ids.size(); i += BATCH) {
-      List<MinionId> batch = ids.subList(i, Math.min(ids.size(), i + BATCH));
-      FolderImport part = transaction(true, batch, slots -> importBatch(slots, batch, keys));
-      part.imported().forEach((status, n) -> imported.merge(status, n, Integer::sum));
-      unchanged += part.unchanged();
-      conflicts.addAll(part.conflicts());
-    }
-    FolderImport result = new FolderImport(imported, unchanged, conflicts);
-    log.info("PKI folder {} into the shared key store: {}", folder.root(), result.summary());
+  @Override
+  public KeyImport importKeys(Collection<ImportedKey> keys, boolean dryRun) throws IOException {
+    ImportedKey.checkBatch(keys);
+    List<MinionId> ids = keys.stream().map(ImportedKey::id).distinct().toList();
+    KeyImport result = transaction(true, ids, slots -> rules.importKeys(slots, keys, dryRun));
+    log.info("key import into the shared key store: {}", result.summary());
     return result;
-  }
-
-  private static FolderImport importBatch(
-      RowSlots slots, List<MinionId> batch, Map<MinionId, EnumMap<KeyStatus, String>> keys)
-      throws IOException {
-    EnumMap<KeyStatus, Integer> imported = new EnumMap<>(KeyStatus.class);
-    int unchanged = 0;
-    List<KeyChanges.Refusal> conflicts = new ArrayList<>();
-    for (MinionId id : batch) {
-      for (Map.Entry<KeyStatus, String> key : keys.get(id).entrySet()) {
-        KeyStatus status = key.getKey();
-        String held;
-        try {
-          held = slots.read(status, id);
-        } catch (UnreadableKeyException e) {
-          conflicts.add(new KeyChanges.Refusal(id, status, "the store's row: " + e.getMessage()));
-          continue;
-        }
-        if (held != null) {
-          if (held.equals(key.getValue())) {
-            unchanged++;
-          } else {
-            conflicts.add(new KeyChanges.Refusal(id, status, "the store holds another key for it"));
-          }
-          continue;
-        }
-        KeyStatus other = status == KeyStatus.DENIED ? null : exclusiveOther(slots, id, status);
-        if (other != null) {
-          conflicts.add(
-              new KeyChanges.Refusal(id, status, "the store holds it as " + KeyRules.label(other)));
-          continue;
-        }
-        slots.write(status, id, key.getValue(), KeySource.IMPORT);
-        imported.merge(status, 1, Integer::sum);
-      }
-    }
-    return new FolderImport(imported, unchanged, conflicts);
-  }
-
-  /** Another of accepted, pending, rejected that the store holds for {@code id}, or null. */
-  private static KeyStatus exclusiveOther(RowSlots slots, MinionId id, KeyStatus status)
-      throws IOException {
-    for (KeyStatus other : EXCLUSIVE) {
-      if (other != status && slots.exists(other, id)) {
-        return other;
-      }
-    }
-    return null;
   }
 
   // --- the database

@@ -1,27 +1,25 @@
 package io.brine.master.pki.shared;
 
 import io.brine.master.pki.AcceptancePolicy;
+import io.brine.master.pki.ImportedKey;
+import io.brine.master.pki.KeyImport;
 import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.pki.MinionKeyStoreContract;
-import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
 import io.brine.vault.storage.postgresql.WriteFence;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The decisions on PostgreSQL: the same table as the folders'. A key is put in place by importing a
- * folder that holds it, as an operator moving a master into a cluster does.
+ * The decisions on PostgreSQL: the same table as the folders'. A key is put in place by importing it, as
+ * an operator moving a master into a cluster does ({@code brine key --import}).
  */
 class SharedKeyStoreContractTest extends MinionKeyStoreContract {
   private static TestDatabase db;
-
-  private int placed;
 
   @BeforeAll
   static void database() {
@@ -51,18 +49,10 @@ class SharedKeyStoreContractTest extends MinionKeyStoreContract {
 
   @Override
   protected void place(KeyStatus status, MinionId id, String text) throws IOException {
-    Path pkiDir = dir.resolve("placed-" + placed++);
-    PkiDirectory folder = PkiDirectory.open(pkiDir);
-    Files.writeString(pkiDir.resolve("master").resolve(status.dirName()).resolve(id.value()), text);
-    FolderImport imported =
-        SharedKeyStore.open(
-                db.pool,
-                WriteFence.NONE,
-                db.mac,
-                AcceptancePolicy.manual(),
-                dir.resolve("master.pub"))
-            .importFolder(folder);
-    if (imported.importedTotal() != 1) {
+    KeyImport imported =
+        open(AcceptancePolicy.manual())
+            .importKeys(List.of(new ImportedKey(id, status, text)), false);
+    if (imported.imported().size() != 1) {
       throw new IllegalStateException("not placed: " + imported.summary());
     }
   }

@@ -13,14 +13,14 @@ import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.pki.AcceptancePolicy;
 import io.brine.master.pki.AtOnce;
 import io.brine.master.pki.AuthResult.Verdict;
+import io.brine.master.pki.ImportedKey;
 import io.brine.master.pki.KeyChanges;
+import io.brine.master.pki.KeyDecisionLog;
 import io.brine.master.pki.KeyStatus;
-import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
 import io.brine.vault.testing.PostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.sql.Connection;
@@ -316,9 +316,11 @@ class SharedKeyStoreTest {
     assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.PENDING);
     assertThatThrownBy(() -> store.accept(List.of(WEB1), false, false))
         .hasMessage("this master is a standby: writes go to the active master");
-    PkiDirectory folder = PkiDirectory.open(dir.resolve("pki"));
-    Files.writeString(dir.resolve("pki/master/minions/web2"), keyB);
-    assertThatThrownBy(() -> store.importFolder(folder))
+    assertThatThrownBy(
+            () ->
+                store.importKeys(
+                    List.of(new ImportedKey(MinionId.of("web2"), KeyStatus.ACCEPTED, keyB)),
+                    false))
         .hasMessage("this master is a standby: writes go to the active master");
     assertThat(store.statuses(WEB1)).containsExactly(KeyStatus.PENDING);
     assertThat(store.statuses(MinionId.of("web2"))).isEmpty();
@@ -350,56 +352,34 @@ class SharedKeyStoreTest {
   // --- moving a folder into the cluster
 
   @Test
-  void importFolder_copiesEveryState_onceAndAgainChangesNothing_conflictsLeftOut()
+  void importKeys_isOneTransaction_aFailurePartWayWritesNothing_andEachCopyIsInTheHistory()
       throws Exception {
-    Path pkiDir = dir.resolve("pki");
-    PkiDirectory folder = PkiDirectory.open(pkiDir);
-    Path master = pkiDir.resolve("master");
-    Files.writeString(master.resolve("minions/web1"), keyA);
-    Files.writeString(master.resolve("minions_denied/web1"), keyB.replace("\n", "\r\n"));
-    Files.writeString(master.resolve("minions_pre/web2"), keyB);
-    Files.writeString(master.resolve("minions_rejected/web3"), "not even a key");
-    Files.writeString(master.resolve("minions/db1"), keyA);
-    Files.writeString(master.resolve("minions/db2"), keyA);
     SharedKeyStore store = store();
-    store.authorize(MinionId.of("db1"), keyB); // the cluster holds db1 pending already
-    store.authorize(MinionId.of("db2"), keyB); // and db2 too: accepted there with another key
-    store.accept(List.of(MinionId.of("db2")), false, false);
+    List<ImportedKey> keys =
+        List.of(
+            new ImportedKey(WEB1, KeyStatus.ACCEPTED, keyA),
+            new ImportedKey(MinionId.of("web2"), KeyStatus.PENDING, keyB),
+            new ImportedKey(MinionId.of("web3"), KeyStatus.REJECTED, keyA));
+    int[] recorded = {0};
+    store.recordDecisionsIn(
+        (decision, id, pem) -> {
+          if (++recorded[0] == 2) {
+            throw new IllegalStateException("the audit device broke mid-batch");
+          }
+          return true;
+        });
 
-    FolderImport first = store.importFolder(folder);
+    assertThatThrownBy(() -> store.importKeys(keys, false))
+        .hasMessage("the audit device broke mid-batch");
+    assertThat(store.list().values()).allMatch(List::isEmpty);
+    assertThat(history()).isEmpty();
 
-    assertThat(first.imported())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                KeyStatus.ACCEPTED,
-                1,
-                KeyStatus.PENDING,
-                1,
-                KeyStatus.REJECTED,
-                1,
-                KeyStatus.DENIED,
-                1));
-    assertThat(first.unchanged()).isZero();
-    assertThat(first.conflicts())
-        .extracting(r -> r.id() + " " + r.reason())
+    store.recordDecisionsIn(KeyDecisionLog.NONE);
+    assertThat(store.importKeys(keys, false).imported()).hasSize(3);
+    assertThat(history())
         .containsExactly(
-            "db1 the store holds it as pending", "db2 the store holds another key for it");
-    assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.ACCEPTED);
-    assertThat(store.publicKeyPem(KeyStatus.DENIED, WEB1)).contains(keyB);
-    assertThat(store.authorize(MinionId.of("web3"), keyA).verdict()).isEqualTo(Verdict.REJECTED);
-    assertThat(store.list().get(KeyStatus.PENDING))
-        .containsExactly(MinionId.of("db1"), MinionId.of("web2"));
-    assertThat(history().stream().filter(h -> h.endsWith(" import"))).hasSize(4);
-
-    FolderImport again = store.importFolder(folder);
-
-    assertThat(again.importedTotal()).isZero();
-    assertThat(again.unchanged()).isEqualTo(4);
-    assertThat(again.conflicts()).hasSize(2);
-    assertThat(again.summary())
-        .isEqualTo(
-            "imported 0 key(s) (0 minions, 0 minions_pre, 0 minions_rejected, 0 minions_denied),"
-                + " 4 already there, 2 left out");
+            "web1 null>accepted import", "web2 null>pending import", "web3 null>rejected import");
+    assertThat(store().authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.ACCEPTED);
   }
 
   // --- the database gone
