@@ -9,7 +9,8 @@
 #
 # scripts/brine-cluster-dev brings up the cluster (a throw-away PostgreSQL, N masters with HA on,
 # the vault initialized and each master unsealed) with the swarm's limits and auto_accept in every
-# master.yaml, then runs io.brine.bench.swarm.Swarm against all the masters: minion i lists them
+# master.yaml, imports the swarm's keys as accepted (`brine key --import`, untimed), then runs
+# io.brine.bench.swarm.Swarm against all the masters: minion i lists them
 # all in Salt's failover form starting at the (i mod N)-th, with the cluster's master key pinned.
 # --kill-active kills the active master with SIGKILL after the other phases and times the fleet's
 # recovery. The minions' keys are made once into --keys (default /var/tmp/brine-swarm-keys, shared
@@ -91,8 +92,21 @@ YAML
 args=(--minions "$minions" --keys "$keys" --pings "$pings" --master-keysize 2048)
 if $rotation; then args+=(--rotation); fi
 if [ -n "$json" ]; then args+=(--json "$json"); fi
+# Figure 2 is the storm of minions that are already accepted, as in bench/swarm.sh: their public
+# keys go into a Salt-layout folder that `brine key --import` moves into the cluster's key set
+# before the storm (untimed). auto_accept stays on for any other key.
+python3 - "$keys" "$work/import/minions" "$minions" <<'PY'
+import os, shutil, sys
+keys, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(dest, mode=0o700)
+for i in range(n):
+    target = os.path.join(dest, "swarm-%05d" % i)
+    shutil.copyfile(os.path.join(keys, "m%05d" % i, "minion", "minion.pub"), target)
+    os.chmod(target, 0o644)
+PY
 {
   echo 'set -e'
+  printf '%q key --import %q --out json >%q\n' "$repo/scripts/brine" "$work/import" "$work/import.json"
   printf 'exec %q -Xmx3g %s -cp %q io.brine.bench.swarm.Swarm' "$java" "${SWARM_JAVA_OPTS:-}" "$bench_jar"
   printf ' --master "$BRINE_CLUSTER_MASTERS" --api "$BRINE_CLUSTER_APIS" --master-pub "$BRINE_CLUSTER_MASTER_PUB"'
   if $kill_active; then printf ' --kill-active "$BRINE_CLUSTER_PIDFILES"'; fi
