@@ -61,6 +61,17 @@ final class MasterChild implements AutoCloseable {
     return init.get("root_token").asText();
   }
 
+  /** Unseals with a share another master's init gave (a cluster's standby). */
+  void unseal(String share) throws Exception {
+    unsealKey = share;
+    put("/v1/sys/unseal", "{\"key\":\"" + share + "\"}");
+  }
+
+  /** The share the last init or unseal used. */
+  String unsealKey() {
+    return unsealKey;
+  }
+
   /** What bench/swarm.sh's restart.sh does: SIGKILL, start again, unseal with the saved share. */
   void killAndRestart() throws Exception {
     process.destroyForcibly();
