@@ -11,6 +11,7 @@ import io.brine.master.pki.KeyDecisionLog;
 import io.brine.master.pki.KeyRules;
 import io.brine.master.pki.KeySource;
 import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.KeysUnavailable;
 import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.master.pki.UnreadableKeyException;
@@ -84,6 +85,9 @@ public final class SharedKeyStore implements MinionKeyStore {
   static final String SEALED =
       "minion keys cannot be read or decided on while the vault is sealed (the cluster's key-row"
           + " MAC key is not loaded)";
+
+  /** What a minion is told while the row key is not loaded (a SEALED answer, to anyone). */
+  static final String NOT_LOADED = "the cluster's minion keys are not loaded on this master yet";
 
   /** Of one id, in the order PkiDirectory's repair keeps them: at most one of these per id. */
   private static final List<KeyStatus> EXCLUSIVE =
@@ -254,22 +258,29 @@ public final class SharedKeyStore implements MinionKeyStore {
     return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem(), mayRecordNewId);
   }
 
-  /** {@code presented} is {@code text} parsed, as {@link Hello} and the caller above guarantee. */
+  /**
+   * {@code presented} is {@code text} parsed, as {@link Hello} and the caller above guarantee. A
+   * database that cannot be reached is {@link KeysUnavailable}, as is the row key not loaded.
+   */
   private AuthResult authorize(
       MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
-    AuthResult known;
-    RowMac rowMac = rowMac();
-    try (Connection c = db.getConnection()) {
-      known = rules.alreadyAccepted(new RowSlots(c, rowMac, warnings), id, presented, text);
-    } catch (SQLException e) {
-      throw new SqlFailure(e);
+    try {
+      AuthResult known;
+      RowMac rowMac = rowMac();
+      try (Connection c = db.getConnection()) {
+        known = rules.alreadyAccepted(new RowSlots(c, rowMac, warnings), id, presented, text);
+      } catch (SQLException e) {
+        throw new SqlFailure(e);
+      }
+      if (known != null) {
+        return known;
+      }
+      return transaction(
+          false, List.of(id), slots -> rules.authorize(slots, id, presented, text, mayRecordNewId));
+    } catch (SqlFailure e) {
+      throw e.unreachableOrThis();
     }
-    if (known != null) {
-      return known;
-    }
-    return transaction(
-        false, List.of(id), slots -> rules.authorize(slots, id, presented, text, mayRecordNewId));
   }
 
   @Override
@@ -493,8 +504,8 @@ public final class SharedKeyStore implements MinionKeyStore {
   }
 
   /** The rows' MAC as it is now: refused while the cluster's keys are not loaded. */
-  private RowMac rowMac() throws IOException {
-    return new RowMac(mac.get().orElseThrow(() -> new IOException(SEALED)));
+  private RowMac rowMac() throws KeysUnavailable {
+    return new RowMac(mac.get().orElseThrow(() -> new KeysUnavailable(SEALED, NOT_LOADED, null)));
   }
 
   /** The rows {@code s} selects ({@link KeyTables#COLUMNS}) whose tags verify. */

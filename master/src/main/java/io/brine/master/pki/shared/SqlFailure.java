@@ -1,6 +1,8 @@
 package io.brine.master.pki.shared;
 
 import io.brine.common.log.LogText;
+import io.brine.master.pki.KeysUnavailable;
+import io.brine.vault.storage.postgresql.DatabaseFailure;
 import java.io.IOException;
 import java.sql.SQLException;
 
@@ -25,6 +27,26 @@ final class SqlFailure extends IOException {
 
   SQLException sql() {
     return (SQLException) getCause();
+  }
+
+  /** What a minion is told when the database cannot be reached: nothing of where it is. */
+  static final String UNREACHABLE =
+      "this master cannot reach the cluster's minion keys (its database); try again or another"
+          + " master";
+
+  /**
+   * This failure as a handshake reports it: {@link KeysUnavailable} when the database cannot be
+   * reached (the vault storage's rule, {@link DatabaseFailure#isConnectionLost}), which the
+   * minion hears as SEALED, "retry later"; else this failure itself.
+   */
+  IOException unreachableOrThis() {
+    if (!DatabaseFailure.isConnectionLost(sql())) {
+      return this;
+    }
+    return new KeysUnavailable(
+        "minion key store (PostgreSQL) unreachable: " + DatabaseFailure.reason(sql()),
+        UNREACHABLE,
+        this);
   }
 
   /** A serialization failure or a deadlock: the same transaction again may well succeed. */

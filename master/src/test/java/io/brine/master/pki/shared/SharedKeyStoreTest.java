@@ -15,6 +15,7 @@ import io.brine.master.pki.AtOnce;
 import io.brine.master.pki.AuthResult.Verdict;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.KeysUnavailable;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
 import io.brine.vault.storage.postgresql.FencedWriteException;
@@ -336,7 +337,12 @@ class SharedKeyStoreTest {
         SharedKeyStore.open(
             db.pool, WriteFence.NONE, loaded::get, AcceptancePolicy.manual(), dir.resolve("m.pub"));
 
-    assertThatThrownBy(() -> store.authorize(WEB1, keyA)).hasMessage(SharedKeyStore.SEALED);
+    // KeysUnavailable: a handshake answers SEALED, with a reason fit for a stranger.
+    assertThatThrownBy(() -> store.authorize(WEB1, keyA))
+        .isInstanceOf(KeysUnavailable.class)
+        .hasMessage(SharedKeyStore.SEALED)
+        .extracting(e -> ((KeysUnavailable) e).answer())
+        .isEqualTo(SharedKeyStore.NOT_LOADED);
     assertThatThrownBy(store::list).hasMessage(SharedKeyStore.SEALED);
     assertThatThrownBy(store::acceptedKeys).hasMessage(SharedKeyStore.SEALED);
     assertThatThrownBy(() -> store.delete(List.of(WEB1))).hasMessage(SharedKeyStore.SEALED);
@@ -422,8 +428,13 @@ class SharedKeyStoreTest {
           .isInstanceOf(java.io.IOException.class)
           .hasMessageStartingWith("minion key store (PostgreSQL) failed: ")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(own.password(), "\n"));
+      // A handshake's decision: KeysUnavailable (answered SEALED), by the vault storage's rule.
       assertThatThrownBy(() -> store.authorize(WEB1, keyA))
-          .hasMessageStartingWith("minion key store (PostgreSQL) failed: ");
+          .isInstanceOf(KeysUnavailable.class)
+          .hasMessageStartingWith("minion key store (PostgreSQL) unreachable: ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(own.password(), "\n"))
+          .extracting(e -> ((KeysUnavailable) e).answer())
+          .isEqualTo(SqlFailure.UNREACHABLE);
 
       own.restart();
       assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.PENDING);
