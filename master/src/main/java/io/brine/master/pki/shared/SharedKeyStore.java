@@ -98,6 +98,7 @@ public final class SharedKeyStore implements MinionKeyStore {
   private final KeyRules rules;
   private final Path masterPublicKeyFile;
   private final TamperWarnings warnings = new TamperWarnings();
+  private final DatabaseOutage outage = new DatabaseOutage(System::nanoTime);
   private volatile WriteFence fence;
 
   private SharedKeyStore(
@@ -260,14 +261,17 @@ public final class SharedKeyStore implements MinionKeyStore {
 
   /**
    * {@code presented} is {@code text} parsed, as {@link Hello} and the caller above guarantee. A
-   * database that cannot be reached is {@link KeysUnavailable}, as is the row key not loaded.
+   * database that cannot be reached is {@link KeysUnavailable}, as is the row key not loaded;
+   * while it is known to be unreachable, at once ({@link DatabaseOutage}).
    */
   private AuthResult authorize(
       MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
+    RowMac rowMac = rowMac();
+    boolean probe = outage.before();
+    KeysUnavailable unreachable = null;
     try {
       AuthResult known;
-      RowMac rowMac = rowMac();
       try (Connection c = db.getConnection()) {
         known = rules.alreadyAccepted(new RowSlots(c, rowMac, warnings), id, presented, text);
       } catch (SQLException e) {
@@ -279,7 +283,11 @@ public final class SharedKeyStore implements MinionKeyStore {
       return transaction(
           false, List.of(id), slots -> rules.authorize(slots, id, presented, text, mayRecordNewId));
     } catch (SqlFailure e) {
-      throw e.unreachableOrThis();
+      IOException reported = e.unreachableOrThis();
+      unreachable = reported instanceof KeysUnavailable k ? k : null;
+      throw reported;
+    } finally {
+      outage.after(probe, unreachable);
     }
   }
 
