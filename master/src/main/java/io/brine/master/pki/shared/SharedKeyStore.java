@@ -98,7 +98,7 @@ public final class SharedKeyStore implements MinionKeyStore {
   private final KeyRules rules;
   private final Path masterPublicKeyFile;
   private final TamperWarnings warnings = new TamperWarnings();
-  private final DatabaseOutage outage = new DatabaseOutage(System::nanoTime);
+  private final DatabaseOutage outage;
   private volatile WriteFence fence;
 
   private SharedKeyStore(
@@ -112,6 +112,7 @@ public final class SharedKeyStore implements MinionKeyStore {
     this.mac = mac;
     this.rules = new KeyRules(policy);
     this.masterPublicKeyFile = masterPublicKeyFile;
+    this.outage = DatabaseOutage.of(db);
   }
 
   /**
@@ -268,7 +269,7 @@ public final class SharedKeyStore implements MinionKeyStore {
       MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
     RowMac rowMac = rowMac();
-    boolean probe = outage.before();
+    outage.before();
     KeysUnavailable unreachable = null;
     try {
       AuthResult known;
@@ -287,7 +288,7 @@ public final class SharedKeyStore implements MinionKeyStore {
       unreachable = reported instanceof KeysUnavailable k ? k : null;
       throw reported;
     } finally {
-      outage.after(probe, unreachable);
+      outage.after(unreachable);
     }
   }
 
