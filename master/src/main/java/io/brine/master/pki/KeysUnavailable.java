@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A key store that cannot decide now for a reason of the master's, not the minion's: a cluster
- * master whose row key is not loaded from the barrier yet (a standby before the active made it, a
- * moment after an unseal), or whose database cannot be reached. A handshake that meets it is
+ * master whose row key is not loaded from the barrier yet (a standby before the active made it, or
+ * a load that failed and is tried again), or whose database cannot be reached. A handshake that meets it is
  * answered SEALED, "retry later" (docs/protocol.md §2.4): the minion backs off or moves on to the
  * next master, as from a sealed master, instead of losing its connection as if it had done wrong.
  */

@@ -10,6 +10,11 @@ import java.sql.SQLException;
 final class SqlFailure extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** What a minion is told when the database cannot be reached: nothing of where it is. */
+  static final String UNREACHABLE =
+      "this master cannot reach the cluster's minion keys (its database); try again or another"
+          + " master";
+
   /** Longest reason quoted from the driver or the pool. */
   private static final int MAX_REASON_CHARS = 300;
 
@@ -28,11 +33,6 @@ final class SqlFailure extends IOException {
   SQLException sql() {
     return (SQLException) getCause();
   }
-
-  /** What a minion is told when the database cannot be reached: nothing of where it is. */
-  static final String UNREACHABLE =
-      "this master cannot reach the cluster's minion keys (its database); try again or another"
-          + " master";
 
   /**
    * This failure as a handshake reports it: {@link KeysUnavailable} when the database cannot be
