@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * started again. Meanwhile the masters keep their minions (no minion loses its session), refuse
  * what needs the database with one clear line, and hold the returns that arrive; once it is back
  * one master is active again and nothing acknowledged is lost: the job that ran through the
- * outage has every return, the key set is whole, and new jobs run on every minion.
+ * outage has every return, the key set is whole, and new jobs run on every minion. A minion that
+ * starts during the outage is answered SEALED by every master (none can read the minion keys), goes
+ * round the list, and is recorded and authenticated once the database is back.
  */
 class ClusterDatabaseOutageEndToEndTest {
   @TempDir Path dir;
@@ -69,6 +71,23 @@ class ClusterDatabaseOutageEndToEndTest {
           .contains("PostgreSQL storage unreachable")
           .doesNotContain("Exception")
           .doesNotContain("\tat ");
+      // A minion that comes during the outage: every master answers its HELLO SEALED, none closes.
+      MinionProcess late =
+          MinionProcess.startWithMasters(
+              dir.resolve("minion-late1"),
+              "late1",
+              cluster.masters().stream().map(MasterProcess::minionPort).toList(),
+              "master_alive_interval: 4\n");
+      cluster.minions().add(late); // closed with the others; the checks below go by index
+      try {
+        // The first HELLO to each master may wait out its pool (5 s, past late1's 4 s alive
+        // interval): the next round is answered at once.
+        await(Duration.ofSeconds(60), "late1 was answered SEALED by every master",
+            () -> cluster.masters().stream()
+                .allMatch(m -> late.log().contains("master 127.0.0.1:" + m.minionPort() + " is sealed")));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; late1's log:\n" + late.log(), e);
+      }
       long left = OUTAGE.toNanos() - (System.nanoTime() - downSince);
       if (left > 0) {
         Thread.sleep(left / 1_000_000);
@@ -98,6 +117,18 @@ class ClusterDatabaseOutageEndToEndTest {
       for (MasterProcess m : cluster.masters()) {
         assertThat(m.isAlive()).as("every master outlived the outage").isTrue();
       }
+      assertThat(cluster.masters())
+          .as("a master logged the SEALED answers to late1 (throttled), none a failed handshake")
+          .anyMatch(m -> m.log().contains("minion keys unavailable, HELLO answered SEALED: late1 "))
+          .noneMatch(m -> m.log().contains("handshake failed"));
+
+      // Once the database is back the same minion's key is recorded, and it is welcomed.
+      await(Duration.ofSeconds(60), "late1 pending in the shared set",
+          () -> viaNext.run("key", "-L", "--out", "json").out().contains("\"late1\""));
+      Result acceptedLate = viaNext.run("key", "-a", "late1", "-y");
+      assertThat(acceptedLate.exitCode()).as(acceptedLate.toString()).isZero();
+      await(Duration.ofSeconds(60), "late1 authenticated after the outage",
+          () -> late.log().contains("authenticated to master"));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.brine.master.listener;
 import io.brine.common.log.RefusalLog;
 import io.brine.crypto.WeakKeyException;
 import io.brine.master.pki.AuthResult;
+import io.brine.master.pki.KeysUnavailable;
 import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.publish.PublishKeyRotator;
 import io.brine.protocol.ProtocolException;
@@ -70,6 +71,7 @@ final class Handshakes implements AutoCloseable {
   private final HelloReplays replays = new HelloReplays();
   private final NewKeyRate newKeys;
   private final RefusalLog unrecordedLog;
+  private final RefusalLog unavailableLog;
 
   /**
    * @param masterKey the master's key pair while the vault is unsealed, empty while it is sealed
@@ -89,6 +91,13 @@ final class Handshakes implements AutoCloseable {
     this.newKeys = new NewKeyRate(newKeysPerAddressPerMinute);
     this.unrecordedLog =
         new RefusalLog(log, "new minion key not recorded:", RefusalLog.DEFAULT_INTERVAL, timer);
+    // An outage answers every minion of the fleet at once: one line per interval, not per HELLO.
+    this.unavailableLog =
+        new RefusalLog(
+            log,
+            "minion keys unavailable, HELLO answered SEALED:",
+            RefusalLog.DEFAULT_INTERVAL,
+            timer);
     this.masterKey = masterKey;
     this.previousKeys = previousKeys;
     this.pki = pki;
@@ -245,7 +254,12 @@ final class Handshakes implements AutoCloseable {
     // first and rotates after, so a key read here that is newer than the removal comes with a
     // decision that sees the file gone: a removed minion is only ever handed an epoch it held.
     PublishKey publishKey = rotator.current();
-    AuthResult result = pki.authorize(hello, () -> newKeys.tryTake(address));
+    AuthResult result;
+    try {
+      result = pki.authorize(hello, () -> newKeys.tryTake(address));
+    } catch (KeysUnavailable e) {
+      return unavailable(hello, address, e);
+    }
     return switch (result.verdict()) {
       case ACCEPTED -> {
         MasterHandshake.Accepted accepted =
@@ -303,6 +317,23 @@ final class Handshakes implements AutoCloseable {
     unrecordedLog.refused(hello.id() + " from " + address.getHostAddress() + ", " + reason);
     byte[] body = handshake.refuse(hello, MessageType.PENDING, reason);
     return new Decision(MessageType.PENDING, body, null, "pending, not recorded", true);
+  }
+
+  /**
+   * The key store cannot decide now (a cluster master not unsealed all the way, or cut off from
+   * its database): SEALED, so the minion retries later or moves on to the next master, as from a
+   * sealed vault. Not a failure of the minion's, so not a closed connection. Logged through a
+   * throttle; the stack trace only at debug.
+   */
+  private Decision unavailable(Hello hello, InetAddress address, KeysUnavailable e) {
+    unavailableLog.refused(hello.id() + " from " + address.getHostAddress() + ": " + e.getMessage());
+    log.debug("minion keys unavailable for the HELLO of {}", hello.id(), e);
+    return new Decision(
+        MessageType.SEALED,
+        MasterHandshake.sealed(hello, e.answer()),
+        null,
+        "sealed: " + e.answer(),
+        true);
   }
 
   /**

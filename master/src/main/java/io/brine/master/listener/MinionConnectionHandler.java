@@ -249,7 +249,9 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
       ctx.flush();
       closeUnlessWithin(ctx, admission.confirmTimeout(), "CONFIRM", "of the WELCOME");
     } else if (id != null) {
-      log.info("minion {}: {} ({})", helloId, decision.verdict(), remote(ctx));
+      if (!decision.logged()) {
+        log.info("minion {}: {} ({})", helloId, decision.verdict(), remote(ctx));
+      }
       ctx.flush();
       // A re-authentication that was not accepted: the minion is no longer authenticated.
       String reason = "re-authentication of minion " + id + " answered " + decision.verdict();

@@ -83,6 +83,9 @@ public interface MinionKeyStore {
    * As {@link #authorize(Hello)}, asking {@code mayRecordNewId} before writing a key for an id the
    * store does not hold (pending, or auto-accepted or auto-rejected): false is answered {@link
    * Verdict#THROTTLED} and writes nothing. The caller's rate limit per address goes here.
+   *
+   * @throws KeysUnavailable the store cannot decide for now (a cluster master whose row key is not
+   *     loaded or whose database cannot be reached): the handshake answers SEALED
    */
   AuthResult authorize(Hello hello, BooleanSupplier mayRecordNewId) throws IOException;
 

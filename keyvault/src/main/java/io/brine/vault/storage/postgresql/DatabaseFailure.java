@@ -18,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * Turns what the driver and the pool throw into the one-line {@link VaultException} an operator
  * reads: "PostgreSQL storage unreachable at db.example:5432: Connection refused". The stack trace
  * goes to the log at debug; the password never appears, even if a driver message were to quote it.
+ *
+ * <p>Public for its two static rules ({@link #isConnectionLost}, {@link #reason}), which the
+ * master's own stores on the same database classify their failures by: one rule for "cannot be
+ * reached" everywhere.
  */
-final class DatabaseFailure {
+public final class DatabaseFailure {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseFailure.class);
 
   /** Longest reason quoted from the driver or the server. */
@@ -71,7 +75,7 @@ final class DatabaseFailure {
    * Whether {@code e} says the database cannot be reached or dropped the connection (SQLSTATE class
    * 08, a server shutting down, a socket failure), as opposed to refusing a statement.
    */
-  static boolean isConnectionLost(SQLException e) {
+  public static boolean isConnectionLost(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
@@ -103,9 +107,9 @@ final class DatabaseFailure {
 
   /**
    * The most telling short reason: the server's own message when it sent one, else the lowest
-   * socket error ("Connection refused"), else the driver's first line.
+   * socket error ("Connection refused"), else the driver's first line. One line, cut short.
    */
-  private static String reason(Throwable e) {
+  public static String reason(Throwable e) {
     Throwable deepest = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {

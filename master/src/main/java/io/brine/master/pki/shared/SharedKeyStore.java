@@ -12,6 +12,7 @@ import io.brine.master.pki.KeyDecisionLog;
 import io.brine.master.pki.KeyImport;
 import io.brine.master.pki.KeyRules;
 import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.KeysUnavailable;
 import io.brine.master.pki.MinionKeyStore;
 import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
@@ -85,11 +86,15 @@ public final class SharedKeyStore implements MinionKeyStore {
       "minion keys cannot be read or decided on while the vault is sealed (the cluster's key-row"
           + " MAC key is not loaded)";
 
+  /** What a minion is told while the row key is not loaded (a SEALED answer, to anyone). */
+  static final String NOT_LOADED = "the cluster's minion keys are not loaded on this master yet";
+
   private final DataSource db;
   private final Supplier<Optional<HmacSha256>> mac;
   private final KeyRules rules;
   private final Path masterPublicKeyFile;
   private final TamperWarnings warnings = new TamperWarnings();
+  private final DatabaseOutage outage;
   private volatile WriteFence fence;
 
   private SharedKeyStore(
@@ -103,6 +108,7 @@ public final class SharedKeyStore implements MinionKeyStore {
     this.mac = mac;
     this.rules = new KeyRules(policy);
     this.masterPublicKeyFile = masterPublicKeyFile;
+    this.outage = DatabaseOutage.of(db);
   }
 
   /**
@@ -250,22 +256,36 @@ public final class SharedKeyStore implements MinionKeyStore {
     return authorize(hello.id(), hello.publicKey(), hello.publicKeyPem(), mayRecordNewId);
   }
 
-  /** {@code presented} is {@code text} parsed, as {@link Hello} and the caller above guarantee. */
+  /**
+   * {@code presented} is {@code text} parsed, as {@link Hello} and the caller above guarantee. A
+   * database that cannot be reached is {@link KeysUnavailable}, as is the row key not loaded;
+   * while it is known to be unreachable, at once ({@link DatabaseOutage}).
+   */
   private AuthResult authorize(
       MinionId id, RSAPublicKey presented, String text, BooleanSupplier mayRecordNewId)
       throws IOException {
-    AuthResult known;
     RowMac rowMac = rowMac();
-    try (Connection c = db.getConnection()) {
-      known = rules.alreadyAccepted(new RowSlots(c, rowMac, warnings), id, presented, text);
-    } catch (SQLException e) {
-      throw new SqlFailure(e);
+    outage.before();
+    KeysUnavailable unreachable = null;
+    try {
+      AuthResult known;
+      try (Connection c = db.getConnection()) {
+        known = rules.alreadyAccepted(new RowSlots(c, rowMac, warnings), id, presented, text);
+      } catch (SQLException e) {
+        throw new SqlFailure(e);
+      }
+      if (known != null) {
+        return known;
+      }
+      return transaction(
+          false, List.of(id), slots -> rules.authorize(slots, id, presented, text, mayRecordNewId));
+    } catch (SqlFailure e) {
+      IOException reported = e.unreachableOrThis();
+      unreachable = reported instanceof KeysUnavailable k ? k : null;
+      throw reported;
+    } finally {
+      outage.after(unreachable);
     }
-    if (known != null) {
-      return known;
-    }
-    return transaction(
-        false, List.of(id), slots -> rules.authorize(slots, id, presented, text, mayRecordNewId));
   }
 
   @Override
@@ -416,8 +436,8 @@ public final class SharedKeyStore implements MinionKeyStore {
   }
 
   /** The rows' MAC as it is now: refused while the cluster's keys are not loaded. */
-  private RowMac rowMac() throws IOException {
-    return new RowMac(mac.get().orElseThrow(() -> new IOException(SEALED)));
+  private RowMac rowMac() throws KeysUnavailable {
+    return new RowMac(mac.get().orElseThrow(() -> new KeysUnavailable(SEALED, NOT_LOADED, null)));
   }
 
   /** The rows {@code s} selects ({@link KeyTables#COLUMNS}) whose tags verify. */

@@ -1,12 +1,19 @@
 package io.brine.master.pki.shared;
 
 import io.brine.common.log.LogText;
+import io.brine.master.pki.KeysUnavailable;
+import io.brine.vault.storage.postgresql.DatabaseFailure;
 import java.io.IOException;
 import java.sql.SQLException;
 
 /** The database could not be asked or refused a statement: one line for the operator. */
 final class SqlFailure extends IOException {
   private static final long serialVersionUID = 1L;
+
+  /** What a minion is told when the database cannot be reached: nothing of where it is. */
+  static final String UNREACHABLE =
+      "this master cannot reach the cluster's minion keys (its database); try again or another"
+          + " master";
 
   /** Longest reason quoted from the driver or the pool. */
   private static final int MAX_REASON_CHARS = 300;
@@ -25,6 +32,21 @@ final class SqlFailure extends IOException {
 
   SQLException sql() {
     return (SQLException) getCause();
+  }
+
+  /**
+   * This failure as a handshake reports it: {@link KeysUnavailable} when the database cannot be
+   * reached (the vault storage's rule, {@link DatabaseFailure#isConnectionLost}), which the
+   * minion hears as SEALED, "retry later"; else this failure itself.
+   */
+  IOException unreachableOrThis() {
+    if (!DatabaseFailure.isConnectionLost(sql())) {
+      return this;
+    }
+    return new KeysUnavailable(
+        "minion key store (PostgreSQL) unreachable: " + DatabaseFailure.reason(sql()),
+        UNREACHABLE,
+        this);
   }
 
   /** A serialization failure or a deadlock: the same transaction again may well succeed. */

@@ -12,11 +12,14 @@ import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.pki.AcceptancePolicy;
 import io.brine.master.pki.AtOnce;
+import io.brine.master.pki.AuthResult;
 import io.brine.master.pki.AuthResult.Verdict;
 import io.brine.master.pki.ImportedKey;
 import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyDecisionLog;
 import io.brine.master.pki.KeyStatus;
+import io.brine.master.pki.KeysUnavailable;
+import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
@@ -338,7 +341,12 @@ class SharedKeyStoreTest {
         SharedKeyStore.open(
             db.pool, WriteFence.NONE, loaded::get, AcceptancePolicy.manual(), dir.resolve("m.pub"));
 
-    assertThatThrownBy(() -> store.authorize(WEB1, keyA)).hasMessage(SharedKeyStore.SEALED);
+    // KeysUnavailable: a handshake answers SEALED, with a reason fit for a stranger.
+    assertThatThrownBy(() -> store.authorize(WEB1, keyA))
+        .isInstanceOf(KeysUnavailable.class)
+        .hasMessage(SharedKeyStore.SEALED)
+        .extracting(e -> ((KeysUnavailable) e).answer())
+        .isEqualTo(SharedKeyStore.NOT_LOADED);
     assertThatThrownBy(store::list).hasMessage(SharedKeyStore.SEALED);
     assertThatThrownBy(store::acceptedKeys).hasMessage(SharedKeyStore.SEALED);
     assertThatThrownBy(() -> store.delete(List.of(WEB1))).hasMessage(SharedKeyStore.SEALED);
@@ -402,11 +410,44 @@ class SharedKeyStoreTest {
           .isInstanceOf(java.io.IOException.class)
           .hasMessageStartingWith("minion key store (PostgreSQL) failed: ")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(own.password(), "\n"));
+      // A handshake's decision: KeysUnavailable (answered SEALED), by the vault storage's rule.
       assertThatThrownBy(() -> store.authorize(WEB1, keyA))
-          .hasMessageStartingWith("minion key store (PostgreSQL) failed: ");
+          .isInstanceOf(KeysUnavailable.class)
+          .hasMessageStartingWith("minion key store (PostgreSQL) unreachable: ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(own.password(), "\n"))
+          .extracting(e -> ((KeysUnavailable) e).answer())
+          .isEqualTo(SqlFailure.UNREACHABLE);
+      // Each HELLO meanwhile does not wait out the pool again: right after a finding the next
+      // is answered from it, with no cause (the database not asked). Twenty tries, each at
+      // once after the last, so only a machine stalled past the recheck every time misses it.
+      boolean answeredFromTheFinding = false;
+      for (int i = 0; i < 20 && !answeredFromTheFinding; i++) {
+        try {
+          store.authorize(WEB1, keyA);
+        } catch (KeysUnavailable e) {
+          answeredFromTheFinding = e.getCause() == null;
+        }
+      }
+      assertThat(answeredFromTheFinding).isTrue();
 
       own.restart();
-      assertThat(store.authorize(WEB1, keyA).verdict()).isEqualTo(Verdict.PENDING);
+      // Answered from the outage's finding for a moment after it (DatabaseOutage), then asked.
+      assertThat(authorizeOnceBack(store, keyA).verdict()).isEqualTo(Verdict.PENDING);
+    }
+  }
+
+  /** {@code store.authorize} of web1, again while it is KeysUnavailable, for up to 60 s. */
+  private static AuthResult authorizeOnceBack(SharedKeyStore store, String key) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return store.authorize(WEB1, key);
+      } catch (KeysUnavailable e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
