@@ -19,7 +19,6 @@ import io.brine.master.pki.KeyChanges;
 import io.brine.master.pki.KeyDecisionLog;
 import io.brine.master.pki.KeyStatus;
 import io.brine.master.pki.KeysUnavailable;
-import io.brine.master.pki.PkiDirectory;
 import io.brine.protocol.MinionId;
 import io.brine.vault.storage.postgresql.FencedWriteException;
 import io.brine.vault.storage.postgresql.WriteFence;
