@@ -3,10 +3,8 @@ package io.brine.bench.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brine.vault.testing.PostgresServer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,31 +33,20 @@ class ClusterSwarmSmokeTest {
     List<String> pidFiles = new ArrayList<>();
     try {
       for (int i = 0; i < MASTERS; i++) {
-        int port = freePort();
-        String api = "http://127.0.0.1:" + freePort();
+        int port = MasterChild.freePort();
+        String api = "http://127.0.0.1:" + MasterChild.freePort();
         Path home = Files.createDirectories(dir.resolve("m" + i));
         Path config = home.resolve("master.yaml");
         Files.writeString(
             config,
-            String.join(
-                "\n",
-                "pki_dir: " + home.resolve("pki"),
-                "cachedir: " + home.resolve("cache"),
-                "keysize: 2048",
-                "auto_accept: true",
-                "interface: 127.0.0.1",
-                "ret_port: " + port,
-                "reauth_window: 2",
-                "max_handshakes_per_address: 100000",
-                "max_unauthenticated_per_address: 100000",
-                "max_new_keys_per_address: 100000",
-                "vault:",
+            MasterChild.swarmConfig(
+                home,
+                port,
+                api,
                 "  storage:",
                 "    type: postgresql",
                 "    connection_url: \"" + database.connectionUrl() + "\"",
-                "    ha_enabled: \"true\"",
-                "  api_addr: " + api.substring("http://".length()),
-                ""));
+                "    ha_enabled: \"true\""));
         MasterChild master = MasterChild.start(config, api);
         masters.add(master);
         minionAddresses.add("127.0.0.1:" + port);
@@ -72,7 +59,7 @@ class ClusterSwarmSmokeTest {
       }
       // Every master writes the cluster's one master key to its own folder once it has it.
       Path masterPub = dir.resolve("m0/pki/master/master.pub");
-      awaitFile(masterPub);
+      MasterChild.awaitFile(masterPub);
       SwarmOptions options =
           SwarmOptions.parse(
               new String[] {
@@ -123,19 +110,5 @@ class ClusterSwarmSmokeTest {
       all.append("--- ").append(m.log()).append('\n').append(Files.readString(m.log()));
     }
     return all.toString();
-  }
-
-  private static void awaitFile(Path file) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!Files.isRegularFile(file) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(file).isRegularFile();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket free = new ServerSocket(0)) {
-      return free.getLocalPort();
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.brine.bench.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -133,6 +136,49 @@ final class MasterChild implements AutoCloseable {
       throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());
     }
     return JSON.readTree(r.body());
+  }
+
+  /**
+   * A swarm master's config: auto_accept, the stranger limits lifted (the whole fleet is one
+   * loopback address), a short reauth_window so a rotation phase is short, fixed ports (a restart
+   * must be found where the minions expect it), and {@code vault} lines for its storage.
+   */
+  static String swarmConfig(Path home, int port, String api, String... vaultStorage) {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "pki_dir: " + home.resolve("pki"),
+                "cachedir: " + home.resolve("cache"),
+                "keysize: 2048",
+                "auto_accept: true",
+                "interface: 127.0.0.1",
+                "ret_port: " + port,
+                "reauth_window: 2",
+                "max_handshakes_per_address: 100000",
+                "max_unauthenticated_per_address: 100000",
+                "max_new_keys_per_address: 100000",
+                "vault:"));
+    lines.addAll(List.of(vaultStorage));
+    lines.add("  api_addr: " + api.substring("http://".length()));
+    lines.add("");
+    return String.join("\n", lines);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** A master writes master.pub when the first unseal has made (or read) its key. */
+  static void awaitFile(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.isRegularFile(file) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(file + " did not appear within 60 s");
+    }
   }
 
   /** SIGTERM, then SIGKILL if it does not stop. */

@@ -2,10 +2,8 @@ package io.brine.bench.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,31 +20,16 @@ class SwarmSmokeTest {
 
   @Test
   void fiftyPinnedMinions_throughStormPingsRotationAndRestart() throws Exception {
-    int port = freePort();
-    String api = "http://127.0.0.1:" + freePort();
+    int port = MasterChild.freePort();
+    String api = "http://127.0.0.1:" + MasterChild.freePort();
     Path config = dir.resolve("master.yaml");
-    // A short reauth_window keeps the rotation phase short; the restart needs fixed ports.
     Files.writeString(
         config,
-        String.join(
-            "\n",
-            "pki_dir: " + dir.resolve("pki"),
-            "keysize: 2048",
-            "auto_accept: true",
-            "interface: 127.0.0.1",
-            "ret_port: " + port,
-            "reauth_window: 2",
-            "max_handshakes_per_address: 100000",
-            "max_unauthenticated_per_address: 100000",
-            "max_new_keys_per_address: 100000",
-            "vault:",
-            "  storage_dir: " + dir.resolve("vault"),
-            "  api_addr: " + api.substring("http://".length()),
-            ""));
+        MasterChild.swarmConfig(dir, port, api, "  storage_dir: " + dir.resolve("vault")));
     try (MasterChild master = MasterChild.start(config, api)) {
       String token = master.initAndUnseal();
       Path masterPub = dir.resolve("pki/master/master.pub");
-      awaitFile(masterPub);
+      MasterChild.awaitFile(masterPub);
       SwarmOptions options =
           SwarmOptions.parse(
               new String[] {
@@ -120,20 +103,5 @@ class SwarmSmokeTest {
       assertThat(SwarmReport.json(options, result).path("restart").path("back").asInt())
           .isEqualTo(MINIONS - 1);
     }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket free = new ServerSocket(0)) {
-      return free.getLocalPort();
-    }
-  }
-
-  /** The master writes master.pub when the first unseal has made its key. */
-  private static void awaitFile(Path file) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!Files.exists(file) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(file).exists();
   }
 }
