@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -68,6 +70,8 @@ public final class Swarm {
    * @param swarmStormCpuSeconds this JVM's own CPU over the auth storm
    * @param sealStatusInStorm seal-status latency during the auth storm
    * @param master the master's CPU, heap and RSS, with {@code --master-pid-file}
+   * @param byMaster how many minions each master held right after the storm (a cluster's spread;
+   *     a standby not yet able to read the keys answers SEALED and its minions move on)
    */
   public record Result(
       int minions,
@@ -85,7 +89,8 @@ public final class Swarm {
       ReconnectPhase reconnect,
       RotationPhase.Result rotation,
       RestartPhase.Result restart,
-      KillActivePhase.Result killActive) {
+      KillActivePhase.Result killActive,
+      Map<String, Integer> byMaster) {
     double percentile(double p) {
       return Latencies.percentile(pingSeconds, p);
     }
@@ -194,6 +199,10 @@ public final class Swarm {
         sealStatus = probe.stop();
       }
       boolean all = authenticated == options.minions();
+      Map<String, Integer> byMaster = new TreeMap<>();
+      for (MinionDaemon d : daemons) {
+        byMaster.merge(String.valueOf(d.currentMaster()), 1, Integer::sum);
+      }
       MasterCost master = meter != null && all ? meter.afterStorm(options.minions()) : null;
       List<Double> pings = new ArrayList<>();
       // The master's CPU over the pings tells its share of the figure from the swarm's: at 10,000
@@ -240,7 +249,8 @@ public final class Swarm {
           reconnect,
           rotation,
           restarted,
-          killed);
+          killed,
+          byMaster);
     } finally {
       daemons.forEach(MinionDaemon::close);
       jobs.close();

@@ -36,6 +36,9 @@ final class SwarmReport {
             : fmt("%d minions, twice, in %.1f s", o.warmup(), r.swarmWarmupSeconds()));
     row(t, "authenticated", r.authenticated());
     row(t, "auth storm (all hold a session)", fmt("%.2f s", r.authStormSeconds()));
+    if (o.masters().size() > 1) {
+      row(t, "minions per master after the storm", r.byMaster());
+    }
     row(t, "seal-status during the storm", latencies(r.sealStatusInStorm()));
     row(t, "swarm CPU per handshake (its own)", perHandshake(r.swarmStormCpuSeconds(), r.minions()));
     masterRows(t, o, r);
@@ -159,8 +162,12 @@ final class SwarmReport {
   private static void killActiveRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
     KillActivePhase.Result k = r.killActive();
     if (k == null) {
-      row(t, "kill -9 of the active master", notMeasured(!o.killActivePidFiles().isEmpty(),
-          "--kill-active"));
+      if (o.masters().size() > 1) { // a single master has no active to kill: no row at all
+        row(
+            t,
+            "kill -9 of the active master",
+            notMeasured(!o.killActivePidFiles().isEmpty(), "--kill-active"));
+      }
       return;
     }
     row(t, "kill -9: minions on the killed master", k.moved() + " of " + k.minions());
@@ -282,6 +289,7 @@ final class SwarmReport {
       n.put("in_flight_returned", k.inFlightReturned());
     }
     node.put("masters", o.masters().size());
+    r.byMaster().forEach(node.putObject("minions_by_master")::put);
     return node;
   }
 

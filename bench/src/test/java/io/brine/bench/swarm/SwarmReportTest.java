@@ -41,16 +41,16 @@ class SwarmReportTest {
             null,
             null,
             null,
-            null);
+            null,
+            java.util.Map.of());
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
             "no --master-pid-file",
             "no --reconnect",
             "no --rotation",
-            "no --restart-command",
-            "no --kill-active")
-        .doesNotContain("figure 1:", "figure 5:");
+            "no --restart-command")
+        .doesNotContain("figure 1:", "figure 5:", "kill -9");
     assertThat(SwarmReport.json(PLAIN, result).has("figure1_handshake_cpu_in_rsa_private_ops"))
         .isFalse();
     assertThat(SwarmReport.json(PLAIN, result).has("rotation")).isFalse();
@@ -64,7 +64,7 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            reconnect, null, null, null);
+            reconnect, null, null, null, java.util.Map.of());
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
@@ -85,7 +85,7 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            null, rotation, null, null);
+            null, rotation, null, null, java.util.Map.of());
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");
     assertThat(result.complete(PLAIN)).isFalse();
@@ -161,11 +161,13 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             6, 0, true, null, 1.5, 0.9, 6, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            null, null, null, killed);
+            null, null, null, killed,
+            new java.util.TreeMap<>(java.util.Map.of("127.0.0.1:4506", 2, "127.0.0.1:4507", 4)));
 
     assertThat(SwarmReport.table(CLUSTER, result))
         .contains(
             "3 (failover lists)",
+            "{127.0.0.1:4506=2, 127.0.0.1:4507=4}",
             "2 of 6",
             "14.50 s",
             "17.00 s",
