@@ -171,14 +171,7 @@ class SharedPublishKeyTest {
         .hasMessageContaining("did not reach this master within");
 
     var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return b.awaitSealingKey(Duration.ofSeconds(30)).orElseThrow().epoch();
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
+        awaitingKey(b).thenApply(key -> key.orElseThrow().epoch());
     Thread.sleep(50); // the waiter is parked (or about to be): either way it must see the key
     assertThat(waiting).isNotDone();
     a.markCompromised("key for minion web1 deleted");
@@ -191,14 +184,7 @@ class SharedPublishKeyTest {
     unsealBoth();
     b.markCompromised("key for minion web1 deleted");
     var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return b.awaitSealingKey(Duration.ofSeconds(30));
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
+        awaitingKey(b);
     vaultB.seal(rootToken);
     assertThat(waiting.get(20, TimeUnit.SECONDS)).isEmpty();
   }
@@ -283,14 +269,7 @@ class SharedPublishKeyTest {
     b.markCompromised("web1 left", OptionalLong.of(7));
     assertThat(b.sealingKey()).as("its key came before the removal").isEmpty();
     var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return b.awaitSealingKey(Duration.ofSeconds(30)).orElseThrow().epoch();
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
+        awaitingKey(b).thenApply(key -> key.orElseThrow().epoch());
     a.markCompromised("key for minion web1 deleted");
     a.rotateIfCompromised();
     assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(epoch + 1);
@@ -373,6 +352,19 @@ class SharedPublishKeyTest {
     await(() -> b.current().epoch() == fresh.epoch());
     b.markCompromised("a row left behind brine's back", OptionalLong.empty());
     assertThat(b.sealingKey()).isEmpty();
+  }
+
+  /** {@code r}'s {@link PublishKeyRotator#awaitSealingKey} (30 s), on another thread. */
+  private static java.util.concurrent.CompletableFuture<Optional<PublishKey>> awaitingKey(
+      PublishKeyRotator r) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return r.awaitSealingKey(Duration.ofSeconds(30));
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
   }
 
   private long removalsCommitted() throws java.io.IOException {

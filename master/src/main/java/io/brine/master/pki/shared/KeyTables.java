@@ -95,7 +95,8 @@ final class KeyTables {
    * Waits for every transaction writing the history to end and keeps new ones out until commit:
    * SHARE conflicts with the ROW EXCLUSIVE every INSERT takes before its {@code seq} is drawn. So
    * no number below the highest committed one can commit later ({@link
-   * SharedKeyStore#removalsCommittedThrough}). The masters' role has UPDATE on the table (the
+   * SharedKeyStore#removalsCommittedThrough}); numbers drawn after it are higher (the sequence of a
+   * {@code bigserial} has CACHE 1, so every session draws in order). The masters' role has UPDATE on the table (the
    * operator guide's grants), which LOCK TABLE ... SHARE requires.
    */
   static final String LOCK_HISTORY = "LOCK TABLE brine_key_decisions IN SHARE MODE";
