@@ -240,6 +240,7 @@ public final class MasterDaemon implements AutoCloseable {
     ExecutorService deliveries = null;
     SharedJobCache sharedJobs = null;
     JobRedelivery redelivery = null;
+    SharedKeyStore sharedKeys = null;
     try {
       MasterConfig.Jobs jobs = config.jobs();
       if (postgres == null) {
@@ -260,13 +261,14 @@ public final class MasterDaemon implements AutoCloseable {
         mayRotatePublishKey = activeHere;
         vault.addListener(secrets);
         WriteFence fence = ha == null ? WriteFence.NONE : ha.fence();
-        pki =
+        sharedKeys =
             SharedKeyStore.open(
                 postgres.dataSource(),
                 fence,
                 secrets::keyMac,
                 AcceptancePolicy.from(config),
                 config.masterPublicKeyFile());
+        pki = sharedKeys;
         sharedJobs =
             SharedJobCache.open(
                 postgres.dataSource(),
@@ -293,7 +295,11 @@ public final class MasterDaemon implements AutoCloseable {
               rotationTimer);
       if (mayRotatePublishKey != null) {
         // One publish key for the cluster: the active makes it, every master follows it.
-        publishKeys.shareThrough(new SharedPublishKey(vault::barrier, mayRotatePublishKey::get));
+        // Each key records the removals committed before it, so a standby that hears of a
+        // removal after it took the active's new key keeps using it (docs/security.md).
+        publishKeys.shareThrough(
+            new SharedPublishKey(
+                vault::barrier, mayRotatePublishKey::get, sharedKeys::removalsCommittedThrough));
         if (publishKeysLater != null) {
           publishKeysLater.set(publishKeys);
         }

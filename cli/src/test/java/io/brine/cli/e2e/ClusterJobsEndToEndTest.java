@@ -79,6 +79,24 @@ class ClusterJobsEndToEndTest {
           awaitAllReturn(viaStandby, IDS, "test.echo", marker, Duration.ofSeconds(30));
       IDS.forEach(id -> assertThat(rotatedReturns.path(id).asText()).as(id).isEqualTo(marker));
 
+      // A key deleted, and a job published at once: the active rotates as it records the delete
+      // and seals the job under the new key; each standby learns of the delete and of the new key
+      // in either order and must seal the job under the new key, never drop it. Minion i is on
+      // master i, so at least one of web1 and web2 is on a standby.
+      Result deleted = viaStandby.run("key", "-d", "web3", "-y");
+      assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+      Result justAfter =
+          viaStandby.run("run", "web[12]", "test.echo", marker, "--out", "json", "--timeout", "20");
+      assertThat(justAfter.exitCode()).as(justAfter.toString()).isZero();
+      JsonNode afterDelete = JSON.readTree(justAfter.out());
+      assertThat(afterDelete.path("web1").asText()).as(justAfter.toString()).isEqualTo(marker);
+      assertThat(afterDelete.path("web2").asText()).as(justAfter.toString()).isEqualTo(marker);
+      await(Duration.ofSeconds(60), "web3's key pending again",
+          () -> viaStandby.run("key", "-L", "--out", "json").out().contains("\"web3\""));
+      Result reaccepted = viaStandby.run("key", "-a", "web3", "-y");
+      assertThat(reaccepted.exitCode()).as(reaccepted.toString()).isZero();
+      awaitAllReturn(viaStandby, IDS, "test.echo", marker, Duration.ofSeconds(60));
+
       // A job published just before kill -9 of the active master: each minion got it (the
       // killed master's own minion directly, the others through the queue) and keeps its return
       // until a master acknowledges it, so every return reaches the shared cache.

@@ -9,6 +9,7 @@ import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Notices an accepted key that went, however it went, and treats its minion as removed: the
- * connection is closed and the publish key's current epoch is marked compromised, so nothing is
- * sealed under it again ({@link PublishKeyRotator#markCompromised}).
+ * connection is closed and the publish keys its minion may hold are marked compromised, so nothing
+ * is sealed under them again ({@link PublishKeyRotator#markCompromised}): on a cluster, those made
+ * before the removal committed, told by the removal's number in the key store's history.
  *
  * <p>Two ways a key goes:
  *
@@ -147,12 +149,26 @@ final class RemovedKeys {
     if (gone.isEmpty()) {
       return;
     }
-    rotator.markCompromised("an accepted minion key left minions/ or changed");
+    rotator.markCompromised("an accepted minion key left minions/ or changed", numberOf(gone));
     log.warn(
         "{} accepted key(s) left minions/ or changed since the master last looked ({}): treated"
             + " as removed",
         gone.size(),
         names(gone));
+  }
+
+  /**
+   * The number of the removal that took {@code gone} ({@link MinionKeyStore#removalNumber}), so
+   * the rotator retires only the keys made before it; empty (every key so far retired) when
+   * unknown or unreadable: the safe side.
+   */
+  private OptionalLong numberOf(Set<MinionId> gone) {
+    try {
+      return pki.removalNumber(gone);
+    } catch (IOException | RuntimeException e) {
+      log.debug("cannot read the number of a key removal: {}", e.getMessage());
+      return OptionalLong.empty();
+    }
   }
 
   private static String closing(MinionId id) {

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -131,6 +132,20 @@ public interface MinionKeyStore {
    * compare now and then whatever happened, so a lost event costs a delay, never a removal.
    */
   Watch watchAccepted(Watcher watcher) throws IOException;
+
+  /**
+   * The number of the removal that took the accepted keys of {@code ids}, when every one of them
+   * went by a removal this store numbered: the highest such number (a shared store's history
+   * orders its removals; the publish key records which had committed when it was made). Empty when
+   * the store numbers nothing (a folder), or when any of them went otherwise (a row deleted behind
+   * brine's back, a key replaced) or was accepted again since: then every key made so far must be
+   * taken as held by a removed minion.
+   *
+   * @throws IOException when the store cannot be read now
+   */
+  default OptionalLong removalNumber(Collection<MinionId> ids) throws IOException {
+    return OptionalLong.empty();
+  }
 
   /** What {@link #watchAccepted} reports. */
   @FunctionalInterface

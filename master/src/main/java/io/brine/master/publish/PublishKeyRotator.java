@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * cluster's key rather than making one, the {@code publish_session} is counted from the stored
  * rotation time (so a takeover neither rotates early nor late), and a standby that learns of a
  * removal seals nothing until the active's new key reaches it.
+ *
+ * <p>On a cluster a removal is numbered (its place in the key store's history), and each key
+ * records the highest number of the removals that had committed before it was made ({@code
+ * removals_through}, {@link SharedPublishKey}). A standby learns of a removal and of the active's
+ * new key in either order; told the removal's number ({@link #markCompromised(String,
+ * OptionalLong)}), it retires exactly the keys whose {@code removals_through} is below it, so a
+ * new key it took first stays usable. That is sound because every handshake reads the publish key
+ * before the key store decides, from committed rows, every time: a key made after a removal
+ * committed is handed out only by decisions that see the removal.
  */
 public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PublishKeyRotator.class);
@@ -68,6 +78,14 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   private int lastEpoch = -1;
   /** Keys of an epoch below this one may be held by a removed minion. */
   private int safeFrom;
+  /**
+   * Keys whose {@code removals_through} is below this may be held by a removed minion: the highest
+   * number of a removal learnt of here; {@link SharedPublishKey#UNNUMBERED} while none was.
+   */
+  private long safeThrough = SharedPublishKey.UNNUMBERED;
+  /** The {@code removals_through} of {@link #current} and {@link #previous}. */
+  private long currentThrough = SharedPublishKey.UNNUMBERED;
+  private long previousThrough = SharedPublishKey.UNNUMBERED;
   private String compromisedBy;
   private ScheduledFuture<?> periodic;
 
@@ -177,9 +195,36 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     compromisedBy = reason;
   }
 
+  /**
+   * As {@link #markCompromised(String)} for removals the cluster numbered: {@code removal} is the
+   * highest number of the removals learnt of. Only the keys made before that removal committed
+   * (their {@code removals_through} below it) are retired, so a key of the active's that reached
+   * this master before the news of the removal stays usable. Without a number (a master on its
+   * own, a removal outside brine, a history that could not be read), every key made so far is.
+   */
+  public synchronized void markCompromised(String reason, OptionalLong removal) {
+    if (shared == null || removal.isEmpty()) {
+      markCompromised(reason);
+      return;
+    }
+    safeThrough = Math.max(safeThrough, removal.getAsLong());
+    compromisedBy = reason;
+  }
+
   /** True when a removed minion may hold {@code key} ({@link #markCompromised} came after it). */
   public synchronized boolean isCompromised(PublishKey key) {
-    return key.epoch() < safeFrom;
+    return key.epoch() < safeFrom || removalsThrough(key) < safeThrough;
+  }
+
+  /** The {@code removals_through} of a key of this rotator; unnumbered for one it no longer has. */
+  private long removalsThrough(PublishKey key) {
+    if (current != null && key.epoch() == current.epoch()) {
+      return currentThrough;
+    }
+    if (previous != null && key.epoch() == previous.epoch()) {
+      return previousThrough;
+    }
+    return SharedPublishKey.UNNUMBERED;
   }
 
   /**
@@ -190,7 +235,7 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     PublishKey next;
     String reason;
     synchronized (this) {
-      if (current == null || current.epoch() >= safeFrom) {
+      if (current == null || !isCompromised(current)) {
         return Optional.ofNullable(current);
       }
       reason = compromisedBy;
@@ -227,7 +272,7 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
     }
     long deadline = System.nanoTime() + limit.toNanos();
     synchronized (this) {
-      while (open && current != null && current.epoch() < safeFrom) {
+      while (open && current != null && isCompromised(current)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IOException(
@@ -237,9 +282,7 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      return current != null && current.epoch() >= safeFrom
-          ? Optional.of(current)
-          : Optional.empty();
+      return current != null && !isCompromised(current) ? Optional.of(current) : Optional.empty();
     }
   }
 
@@ -325,7 +368,7 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
         return false;
       }
       next = new PublishKey(stored.epoch(), stored.key());
-      install(next, stored.rotatedAt());
+      install(next, stored.rotatedAt(), stored.removalsThrough());
     }
     announce(next, "the cluster's key rotated (" + stored.reason() + ")");
     return true;
@@ -366,18 +409,31 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
         log.warn("cannot rotate the cluster's publish key: {}", e.getMessage());
         return null;
       }
+      // Read before the key is made, so every removal it counts committed first. Unreadable, no
+      // key: one that claimed no removal would be retired by every standby at the next removal,
+      // and the database that holds the history holds the barrier too.
+      long removalsThrough;
+      try {
+        removalsThrough = shared.removalsCommittedThrough();
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "cannot rotate the cluster's publish key ({}): the key removals' history: {}",
+            reason,
+            e.getMessage());
+        return null;
+      }
       int epoch = base < 0 ? firstEpoch() : base + 1;
       PublishKey next = new PublishKey(epoch, AesGcmKey.generate());
       Instant at = clock.instant();
       try {
-        shared.write(next, reason, at);
+        shared.write(next, reason, at, removalsThrough);
       } catch (VaultException | RuntimeException e) {
         next.destroy();
         log.warn("cannot rotate the cluster's publish key ({}): {}", reason, e.getMessage());
         return null;
       }
       synchronized (this) {
-        install(next, at);
+        install(next, at, removalsThrough);
         standbyRefusalLogged = false;
       }
       announce(next, reason);
@@ -386,12 +442,14 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
   }
 
   /** Makes {@code next} current; the caller holds the lock. */
-  private void install(PublishKey next, Instant since) {
+  private void install(PublishKey next, Instant since, long removalsThrough) {
     if (previous != null) {
       previous.destroy();
     }
     previous = current;
+    previousThrough = currentThrough;
     current = next;
+    currentThrough = removalsThrough;
     lastEpoch = next.epoch();
     currentSince = since;
     notifyAll(); // a standby's publication may be waiting for this key (awaitSealingKey)
@@ -418,8 +476,10 @@ public final class PublishKeyRotator implements VaultListener, AutoCloseable {
       previous.destroy(); // its grace, if any, is cut short by a second rotation
     }
     previous = current;
+    previousThrough = currentThrough;
     lastEpoch = lastEpoch < 0 ? firstEpoch() : lastEpoch + 1;
     current = new PublishKey(lastEpoch, AesGcmKey.generate());
+    currentThrough = SharedPublishKey.UNNUMBERED; // only a cluster numbers its removals
     if (previous != null) {
       PublishKey retired = previous;
       timer.schedule(() -> retire(retired), grace.toMillis(), TimeUnit.MILLISECONDS);

@@ -20,11 +20,13 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +66,9 @@ class SharedPublishKeyTest {
   private final AtomicBoolean bActive = new AtomicBoolean(false);
   private final List<String> heardA = new CopyOnWriteArrayList<>();
   private final List<String> heardB = new CopyOnWriteArrayList<>();
+  /** The key store's committed-through, as the active reads it before each key it makes. */
+  private final AtomicLong committedRemovals = new AtomicLong();
+  private volatile boolean historyUnreadable;
   private PublishKeyRotator a;
   private PublishKeyRotator b;
   private String share;
@@ -82,7 +87,7 @@ class SharedPublishKeyTest {
 
   private PublishKeyRotator rotator(VaultCore vault, AtomicBoolean active, List<String> heard) {
     PublishKeyRotator r = new PublishKeyRotator(SESSION, Duration.ofMinutes(1), timer);
-    r.shareThrough(new SharedPublishKey(vault::barrier, active::get));
+    r.shareThrough(new SharedPublishKey(vault::barrier, active::get, this::removalsCommitted));
     r.followEvery(Duration.ofMillis(20), clock);
     r.addListener((key, reason) -> heard.add(key.epoch() + " " + reason));
     vault.addListener(r);
@@ -166,14 +171,7 @@ class SharedPublishKeyTest {
         .hasMessageContaining("did not reach this master within");
 
     var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return b.awaitSealingKey(Duration.ofSeconds(30)).orElseThrow().epoch();
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
+        awaitingKey(b).thenApply(key -> key.orElseThrow().epoch());
     Thread.sleep(50); // the waiter is parked (or about to be): either way it must see the key
     assertThat(waiting).isNotDone();
     a.markCompromised("key for minion web1 deleted");
@@ -186,14 +184,7 @@ class SharedPublishKeyTest {
     unsealBoth();
     b.markCompromised("key for minion web1 deleted");
     var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return b.awaitSealingKey(Duration.ofSeconds(30));
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
+        awaitingKey(b);
     vaultB.seal(rootToken);
     assertThat(waiting.get(20, TimeUnit.SECONDS)).isEmpty();
   }
@@ -219,7 +210,7 @@ class SharedPublishKeyTest {
   void aFencedWrite_rotatesNothing_andTheKeyStaysAsItWas() throws Exception {
     AtomicBoolean fenced = new AtomicBoolean();
     PublishKeyRotator c = new PublishKeyRotator(SESSION, Duration.ofMinutes(1), timer);
-    c.shareThrough(new SharedPublishKey(() -> refusingWhen(vaultA.barrier(), fenced), () -> true));
+    c.shareThrough(new SharedPublishKey(() -> refusingWhen(vaultA.barrier(), fenced), () -> true, () -> 0L));
     c.followEvery(Duration.ofMillis(20), clock);
     try (c) {
       c.startSealed();
@@ -244,9 +235,143 @@ class SharedPublishKeyTest {
     assertThat(HexFormat.of().formatHex(stored)).doesNotContain(hex);
 
     vaultA.barrier().put(SharedPublishKey.PATH, new byte[] {1, 2, 3});
-    assertThatThrownBy(() -> new SharedPublishKey(vaultA::barrier, () -> true).read())
+    assertThatThrownBy(() -> new SharedPublishKey(vaultA::barrier, () -> true, () -> 0L).read())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining(SharedPublishKey.PATH);
+  }
+
+  // --- the order of a removal and the key made for it (removals_through)
+
+  @Test
+  void aStandbyThatTookTheNewKeyFirst_keepsSealingUnderIt_whenItLearnsOfTheRemoval()
+      throws Exception {
+    unsealBoth();
+    PublishKey before = b.current();
+    committedRemovals.set(7); // web1's delete committed, numbered 7
+    a.markCompromised("key for minion web1 deleted");
+    PublishKey fresh = a.sealingKey().orElseThrow();
+    await(() -> b.current().epoch() == fresh.epoch());
+
+    b.markCompromised("web1 left", OptionalLong.of(7));
+    assertThat(b.sealingKey().map(PublishKey::epoch))
+        .as("made after the removal committed: web1 never held it")
+        .contains(fresh.epoch());
+    assertThat(b.isCompromised(b.current())).isFalse();
+    assertThat(b.isCompromised(before)).as("the key before the removal").isTrue();
+    assertThat(a.sealingKey().map(PublishKey::epoch)).contains(fresh.epoch());
+  }
+
+  @Test
+  void aStandbyThatLearnsOfTheRemovalFirst_waitsForTheKeyMadeAfterIt() throws Exception {
+    unsealBoth();
+    int epoch = b.current().epoch();
+    committedRemovals.set(7);
+    b.markCompromised("web1 left", OptionalLong.of(7));
+    assertThat(b.sealingKey()).as("its key came before the removal").isEmpty();
+    var waiting =
+        awaitingKey(b).thenApply(key -> key.orElseThrow().epoch());
+    a.markCompromised("key for minion web1 deleted");
+    a.rotateIfCompromised();
+    assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(epoch + 1);
+  }
+
+  @Test
+  void aNewerKeyMadeBeforeTheRemovalCommitted_isRefusedToo_untilOneMadeAfterIt()
+      throws Exception {
+    unsealBoth();
+    int epoch = a.current().epoch();
+    committedRemovals.set(6); // removal 7 has its number but has not committed yet
+    a.rotateNow("on demand");
+    await(() -> b.current().epoch() == epoch + 1);
+
+    b.markCompromised("web1 left", OptionalLong.of(7));
+    assertThat(b.sealingKey()).as("a newer epoch, but web1 may have been given it").isEmpty();
+
+    committedRemovals.set(7);
+    a.markCompromised("key for minion web1 deleted");
+    a.rotateIfCompromised();
+    await(() -> b.sealingKey().map(k -> k.epoch() == epoch + 2).orElse(false));
+  }
+
+  @Test
+  void anEntryOfTheEarlierFormat_isRetiredByAnyRemoval() throws Exception {
+    vaultA.submitUnsealKey(share, false);
+    PublishKey first = a.current();
+    byte[] v2 = SharedPublishKey.encode(first, "old master", Instant.EPOCH, 42);
+    byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 8);
+    v1[0] = 1;
+    SharedPublishKey.Stored old = SharedPublishKey.decode(v1);
+    assertThat(old.removalsThrough()).isEqualTo(SharedPublishKey.UNNUMBERED);
+    assertThat(old.epoch()).isEqualTo(first.epoch());
+    assertThat(old.key().secret().equalsInConstantTime(first.key().secret())).isTrue();
+    assertThat(SharedPublishKey.decode(v2).removalsThrough()).isEqualTo(42);
+
+    // A standby that takes such an entry retires it at the first numbered removal.
+    PublishKey next = new PublishKey(first.epoch() + 1, io.brine.crypto.aead.AesGcmKey.generate());
+    byte[] nextV2 = SharedPublishKey.encode(next, "old master", Instant.EPOCH, 0);
+    byte[] nextV1 = java.util.Arrays.copyOf(nextV2, nextV2.length - 8);
+    nextV1[0] = 1;
+    vaultA.barrier().put(SharedPublishKey.PATH, nextV1);
+    vaultB.submitUnsealKey(share, false);
+    assertThat(b.current().epoch()).isEqualTo(next.epoch());
+    assertThat(b.sealingKey()).isPresent();
+    b.markCompromised("web1 left", OptionalLong.of(1));
+    assertThat(b.sealingKey()).isEmpty();
+  }
+
+  @Test
+  void anUnreadableHistory_rotatesNothing_andTheKeyStaysAsItWas() throws Exception {
+    unsealBoth();
+    PublishKey current = a.current();
+    historyUnreadable = true;
+    assertThatThrownBy(() -> a.rotateNow("on demand"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not be rotated");
+    assertThat(a.current()).isSameAs(current);
+    assertThat(physicalEpoch(vaultA)).isEqualTo(current.epoch());
+    historyUnreadable = false;
+    assertThat(a.rotateNow("on demand").epoch()).isEqualTo(current.epoch() + 1);
+  }
+
+  @Test
+  void aMasterOnItsOwn_retiresEveryKeySoFar_whateverTheRemovalsNumber() {
+    PublishKeyRotator alone = new PublishKeyRotator(SESSION, Duration.ofMinutes(1), timer);
+    try (alone) {
+      PublishKey first = alone.start();
+      alone.markCompromised("web1 left", OptionalLong.of(7));
+      assertThat(alone.isCompromised(first)).isTrue();
+      assertThat(alone.sealingKey().orElseThrow().epoch()).isEqualTo(first.epoch() + 1);
+    }
+  }
+
+  @Test
+  void anUnnumberedRemovalOnAStandby_retiresEveryKeySoFar_evenOneMadeAfterIt() throws Exception {
+    unsealBoth();
+    committedRemovals.set(7);
+    PublishKey fresh = a.rotateNow("on demand");
+    await(() -> b.current().epoch() == fresh.epoch());
+    b.markCompromised("a row left behind brine's back", OptionalLong.empty());
+    assertThat(b.sealingKey()).isEmpty();
+  }
+
+  /** {@code r}'s {@link PublishKeyRotator#awaitSealingKey} (30 s), on another thread. */
+  private static java.util.concurrent.CompletableFuture<Optional<PublishKey>> awaitingKey(
+      PublishKeyRotator r) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return r.awaitSealingKey(Duration.ofSeconds(30));
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+  }
+
+  private long removalsCommitted() throws java.io.IOException {
+    if (historyUnreadable) {
+      throw new java.io.IOException("minion key store (PostgreSQL) failed: connection refused");
+    }
+    return committedRemovals.get();
   }
 
   private void unsealBoth() throws Exception {
@@ -257,7 +382,7 @@ class SharedPublishKeyTest {
 
   private static int physicalEpoch(VaultCore vault) throws VaultException {
     Optional<SharedPublishKey.Stored> stored =
-        new SharedPublishKey(vault::barrier, () -> false).read();
+        new SharedPublishKey(vault::barrier, () -> false, () -> 0L).read();
     stored.orElseThrow().key().destroy();
     return stored.get().epoch();
   }

@@ -91,6 +91,32 @@ final class KeyTables {
 
   static final String LAST_DECISION = "SELECT coalesce(max(seq), 0) FROM brine_key_decisions";
 
+  /**
+   * Waits for every transaction writing the history to end and keeps new ones out until commit:
+   * SHARE conflicts with the ROW EXCLUSIVE every INSERT takes before its {@code seq} is drawn. So
+   * no number below the highest committed one can commit later ({@link
+   * SharedKeyStore#removalsCommittedThrough}); numbers drawn after it are higher (the sequence of a
+   * {@code bigserial} has CACHE 1, so every session draws in order). The masters' role has UPDATE on the table (the
+   * operator guide's grants), which LOCK TABLE ... SHARE requires.
+   */
+  static final String LOCK_HISTORY = "LOCK TABLE brine_key_decisions IN SHARE MODE";
+
+  /** How long {@link #LOCK_HISTORY} may wait before the rotation gives up for now. */
+  static final String HISTORY_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+
+  /** The highest number of a removal of an accepted key (a decision leaving accepted). */
+  static final String REMOVALS_THROUGH =
+      "SELECT coalesce(max(seq), 0) FROM brine_key_decisions WHERE from_state = ?"
+          + " AND to_state IS DISTINCT FROM from_state";
+
+  /**
+   * For each of the ids, its newest decision that took an accepted key away or wrote one: the
+   * accepted key it had last went by that decision only if it left accepted.
+   */
+  static final String LAST_ACCEPTED_DECISIONS =
+      "SELECT DISTINCT ON (id) id, seq, from_state, to_state FROM brine_key_decisions"
+          + " WHERE id = ANY(?) AND (from_state = ? OR to_state = ?) ORDER BY id, seq DESC";
+
   static final String DECISIONS_AFTER =
       "SELECT seq, id, from_state, to_state FROM brine_key_decisions WHERE seq > ? ORDER BY seq"
           + " LIMIT ?";

@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -310,6 +312,85 @@ public final class SharedKeyStore implements MinionKeyStore {
   @Override
   public Watch watchAccepted(Watcher watcher) throws IOException {
     return DecisionsPoll.start(db, watcher);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The newest decision of each id that left or entered accepted must be one that left it (a
+   * delete, a reject): its number in the history. A replacement (a decision entering accepted) or
+   * a row gone without a decision (an operator's SQL) has none, nor an id accepted again since.
+   */
+  @Override
+  public OptionalLong removalNumber(Collection<MinionId> ids) throws IOException {
+    if (ids.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    String accepted = KeyRules.label(KeyStatus.ACCEPTED);
+    Set<String> unnumbered = new TreeSet<>();
+    ids.forEach(id -> unnumbered.add(id.value()));
+    long highest = 0;
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(KeyTables.LAST_ACCEPTED_DECISIONS)) {
+      Array array = c.createArrayOf("text", unnumbered.toArray());
+      try {
+        s.setArray(1, array);
+        s.setString(2, accepted);
+        s.setString(3, accepted);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            boolean leftAccepted =
+                accepted.equals(rs.getString(3)) && !accepted.equals(rs.getString(4));
+            if (leftAccepted) {
+              unnumbered.remove(rs.getString(1));
+              highest = Math.max(highest, rs.getLong(2));
+            }
+          }
+        }
+      } finally {
+        array.free();
+      }
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
+    return unnumbered.isEmpty() ? OptionalLong.of(highest) : OptionalLong.empty();
+  }
+
+  /**
+   * The highest number of a removal of an accepted key in the history such that no removal
+   * numbered below it can still commit, for the {@code removals_through} of the publish key the
+   * active master makes next ({@code SharedPublishKey}). Numbers come from a sequence, so a
+   * transaction may commit a lower one after a higher one is visible; the history is therefore
+   * read under a table lock that waits for every transaction writing it to end (every writer, on
+   * every master, of every version, without their cooperation). The lock is held for one query;
+   * handshakes recording a new key on any master wait that long.
+   *
+   * @throws IOException when the database cannot be asked, or the lock is not granted in 5 s
+   */
+  public long removalsCommittedThrough() throws IOException {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement();
+          PreparedStatement s = c.prepareStatement(KeyTables.REMOVALS_THROUGH)) {
+        st.execute(KeyTables.HISTORY_LOCK_TIMEOUT);
+        // Before the query: its snapshot (read committed, or the transaction's under repeatable
+        // read, which LOCK does not take) then holds every writer that was running.
+        st.execute(KeyTables.LOCK_HISTORY);
+        s.setString(1, KeyRules.label(KeyStatus.ACCEPTED));
+        long through;
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          through = rs.getLong(1);
+        }
+        c.commit();
+        return through;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
   }
 
   /**
