@@ -381,8 +381,8 @@ public final class MasterDaemon implements AutoCloseable {
         JobQueue fanOut = queue;
         publisher.fanOutThrough((jid, publication) -> fanOut.publish(jid, publication));
         // A minion failing over was connected to no master while a job went out: the master it
-        // reaches hands it the recent ones it has not returned, on the job store's workers.
-        redelivery = new JobRedelivery(sharedJobs, publisher, callWorkers);
+        // reaches hands it the recent ones it has not returned, on a thread of its own.
+        redelivery = JobRedelivery.onItsOwnThread(sharedJobs, publisher);
         listener.onSessionEstablished(redelivery::sessionEstablished);
         Duration keep = jobs.keepJobs();
         rotationTimer.scheduleAtFixedRate(() -> purgeQueue(fanOut, keep), 1, 1, TimeUnit.HOURS);
@@ -423,6 +423,9 @@ public final class MasterDaemon implements AutoCloseable {
       }
       if (callWorkers != null) {
         callWorkers.shutdownNow();
+      }
+      if (redelivery != null) {
+        redelivery.close();
       }
       if (queue != null) {
         queue.close();
@@ -711,6 +714,9 @@ public final class MasterDaemon implements AutoCloseable {
       }
       api.close();
       callWorkers.shutdownNow();
+      if (redelivery != null) {
+        redelivery.close();
+      }
       publishKeys.close();
       rotationTimer.shutdownNow();
       if (queue != null) {
