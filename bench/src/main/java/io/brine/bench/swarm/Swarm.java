@@ -72,6 +72,9 @@ public final class Swarm {
    * @param master the master's CPU, heap and RSS, with {@code --master-pid-file}
    * @param byMaster how many minions each master held right after the storm (a cluster's spread;
    *     a standby not yet able to read the keys answers SEALED and its minions move on)
+   * @param publicationsOpened publications the minions verified and decrypted, over the whole run
+   * @param publicationsDropped publications they dropped (not signed by the master, an unknown
+   *     epoch, not decrypting): what to look at first when a job misses minions
    */
   public record Result(
       int minions,
@@ -90,7 +93,9 @@ public final class Swarm {
       RotationPhase.Result rotation,
       RestartPhase.Result restart,
       KillActivePhase.Result killActive,
-      Map<String, Integer> byMaster) {
+      Map<String, Integer> byMaster,
+      long publicationsOpened,
+      long publicationsDropped) {
     double percentile(double p) {
       return Latencies.percentile(pingSeconds, p);
     }
@@ -209,7 +214,7 @@ public final class Swarm {
       // the swarm verifies and answers 10,000 publications per job on the same two cores.
       double cpuBeforePings = masterStats == null ? 0 : masterStats.cpuSeconds();
       for (int p = 0; p < options.pings() && all; p++) {
-        double seconds = ping();
+        double seconds = ping(daemons);
         if (seconds >= 0) {
           pings.add(seconds);
         }
@@ -250,7 +255,9 @@ public final class Swarm {
           rotation,
           restarted,
           killed,
-          byMaster);
+          byMaster,
+          daemons.stream().mapToLong(MinionDaemon::publicationsOpened).sum(),
+          daemons.stream().mapToLong(MinionDaemon::publicationsDropped).sum());
     } finally {
       daemons.forEach(MinionDaemon::close);
       jobs.close();
@@ -340,7 +347,8 @@ public final class Swarm {
   }
 
   /** One test.ping to every swarm minion; seconds until all returned, or -1 past the limit. */
-  private double ping() throws IOException, InterruptedException {
+  private double ping(List<MinionDaemon> daemons) throws IOException, InterruptedException {
+    long[] opened = daemons.stream().mapToLong(MinionDaemon::publicationsOpened).toArray();
     long start = System.nanoTime();
     OperatorApi.Job job = api.publishPing();
     long deadline = start + PING_LIMIT.toNanos();
@@ -350,7 +358,31 @@ public final class Swarm {
       }
       Thread.sleep(Long.getLong("swarm.pollMillis", 20));
     }
+    System.err.println(notReceived(daemons, opened, job));
     return -1;
+  }
+
+  /**
+   * For a job that missed minions: which of them never opened a publication meanwhile (the job
+   * did not reach them) and where they are, so a lost job says on which side it was lost.
+   */
+  private static String notReceived(List<MinionDaemon> daemons, long[] opened, OperatorApi.Job job) {
+    List<String> silent = new ArrayList<>();
+    for (int i = 0; i < daemons.size(); i++) {
+      MinionDaemon d = daemons.get(i);
+      if (d.publicationsOpened() == opened[i]) {
+        silent.add(d.id().value() + " (" + d.state() + " on " + d.currentMaster() + ", "
+            + d.sessionsStarted() + " sessions)");
+      }
+    }
+    return String.format(
+        Locale.ROOT,
+        "swarm: job %s did not return from every minion within %d s; %d opened no publication"
+            + " meanwhile%s",
+        job.jid(),
+        PING_LIMIT.toSeconds(),
+        silent.size(),
+        silent.isEmpty() ? "" : ": " + String.join(", ", silent.subList(0, Math.min(20, silent.size()))));
   }
 
   /**

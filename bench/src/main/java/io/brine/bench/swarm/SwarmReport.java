@@ -54,6 +54,10 @@ final class SwarmReport {
     rotationRows(t, o, r);
     restartRows(t, o, r);
     killActiveRows(t, o, r);
+    row(
+        t,
+        "publications opened / dropped by the minions",
+        r.publicationsOpened() + " / " + r.publicationsDropped());
     row(t, "swarm JVM heap used", usedHeapMiB() + " MiB");
     return t.toString();
   }
@@ -289,6 +293,8 @@ final class SwarmReport {
       n.put("in_flight_returned", k.inFlightReturned());
     }
     node.put("masters", o.masters().size());
+    node.put("publications_opened", r.publicationsOpened());
+    node.put("publications_dropped", r.publicationsDropped());
     r.byMaster().forEach(node.putObject("minions_by_master")::put);
     return node;
   }

@@ -42,7 +42,7 @@ class SwarmReportTest {
             null,
             null,
             null,
-            java.util.Map.of());
+            java.util.Map.of(), 3, 0);
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
@@ -64,7 +64,7 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            reconnect, null, null, null, java.util.Map.of());
+            reconnect, null, null, null, java.util.Map.of(), 3, 0);
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
@@ -85,7 +85,7 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            null, rotation, null, null, java.util.Map.of());
+            null, rotation, null, null, java.util.Map.of(), 3, 0);
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");
     assertThat(result.complete(PLAIN)).isFalse();
@@ -162,7 +162,7 @@ class SwarmReportTest {
         new Swarm.Result(
             6, 0, true, null, 1.5, 0.9, 6, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
             null, null, null, killed,
-            new java.util.TreeMap<>(java.util.Map.of("127.0.0.1:4506", 2, "127.0.0.1:4507", 4)));
+            new java.util.TreeMap<>(java.util.Map.of("127.0.0.1:4506", 2, "127.0.0.1:4507", 4)), 40, 2);
 
     assertThat(SwarmReport.table(CLUSTER, result))
         .contains(
@@ -172,7 +172,8 @@ class SwarmReportTest {
             "14.50 s",
             "17.00 s",
             "not within the limit (3 published)",
-            "5 of 6 returned");
+            "5 of 6 returned",
+            "40 / 2");
     assertThat(SwarmReport.json(CLUSTER, result).path("kill_active").has("jobs_seconds")).isFalse();
     assertThat(SwarmReport.json(CLUSTER, result).path("kill_active").path("moved").asInt())
         .isEqualTo(2);

@@ -62,6 +62,12 @@ public final class MasterCluster implements AutoCloseable {
       MasterProcess active = cluster.awaitActive(Duration.ofSeconds(30));
       MasterProcess standby = cluster.standby(active);
       await(Duration.ofSeconds(30), "the standby names the leader", () -> health(standby) == 429);
+      // Until a master holds the cluster's key-row key it answers a minion's HELLO with SEALED,
+      // and the minion moves on to the next master: the tests place minion i on master i.
+      for (MasterProcess m : cluster.masters) {
+        await(Duration.ofSeconds(60), "every master has loaded the cluster's keys",
+            () -> m.log().contains("the cluster's data and key-row keys are loaded"));
+      }
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
       cluster.close();
