@@ -187,12 +187,19 @@ public final class JobPublisher {
             List.copyOf(missing),
             clock.instant()));
     byte[] plaintext = publication.toJson();
+    Set<MinionId> connectedNow = connected;
     if (cluster != null) {
       cluster.queue(jid, plaintext);
+      // Read again now that the job is recorded: a minion whose session was established after
+      // the first read looked for its unreturned jobs (JobRedelivery) before this one existed,
+      // and would get it from neither path (found by the swarm: a few minions that failed over
+      // in a storm missed the job published just then). A look-up from here on finds the job;
+      // a minion both paths reach runs it once (its jid memory).
+      connectedNow = listener.connected().ids();
     }
     List<MinionId> here = new ArrayList<>();
     for (MinionId id : minions) {
-      if (connected.contains(id)) {
+      if (connectedNow.contains(id)) {
         here.add(id);
       }
     }
