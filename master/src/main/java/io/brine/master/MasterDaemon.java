@@ -120,6 +120,7 @@ public final class MasterDaemon implements AutoCloseable {
   private final ExecutorService deliveries;
   /** Null without PostgreSQL. */
   private final JobRedelivery redelivery;
+  private final JobPublisher publisher;
   private final AuditBroker audit;
   /** Null without HA. */
   private final HaCoordinator ha;
@@ -143,6 +144,7 @@ public final class MasterDaemon implements AutoCloseable {
       JobQueue queue,
       ExecutorService deliveries,
       JobRedelivery redelivery,
+      JobPublisher publisher,
       AuditBroker audit,
       HaCoordinator ha,
       PostgresqlStorage postgres) {
@@ -160,6 +162,7 @@ public final class MasterDaemon implements AutoCloseable {
     this.queue = queue;
     this.deliveries = deliveries;
     this.redelivery = redelivery;
+    this.publisher = publisher;
     this.audit = audit;
     this.ha = ha;
     this.postgres = postgres;
@@ -240,6 +243,7 @@ public final class MasterDaemon implements AutoCloseable {
     ExecutorService deliveries = null;
     SharedJobCache sharedJobs = null;
     JobRedelivery redelivery = null;
+    JobPublisher jobPublisher = null;
     SharedKeyStore sharedKeys = null;
     try {
       MasterConfig.Jobs jobs = config.jobs();
@@ -365,6 +369,7 @@ public final class MasterDaemon implements AutoCloseable {
               listener,
               jobCache,
               Clock.systemUTC());
+      jobPublisher = publisher;
       if (postgres != null) {
         // Jobs published on the active master reach the minions of every other master; one
         // thread hands them on in the queue's order, off the queue's own threads.
@@ -461,6 +466,7 @@ public final class MasterDaemon implements AutoCloseable {
             queue,
             deliveries,
             redelivery,
+            jobPublisher,
             audit,
             ha,
             postgres);
@@ -671,6 +677,11 @@ public final class MasterDaemon implements AutoCloseable {
   }
 
   /** What hands recent jobs to minions that connect, or null without PostgreSQL. */
+  /** The job publisher: what the operator API's {@code brine run} goes through. */
+  public JobPublisher publisher() {
+    return publisher;
+  }
+
   public JobRedelivery jobRedelivery() {
     return redelivery;
   }

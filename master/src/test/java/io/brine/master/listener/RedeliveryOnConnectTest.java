@@ -3,14 +3,18 @@ package io.brine.master.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.MasterDaemon;
+import io.brine.master.jobs.JobPublisher;
+import io.brine.master.jobs.JobRequest;
 import io.brine.master.jobs.JobView;
 import io.brine.master.jobs.shared.JobRedelivery;
 import io.brine.master.testing.ApiClient;
 import io.brine.master.testing.TestMaster;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.handshake.MasterTrust;
+import io.brine.protocol.job.Target;
 import io.brine.protocol.handshake.MinionHandshake.Refused;
 import io.brine.protocol.handshake.MinionHandshake.Welcomed;
 import io.brine.protocol.publish.PublishEnvelope;
@@ -167,6 +171,35 @@ class RedeliveryOnConnectTest {
       assertThat(handed).containsExactlyElementsOf(twenty.subList(4, 20));
       String sentinel = publish(30);
       assertThat(web1.nextJid()).as("no seventeenth").isEqualTo(sentinel);
+    }
+  }
+
+  @Test
+  void aMinionAcceptedWhileAJobIsBeingPublished_getsIt_thoughItsLookUpCameFirst() throws Exception {
+    // The race the 3-master swarm found: web1's session is established after the publisher read
+    // which minions are connected and before the job is recorded, so its look-up finds nothing;
+    // the publisher's second read, once the job is recorded, must hand it the job. The admission
+    // runs between the two, so the test places web1's whole connection there.
+    List<Receiver> connected = new ArrayList<>();
+    JobPublisher.Published published =
+        active
+            .publisher()
+            .publish(
+                new JobRequest(
+                    Target.glob("web*"),
+                    "test.ping",
+                    JsonNodeFactory.instance.arrayNode(),
+                    JsonNodeFactory.instance.objectNode(),
+                    Duration.ofSeconds(30)),
+                (jid, minions, missing) -> {
+                  try {
+                    connected.add(Receiver.connect(active, "web1", web1Keys, masterKey));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+    try (Receiver web1 = connected.get(0)) {
+      assertThat(web1.nextJid()).isEqualTo(published.jid());
     }
   }
 
