@@ -95,15 +95,7 @@ if [ -n "$json" ]; then args+=(--json "$json"); fi
 # Figure 2 is the storm of minions that are already accepted, as in bench/swarm.sh: their public
 # keys go into a Salt-layout folder that `brine key --import` moves into the cluster's key set
 # before the storm (untimed). auto_accept stays on for any other key.
-python3 - "$keys" "$work/import/minions" "$minions" <<'PY'
-import os, shutil, sys
-keys, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.makedirs(dest, mode=0o700)
-for i in range(n):
-    target = os.path.join(dest, "swarm-%05d" % i)
-    shutil.copyfile(os.path.join(keys, "m%05d" % i, "minion", "minion.pub"), target)
-    os.chmod(target, 0o644)
-PY
+write_accepted_keys "$keys" "$work/import/minions" "$minions"
 {
   echo 'set -e'
   printf '%q key --import %q --out json >%q\n' "$repo/scripts/brine" "$work/import" "$work/import.json"

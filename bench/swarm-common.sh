@@ -33,3 +33,19 @@ ensure_swarm_keys() {
     "$java" -cp "$bench_jar" io.brine.bench.swarm.Swarm --keys-only --minions "$minions" --keys "$keys"
   fi
 }
+
+# The swarm's public keys in a Salt-layout minions/ folder (swarm-00000 ... as the minions name
+# themselves), the text each minion sends, so a master compares without parsing: copied into a
+# master's pki_dir before it starts, or moved into a cluster with `brine key --import`.
+write_accepted_keys() {
+  local keys="$1" dest="$2" minions="$3"
+  python3 - "$keys" "$dest" "$minions" <<'PY'
+import os, shutil, sys
+keys, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(dest, mode=0o700)
+for i in range(n):
+    target = os.path.join(dest, "swarm-%05d" % i)
+    shutil.copyfile(os.path.join(keys, "m%05d" % i, "minion", "minion.pub"), target)
+    os.chmod(target, 0o644)
+PY
+}

@@ -207,15 +207,7 @@ chmod +x "$work/start-master.sh" "$work/unseal.sh" "$work/restart.sh"
 # master's minions/ folder before it starts, as on a master that has met its fleet before (the
 # same text the minion sends, so the master compares without parsing). auto_accept stays on for
 # any other key.
-python3 - "$keys" "$work/pki/master/minions" "$minions" <<'PY'
-import os, shutil, sys
-keys, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.makedirs(dest, mode=0o700)
-for i in range(n):
-    target = os.path.join(dest, "swarm-%05d" % i)
-    shutil.copyfile(os.path.join(keys, "m%05d" % i, "minion", "minion.pub"), target)
-    os.chmod(target, 0o644)
-PY
+write_accepted_keys "$keys" "$work/pki/master/minions" "$minions"
 
 echo "swarm.sh: master in $work (minions on 127.0.0.1:$ret_port, API on $api, ${master_keysize}-bit key)" >&2
 "$work/start-master.sh"
