@@ -113,11 +113,14 @@ public final class MasterCluster implements AutoCloseable {
    */
   public void startAcceptedMinions(List<String> ids, String minionConfig, MasterProcess via)
       throws InterruptedException {
+    int firstMinion = minions.size();
+    List<List<Integer>> orders = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       List<Integer> order = new ArrayList<>();
       for (int k = 0; k < masters.size(); k++) {
         order.add(masters.get((i + k) % masters.size()).minionPort());
       }
+      orders.add(order);
       minions.add(
           MinionProcess.startWithMasters(
               dir.resolve("minion-" + ids.get(i)), ids.get(i), order, minionConfig));
@@ -132,11 +135,23 @@ public final class MasterCluster implements AutoCloseable {
     Result accepted = cli.run("key", "-A", "-y");
     assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
     for (int i = 0; i < ids.size(); i++) {
-      MinionProcess m = minions.get(i);
+      MinionProcess m = minions.get(firstMinion + i);
       String first =
           "authenticated to master 127.0.0.1:" + masters.get(i % masters.size()).minionPort();
-      await(Duration.ofSeconds(60), ids.get(i) + " authenticated to its first master",
-          () -> m.log().contains(first));
+      await(Duration.ofSeconds(60), ids.get(i) + " authenticated",
+          () -> m.log().contains("authenticated to master"));
+      if (!m.log().contains(first)) {
+        // It moved on before acceptance (a master answered SEALED or did not answer in time on
+        // a loaded machine) and holds its session elsewhere: the tests place minion i on master
+        // i, so start it again; its key is accepted now and its first master answers.
+        m.close();
+        MinionProcess again =
+            MinionProcess.startWithMasters(
+                dir.resolve("minion-" + ids.get(i)), ids.get(i), orders.get(i), minionConfig);
+        minions.set(firstMinion + i, again);
+        await(Duration.ofSeconds(60), ids.get(i) + " authenticated to its first master",
+            () -> again.log().contains(first));
+      }
     }
   }
 
