@@ -64,6 +64,7 @@ class FileAuditDeviceTest {
   }
 
   /** The check of a file held open, as the device holds it, changed before look {@code at}. */
+  @SuppressWarnings("try") // held only to be open, as the device holds its file
   private Failure checkWith(int at, Change change) throws IOException {
     Files.writeString(log(), "{}\n");
     Files.setPosixFilePermissions(log(), PosixFilePermissions.fromString("rw-------"));

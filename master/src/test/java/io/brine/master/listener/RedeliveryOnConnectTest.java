@@ -22,6 +22,7 @@ import io.brine.protocol.publish.PublishKeyring;
 import io.brine.protocol.wire.Frame;
 import io.brine.protocol.wire.MessageType;
 import io.brine.vault.testing.PostgresServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -282,7 +283,7 @@ class RedeliveryOnConnectTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       minion.close();
     }
   }

@@ -1,7 +1,6 @@
 package io.brine.master.pki.shared;
 
 import io.brine.master.pki.KeysUnavailable;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -106,8 +105,9 @@ final class DatabaseOutage {
 
   private void probe() {
     KeysUnavailable unreachable = null;
-    try (Connection c = db.getConnection()) {
+    try {
       // a connection from the pool is the answer: the pool checks it before it gives it out
+      db.getConnection().close();
     } catch (SQLException e) {
       unreachable = new SqlFailure(e).unreachableOrThis() instanceof KeysUnavailable k ? k : null;
     } catch (RuntimeException e) {
