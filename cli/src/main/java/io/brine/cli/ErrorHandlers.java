@@ -2,7 +2,6 @@ package io.brine.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -22,8 +21,8 @@ final class ErrorHandlers {
     @Override
     public int handleExecutionException(
         Exception exception, CommandLine commandLine, ParseResult parseResult) {
-      LoggerFactory.getLogger(Brine.class)
-          .debug("{} failed", commandLine.getCommandSpec().qualifiedName(), exception);
+      DebugLog.debug(
+          Brine.class, "{} failed", commandLine.getCommandSpec().qualifiedName(), exception);
       PrintWriter err = commandLine.getErr();
       err.println("Error: " + describe(exception));
       err.flush();

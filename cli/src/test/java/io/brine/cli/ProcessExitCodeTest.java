@@ -57,11 +57,33 @@ class ProcessExitCodeTest {
         .contains("Error: cannot reach brine master at " + address);
   }
 
+  @Test
+  void operatorCommand_withoutDebug_neverStartsLogback() throws Exception {
+    // Logback's start (its XML configuration read) is a third of a short command's run time.
+    Path classes = dir.resolve("classes.txt");
+    try (MasterProcess master = MasterProcess.start(dir)) {
+      Child status =
+          brine(
+              List.of("-Xlog:class+load:file=" + classes),
+              "operator", "status", "--address", master.address());
+
+      assertThat(status.exitCode()).as(status.toString()).isEqualTo(ExitCodes.SEALED);
+    }
+    String loaded = Files.readString(classes, StandardCharsets.UTF_8);
+    assertThat(loaded).contains("io.brine.cli.operator.OperatorClient ");
+    assertThat(loaded).doesNotContain("ch.qos.logback.classic.LoggerContext");
+  }
+
   private Child brine(String... args) throws IOException, InterruptedException {
+    return brine(List.of(), args);
+  }
+
+  private Child brine(List<String> jvmOptions, String... args)
+      throws IOException, InterruptedException {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add("-Dlogback.configurationFile=logback.xml");
     List<String> command =
-        new ArrayList<>(
-            MasterProcess.java(
-                List.of("-Dlogback.configurationFile=logback.xml"), "io.brine.cli.Brine", args));
+        new ArrayList<>(MasterProcess.java(options, "io.brine.cli.Brine", args));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Process process =

@@ -3,6 +3,7 @@ package io.brine.cli.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brine.cli.CliException;
+import io.brine.cli.DebugLog;
 import io.brine.cli.Environment;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,6 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
-import org.slf4j.LoggerFactory;
 
 /**
  * The master's operator API over HTTP(S), OpenBao's paths and JSON. Every failure is a {@link
@@ -201,8 +201,7 @@ public final class OperatorClient {
       Thread.currentThread().interrupt();
       throw new CliException(method + " " + path + ": interrupted", e);
     }
-    LoggerFactory.getLogger(OperatorClient.class)
-        .debug("{} {} answered {}", method, path, status);
+    DebugLog.debug(OperatorClient.class, "{} {} answered {}", method, path, status);
     return answer(method, path, status, answer);
   }
 
