@@ -20,6 +20,8 @@ import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -221,9 +223,29 @@ public final class Pem {
     } catch (MalformedKeyException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new MalformedKeyException("malformed PEM: " + firstLine(e.getMessage()), e);
+      throw new MalformedKeyException("malformed PEM: " + withoutCauseName(e.getMessage()), e);
     }
   }
+
+  /**
+   * Bouncy Castle's message, without the Java exception it wraps: "problem parsing PUBLIC KEY:
+   * java.lang.IllegalArgumentException: failed to construct sequence..." becomes "problem parsing
+   * PUBLIC KEY: the block's content is not valid DER". A user acts on the first part; the class
+   * name of a parser's internals helps no one and goes to the debug log with the cause.
+   */
+  static String withoutCauseName(String message) {
+    String line = firstLine(message);
+    Matcher cause = JAVA_EXCEPTION.matcher(line);
+    if (!cause.find()) {
+      return line;
+    }
+    String before = line.substring(0, cause.start()).strip();
+    return (before.isEmpty() ? "" : before + ": ") + "the block's content is not valid DER";
+  }
+
+  private static final Pattern JAVA_EXCEPTION =
+      Pattern.compile(
+          ":?\\s*(?:java|javax|org\\.bouncycastle)\\.[\\w.$]*(?:Exception|Error)\\b.*");
 
   private static String describe(Object o) {
     if (o instanceof PEMKeyPair || o instanceof PrivateKeyInfo) {

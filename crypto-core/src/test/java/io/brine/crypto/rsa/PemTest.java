@@ -15,6 +15,29 @@ import org.junit.jupiter.api.Test;
 class PemTest extends UnderEachProvider {
 
   @Test
+  void publicKeyBlockWithBadDer_isRefusedWithoutNamingJavaExceptions() {
+    String pem = "-----BEGIN PUBLIC KEY-----\nAAECAwQFBgcICQ==\n-----END PUBLIC KEY-----\n";
+
+    assertThatThrownBy(() -> Pem.readPublicKey(pem))
+        .isInstanceOf(MalformedKeyException.class)
+        .hasMessageStartingWith("malformed PEM: ")
+        .hasMessageContaining("not valid DER")
+        .satisfies(
+            e -> assertThat(e.getMessage()).doesNotContain("java.").doesNotContain("Exception"));
+  }
+
+  @Test
+  void causeNames_areCutFromParserMessages() {
+    assertThat(
+            Pem.withoutCauseName(
+                "problem parsing PUBLIC KEY: java.lang.IllegalArgumentException: failed to"
+                    + " construct sequence from byte[]: corrupted stream"))
+        .isEqualTo("problem parsing PUBLIC KEY: the block's content is not valid DER");
+    assertThat(Pem.withoutCauseName("unable to read PEM header\nmore"))
+        .isEqualTo("unable to read PEM header");
+  }
+
+  @Test
   void publicKey_writtenThenRead_isTheSameKey() throws Exception {
     RSAPublicKey pub = TestKeys.pub(TestKeys.rsa2048(0));
     String pem = Pem.writePublicKey(pub);
