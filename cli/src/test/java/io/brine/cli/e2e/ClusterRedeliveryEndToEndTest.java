@@ -67,8 +67,8 @@ class ClusterRedeliveryEndToEndTest {
       assertThat(onActive.count("job " + jid + ": running")).as("ran once").isEqualTo(1);
       String strandedId = IDS.get(masters.indexOf(standby));
       assertThat(active.log())
-          .contains("minion " + strandedId + ": handed 1 recent job(s) it has not returned again")
-          .contains(jid);
+          .contains(
+              "recent jobs handed again to a reconnecting minion (" + strandedId + ": " + jid + ")");
     }
   }
 }

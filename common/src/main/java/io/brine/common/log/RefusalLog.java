@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * One WARN line per cause of refusal, however many refusals a flood makes: the first refusal is
@@ -21,6 +22,7 @@ public final class RefusalLog {
   private static final int SHOWN_CHARS = 80;
 
   private final Logger log;
+  private final Level level;
   private final String cause;
   private final Duration interval;
   private final ScheduledExecutorService timer;
@@ -35,7 +37,17 @@ public final class RefusalLog {
    */
   public RefusalLog(
       Logger log, String cause, Duration interval, ScheduledExecutorService timer) {
+    this(log, Level.WARN, cause, interval, timer);
+  }
+
+  /**
+   * The same windows at another level: for events that are not refusals but come in floods all the
+   * same (a third of a fleet failing over to this master at once), logged at INFO.
+   */
+  public RefusalLog(
+      Logger log, Level level, String cause, Duration interval, ScheduledExecutorService timer) {
     this.log = log;
+    this.level = level;
     this.cause = cause;
     this.interval = interval;
     this.timer = timer;
@@ -43,6 +55,11 @@ public final class RefusalLog {
 
   /** One refusal; {@code detail} says whose and what, e.g. "from 10.0.0.7 for PUT /v1/sys/seal". */
   public void refused(String detail) {
+    occurred(detail);
+  }
+
+  /** One event of a kind that is not a refusal (the INFO form): logged as {@link #refused} is. */
+  public void occurred(String detail) {
     synchronized (this) {
       if (windowOpen) {
         suppressed++;
@@ -51,7 +68,7 @@ public final class RefusalLog {
       }
       openWindow();
     }
-    log.warn("{} {}", cause, detail);
+    log.atLevel(level).log("{} {}", cause, detail);
   }
 
   private void openWindow() {
@@ -74,7 +91,7 @@ public final class RefusalLog {
       openWindow();
     }
     long ms = interval.toMillis();
-    log.warn(
+    log.atLevel(level).log(
         "{}: {} more in the last {}, the last {}",
         cause,
         count,

@@ -68,6 +68,30 @@ class RefusalLogTest {
   }
 
   @Test
+  void atInfo_floodsOfOrdinaryEventsAreSummarizedTheSameWay() throws Exception {
+    RefusalLog log =
+        new RefusalLog(
+            logger, org.slf4j.event.Level.INFO, "handed again", Duration.ofMillis(200), timer);
+
+    Level before = logger.getLevel();
+    logger.setLevel(Level.INFO); // the tests' configuration logs WARN and above
+    try {
+      for (int i = 0; i < 3_300; i++) {
+        log.occurred("(m" + i + ": 1)");
+      }
+      awaitLines(2);
+    } finally {
+      logger.setLevel(before);
+    }
+
+    assertThat(lines())
+        .containsExactly(
+            "handed again (m0: 1)",
+            "handed again: 3299 more in the last 200 ms, the last (m3299: 1)");
+    assertThat(logged.list).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
+  }
+
+  @Test
   void peerText_isEscapedAndCut() {
     assertThat(RefusalLog.shown("/v1/sys/seal\n2026 INFO forged line\u001b[31m"))
         .isEqualTo("/v1/sys/seal\\u000a2026 INFO forged line\\u001b[31m");

@@ -1,5 +1,6 @@
 package io.brine.master.jobs.shared;
 
+import io.brine.common.log.RefusalLog;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
@@ -16,10 +17,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Hands a minion that has just established its session on this master of a cluster the recent
@@ -61,17 +64,41 @@ public final class JobRedelivery implements AutoCloseable {
   private final Set<MinionId> queued = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean failing = new AtomicBoolean();
   private final AtomicLong lookups = new AtomicLong();
+  /**
+   * One INFO line per 10 s however many minions arrive: after a kill -9 a third of the fleet
+   * reconnects here within seconds, and a line each was 3,300 lines at 10,000 minions. Each
+   * minion's own line is at DEBUG.
+   */
+  private final RefusalLog handedAgain;
 
-  public JobRedelivery(SharedJobCache cache, JobPublisher publisher, Executor workers) {
-    this(cache, publisher, workers, null);
+  /**
+   * @param timer where the end of each summary line's interval is scheduled
+   */
+  public JobRedelivery(
+      SharedJobCache cache,
+      JobPublisher publisher,
+      Executor workers,
+      ScheduledExecutorService timer) {
+    this(cache, publisher, workers, timer, null);
   }
 
   private JobRedelivery(
-      SharedJobCache cache, JobPublisher publisher, Executor workers, ExecutorService owned) {
+      SharedJobCache cache,
+      JobPublisher publisher,
+      Executor workers,
+      ScheduledExecutorService timer,
+      ExecutorService owned) {
     this.cache = Objects.requireNonNull(cache, "cache");
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.workers = Objects.requireNonNull(workers, "workers");
     this.owned = owned;
+    this.handedAgain =
+        new RefusalLog(
+            log,
+            Level.INFO,
+            "recent jobs handed again to a reconnecting minion",
+            RefusalLog.DEFAULT_INTERVAL,
+            Objects.requireNonNull(timer, "timer"));
   }
 
   /**
@@ -81,14 +108,14 @@ public final class JobRedelivery implements AutoCloseable {
    * minions: a job's returns 14 s late).
    */
   public static JobRedelivery onItsOwnThread(SharedJobCache cache, JobPublisher publisher) {
-    ExecutorService thread =
-        Executors.newSingleThreadExecutor(
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(
             runnable -> {
               Thread t = new Thread(runnable, "brine-redelivery");
               t.setDaemon(true);
               return t;
             });
-    return new JobRedelivery(cache, publisher, thread, thread);
+    return new JobRedelivery(cache, publisher, thread, thread, thread);
   }
 
   /** Stops the thread of {@link #onItsOwnThread}; queued look-ups are dropped. */
@@ -164,12 +191,13 @@ public final class JobRedelivery implements AutoCloseable {
       }
     }
     if (!handed.isEmpty()) {
-      log.info(
+      log.debug(
           "minion {}: handed {} recent job(s) it has not returned again, published while it may"
               + " have been between masters: {}",
           id,
           handed.size(),
           String.join(", ", handed));
+      handedAgain.occurred("(" + id + ": " + String.join(", ", handed) + ")");
     }
   }
 

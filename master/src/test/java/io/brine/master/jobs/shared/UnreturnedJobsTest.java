@@ -25,6 +25,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -193,20 +195,25 @@ class UnreturnedJobsTest {
 
       // The publisher is never reached when the look-up fails: a real one needs a listener.
       JobPublisher never = new JobPublisher(null, null, null, cache, clock);
-      JobRedelivery redelivery = new JobRedelivery(cache, never, Runnable::run);
-      try (LogLines logs = LogLines.of(JobRedelivery.class)) {
-        redelivery.sessionEstablished(WEB1);
-        redelivery.sessionEstablished(WEB2);
-        await(() -> redelivery.lookups() == 2);
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+      JobRedelivery redelivery = new JobRedelivery(cache, never, Runnable::run, timer);
+      try {
+        try (LogLines logs = LogLines.of(JobRedelivery.class)) {
+          redelivery.sessionEstablished(WEB1);
+          redelivery.sessionEstablished(WEB2);
+          await(() -> redelivery.lookups() == 2);
 
-        assertThat(logs.containing(""))
-            .singleElement()
-            .asString()
-            .startsWith("WARN minion web1: cannot look up the recent jobs it has not returned"
-                + " (PostgreSQL unreachable: ")
-            .contains("its session stays")
-            .doesNotContain(own.password())
-            .doesNotContain("\n");
+          assertThat(logs.containing(""))
+              .singleElement()
+              .asString()
+              .startsWith("WARN minion web1: cannot look up the recent jobs it has not returned"
+                  + " (PostgreSQL unreachable: ")
+              .contains("its session stays")
+              .doesNotContain(own.password())
+              .doesNotContain("\n");
+        }
+      } finally {
+        timer.shutdownNow();
       }
     }
   }
