@@ -28,7 +28,7 @@ public final class CannedApi implements AutoCloseable {
   /** One request as the server read it; {@code body} is null when there was none. */
   public record Request(String method, String uri, String token, JsonNode body) {}
 
-  private record Answer(int status, String body) {}
+  private record Answer(int status, String body, String location) {}
 
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -54,7 +54,13 @@ public final class CannedApi implements AutoCloseable {
    * /v1/sys/policies/acl?list=true}) with this status and body; 204 for an empty body.
    */
   public CannedApi answer(String method, String uri, int status, String body) {
-    answers.put(method + " " + uri, new Answer(status, body));
+    answers.put(method + " " + uri, new Answer(status, body, null));
+    return this;
+  }
+
+  /** Answers {@code method uri} with this redirect status and {@code Location}, no body. */
+  public CannedApi redirect(String method, String uri, int status, String location) {
+    answers.put(method + " " + uri, new Answer(status, "", location));
     return this;
   }
 
@@ -87,9 +93,12 @@ public final class CannedApi implements AutoCloseable {
           new Request(method, uri, exchange.getRequestHeaders().getFirst("X-Vault-Token"), body));
       Answer answer =
           answers.getOrDefault(
-              method + " " + uri, new Answer(404, "{\"errors\":[\"no canned answer\"]}"));
+              method + " " + uri, new Answer(404, "{\"errors\":[\"no canned answer\"]}", null));
       byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
+      if (answer.location() != null) {
+        exchange.getResponseHeaders().set("Location", answer.location());
+      }
       if (bytes.length == 0) {
         exchange.sendResponseHeaders(answer.status(), -1);
         return;
