@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 18's execution modules through {@code brine run} against a real master and minion: pkg
- * and user answer from this host's dpkg and account database, cmd.script fetches its script over
- * the minion's encrypted session, and a package name that is an option never reaches apt.
+ * Issue 18's execution modules through {@code brine run} against a real master and minion: pkg and
+ * user answer from this host's dpkg and account database, cmd.script fetches its script over the
+ * minion's encrypted session, and a package name that is an option never reaches apt.
  */
 class ModulesEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,17 +37,24 @@ class ModulesEndToEndTest {
     Path roots = dir.resolve("srv");
     Files.createDirectories(roots.resolve("scripts"));
     Files.writeString(
-        roots.resolve("scripts/hello.sh"),
-        "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\n");
+        roots.resolve("scripts/hello.sh"), "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\n");
     Path config = dir.resolve("master/master.yaml");
     Files.createDirectories(config.getParent());
     Files.writeString(
         config,
-        "pki_dir: " + dir.resolve("master/pki") + "\n"
-            + "cachedir: " + dir.resolve("master/cache") + "\n"
-            + "file_roots:\n  base:\n    - " + roots + "\n"
+        "pki_dir: "
+            + dir.resolve("master/pki")
+            + "\n"
+            + "cachedir: "
+            + dir.resolve("master/cache")
+            + "\n"
+            + "file_roots:\n  base:\n    - "
+            + roots
+            + "\n"
             + "auto_accept: true\nkeysize: 2048\ninterface: 127.0.0.1\nret_port: 0\n"
-            + "vault:\n  storage_dir: " + dir.resolve("master/vault") + "\n"
+            + "vault:\n  storage_dir: "
+            + dir.resolve("master/vault")
+            + "\n"
             + "  api_addr: 127.0.0.1:0\n");
     master = MasterProcess.startWithConfig(config);
     token = master.initAndUnseal();
@@ -128,7 +135,15 @@ class ModulesEndToEndTest {
   @Test
   void cmdScript_fetchesFromTheMaster_andRunsWithArgs() throws Exception {
     JsonNode ret =
-        web1(run("run", "web1", "cmd.script", "salt://scripts/hello.sh", "a 'b c'", "--out", "json"));
+        web1(
+            run(
+                "run",
+                "web1",
+                "cmd.script",
+                "salt://scripts/hello.sh",
+                "a 'b c'",
+                "--out",
+                "json"));
 
     assertThat(ret.path("retcode").asInt()).isZero();
     assertThat(ret.path("stdout").asText()).isEqualTo("[a]\n[b c]");

@@ -38,8 +38,17 @@ import java.util.Set;
 public final class CmdScript implements MinionFunction {
   private static final List<String> POSITIONAL =
       List.of(
-          "source", "args", "cwd", "stdin", "runas", "group", "shell", "python_shell", "env",
-          "template", "umask");
+          "source",
+          "args",
+          "cwd",
+          "stdin",
+          "runas",
+          "group",
+          "shell",
+          "python_shell",
+          "env",
+          "template",
+          "umask");
   private static final Set<String> REFUSED =
       Set.of("stdin", "runas", "group", "template", "umask", "password");
   private static final int MAX_SHEBANG = 256;
@@ -193,5 +202,4 @@ public final class CmdScript implements MinionFunction {
     ret.put("cache_error", true);
     return new FunctionOutput(ret, 1);
   }
-
 }

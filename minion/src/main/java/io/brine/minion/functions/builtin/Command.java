@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * One program to run: an argv list, never a shell line, so no argument is ever parsed by a shell.
  * {@code env} adds to the minion's environment (a null value removes a variable); {@code cwd} null
- * means the minion's own working directory; a {@code timeout} kills the program and its
- * descendants when it passes.
+ * means the minion's own working directory; a {@code timeout} kills the program and its descendants
+ * when it passes.
  */
 public record Command(
     List<String> argv, Path cwd, Map<String, String> env, Optional<Duration> timeout) {

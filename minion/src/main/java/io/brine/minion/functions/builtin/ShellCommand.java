@@ -84,8 +84,7 @@ final class ShellCommand {
     return cwd;
   }
 
-  static Map<String, String> env(String function, Optional<Object> given)
-      throws FunctionException {
+  static Map<String, String> env(String function, Optional<Object> given) throws FunctionException {
     Map<String, String> env = new LinkedHashMap<>();
     if (given.isEmpty()) {
       return env;

@@ -68,8 +68,7 @@ class CmdScriptTest {
     FunctionOutput out =
         script.call(
             ctx.call(
-                List.of("salt://scripts/args.sh", List.of("a b", "c"), dir.toString()),
-                Map.of()));
+                List.of("salt://scripts/args.sh", List.of("a b", "c"), dir.toString()), Map.of()));
     assertThat((String) ret(out).get("stdout")).startsWith("[a b]\n[c]\ncwd=" + dir + "\n");
 
     FunctionOutput plain =
@@ -154,7 +153,8 @@ class CmdScriptTest {
             () -> script.call(ctx.call(List.of("salt://scripts/args.sh"), Map.of("bogus", 1))))
         .hasMessage("cmd.script got an unexpected keyword argument 'bogus'");
     assertThatThrownBy(
-            () -> script.call(ctx.call(List.of("salt://scripts/args.sh"), Map.of("saltenv", "dev"))))
+            () ->
+                script.call(ctx.call(List.of("salt://scripts/args.sh"), Map.of("saltenv", "dev"))))
         .hasMessage("cmd.script: only saltenv 'base' exists, got dev");
   }
 

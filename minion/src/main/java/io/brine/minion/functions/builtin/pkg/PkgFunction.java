@@ -67,8 +67,9 @@ abstract class PkgFunction implements MinionFunction {
             .append(" package(s). Additional info follows:\n\n");
     if (!changes.isEmpty()) {
       sb.append("changes:\n");
-      changes.forEach((name, change) -> sb.append("    ").append(name).append(": ")
-          .append(change).append('\n'));
+      changes.forEach(
+          (name, change) ->
+              sb.append("    ").append(name).append(": ").append(change).append('\n'));
     }
     sb.append("errors:\n    - ").append(error);
     return new FunctionOutput(sb.toString(), 1);

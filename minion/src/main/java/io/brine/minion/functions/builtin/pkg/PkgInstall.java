@@ -23,11 +23,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code pkg.install NAME [refresh=True] [version=1.2] | pkgs='["a", {"b": "1.2"}]' |
- * sources='[{"a": "salt://a.deb"}]'}: installs, and returns Salt's {@code {name: {"old": "",
- * "new": "1.2"}}} for every package that changed (dependencies included). The other Salt options:
- * {@code fromrepo}, {@code skip_verify}, {@code reinstall}, {@code downloadonly}; their positions
- * follow aptpkg or yumpkg, whichever the host has. Sources are "salt://" files fetched from the
- * master into a private temporary directory, removed afterwards, or absolute paths on the minion.
+ * sources='[{"a": "salt://a.deb"}]'}: installs, and returns Salt's {@code {name: {"old": "", "new":
+ * "1.2"}}} for every package that changed (dependencies included). The other Salt options: {@code
+ * fromrepo}, {@code skip_verify}, {@code reinstall}, {@code downloadonly}; their positions follow
+ * aptpkg or yumpkg, whichever the host has. Sources are "salt://" files fetched from the master
+ * into a private temporary directory, removed afterwards, or absolute paths on the minion.
  */
 public final class PkgInstall extends PkgFunction {
   /** Options Salt has that brine does not carry out: refused when set, not silently dropped. */
@@ -193,7 +193,6 @@ public final class PkgInstall extends PkgFunction {
       TempDirs.delete(dir);
     }
   }
-
 
   @FunctionalInterface
   private interface Change {

@@ -42,7 +42,8 @@ public final class PkgListPkgs extends PkgFunction {
     boolean asList = a.bool("versions_as_list", false);
     Map<String, Object> ret = new TreeMap<>();
     pm.installed()
-        .forEach((n, versions) -> ret.put(n, asList ? new ArrayList<>(versions) : joined(versions)));
+        .forEach(
+            (n, versions) -> ret.put(n, asList ? new ArrayList<>(versions) : joined(versions)));
     return FunctionOutput.ok(ret);
   }
 }

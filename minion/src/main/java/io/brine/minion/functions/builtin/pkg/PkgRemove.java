@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code pkg.remove NAME[,NAME2] | pkgs='["a","b"]'}: removes the packages that are installed
- * (the others are left out, as Salt does; none installed is {@code {}} without running anything)
- * and returns {@code {name: {"old": "1.2", "new": ""}}} for each change.
+ * {@code pkg.remove NAME[,NAME2] | pkgs='["a","b"]'}: removes the packages that are installed (the
+ * others are left out, as Salt does; none installed is {@code {}} without running anything) and
+ * returns {@code {name: {"old": "1.2", "new": ""}}} for each change.
  */
 public final class PkgRemove extends PkgFunction {
   public PkgRemove() {

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code pkg.version NAME [NAME...] [versions_as_list=False]}: the installed version of one
- * package ("" when it is not installed), or {@code {name: version}} for several, as Salt's.
+ * {@code pkg.version NAME [NAME...] [versions_as_list=False]}: the installed version of one package
+ * ("" when it is not installed), or {@code {name: version}} for several, as Salt's.
  */
 public final class PkgVersion extends PkgFunction {
   public PkgVersion() {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceAction implements MinionFunction {
   private static final Logger log = LoggerFactory.getLogger(ServiceAction.class);
-  private static final Set<String> ACTIONS = Set.of("start", "stop", "restart", "enable", "disable");
+  private static final Set<String> ACTIONS =
+      Set.of("start", "stop", "restart", "enable", "disable");
   private static final Set<String> UNMASKING = Set.of("start", "restart", "enable");
 
   private final String action;
@@ -82,12 +83,7 @@ public final class ServiceAction implements MinionFunction {
   }
 
   private FunctionOutput failed(String unit, String what, CommandResult r) {
-    log.warn(
-        "{}: systemctl {} {}: {}",
-        name(),
-        what,
-        unit,
-        ToolFailure.describe("systemctl", r));
+    log.warn("{}: systemctl {} {}: {}", name(), what, unit, ToolFailure.describe("systemctl", r));
     return new FunctionOutput(false, 1);
   }
 }

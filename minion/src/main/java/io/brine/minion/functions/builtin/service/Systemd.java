@@ -19,8 +19,17 @@ final class Systemd {
   /** systemd's unit types: a name ending in one of them is a unit name already. */
   private static final Set<String> UNIT_TYPES =
       Set.of(
-          "service", "socket", "device", "mount", "automount", "swap", "target", "path", "timer",
-          "slice", "scope");
+          "service",
+          "socket",
+          "device",
+          "mount",
+          "automount",
+          "swap",
+          "target",
+          "path",
+          "timer",
+          "slice",
+          "scope");
 
   private static final Duration TIME = Duration.ofMinutes(5);
 

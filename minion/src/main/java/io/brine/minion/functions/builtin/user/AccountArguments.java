@@ -17,9 +17,10 @@ final class AccountArguments {
     return v;
   }
 
-  /** An absolute path for a passwd field: no ':' (the field separator) and no control characters. */
-  static Optional<String> path(Arguments a, String function, String name)
-      throws FunctionException {
+  /**
+   * An absolute path for a passwd field: no ':' (the field separator) and no control characters.
+   */
+  static Optional<String> path(Arguments a, String function, String name) throws FunctionException {
     Optional<String> v = a.optionalString(name).filter(s -> !s.isEmpty());
     if (v.isPresent() && (!v.get().startsWith("/") || !v.get().matches("[^:\\p{Cntrl}]+"))) {
       throw new FunctionException(

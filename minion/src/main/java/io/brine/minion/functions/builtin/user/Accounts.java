@@ -38,8 +38,8 @@ final class Accounts {
   }
 
   /** One line of passwd(5), split. */
-  record Passwd(String name, String passwd, long uid, long gid, String gecos, String home,
-      String shell) {
+  record Passwd(
+      String name, String passwd, long uid, long gid, String gecos, String home, String shell) {
     static Optional<Passwd> parse(String line) {
       String[] f = line.split(":", -1);
       if (f.length < 7) {

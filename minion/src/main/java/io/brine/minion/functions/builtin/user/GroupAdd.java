@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code group.add NAME [gid] [system=False] [non_unique=False]}: groupadd, True when the group
- * was made. root (a chroot) is refused.
+ * {@code group.add NAME [gid] [system=False] [non_unique=False]}: groupadd, True when the group was
+ * made. root (a chroot) is refused.
  */
 public final class GroupAdd implements MinionFunction {
   private final Accounts accounts;

@@ -13,18 +13,33 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code user.add NAME [uid] [gid] [groups] [home] [shell] [unique=True] [system=False]
- * [fullname=] [roomnumber=] [workphone=] [homephone=] [other=] [createhome=True]
- * [nologinit=False] [usergroup=]}: Salt's parameters in Salt's order; runs useradd, True when the
- * user was made. The GECOS fields go in with the user (useradd -c) rather than by chfn afterwards.
- * loginclass (OpenBSD) and root (a chroot) are refused.
+ * {@code user.add NAME [uid] [gid] [groups] [home] [shell] [unique=True] [system=False] [fullname=]
+ * [roomnumber=] [workphone=] [homephone=] [other=] [createhome=True] [nologinit=False]
+ * [usergroup=]}: Salt's parameters in Salt's order; runs useradd, True when the user was made. The
+ * GECOS fields go in with the user (useradd -c) rather than by chfn afterwards. loginclass
+ * (OpenBSD) and root (a chroot) are refused.
  */
 public final class UserAdd implements MinionFunction {
   static final List<String> POSITIONAL =
       List.of(
-          "name", "uid", "gid", "groups", "home", "shell", "unique", "system", "fullname",
-          "roomnumber", "workphone", "homephone", "other", "createhome", "loginclass",
-          "nologinit", "root", "usergroup");
+          "name",
+          "uid",
+          "gid",
+          "groups",
+          "home",
+          "shell",
+          "unique",
+          "system",
+          "fullname",
+          "roomnumber",
+          "workphone",
+          "homephone",
+          "other",
+          "createhome",
+          "loginclass",
+          "nologinit",
+          "root",
+          "usergroup");
 
   private final Accounts accounts;
 
@@ -68,7 +83,8 @@ public final class UserAdd implements MinionFunction {
     if (gid.isPresent()) {
       // A number or a group name, as useradd -g takes.
       String g = gid.get();
-      argv.addAll(List.of("-g", g.matches("[0-9]+") ? g : SafeName.ACCOUNT.check(name(), "gid", g)));
+      argv.addAll(
+          List.of("-g", g.matches("[0-9]+") ? g : SafeName.ACCOUNT.check(name(), "gid", g)));
     } else if (a.get("usergroup").isPresent()) {
       argv.add(a.bool("usergroup", false) ? "-U" : "-N");
     }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code user.delete NAME [remove=False] [force=False]}: userdel, with -r (home and mail spool)
- * and -f as Salt's; True when the user was deleted. root (a chroot) is refused.
+ * {@code user.delete NAME [remove=False] [force=False]}: userdel, with -r (home and mail spool) and
+ * -f as Salt's; True when the user was deleted. root (a chroot) is refused.
  */
 public final class UserDelete implements MinionFunction {
   private final Accounts accounts;
@@ -37,7 +37,8 @@ public final class UserDelete implements MinionFunction {
 
   @Override
   public FunctionOutput call(FunctionCall call) throws FunctionException, InterruptedException {
-    Arguments a = Arguments.parse(call, name(), List.of("name", "remove", "force", "root"), Set.of());
+    Arguments a =
+        Arguments.parse(call, name(), List.of("name", "remove", "force", "root"), Set.of());
     String user = SafeName.ACCOUNT.check(name(), "name", a.requiredString("name"));
     if (a.optionalString("root").filter(s -> !s.isEmpty()).isPresent()) {
       throw new FunctionException(name() + ": 'root' is not supported by brine");

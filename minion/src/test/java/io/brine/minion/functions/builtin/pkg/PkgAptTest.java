@@ -74,21 +74,22 @@ class PkgAptTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> asLists =
         (Map<String, Object>)
-            new PkgListPkgs(() -> apt).call(ctx.call(List.of(), Map.of("versions_as_list", "true")))
+            new PkgListPkgs(() -> apt)
+                .call(ctx.call(List.of(), Map.of("versions_as_list", "true")))
                 .value();
     assertThat(asLists).containsEntry(NAME, List.of("1.0"));
 
     FunctionOutput removed = new PkgRemove(() -> apt).call(ctx.call(NAME));
 
-    assertThat(removed)
-        .isEqualTo(FunctionOutput.ok(Map.of(NAME, Map.of("old", "1.0", "new", ""))));
+    assertThat(removed).isEqualTo(FunctionOutput.ok(Map.of(NAME, Map.of("old", "1.0", "new", ""))));
     assertThat(new PkgVersion(() -> apt).call(ctx.call(NAME)).value()).isEqualTo("");
     assertThat(new PkgRemove(() -> apt).call(ctx.call(NAME)))
         .as("nothing installed: nothing to do")
         .isEqualTo(FunctionOutput.ok(Map.of()));
     try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      assertThat(left.filter(p -> p.getFileName().toString().startsWith("brine-pkg-"))
-              .filter(p -> Files.exists(p.resolve("0-" + NAME + ".deb"))))
+      assertThat(
+              left.filter(p -> p.getFileName().toString().startsWith("brine-pkg-"))
+                  .filter(p -> Files.exists(p.resolve("0-" + NAME + ".deb"))))
           .as("the fetched package file is removed")
           .isEmpty();
     }
@@ -134,13 +135,13 @@ class PkgAptTest {
         .isEqualTo(Map.of(NAME, "", DEP, ""));
     assertThat(
             new PkgLatestVersion(() -> apt)
-                .call(
-                    ctx.call(List.of(NAME), Map.of("refresh", "false", "show_installed", "true")))
+                .call(ctx.call(List.of(NAME), Map.of("refresh", "false", "show_installed", "true")))
                 .value())
         .isEqualTo("1.1");
 
     FunctionOutput removed =
-        new PkgRemove(() -> apt).call(ctx.call(List.of(), Map.of("pkgs", "[\"" + NAME + "\", \"" + DEP + "\"]")));
+        new PkgRemove(() -> apt)
+            .call(ctx.call(List.of(), Map.of("pkgs", "[\"" + NAME + "\", \"" + DEP + "\"]")));
 
     assertThat(removed)
         .isEqualTo(
@@ -166,7 +167,10 @@ class PkgAptTest {
             "ERROR: Problem encountered installing package(s). Additional info follows:\n\n"
                 + "errors:\n    - apt-get exited 100: ")
         .contains("Unable to locate package " + NAME + "-nosuch");
-    assertThat(new PkgLatestVersion(() -> apt).call(ctx.call(List.of(NAME + "-nosuch"),
-        Map.of("refresh", "false"))).value()).isEqualTo("");
+    assertThat(
+            new PkgLatestVersion(() -> apt)
+                .call(ctx.call(List.of(NAME + "-nosuch"), Map.of("refresh", "false")))
+                .value())
+        .isEqualTo("");
   }
 }

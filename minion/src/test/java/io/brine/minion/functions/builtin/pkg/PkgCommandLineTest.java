@@ -37,16 +37,20 @@ class PkgCommandLineTest {
           if (c.argv().contains("repoquery")) {
             return CommandResult.of(0, "nginx\t0\t1.24.0\t1.el9\nbash\t(none)\t5.1.8\t6.el9\n", "");
           }
-          return CommandResult.of(dnfExit, "", dnfExit == 0 ? "" : "Error: Unable to find a match: nosuch");
+          return CommandResult.of(
+              dnfExit, "", dnfExit == 0 ? "" : "Error: Unable to find a match: nosuch");
         });
   }
 
   @Test
   void dnf_installPkgsWithVersions_andRefresh_runsMakecacheThenOneInstall() throws Exception {
     RecordingRunner runner =
-        rpm("bash\t0\t5.1.8\t6.el9\tx86_64\n", "bash\t0\t5.1.8\t6.el9\tx86_64\n"
-            + "nginx\t1\t1.24.0\t1.el9\tx86_64\ngpg-pubkey\t(none)\tabc\tdef\t(none)\n"
-            + "glibc\t0\t2.34\t1\ti686\n", 0);
+        rpm(
+            "bash\t0\t5.1.8\t6.el9\tx86_64\n",
+            "bash\t0\t5.1.8\t6.el9\tx86_64\n"
+                + "nginx\t1\t1.24.0\t1.el9\tx86_64\ngpg-pubkey\t(none)\tabc\tdef\t(none)\n"
+                + "glibc\t0\t2.34\t1\ti686\n",
+            0);
     Dnf dnf = new Dnf(runner, "x86_64");
 
     FunctionOutput out =
@@ -55,17 +59,26 @@ class PkgCommandLineTest {
                 ctx.call(
                     List.of(),
                     Map.of(
-                        "pkgs", List.of("nginx", Map.of("glibc", "2.34-1")),
-                        "refresh", true,
-                        "skip_verify", "true")));
+                        "pkgs",
+                        List.of("nginx", Map.of("glibc", "2.34-1")),
+                        "refresh",
+                        true,
+                        "skip_verify",
+                        "true")));
 
     assertThat(runner.argvs())
         .containsExactly(
             List.of("dnf", "-y", "-q", "makecache"),
-            List.of("rpm", "-qa", "--queryformat",
+            List.of(
+                "rpm",
+                "-qa",
+                "--queryformat",
                 "%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n"),
             List.of("dnf", "-y", "--nogpgcheck", "install", "nginx", "glibc-2.34-1"),
-            List.of("rpm", "-qa", "--queryformat",
+            List.of(
+                "rpm",
+                "-qa",
+                "--queryformat",
                 "%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n"));
     assertThat(out)
         .as("epoch shown when not 0, a foreign arch as name.arch, gpg-pubkey left out")
@@ -116,9 +129,17 @@ class PkgCommandLineTest {
 
     assertThat(latest.argvs().get(0)).containsExactly("dnf", "-y", "-q", "makecache");
     assertThat(latest.argvs().get(2))
-        .containsExactly("dnf", "-q", "repoquery", "--latest-limit=1", "--arch=x86_64,noarch",
-            "--queryformat", "%{name}\\t%{epoch}\\t%{version}\\t%{release}\\n",
-            "nginx", "bash", "absent");
+        .containsExactly(
+            "dnf",
+            "-q",
+            "repoquery",
+            "--latest-limit=1",
+            "--arch=x86_64,noarch",
+            "--queryformat",
+            "%{name}\\t%{epoch}\\t%{version}\\t%{release}\\n",
+            "nginx",
+            "bash",
+            "absent");
     assertThat(value).isEqualTo(Map.of("nginx", "1.24.0-1.el9", "bash", "", "absent", ""));
   }
 
@@ -126,9 +147,10 @@ class PkgCommandLineTest {
   void apt_commandLine_isNoninteractive_withSaltsOptions() throws Exception {
     RecordingRunner runner =
         new RecordingRunner(
-            c -> c.argv().get(0).equals("dpkg")
-                ? CommandResult.of(0, "amd64", "")
-                : CommandResult.of(0, "", ""));
+            c ->
+                c.argv().get(0).equals("dpkg")
+                    ? CommandResult.of(0, "amd64", "")
+                    : CommandResult.of(0, "", ""));
     Apt apt = new Apt(runner);
 
     new PkgInstall(() -> Optional.of(apt))
@@ -136,12 +158,18 @@ class PkgCommandLineTest {
             ctx.call(
                 List.of("nginx"),
                 Map.of(
-                    "version", "1.22.1-9",
-                    "refresh", "True",
-                    "fromrepo", "bookworm-backports",
-                    "reinstall", true,
-                    "downloadonly", true,
-                    "skip_verify", true)));
+                    "version",
+                    "1.22.1-9",
+                    "refresh",
+                    "True",
+                    "fromrepo",
+                    "bookworm-backports",
+                    "reinstall",
+                    true,
+                    "downloadonly",
+                    true,
+                    "skip_verify",
+                    true)));
 
     Command install =
         runner.commands().stream()
@@ -151,9 +179,20 @@ class PkgCommandLineTest {
     assertThat(runner.argvs().get(0)).containsExactly("apt-get", "-q", "update");
     assertThat(install.argv())
         .containsExactly(
-            "apt-get", "-q", "-y", "-o", "DPkg::Options::=--force-confold", "-o",
-            "DPkg::Options::=--force-confdef", "--allow-unauthenticated", "-t",
-            "bookworm-backports", "--reinstall", "--download-only", "install", "nginx=1.22.1-9");
+            "apt-get",
+            "-q",
+            "-y",
+            "-o",
+            "DPkg::Options::=--force-confold",
+            "-o",
+            "DPkg::Options::=--force-confdef",
+            "--allow-unauthenticated",
+            "-t",
+            "bookworm-backports",
+            "--reinstall",
+            "--download-only",
+            "install",
+            "nginx=1.22.1-9");
     assertThat(install.env())
         .containsEntry("DEBIAN_FRONTEND", "noninteractive")
         .containsEntry("APT_LISTCHANGES_FRONTEND", "none");
@@ -164,15 +203,16 @@ class PkgCommandLineTest {
   void apt_listPkgs_parsesStatusAndForeignArchitectures() throws Exception {
     RecordingRunner runner =
         new RecordingRunner(
-            c -> c.argv().get(0).equals("dpkg")
-                ? CommandResult.of(0, "amd64", "")
-                : CommandResult.of(
-                    0,
-                    "install ok installed\tbash\t5.2.15-2+b2\tamd64\n"
-                        + "hold ok installed\ttzdata\t2024a-0+deb12u1\tall\n"
-                        + "deinstall ok config-files\told\t1.0\tamd64\n"
-                        + "install ok installed\tlibc6\t2.36-9\ti386\n",
-                    ""));
+            c ->
+                c.argv().get(0).equals("dpkg")
+                    ? CommandResult.of(0, "amd64", "")
+                    : CommandResult.of(
+                        0,
+                        "install ok installed\tbash\t5.2.15-2+b2\tamd64\n"
+                            + "hold ok installed\ttzdata\t2024a-0+deb12u1\tall\n"
+                            + "deinstall ok config-files\told\t1.0\tamd64\n"
+                            + "install ok installed\tlibc6\t2.36-9\ti386\n",
+                        ""));
 
     Object value = new PkgListPkgs(() -> Optional.of(new Apt(runner))).call(ctx.call()).value();
 
@@ -190,8 +230,10 @@ class PkgCommandLineTest {
     assertThatThrownBy(() -> install.call(ctx.call("-oAPT::Update::Pre-Invoke::=touch/tmp/x")))
         .isInstanceOf(FunctionException.class)
         .hasMessage(
-            "pkg.install: 'name' is not a valid package name: '-oAPT::Update::Pre-Invoke::=touch/tmp/x'");
-    assertThatThrownBy(() -> install.call(ctx.call(List.of(), Map.of("pkgs", List.of("ok", "--x")))))
+            "pkg.install: 'name' is not a valid package name:"
+                + " '-oAPT::Update::Pre-Invoke::=touch/tmp/x'");
+    assertThatThrownBy(
+            () -> install.call(ctx.call(List.of(), Map.of("pkgs", List.of("ok", "--x")))))
         .hasMessage("pkg.install: 'pkgs' is not a valid package name: '--x'");
     assertThatThrownBy(() -> install.call(ctx.call(List.of("nginx"), Map.of("version", "-1; rm"))))
         .hasMessage("pkg.install: 'version' is not a valid package version: '-1; rm'");
@@ -222,11 +264,17 @@ class PkgCommandLineTest {
     assertThatThrownBy(() -> install.call(ctx.call(List.of(), Map.of("pkgs", "[\"a\""))))
         .hasMessage("pkg.install: 'pkgs' is not a valid JSON list");
     assertThatThrownBy(
-            () -> install.call(ctx.call(List.of(), Map.of("sources", List.of(Map.of("a", "http://x/a.deb"))))))
+            () ->
+                install.call(
+                    ctx.call(List.of(), Map.of("sources", List.of(Map.of("a", "http://x/a.deb"))))))
         .hasMessage(
-            "pkg.install: a source must be salt://path or an absolute path on the minion, got http://x/a.deb");
+            "pkg.install: a source must be salt://path or an absolute path on the minion, got"
+                + " http://x/a.deb");
     assertThatThrownBy(
-            () -> install.call(ctx.call(List.of(), Map.of("sources", List.of(Map.of("a", "salt://../a.deb"))))))
+            () ->
+                install.call(
+                    ctx.call(
+                        List.of(), Map.of("sources", List.of(Map.of("a", "salt://../a.deb"))))))
         .hasMessage("pkg.install: the source must not contain '..': salt://../a.deb");
     assertThatThrownBy(() -> install.call(ctx.call(List.of("x"), Map.of("debconf", "salt://d"))))
         .hasMessage("pkg.install: 'debconf' is not supported by brine");
@@ -245,7 +293,8 @@ class PkgCommandLineTest {
         .extracting(PackageManager::tool)
         .isEqualTo("dnf");
     assertThat(
-            PackageManagers.detect(Set.of("dpkg-query", "apt-get", "dnf", "rpm")::contains,
+            PackageManagers.detect(
+                Set.of("dpkg-query", "apt-get", "dnf", "rpm")::contains,
                 RecordingRunner.succeeding()))
         .get()
         .extracting(PackageManager::tool)

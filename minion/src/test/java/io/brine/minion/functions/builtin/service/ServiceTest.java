@@ -36,7 +36,8 @@ class ServiceTest {
       assertThat(new ServiceAction(action, systemd).call(ctx.call("nginx")))
           .isEqualTo(FunctionOutput.ok(true));
     }
-    new ServiceAction("start", systemd).call(ctx.call(List.of("ssh.socket"), Map.of("no_block", true)));
+    new ServiceAction("start", systemd)
+        .call(ctx.call(List.of("ssh.socket"), Map.of("no_block", true)));
     new ServiceAction("stop", systemd).call(ctx.call("getty@tty1"));
 
     assertThat(runner.argvs())
@@ -54,7 +55,8 @@ class ServiceTest {
   void unmask_comesFirst_forStartRestartAndEnable() throws Exception {
     RecordingRunner runner = RecordingRunner.succeeding();
 
-    new ServiceAction("start", running(runner)).call(ctx.call(List.of("nginx"), Map.of("unmask", "true")));
+    new ServiceAction("start", running(runner))
+        .call(ctx.call(List.of("nginx"), Map.of("unmask", "true")));
     new ServiceAction("enable", running(runner))
         .call(ctx.call(List.of("nginx"), Map.of("unmask_runtime", true)));
 
@@ -65,15 +67,19 @@ class ServiceTest {
             List.of("systemctl", "unmask", "--runtime", "nginx.service"),
             List.of("systemctl", "enable", "nginx.service"));
     assertThatThrownBy(
-            () -> new ServiceAction("stop", running(runner))
-                .call(ctx.call(List.of("nginx"), Map.of("unmask", true))))
+            () ->
+                new ServiceAction("stop", running(runner))
+                    .call(ctx.call(List.of("nginx"), Map.of("unmask", true))))
         .hasMessage("service.stop got an unexpected keyword argument 'unmask'");
   }
 
   @Test
   void aFailedAction_isFalse_withRetcode1() throws Exception {
     RecordingRunner runner =
-        new RecordingRunner(c -> CommandResult.of(5, "", "Failed to start nosuch.service: Unit nosuch.service not found."));
+        new RecordingRunner(
+            c ->
+                CommandResult.of(
+                    5, "", "Failed to start nosuch.service: Unit nosuch.service not found."));
 
     assertThat(new ServiceAction("start", running(runner)).call(ctx.call("nosuch")))
         .isEqualTo(new FunctionOutput(false, 1));
@@ -83,9 +89,10 @@ class ServiceTest {
   void status_isIsActive_trueOnExit0_falseOtherwise_retcode0Both() throws Exception {
     RecordingRunner runner =
         new RecordingRunner(
-            c -> c.argv().contains("nginx.service")
-                ? CommandResult.of(0, "active", "")
-                : CommandResult.of(3, "inactive", ""));
+            c ->
+                c.argv().contains("nginx.service")
+                    ? CommandResult.of(0, "active", "")
+                    : CommandResult.of(3, "inactive", ""));
 
     assertThat(new ServiceStatus(running(runner)).call(ctx.call("nginx")))
         .isEqualTo(FunctionOutput.ok(true));

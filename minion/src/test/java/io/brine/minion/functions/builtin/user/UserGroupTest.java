@@ -84,10 +84,23 @@ class UserGroupTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> got = (Map<String, Object>) info.value();
     assertThat(got).containsAllEntriesOf(expected);
-    assertThat(got).containsOnlyKeys(
-        "name", "passwd", "uid", "gid", "home", "shell", "fullname", "roomnumber", "workphone",
-        "homephone", "other", "groups");
-    assertThat(got.get("groups")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains(GROUP);
+    assertThat(got)
+        .containsOnlyKeys(
+            "name",
+            "passwd",
+            "uid",
+            "gid",
+            "home",
+            "shell",
+            "fullname",
+            "roomnumber",
+            "workphone",
+            "homephone",
+            "other",
+            "groups");
+    assertThat(got.get("groups"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .contains(GROUP);
     assertThat(Path.of("/home/" + USER)).as("createhome=True by default").isDirectory();
     assertThat(new GroupInfo().call(ctx.call(GROUP)))
         .isEqualTo(
@@ -124,7 +137,8 @@ class UserGroupTest {
     new UserAdd(new Accounts(runner))
         .call(
             ctx.call(
-                List.of("deploy", "2001", "web", List.of("adm", "sudo"), "/srv/deploy", "/bin/bash"),
+                List.of(
+                    "deploy", "2001", "web", List.of("adm", "sudo"), "/srv/deploy", "/bin/bash"),
                 Map.of(
                     "unique", false,
                     "system", true,
@@ -133,14 +147,33 @@ class UserGroupTest {
                     "fullname", "Deploy",
                     "workphone", "555")));
     new UserAdd(new Accounts(runner)).call(ctx.call(List.of("app"), Map.of("usergroup", false)));
-    new UserDelete(new Accounts(runner)).call(ctx.call(List.of("app"), Map.of("remove", true, "force", true)));
-    new GroupAdd(new Accounts(runner)).call(ctx.call(List.of("ops", 3000, true), Map.of("non_unique", true)));
+    new UserDelete(new Accounts(runner))
+        .call(ctx.call(List.of("app"), Map.of("remove", true, "force", true)));
+    new GroupAdd(new Accounts(runner))
+        .call(ctx.call(List.of("ops", 3000, true), Map.of("non_unique", true)));
 
     assertThat(runner.argvs())
         .containsExactly(
             List.of(
-                "useradd", "-s", "/bin/bash", "-u", "2001", "-g", "web", "-G", "adm,sudo", "-d",
-                "/srv/deploy", "-M", "-l", "-o", "-r", "-c", "Deploy,,555", "--", "deploy"),
+                "useradd",
+                "-s",
+                "/bin/bash",
+                "-u",
+                "2001",
+                "-g",
+                "web",
+                "-G",
+                "adm,sudo",
+                "-d",
+                "/srv/deploy",
+                "-M",
+                "-l",
+                "-o",
+                "-r",
+                "-c",
+                "Deploy,,555",
+                "--",
+                "deploy"),
             List.of("useradd", "-N", "-m", "--", "app"),
             List.of("userdel", "-r", "-f", "--", "app"),
             List.of("groupadd", "-g", "3000", "-r", "-o", "--", "ops"));
@@ -154,23 +187,30 @@ class UserGroupTest {
     assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call("-o")))
         .isInstanceOf(FunctionException.class)
         .hasMessage("user.add: 'name' is not a valid user or group name: '-o'");
-    assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("groups", "adm,--x"))))
+    assertThatThrownBy(
+            () -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("groups", "adm,--x"))))
         .hasMessage("user.add: 'groups' is not a valid user or group name: '--x'");
-    assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("uid", "-1"))))
+    assertThatThrownBy(
+            () -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("uid", "-1"))))
         .hasMessage("user.add: 'uid' must be a number, got -1");
-    assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("home", "rel/dir"))))
+    assertThatThrownBy(
+            () -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("home", "rel/dir"))))
         .hasMessage("user.add: 'home' must be an absolute path without ':', got rel/dir");
-    assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("fullname", "a:b"))))
+    assertThatThrownBy(
+            () -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("fullname", "a:b"))))
         .hasMessage("user.add: 'fullname' must not contain ':', ',' or control characters");
-    assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("root", "/mnt"))))
+    assertThatThrownBy(
+            () -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("root", "/mnt"))))
         .hasMessage("user.add: 'root' is not supported by brine");
-    assertThatThrownBy(() -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("password", "x"))))
+    assertThatThrownBy(
+            () -> new UserAdd(accounts).call(ctx.call(List.of("a"), Map.of("password", "x"))))
         .hasMessage("user.add got an unexpected keyword argument 'password'");
     assertThatThrownBy(() -> new UserDelete(accounts).call(ctx.call("root;id")))
         .hasMessage("user.delete: 'name' is not a valid user or group name: 'root;id'");
     assertThatThrownBy(() -> new UserInfo(accounts).call(ctx.call()))
         .hasMessage("user.info is missing the required argument 'name'");
-    assertThatThrownBy(() -> new GroupAdd(accounts).call(ctx.call(List.of("g"), Map.of("gid", "x"))))
+    assertThatThrownBy(
+            () -> new GroupAdd(accounts).call(ctx.call(List.of("g"), Map.of("gid", "x"))))
         .hasMessage("group.add: 'gid' must be a number, got x");
     assertThatThrownBy(() -> new GroupInfo(accounts).call(ctx.call("--help")))
         .hasMessage("group.info: 'name' is not a valid user or group name: '--help'");
