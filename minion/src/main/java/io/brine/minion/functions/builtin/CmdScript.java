@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -157,7 +158,12 @@ public final class CmdScript implements MinionFunction {
     if (given.isEmpty()) {
       return Optional.empty();
     }
-    Path p = Path.of(given.get());
+    Path p;
+    try {
+      p = Path.of(given.get());
+    } catch (InvalidPathException e) {
+      throw new FunctionException(name() + ": 'shell' is not a valid path");
+    }
     if (!p.isAbsolute() || !Files.isRegularFile(p) || !Files.isExecutable(p)) {
       throw new FunctionException(
           name() + ": 'shell' must be the absolute path of a program, got " + given.get());

@@ -28,7 +28,6 @@ import java.util.Set;
  * the command and its descendants when it passes: retcode 124, the output so far kept.
  */
 final class ShellCommand {
-  static final int TIMED_OUT = SystemCommandRunner.TIMED_OUT;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

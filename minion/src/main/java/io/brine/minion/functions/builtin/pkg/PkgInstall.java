@@ -56,7 +56,8 @@ public final class PkgInstall extends PkgFunction {
       throws FunctionException, InterruptedException {
     Arguments a = Arguments.parse(call, name(), pm.installPositional(), pm.installKeywords());
     for (String option : UNSUPPORTED) {
-      if (a.get(option).isPresent() && !a.get(option).get().equals(Boolean.FALSE)) {
+      Optional<String> set = a.get(option).map(String::valueOf).filter(v -> !v.isEmpty());
+      if (set.isPresent() && !set.get().equalsIgnoreCase("false")) {
         throw new FunctionException(name() + ": '" + option + "' is not supported by brine");
       }
     }
