@@ -3,6 +3,7 @@ package io.brine.minion.functions;
 import io.brine.minion.functions.builtin.CmdRetcode;
 import io.brine.minion.functions.builtin.CmdRun;
 import io.brine.minion.functions.builtin.CmdRunAll;
+import io.brine.minion.functions.builtin.CmdScript;
 import io.brine.minion.functions.builtin.CpGetFile;
 import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.functions.builtin.GrainsGet;
@@ -12,6 +13,19 @@ import io.brine.minion.functions.builtin.TestEcho;
 import io.brine.minion.functions.builtin.TestPing;
 import io.brine.minion.functions.builtin.TestSleep;
 import io.brine.minion.functions.builtin.TestVersion;
+import io.brine.minion.functions.builtin.pkg.PkgInstall;
+import io.brine.minion.functions.builtin.pkg.PkgLatestVersion;
+import io.brine.minion.functions.builtin.pkg.PkgListPkgs;
+import io.brine.minion.functions.builtin.pkg.PkgRemove;
+import io.brine.minion.functions.builtin.pkg.PkgVersion;
+import io.brine.minion.functions.builtin.service.ServiceAction;
+import io.brine.minion.functions.builtin.service.ServiceStatus;
+import io.brine.minion.functions.builtin.user.GroupAdd;
+import io.brine.minion.functions.builtin.user.GroupInfo;
+import io.brine.minion.functions.builtin.user.UserAdd;
+import io.brine.minion.functions.builtin.user.UserDelete;
+import io.brine.minion.functions.builtin.user.UserInfo;
+import io.brine.minion.functions.builtin.user.UserListUsers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,7 +62,25 @@ public final class FunctionRegistry {
                 new CmdRetcode(),
                 new GrainsItems(grains),
                 new GrainsGet(grains),
-                new CpGetFile()));
+                new CpGetFile(),
+                new CmdScript(),
+                new PkgInstall(),
+                new PkgRemove(),
+                new PkgListPkgs(),
+                new PkgVersion(),
+                new PkgLatestVersion(),
+                new ServiceAction("start"),
+                new ServiceAction("stop"),
+                new ServiceAction("restart"),
+                new ServiceAction("enable"),
+                new ServiceAction("disable"),
+                new ServiceStatus(),
+                new UserAdd(),
+                new UserDelete(),
+                new UserInfo(),
+                new UserListUsers(),
+                new GroupAdd(),
+                new GroupInfo()));
     // sys.list_functions lists the registry it is part of: every name is known before it is built.
     SortedSet<String> names = new TreeSet<>();
     fns.forEach(f -> names.add(f.name()));

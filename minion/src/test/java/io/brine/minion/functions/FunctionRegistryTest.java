@@ -17,14 +17,32 @@ class FunctionRegistryTest {
             "cmd.retcode",
             "cmd.run",
             "cmd.run_all",
+            "cmd.script",
             "cp.get_file",
             "grains.get",
             "grains.items",
+            "group.add",
+            "group.info",
+            "pkg.install",
+            "pkg.latest_version",
+            "pkg.list_pkgs",
+            "pkg.remove",
+            "pkg.version",
+            "service.disable",
+            "service.enable",
+            "service.restart",
+            "service.start",
+            "service.status",
+            "service.stop",
             "sys.list_functions",
             "test.echo",
             "test.ping",
             "test.sleep",
-            "test.version");
+            "test.version",
+            "user.add",
+            "user.delete",
+            "user.info",
+            "user.list_users");
     for (String name : r.names()) {
       MinionFunction f = r.find(name).orElseThrow();
       assertThat(f.name()).isEqualTo(name);

@@ -21,8 +21,6 @@ import java.util.Set;
  * dest must be absolute (a minion's working directory means nothing to the operator).
  */
 public final class CpGetFile implements MinionFunction {
-  private static final String SCHEME = "salt://";
-
   @Override
   public String name() {
     return "cp.get_file";
@@ -37,7 +35,7 @@ public final class CpGetFile implements MinionFunction {
   public FunctionOutput call(FunctionCall call) throws FunctionException, InterruptedException {
     Arguments a = Arguments.parse(call, name(), List.of("path", "dest"), Set.of("makedirs"));
     String source = a.requiredString("path");
-    String relative = checkedSource(source);
+    String relative = SaltSource.relativePath(name(), source);
     Path dest = destination(a.requiredString("dest"), relative);
     Path parent = dest.getParent();
     try {
@@ -54,27 +52,6 @@ public final class CpGetFile implements MinionFunction {
       throw new UncheckedIOException(e);
     }
     return FunctionOutput.ok(dest.toString());
-  }
-
-  /** The path after salt://, refused when it could leave the master's file roots. */
-  private String checkedSource(String source) throws FunctionException {
-    if (!source.startsWith(SCHEME)) {
-      throw new FunctionException(name() + ": the source must start with salt://, got " + source);
-    }
-    String relative = source.substring(SCHEME.length());
-    if (relative.isEmpty() || relative.endsWith("/")) {
-      throw new FunctionException(name() + ": the source names no file: " + source);
-    }
-    for (String part : relative.split("/", -1)) {
-      if (part.equals("..")) {
-        throw new FunctionException(name() + ": the source must not contain '..': " + source);
-      }
-    }
-    if (relative.startsWith("/") || relative.indexOf('\0') >= 0) {
-      throw new FunctionException(
-          name() + ": the source must be a relative path after salt://: " + source);
-    }
-    return relative;
   }
 
   private Path destination(String given, String relativeSource) throws FunctionException {

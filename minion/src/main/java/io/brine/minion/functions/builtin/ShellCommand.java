@@ -3,13 +3,9 @@ package io.brine.minion.functions.builtin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brine.minion.functions.Arguments;
-import io.brine.minion.functions.ChildProcesses;
 import io.brine.minion.functions.DurationText;
 import io.brine.minion.functions.FunctionCall;
 import io.brine.minion.functions.FunctionException;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -19,18 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A shell command as the cmd module runs it: {@code /bin/sh -c cmd} (Salt's python_shell, the
- * default for cmd.run from the CLI), stdin from /dev/null, stdout and stderr read at the same time
- * on threads of their own (no pipe deadlock) and kept up to 1 MiB each.
+ * default for cmd.run from the CLI), run by {@link SystemCommandRunner}: stdin from /dev/null,
+ * stdout and stderr kept up to 1 MiB each.
  *
  * <p>Parameters, Salt's names: {@code cmd} and {@code cwd} positional or by name, {@code env} and
  * {@code timeout} by name. {@code cwd} must be an absolute path to a directory (default: the home
@@ -39,22 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the command and its descendants when it passes: retcode 124, the output so far kept.
  */
 final class ShellCommand {
-  static final int TIMED_OUT = 124;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final AtomicInteger READER_NUMBER = new AtomicInteger();
-
-  /**
-   * Threads that read commands' output. Cached, not bounded: a reader waits on a pipe only as long
-   * as some process of a job holds it, and every running command needs two.
-   */
-  private static final ExecutorService READERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "brine-cmd-output-" + READER_NUMBER.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
 
   record Options(String cmd, Path cwd, Map<String, String> env, Optional<Duration> timeout) {}
 
@@ -88,7 +63,7 @@ final class ShellCommand {
     return new Options(cmd, cwd, env, timeout);
   }
 
-  private static Path cwd(String function, Optional<String> given) throws FunctionException {
+  static Path cwd(String function, Optional<String> given) throws FunctionException {
     if (given.isEmpty()) {
       Path home = Path.of(System.getProperty("user.home", "/"));
       return Files.isDirectory(home) ? home : Path.of("/");
@@ -108,8 +83,7 @@ final class ShellCommand {
     return cwd;
   }
 
-  private static Map<String, String> env(String function, Optional<Object> given)
-      throws FunctionException {
+  static Map<String, String> env(String function, Optional<Object> given) throws FunctionException {
     Map<String, String> env = new LinkedHashMap<>();
     if (given.isEmpty()) {
       return env;
@@ -163,83 +137,13 @@ final class ShellCommand {
   }
 
   static Result run(Options o) throws InterruptedException {
-    return run(o, BoundedCapture.DEFAULT_LIMIT);
+    return run(o, SystemCommandRunner.INSTANCE);
   }
 
-  static Result run(Options o, int outputLimit) throws InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", o.cmd());
-    pb.directory(o.cwd().toFile());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Map<String, String> env = pb.environment();
-    o.env()
-        .forEach(
-            (k, v) -> {
-              if (v == null) {
-                env.remove(k);
-              } else {
-                env.put(k, v);
-              }
-            });
-    Process p;
-    try {
-      p = ChildProcesses.start(pb);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start /bin/sh", e);
-    }
-    boolean done = false;
-    try {
-      BoundedCapture stdout = new BoundedCapture(outputLimit);
-      BoundedCapture stderr = new BoundedCapture(outputLimit);
-      Future<?> out = READERS.submit(() -> stdout.drain(p.getInputStream()));
-      Future<?> err = READERS.submit(() -> stderr.drain(p.getErrorStream()));
-      long deadline = System.nanoTime() + o.timeout().map(Duration::toNanos).orElse(0L);
-      boolean timedOut = !waitFor(p, o.timeout().isPresent(), deadline);
-      if (timedOut) {
-        ChildProcesses.destroyTree(p.toHandle());
-      }
-      // The readers end when every holder of the pipes is gone; a background child of the shell
-      // may keep them open after the shell exits, and is waited for only until the timeout.
-      timedOut |= !awaitReader(out, o.timeout().isPresent(), deadline);
-      timedOut |= !awaitReader(err, o.timeout().isPresent(), deadline);
-      done = true;
-      int retcode = timedOut ? TIMED_OUT : p.waitFor();
-      return new Result(
-          p.pid(),
-          retcode,
-          stdout.text(),
-          stderr.text(),
-          timedOut ? o.timeout() : Optional.empty());
-    } finally {
-      if (!done) {
-        // Interrupted: the job timed out or the minion is stopping; the command goes with it.
-        ChildProcesses.destroyTree(p.toHandle());
-      }
-    }
-  }
-
-  private static boolean waitFor(Process p, boolean bounded, long deadline)
-      throws InterruptedException {
-    if (!bounded) {
-      p.waitFor();
-      return true;
-    }
-    return p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
-  private static boolean awaitReader(Future<?> reader, boolean bounded, long deadline)
-      throws InterruptedException {
-    try {
-      if (bounded) {
-        reader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } else {
-        reader.get();
-      }
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      // drain() catches what reading can throw; anything else is a bug worth seeing in the job.
-      throw new IllegalStateException("reading the command's output failed", e.getCause());
-    }
+  static Result run(Options o, CommandRunner runner) throws InterruptedException {
+    CommandResult r =
+        runner.run(new Command(List.of("/bin/sh", "-c", o.cmd()), o.cwd(), o.env(), o.timeout()));
+    return new Result(
+        r.pid(), r.exit(), r.stdout(), r.stderr(), r.timedOut() ? o.timeout() : Optional.empty());
   }
 }

@@ -29,7 +29,8 @@ class SysListFunctionsTest {
         .isEqualTo(List.of("test.echo", "test.ping", "test.sleep", "test.version"));
     assertThat(call("tes")).as("a module name, not a prefix").isEqualTo(List.of());
     assertThat(call("cmd", "sys"))
-        .isEqualTo(List.of("cmd.retcode", "cmd.run", "cmd.run_all", "sys.list_functions"));
+        .isEqualTo(
+            List.of("cmd.retcode", "cmd.run", "cmd.run_all", "cmd.script", "sys.list_functions"));
   }
 
   @Test
