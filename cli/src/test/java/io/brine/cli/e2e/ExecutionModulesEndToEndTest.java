@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 18's execution modules through {@code brine run}, a real master and a real minion: the
- * file module on a real folder, file.hash, status.loadavg, sys.doc, and how a bad argument and a
- * raising function reach the operator's terminal.
+ * Issue 18's execution modules through {@code brine run}, a real master and a real minion: the file
+ * module on a real folder, file.hash, status.loadavg, sys.doc, and how a bad argument and a raising
+ * function reach the operator's terminal.
  */
 class ExecutionModulesEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +39,22 @@ class ExecutionModulesEndToEndTest {
     Files.createDirectories(config.getParent());
     Files.writeString(
         config,
-        "pki_dir: " + dir.resolve("master/pki") + "\n"
-            + "cachedir: " + dir.resolve("master/cache") + "\n"
+        "pki_dir: "
+            + dir.resolve("master/pki")
+            + "\n"
+            + "cachedir: "
+            + dir.resolve("master/cache")
+            + "\n"
             + "auto_accept: true\nkeysize: 2048\ninterface: 127.0.0.1\nret_port: 0\n"
-            + "vault:\n  storage_dir: " + dir.resolve("master/vault") + "\n"
+            + "vault:\n  storage_dir: "
+            + dir.resolve("master/vault")
+            + "\n"
             + "  api_addr: 127.0.0.1:0\n");
     master = MasterProcess.startWithConfig(config);
     token = master.initAndUnseal();
     web1 = MinionProcess.start(dir.resolve("minion-web1"), "web1", master.minionPort());
-    Await.until(() -> web1.count("authenticated to master") >= 1, master, web1, "web1 authenticated");
+    Await.until(
+        () -> web1.count("authenticated to master") >= 1, master, web1, "web1 authenticated");
   }
 
   @AfterAll
@@ -74,10 +81,30 @@ class ExecutionModulesEndToEndTest {
     Path f = dir.resolve("work/motd");
     Files.createDirectories(f.getParent());
 
-    JsonNode wrote = web1(run("run", "web1", "file.write", f.toString(), "hello from brine", "line two", "--out", "json"));
+    JsonNode wrote =
+        web1(
+            run(
+                "run",
+                "web1",
+                "file.write",
+                f.toString(),
+                "hello from brine",
+                "line two",
+                "--out",
+                "json"));
     JsonNode read = web1(run("run", "web1", "file.read", f.toString(), "--out", "json"));
     JsonNode replaced =
-        web1(run("run", "web1", "file.replace", f.toString(), "^line (two)$", "second \\1", "show_changes=False", "--out", "json"));
+        web1(
+            run(
+                "run",
+                "web1",
+                "file.replace",
+                f.toString(),
+                "^line (two)$",
+                "second \\1",
+                "show_changes=False",
+                "--out",
+                "json"));
     JsonNode sha256 = web1(run("run", "web1", "file.hash", f.toString(), "--out", "json"));
     JsonNode md5 = web1(run("run", "web1", "file.hash", f.toString(), "form=md5", "--out", "json"));
 
@@ -110,11 +137,15 @@ class ExecutionModulesEndToEndTest {
 
     assertThat(relative.exitCode()).as(relative.toString()).isEqualTo(4);
     assertThat(relative.out())
-        .contains("Passed invalid arguments: file.read: 'path' must be an absolute path, got etc/hostname");
+        .contains(
+            "Passed invalid arguments: file.read: 'path' must be an absolute path, got"
+                + " etc/hostname");
     assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(4);
     assertThat(missing.out()).contains("ERROR: No such file or directory: " + dir.resolve("none"));
     assertThat(raised.exitCode()).as(raised.toString()).isEqualTo(4);
-    assertThat(raised.out()).contains("test.exception failed: RuntimeException: boom").doesNotContain("\tat ");
+    assertThat(raised.out())
+        .contains("test.exception failed: RuntimeException: boom")
+        .doesNotContain("\tat ");
     assertThat(raised.err()).doesNotContain("Exception");
   }
 

@@ -47,7 +47,8 @@ public final class DiskUsage implements MinionFunction {
             new ShellCommand.Options(cmd, Path.of("/"), Map.of(), Optional.of(TIMEOUT)), 1 << 20);
     Map<String, Object> ret = parse(r.stdout());
     if (ret.isEmpty() && r.retcode() != 0) {
-      return CommandError.of(cmd + " failed: " + (r.stderr().isEmpty() ? "exit " + r.retcode() : r.stderr()));
+      return CommandError.of(
+          cmd + " failed: " + (r.stderr().isEmpty() ? "exit " + r.retcode() : r.stderr()));
     }
     return FunctionOutput.ok(ret);
   }

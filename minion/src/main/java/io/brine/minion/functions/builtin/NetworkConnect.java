@@ -26,9 +26,9 @@ import java.util.Set;
 /**
  * {@code network.connect host port [proto=tcp] [timeout=5] [family=ipv4|ipv6]}: whether the minion
  * reaches host:port, in Salt's shape {"result": true, "comment": "Successfully connected to host
- * (address) on tcp port 80"}; a failure is result false with "Unable to connect to ..." and
- * retcode 1, as Salt's minion gives a dict whose result is false. For udp a datagram is sent and
- * the reply waited for, as Salt's. The timeout is capped at 60 s.
+ * (address) on tcp port 80"}; a failure is result false with "Unable to connect to ..." and retcode
+ * 1, as Salt's minion gives a dict whose result is false. For udp a datagram is sent and the reply
+ * waited for, as Salt's. The timeout is capped at 60 s.
  */
 public final class NetworkConnect implements MinionFunction {
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
@@ -46,7 +46,8 @@ public final class NetworkConnect implements MinionFunction {
   @Override
   public FunctionOutput call(FunctionCall call) throws FunctionException {
     Arguments a =
-        Arguments.parse(call, name(), List.of("host", "port", "proto", "timeout", "family"), Set.of());
+        Arguments.parse(
+            call, name(), List.of("host", "port", "proto", "timeout", "family"), Set.of());
     String host = a.optionalString("host").orElse("");
     if (host.isBlank()) {
       return failed("Required argument, host, is missing.");
@@ -59,8 +60,12 @@ public final class NetworkConnect implements MinionFunction {
       throw new FunctionException(name() + ": 'port' must be a port number from 1 to 65535");
     }
     int port = (int) p;
-    String proto = a.optionalString("proto").orElse("tcp").toLowerCase(Locale.ROOT).equals("udp") ? "udp" : "tcp";
-    Duration timeout = DurationText.ofSeconds(name(), "timeout", a.optionalNumber("timeout").orElse(5.0));
+    String proto =
+        a.optionalString("proto").orElse("tcp").toLowerCase(Locale.ROOT).equals("udp")
+            ? "udp"
+            : "tcp";
+    Duration timeout =
+        DurationText.ofSeconds(name(), "timeout", a.optionalNumber("timeout").orElse(5.0));
     if (timeout.compareTo(MAX_TIMEOUT) > 0) {
       timeout = MAX_TIMEOUT;
     }
@@ -72,7 +77,8 @@ public final class NetworkConnect implements MinionFunction {
     try {
       address = resolve(host, family);
     } catch (UnknownHostException e) {
-      return failed("Unable to connect to " + host + " (unknown host) on " + proto + " port " + port);
+      return failed(
+          "Unable to connect to " + host + " (unknown host) on " + proto + " port " + port);
     }
     String where = host + " (" + address.getHostAddress() + ") on " + proto + " port " + port;
     try {
@@ -92,7 +98,8 @@ public final class NetworkConnect implements MinionFunction {
     return FunctionOutput.ok(ret);
   }
 
-  private static InetAddress resolve(String host, Optional<String> family) throws UnknownHostException {
+  private static InetAddress resolve(String host, Optional<String> family)
+      throws UnknownHostException {
     for (InetAddress addr : InetAddress.getAllByName(host)) {
       if (family.isEmpty()
           || (family.get().equals("ipv4") && addr instanceof Inet4Address)

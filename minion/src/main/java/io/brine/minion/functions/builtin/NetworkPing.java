@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 /**
  * {@code network.ping host [timeout] [return_boolean=False]}: as Salt's, the output of {@code ping
  * -c 4 [-W timeout] host} with ping's exit status as retcode, or with return_boolean just whether
- * it succeeded. The host must look like a host name or an address (it goes on a command line).
- * ping runs for at most 30 s.
+ * it succeeded. The host must look like a host name or an address (it goes on a command line). ping
+ * runs for at most 30 s.
  *
  * <p>Where there is no ping (minimal containers), four TCP connections to port {@value #TCP_PORT}
  * (ssh, which a managed host most likely lets through) stand in, one a second, each waited for
@@ -109,7 +109,9 @@ public final class NetworkPing implements MinionFunction {
       throws InterruptedException {
     // The host is checked to hold no shell character; the path is quoted.
     String cmd =
-        "'" + ping.toString().replace("'", "'\\''") + "' -c 4 "
+        "'"
+            + ping.toString().replace("'", "'\\''")
+            + "' -c 4 "
             + timeout.map(t -> "-W " + t.toSeconds() + " ").orElse("")
             + host;
     ShellCommand.Result r =
@@ -163,18 +165,30 @@ public final class NetworkPing implements MinionFunction {
             String.format(
                 Locale.ROOT,
                 "answer from %s: tcp_seq=%d port %d %s time=%.2f ms",
-                address.getHostAddress(), i, tcpPort, answer, ms));
+                address.getHostAddress(),
+                i,
+                tcpPort,
+                answer,
+                ms));
       } else {
         lines.add(
-            "no answer from " + address.getHostAddress() + ": tcp_seq=" + i
-                + " timed out after " + DurationText.of(wait));
+            "no answer from "
+                + address.getHostAddress()
+                + ": tcp_seq="
+                + i
+                + " timed out after "
+                + DurationText.of(wait));
       }
     }
     lines.add("");
     lines.add("--- " + host + " tcp ping statistics ---");
     lines.add(
-        PROBES + " packets transmitted, " + received + " received, "
-            + (PROBES - received) * 100 / PROBES + "% packet loss");
+        PROBES
+            + " packets transmitted, "
+            + received
+            + " received, "
+            + (PROBES - received) * 100 / PROBES
+            + "% packet loss");
     return new FunctionOutput(String.join("\n", lines), received > 0 ? 0 : 1);
   }
 

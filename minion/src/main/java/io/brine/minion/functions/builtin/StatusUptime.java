@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code status.uptime}: Salt's dict from /proc/uptime: seconds, since_iso (local time, as
- * Python's isoformat), since_t, days, time ("H:M" of the part-day, minutes unpadded as Salt's),
- * and users (the lines of {@code who -s}, within 5 s; left out when who cannot run, as Salt
- * does when it is not installed).
+ * {@code status.uptime}: Salt's dict from /proc/uptime: seconds, since_iso (local time, as Python's
+ * isoformat), since_t, days, time ("H:M" of the part-day, minutes unpadded as Salt's), and users
+ * (the lines of {@code who -s}, within 5 s; left out when who cannot run, as Salt does when it is
+ * not installed).
  */
 public final class StatusUptime implements MinionFunction {
   private static final DateTimeFormatter SECONDS =
@@ -73,7 +73,9 @@ public final class StatusUptime implements MinionFunction {
   /** Python's datetime.fromtimestamp(t).isoformat(): microseconds shown unless they are 0. */
   static String isoformat(double epochSeconds) {
     long micros = Math.round(epochSeconds * 1_000_000);
-    Instant i = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000L);
+    Instant i =
+        Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000L);
     LocalDateTime t = LocalDateTime.ofInstant(i, ZoneId.systemDefault());
     String s = t.format(SECONDS);
     int us = t.getNano() / 1000;
@@ -85,7 +87,8 @@ public final class StatusUptime implements MinionFunction {
     try {
       r =
           ShellCommand.run(
-              new ShellCommand.Options("who -s", Path.of("/"), Map.of(), Optional.of(Duration.ofSeconds(5))),
+              new ShellCommand.Options(
+                  "who -s", Path.of("/"), Map.of(), Optional.of(Duration.ofSeconds(5))),
               64 * 1024);
     } catch (RuntimeException e) {
       return Optional.empty();

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code test.arg [args...] [key=value...]}: Salt's {"args": [...], "kwargs": {...}}, the
- * arguments as they arrived, Salt's internal "__" keywords left out as its clean_kwargs does.
+ * {@code test.arg [args...] [key=value...]}: Salt's {"args": [...], "kwargs": {...}}, the arguments
+ * as they arrived, Salt's internal "__" keywords left out as its clean_kwargs does.
  */
 public final class TestArg implements MinionFunction {
   @Override
@@ -25,11 +25,13 @@ public final class TestArg implements MinionFunction {
   @Override
   public FunctionOutput call(FunctionCall call) {
     Map<String, Object> kwargs = new LinkedHashMap<>();
-    call.kwargs().forEach((k, v) -> {
-      if (!k.startsWith("__")) {
-        kwargs.put(k, v);
-      }
-    });
+    call.kwargs()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("__")) {
+                kwargs.put(k, v);
+              }
+            });
     Map<String, Object> ret = new LinkedHashMap<>();
     ret.put("args", new ArrayList<>(call.args()));
     ret.put("kwargs", kwargs);

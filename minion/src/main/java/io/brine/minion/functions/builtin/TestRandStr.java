@@ -25,7 +25,9 @@ public final class TestRandStr implements MinionFunction {
 
   private final String name;
 
-  /** @param name "test.rand_str" or "test.random_hash" */
+  /**
+   * @param name "test.rand_str" or "test.random_hash"
+   */
   public TestRandStr(String name) {
     this.name = name;
   }
@@ -51,6 +53,7 @@ public final class TestRandStr implements MinionFunction {
         Hashes.digest(name, "hash_type", a.optionalString("hash_type").orElse("sha256"));
     long n = RANDOM.nextLong((long) size + 1);
     return FunctionOutput.ok(
-        HexFormat.of().formatHex(digest.digest(Long.toString(n).getBytes(StandardCharsets.US_ASCII))));
+        HexFormat.of()
+            .formatHex(digest.digest(Long.toString(n).getBytes(StandardCharsets.US_ASCII))));
   }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** network.ip_addrs, network.ping and network.connect against this machine's interfaces and loopback. */
+/**
+ * network.ip_addrs, network.ping and network.connect against this machine's interfaces and
+ * loopback.
+ */
 class NetworkModuleTest {
   @TempDir Path dir;
 
@@ -31,11 +34,14 @@ class NetworkModuleTest {
   void ipAddrs_leaveLoopbackOut_unlessAsked_andFilterByInterfaceCidrAndType() throws Exception {
     assertThat(ipAddrs(Map.of())).doesNotContain("127.0.0.1");
     assertThat(ipAddrs(Map.of("include_loopback", true))).contains("127.0.0.1");
-    assertThat(ipAddrs(Map.of("interface", "lo", "include_loopback", "true"))).containsExactly("127.0.0.1");
+    assertThat(ipAddrs(Map.of("interface", "lo", "include_loopback", "true")))
+        .containsExactly("127.0.0.1");
     assertThat(ipAddrs(Map.of("interface", "lo"))).isEmpty();
-    assertThat(ipAddrs(Map.of("cidr", "127.0.0.0/8", "include_loopback", true))).containsExactly("127.0.0.1");
+    assertThat(ipAddrs(Map.of("cidr", "127.0.0.0/8", "include_loopback", true)))
+        .containsExactly("127.0.0.1");
     assertThat(ipAddrs(Map.of("type", "private", "include_loopback", true))).contains("127.0.0.1");
-    assertThat(ipAddrs(Map.of("type", "public", "include_loopback", true))).doesNotContain("127.0.0.1");
+    assertThat(ipAddrs(Map.of("type", "public", "include_loopback", true)))
+        .doesNotContain("127.0.0.1");
     List<String> all = ipAddrs(Map.of("include_loopback", true));
     assertThat(all).isSorted();
   }
@@ -44,7 +50,8 @@ class NetworkModuleTest {
   void ipAddrs_badArguments_areClear() {
     assertThatThrownBy(() -> ipAddrs(Map.of("cidr", "10.0.0.0/33")))
         .isInstanceOf(FunctionException.class)
-        .hasMessage("network.ip_addrs: 'cidr' must be an IPv4 network like 10.0.0.0/8, got 10.0.0.0/33");
+        .hasMessage(
+            "network.ip_addrs: 'cidr' must be an IPv4 network like 10.0.0.0/8, got 10.0.0.0/33");
     assertThatThrownBy(() -> ipAddrs(Map.of("type", "global")))
         .hasMessage("network.ip_addrs: 'type' must be public or private, got global");
     assertThatThrownBy(() -> ipAddrs(Map.of("iface", "lo")))
@@ -80,9 +87,17 @@ class NetworkModuleTest {
       assertThat(ok)
           .isEqualTo(
               FunctionOutput.ok(
-                  Map.of("result", true, "comment", "Successfully connected to 127.0.0.1 (127.0.0.1) on tcp port " + port)));
+                  Map.of(
+                      "result",
+                      true,
+                      "comment",
+                      "Successfully connected to 127.0.0.1 (127.0.0.1) on tcp port " + port)));
       FunctionOutput byName =
-          new NetworkConnect().call(ctx.call(List.of("localhost", String.valueOf(port)), Map.of("timeout", "2", "family", "ipv4")));
+          new NetworkConnect()
+              .call(
+                  ctx.call(
+                      List.of("localhost", String.valueOf(port)),
+                      Map.of("timeout", "2", "family", "ipv4")));
       assertThat(((Map<String, Object>) byName.value()).get("comment"))
           .isEqualTo("Successfully connected to localhost (127.0.0.1) on tcp port " + port);
     }
@@ -90,18 +105,30 @@ class NetworkModuleTest {
     assertThat(refused)
         .isEqualTo(
             new FunctionOutput(
-                Map.of("result", false, "comment", "Unable to connect to 127.0.0.1 (127.0.0.1) on tcp port " + closed), 1));
+                Map.of(
+                    "result",
+                    false,
+                    "comment",
+                    "Unable to connect to 127.0.0.1 (127.0.0.1) on tcp port " + closed),
+                1));
   }
 
   @Test
   void connect_missingOrBadArguments_areSaltsCommentsOrOneLineErrors() throws Exception {
     assertThat(new NetworkConnect().call(ctx.call()))
-        .isEqualTo(new FunctionOutput(Map.of("result", false, "comment", "Required argument, host, is missing."), 1));
+        .isEqualTo(
+            new FunctionOutput(
+                Map.of("result", false, "comment", "Required argument, host, is missing."), 1));
     assertThat(new NetworkConnect().call(ctx.call("localhost")))
-        .isEqualTo(new FunctionOutput(Map.of("result", false, "comment", "Required argument, port, is missing."), 1));
+        .isEqualTo(
+            new FunctionOutput(
+                Map.of("result", false, "comment", "Required argument, port, is missing."), 1));
     assertThatThrownBy(() -> new NetworkConnect().call(ctx.call("localhost", 70000)))
         .hasMessage("network.connect: 'port' must be a port number from 1 to 65535");
-    assertThatThrownBy(() -> new NetworkConnect().call(ctx.call(List.of("localhost", 80), Map.of("family", "ipx"))))
+    assertThatThrownBy(
+            () ->
+                new NetworkConnect()
+                    .call(ctx.call(List.of("localhost", 80), Map.of("family", "ipx"))))
         .hasMessage("network.connect: 'family' must be ipv4 or ipv6, got ipx");
   }
 
@@ -115,10 +142,13 @@ class NetworkModuleTest {
       assertThat(out.retcode()).isZero();
       String text = (String) out.value();
       assertThat(text)
-          .startsWith("PING 127.0.0.1 (127.0.0.1): no ping command on this minion; 4 TCP connects to port " + server.getLocalPort())
+          .startsWith(
+              "PING 127.0.0.1 (127.0.0.1): no ping command on this minion; 4 TCP connects to port "
+                  + server.getLocalPort())
           .contains("tcp_seq=4")
           .endsWith("4 packets transmitted, 4 received, 0% packet loss");
-      assertThat(ping.call(ctx.call(List.of("127.0.0.1"), Map.of("return_boolean", true))).value()).isEqualTo(true);
+      assertThat(ping.call(ctx.call(List.of("127.0.0.1"), Map.of("return_boolean", true))).value())
+          .isEqualTo(true);
     }
   }
 
@@ -130,9 +160,11 @@ class NetworkModuleTest {
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     NetworkPing ping = new NetworkPing(List.of(dir), 1);
 
-    assertThat(ping.call(ctx.call("db1.example.com"))).isEqualTo(new FunctionOutput("ping -c 4 db1.example.com", 1));
+    assertThat(ping.call(ctx.call("db1.example.com")))
+        .isEqualTo(new FunctionOutput("ping -c 4 db1.example.com", 1));
     assertThat(ping.call(ctx.call("10.0.0.1", 3)).value()).isEqualTo("ping -c 4 -W 3 10.0.0.1");
-    assertThat(ping.call(ctx.call(List.of("10.0.0.1"), Map.of("return_boolean", true)))).isEqualTo(FunctionOutput.ok(false));
+    assertThat(ping.call(ctx.call(List.of("10.0.0.1"), Map.of("return_boolean", true))))
+        .isEqualTo(FunctionOutput.ok(false));
   }
 
   @Test

@@ -33,9 +33,12 @@ class SysDocTest {
 
   @Test
   void aModuleAFunctionOrAGlob_picksAsListFunctionsDoes() throws Exception {
-    assertThat(call("status").keySet()).containsExactly("status.loadavg", "status.meminfo", "status.uptime");
-    assertThat(call("test.ping")).isEqualTo(Map.of("test.ping", "Returns true: the minion is up and answering."));
-    assertThat(call("file.re*").keySet()).containsExactly("file.read", "file.remove", "file.replace");
+    assertThat(call("status").keySet())
+        .containsExactly("status.loadavg", "status.meminfo", "status.uptime");
+    assertThat(call("test.ping"))
+        .isEqualTo(Map.of("test.ping", "Returns true: the minion is up and answering."));
+    assertThat(call("file.re*").keySet())
+        .containsExactly("file.read", "file.remove", "file.replace");
     assertThat(call("nosuch")).isEmpty();
     assertThat(List.copyOf(call("sys").keySet())).containsExactly("sys.doc", "sys.list_functions");
   }

@@ -41,9 +41,13 @@ class TestArgRandStrExceptionTest {
     assertThat(seen).as("20 draws from 10^10").hasSize(20);
     assertThat((String) new TestRandStr("test.random_hash").call(ctx.call(5, "md5")).value())
         .matches("[0-9a-f]{32}");
-    assertThat(new TestRandStr("test.rand_str").call(ctx.call(List.of(), Map.of("size", "1", "hash_type", "sha1"))).value())
+    assertThat(
+            new TestRandStr("test.rand_str")
+                .call(ctx.call(List.of(), Map.of("size", "1", "hash_type", "sha1")))
+                .value())
         .as("size 1: the digest of 0 or of 1")
-        .isIn("b6589fc6ab0dc82cf12099d1c2d40ab994e8410c", "356a192b7913b04c54574d18c28d46e6395428ab");
+        .isIn(
+            "b6589fc6ab0dc82cf12099d1c2d40ab994e8410c", "356a192b7913b04c54574d18c28d46e6395428ab");
   }
 
   @Test
@@ -67,14 +71,21 @@ class TestArgRandStrExceptionTest {
     assertThat(out)
         .isEqualTo(
             FunctionOutput.ok(
-                Map.of("args", List.of("x", 2), "kwargs", Map.of("a", "1", "nested", Map.of("k", List.of(1, 2))))));
+                Map.of(
+                    "args",
+                    List.of("x", 2),
+                    "kwargs",
+                    Map.of("a", "1", "nested", Map.of("k", List.of(1, 2))))));
   }
 
   @Test
   void exception_failsTheJobWithOneCleanLine() throws Exception {
     try (JobRunner runner =
         new JobRunner(
-            FunctionRegistry.builtIn(), ctx, 1, JidMemory.open(dir, Duration.ofMinutes(5), Clock.systemUTC()))) {
+            FunctionRegistry.builtIn(),
+            ctx,
+            1,
+            JidMemory.open(dir, Duration.ofMinutes(5), Clock.systemUTC()))) {
       JobResult plain = run(runner, "20261203120000000001", List.of());
       JobResult told = run(runner, "20261203120000000002", List.of("disk on fire"));
 
@@ -88,7 +99,8 @@ class TestArgRandStrExceptionTest {
   }
 
   private static JobResult run(JobRunner runner, String jid, List<Object> args) throws Exception {
-    JobCall call = new JobCall(jid, Instant.now(), "test.exception", args, Map.of(), Duration.ofSeconds(30));
+    JobCall call =
+        new JobCall(jid, Instant.now(), "test.exception", args, Map.of(), Duration.ofSeconds(30));
     return runner.submit(call).orElseThrow().get(30, TimeUnit.SECONDS);
   }
 }

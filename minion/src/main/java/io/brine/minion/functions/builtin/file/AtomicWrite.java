@@ -14,11 +14,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 
 /**
- * A whole file replaced atomically: content into a fresh temp file beside it, fsync, rename over
- * it ({@link DurableFiles#write}), so a reader sees the old file or the new one, never half, and a
- * failure leaves the old one. A link is written through to its target (as Salt's open() does);
- * the rename then replaces the target, never the link. A file that was there keeps its mode and,
- * where the minion may set them, its owner and group; a new one is 0644.
+ * A whole file replaced atomically: content into a fresh temp file beside it, fsync, rename over it
+ * ({@link DurableFiles#write}), so a reader sees the old file or the new one, never half, and a
+ * failure leaves the old one. A link is written through to its target (as Salt's open() does); the
+ * rename then replaces the target, never the link. A file that was there keeps its mode and, where
+ * the minion may set them, its owner and group; a new one is 0644.
  */
 final class AtomicWrite {
   private AtomicWrite() {}

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -33,6 +34,10 @@ public final class FileAppend implements MinionFunction {
   public FunctionOutput call(FunctionCall call) throws FunctionException {
     Lines lines = Lines.parse(call, name());
     Path path = lines.path();
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      // A FIFO would hold the job thread in open(2), past any timeout.
+      return CommandError.of(path + " is not a regular file");
+    }
     try {
       String text = lines.joined();
       try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {

@@ -60,7 +60,8 @@ public final class FileChown implements MinionFunction {
       }
       PosixFileAttributeView view =
           dangling
-              ? Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              ? Files.getFileAttributeView(
+                  path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
               : Files.getFileAttributeView(path, PosixFileAttributeView.class);
       if (owner.isPresent()) {
         view.setOwner(owner.get());

@@ -15,13 +15,15 @@ import java.util.Set;
 
 /**
  * {@code file.hash path [form=sha256] [chunk_size]}, also under Salt's name {@code file.get_hash}:
- * the hex digest of a file of any size (streamed, see {@link Hashes#ofFile}). {@code chunk_size}
- * is accepted for Salt's callers and has no effect on the result.
+ * the hex digest of a file of any size (streamed, see {@link Hashes#ofFile}). {@code chunk_size} is
+ * accepted for Salt's callers and has no effect on the result.
  */
 public final class FileHash implements MinionFunction {
   private final String name;
 
-  /** @param name "file.hash" or Salt's "file.get_hash" */
+  /**
+   * @param name "file.hash" or Salt's "file.get_hash"
+   */
   public FileHash(String name) {
     this.name = name;
   }

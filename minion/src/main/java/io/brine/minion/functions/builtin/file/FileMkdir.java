@@ -59,7 +59,9 @@ public final class FileMkdir implements MinionFunction {
         return FunctionOutput.ok(true);
       }
       Deque<Path> missing = new ArrayDeque<>();
-      for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+      for (Path p = dir;
+          p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+          p = p.getParent()) {
         missing.push(p);
       }
       for (Path p : missing) {

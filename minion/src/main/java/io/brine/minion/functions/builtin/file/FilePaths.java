@@ -17,8 +17,8 @@ final class FilePaths {
   private FilePaths() {}
 
   /**
-   * An absolute path: a minion's working directory means nothing to the operator, so relative
-   * paths are refused (Salt refuses them too for remove, replace, stats and most others).
+   * An absolute path: a minion's working directory means nothing to the operator, so relative paths
+   * are refused (Salt refuses them too for remove, replace, stats and most others).
    */
   static Path absolute(Arguments a, String function, String name) throws FunctionException {
     String given = a.requiredString(name);

@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code file.read path [binary=False]}: the file's content as text (UTF-8), as Salt's. A return
  * travels in one frame, so files over {@value #MAX_BYTES} bytes are refused rather than cut; with
  * {@code binary=True} the bytes come back base64-encoded (JSON has no bytes), otherwise a file that
- * is not UTF-8 text is refused. Links are followed, as Salt's open() does.
+ * is not UTF-8 text is refused. Links are followed, as Salt's open() does; what is not a regular
+ * file (a FIFO, a device) is refused.
  */
 public final class FileRead implements MinionFunction {
   static final int MAX_BYTES = 512 * 1024;
@@ -46,6 +47,10 @@ public final class FileRead implements MinionFunction {
     try {
       if (Files.isDirectory(path)) {
         return CommandError.of("Is a directory: " + path);
+      }
+      if (Files.exists(path) && !Files.isRegularFile(path)) {
+        // A FIFO would hold the job thread in open(2), past any timeout.
+        return CommandError.of(path + " is not a regular file");
       }
       content = readBounded(path, MAX_BYTES);
     } catch (IOException e) {

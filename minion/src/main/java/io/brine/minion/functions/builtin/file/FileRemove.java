@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * {@code file.remove path}: removes a file, a link (never what it points to) or a folder with
- * everything in it, as Salt's (shutil.rmtree); a link inside the folder is removed, never
- * followed. True when something was removed, False when nothing was there. "/" is refused.
+ * everything in it, as Salt's (shutil.rmtree); a link inside the folder is removed, never followed.
+ * True when something was removed, False when nothing was there. "/" is refused.
  */
 public final class FileRemove implements MinionFunction {
   @Override

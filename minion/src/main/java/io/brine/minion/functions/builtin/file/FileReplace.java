@@ -117,11 +117,13 @@ public final class FileReplace implements MinionFunction {
         return CommandError.of(path + " is not a regular file");
       }
       if (Files.size(file) > MAX_BYTES) {
-        return CommandError.of(path + " is larger than " + MAX_BYTES + " bytes, the most file.replace edits");
+        return CommandError.of(
+            path + " is larger than " + MAX_BYTES + " bytes, the most file.replace edits");
       }
       byte[] bytes = FileRead.readBounded(file, MAX_BYTES);
       if (bytes == null) {
-        return CommandError.of(path + " is larger than " + MAX_BYTES + " bytes, the most file.replace edits");
+        return CommandError.of(
+            path + " is larger than " + MAX_BYTES + " bytes, the most file.replace edits");
       }
       before = text(bytes);
       if (before == null) {
@@ -140,13 +142,15 @@ public final class FileReplace implements MinionFunction {
       String content = notFound != null ? notFound : repl;
       boolean present =
           PythonRegex.find(
-              Pattern.compile("^" + Pattern.quote(content) + "$", Pattern.MULTILINE | Pattern.UNIX_LINES),
+              Pattern.compile(
+                  "^" + Pattern.quote(content) + "$", Pattern.MULTILINE | Pattern.UNIX_LINES),
               before);
       if (!present) {
         if (prepend) {
           after = content + "\n" + before;
         } else {
-          after = (before.isEmpty() || before.endsWith("\n") ? before : before + "\n") + content + "\n";
+          after =
+              (before.isEmpty() || before.endsWith("\n") ? before : before + "\n") + content + "\n";
         }
       }
     }

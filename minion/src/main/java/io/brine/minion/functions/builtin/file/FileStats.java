@@ -32,7 +32,9 @@ public final class FileStats implements MinionFunction {
 
   private final String name;
 
-  /** @param name "file.stat" or Salt's "file.stats" */
+  /**
+   * @param name "file.stat" or Salt's "file.stats"
+   */
   public FileStats(String name) {
     this.name = name;
   }
@@ -57,10 +59,13 @@ public final class FileStats implements MinionFunction {
     MessageDigest digest =
         hashType.isPresent() ? Hashes.digest(name, "hash_type", hashType.get()) : null;
     LinkOption[] follow =
-        a.bool("follow_symlinks", true) ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        a.bool("follow_symlinks", true)
+            ? new LinkOption[0]
+            : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
     try {
       Map<String, Object> unix =
-          Files.readAttributes(path, "unix:ino,uid,gid,mode,ctime,size,lastAccessTime,lastModifiedTime", follow);
+          Files.readAttributes(
+              path, "unix:ino,uid,gid,mode,ctime,size,lastAccessTime,lastModifiedTime", follow);
       PosixFileAttributes posix = Files.readAttributes(path, PosixFileAttributes.class, follow);
       int mode = (Integer) unix.get("mode");
       Map<String, Object> ret = new LinkedHashMap<>();

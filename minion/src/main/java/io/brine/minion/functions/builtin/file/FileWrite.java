@@ -31,7 +31,9 @@ public final class FileWrite implements MinionFunction {
     Path path = lines.path();
     String note;
     try {
-      note = AtomicWrite.replace(AtomicWrite.target(path), lines.joined().getBytes(StandardCharsets.UTF_8));
+      note =
+          AtomicWrite.replace(
+              AtomicWrite.target(path), lines.joined().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       return CommandError.of(FilePaths.describe(e));
     }

@@ -25,8 +25,8 @@ final class Modes {
   private Modes() {}
 
   /**
-   * The permission bits of an octal mode. The setuid, setgid and sticky bits are refused: the
-   * JDK sets the nine permission bits only, and a mode that silently lost them would be wrong.
+   * The permission bits of an octal mode. The setuid, setgid and sticky bits are refused: the JDK
+   * sets the nine permission bits only, and a mode that silently lost them would be wrong.
    */
   static Set<PosixFilePermission> parse(String function, String given) throws FunctionException {
     String s = given.strip();
@@ -40,11 +40,15 @@ final class Modes {
       }
       mode = Integer.parseInt(s, 8);
     } catch (NumberFormatException e) {
-      throw new FunctionException(function + ": 'mode' must be an octal mode like 0644, got " + given);
+      throw new FunctionException(
+          function + ": 'mode' must be an octal mode like 0644, got " + given);
     }
     if (mode > 0777) {
       throw new FunctionException(
-          function + ": 'mode' " + given + " has setuid, setgid or sticky bits, which brine does not set");
+          function
+              + ": 'mode' "
+              + given
+              + " has setuid, setgid or sticky bits, which brine does not set");
     }
     Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
     for (int i = 0; i < BITS.length; i++) {

@@ -14,8 +14,8 @@ import java.util.regex.PatternSyntaxException;
  * Python's re as Salt's file.replace uses it, on Java's regex engine: the flags (a number, a name
  * or a list of names), named groups written {@code (?P<name>...)} and {@code (?P=name)}, '$' before
  * "\n" only (UNIX_LINES), and re.sub's replacement syntax ({@code \1}, {@code \g<name>}, {@code
- * \n}). The two engines agree on the patterns a config file needs; Java's has no
- * conditionals ({@code (?(1)..)}), which fail to compile with a clear error.
+ * \n}). The two engines agree on the patterns a config file needs; Java's has no conditionals
+ * ({@code (?(1)..)}), which fail to compile with a clear error.
  *
  * <p>Matching is bounded by the job's timeout: the text is read through a CharSequence that gives
  * up when the thread is interrupted, so a pattern that backtracks forever does not hold a job
@@ -192,7 +192,11 @@ final class PythonRegex {
     Matcher m = pattern.matcher(new Interruptible(text));
     for (Piece p : template) {
       if (p.number != null && p.number > m.groupCount()) {
-        throw new FunctionException(function + ": 'repl' refers to group " + p.number + ", which the pattern does not have");
+        throw new FunctionException(
+            function
+                + ": 'repl' refers to group "
+                + p.number
+                + ", which the pattern does not have");
       }
     }
     StringBuilder out = new StringBuilder();
@@ -211,7 +215,11 @@ final class PythonRegex {
             try {
               g = m.group(p.name);
             } catch (IllegalArgumentException e) {
-              throw new FunctionException(function + ": 'repl' refers to a group named " + p.name + ", which the pattern does not have");
+              throw new FunctionException(
+                  function
+                      + ": 'repl' refers to a group named "
+                      + p.name
+                      + ", which the pattern does not have");
             }
           }
           out.append(g == null ? "" : g);

@@ -56,7 +56,11 @@ final class UnifiedDiff {
         aLen += ops.get(j).tag != '+' ? 1 : 0;
         bLen += ops.get(j).tag != '-' ? 1 : 0;
       }
-      out.append("@@ -").append(range(ai, aLen)).append(" +").append(range(bi, bLen)).append(" @@\n");
+      out.append("@@ -")
+          .append(range(ai, aLen))
+          .append(" +")
+          .append(range(bi, bLen))
+          .append(" @@\n");
       for (int j = start; j < end; j++) {
         Op op = ops.get(j);
         String line = op.line.endsWith("\n") ? op.line : op.line + "\n";

@@ -20,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file module on real files: read, write, append, exists, stat, chmod, chown, remove, mkdir, hash. */
+/**
+ * The file module on real files: read, write, append, exists, stat, chmod, chown, remove, mkdir,
+ * hash.
+ */
 class FileModuleTest {
   @TempDir Path dir;
 
@@ -73,8 +76,11 @@ class FileModuleTest {
     run(new FileWrite(), f.toString(), "new");
 
     assertThat(Files.readString(f)).isEqualTo("new\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
-    assertThat(Files.getAttribute(f, "unix:ino")).as("a new file renamed into place").isNotEqualTo(inodeBefore);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
+    assertThat(Files.getAttribute(f, "unix:ino"))
+        .as("a new file renamed into place")
+        .isNotEqualTo(inodeBefore);
     try (var names = Files.list(dir)) {
       assertThat(names.map(p -> p.getFileName().toString())).containsExactly("conf");
     }
@@ -136,7 +142,8 @@ class FileModuleTest {
   @Test
   void append_toAMissingFile_isAnError_asSalts() throws Exception {
     Path f = dir.resolve("none");
-    assertThat(run(new FileAppend(), f.toString(), "x")).isEqualTo(error("No such file or directory: " + f));
+    assertThat(run(new FileAppend(), f.toString(), "x"))
+        .isEqualTo(error("No such file or directory: " + f));
     assertThat(f).doesNotExist();
   }
 
@@ -157,6 +164,18 @@ class FileModuleTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void readAndAppend_refuseAFifo_whichWouldHoldTheJobInOpen() throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+    assertThat(run(new FileRead(), fifo.toString()))
+        .isEqualTo(error(fifo + " is not a regular file"));
+    assertThat(run(new FileAppend(), fifo.toString(), "x"))
+        .isEqualTo(error(fifo + " is not a regular file"));
+  }
+
+  @Test
   void exists_followsLinks_asPythonsOsPathExists() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "");
     Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("gone"));
@@ -174,12 +193,13 @@ class FileModuleTest {
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
     Path link = Files.createSymbolicLink(dir.resolve("l"), f);
 
-    Map<String, Object> st = (Map<String, Object>) run(new FileStats("file.stat"), f.toString(), "sha256").value();
+    Map<String, Object> st =
+        (Map<String, Object>) run(new FileStats("file.stat"), f.toString(), "sha256").value();
 
     assertThat(st.keySet())
         .containsExactly(
-            "inode", "uid", "gid", "user", "group", "atime", "mtime", "ctime", "size", "mode", "sum",
-            "type", "target");
+            "inode", "uid", "gid", "user", "group", "atime", "mtime", "ctime", "size", "mode",
+            "sum", "type", "target");
     assertThat(st.get("size")).isEqualTo(5L);
     assertThat(st.get("mode")).isEqualTo("0640");
     assertThat(st.get("type")).isEqualTo("file");
@@ -188,24 +208,34 @@ class FileModuleTest {
     assertThat(st.get("user")).isEqualTo(Files.getOwner(f).getName());
     assertThat(st.get("sum")).isEqualTo(sha256("12345".getBytes(StandardCharsets.UTF_8)));
     assertThat((Double) st.get("mtime"))
-        .isCloseTo(Files.getLastModifiedTime(f).toMillis() / 1000.0, org.assertj.core.data.Offset.offset(0.01));
+        .isCloseTo(
+            Files.getLastModifiedTime(f).toMillis() / 1000.0,
+            org.assertj.core.data.Offset.offset(0.01));
 
-    Map<String, Object> viaLink = (Map<String, Object>) run(new FileStats("file.stats"), link.toString()).value();
+    Map<String, Object> viaLink =
+        (Map<String, Object>) run(new FileStats("file.stats"), link.toString()).value();
     assertThat(viaLink.get("type")).isEqualTo("file");
     assertThat(viaLink.get("target")).isEqualTo(f.toRealPath().toString());
     assertThat(viaLink).doesNotContainKey("sum");
     Map<String, Object> linkItself =
         (Map<String, Object>)
-            run(new FileStats("file.stats"), List.of(link.toString()), Map.of("follow_symlinks", false)).value();
+            run(
+                    new FileStats("file.stats"),
+                    List.of(link.toString()),
+                    Map.of("follow_symlinks", false))
+                .value();
     assertThat(linkItself.get("type")).isEqualTo("link");
-    assertThat(((Map<String, Object>) run(new FileStats("file.stat"), dir.toString()).value()).get("type"))
+    assertThat(
+            ((Map<String, Object>) run(new FileStats("file.stat"), dir.toString()).value())
+                .get("type"))
         .isEqualTo("dir");
 
     assertThat(run(new FileStats("file.stats"), dir.resolve("none").toString()))
         .isEqualTo(error("Path not found: " + dir.resolve("none")));
     assertThatThrownBy(() -> run(new FileStats("file.stat"), f.toString(), "crc32"))
         .hasMessage(
-            "file.stat: 'hash_type' must be one of md5, sha1, sha224, sha256, sha384, sha512, got crc32");
+            "file.stat: 'hash_type' must be one of md5, sha1, sha224, sha256, sha384, sha512, got"
+                + " crc32");
   }
 
   @Test
@@ -213,14 +243,16 @@ class FileModuleTest {
     Path f = Files.writeString(dir.resolve("f"), "");
 
     assertThat(run(new FileChmod(), f.toString(), "600")).isEqualTo(FunctionOutput.ok("0600"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
     assertThat(run(new FileChmod(), f.toString(), 755).value()).isEqualTo("0755");
     assertThat(run(new FileChmod(), f.toString(), "0o640").value()).isEqualTo("0640");
 
     assertThatThrownBy(() -> run(new FileChmod(), f.toString(), "rwx"))
         .hasMessage("file.chmod: 'mode' must be an octal mode like 0644, got rwx");
     assertThatThrownBy(() -> run(new FileChmod(), f.toString(), "4755"))
-        .hasMessage("file.chmod: 'mode' 4755 has setuid, setgid or sticky bits, which brine does not set");
+        .hasMessage(
+            "file.chmod: 'mode' 4755 has setuid, setgid or sticky bits, which brine does not set");
     assertThatThrownBy(() -> run(new FileChmod(), f.toString()))
         .hasMessage("file.chmod is missing the required argument 'mode'");
     assertThat(run(new FileChmod(), dir.resolve("none").toString(), "600"))
@@ -231,11 +263,15 @@ class FileModuleTest {
   void chown_toTheCurrentOwner_works_andUnknownNamesAreRefused() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "");
     String user = Files.getOwner(f).getName();
-    String group = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+    String group =
+        Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class)
+            .group()
+            .getName();
     Object uid = Files.getAttribute(f, "unix:uid");
 
     assertThat(run(new FileChown(), f.toString(), user, group)).isEqualTo(FunctionOutput.ok(null));
-    assertThat(run(new FileChown(), f.toString(), uid.toString(), "")).isEqualTo(FunctionOutput.ok(null));
+    assertThat(run(new FileChown(), f.toString(), uid.toString(), ""))
+        .isEqualTo(FunctionOutput.ok(null));
     assertThat(run(new FileChown(), f.toString(), "no-such-user-brine", "no-such-group-brine"))
         .isEqualTo(error("User does not exist; Group does not exist: " + f));
     assertThat(run(new FileChown(), dir.resolve("none").toString(), user, group))
@@ -255,12 +291,15 @@ class FileModuleTest {
 
     assertThat(run(new FileRemove(), link.toString()).value()).isEqualTo(true);
     assertThat(run(new FileRemove(), dir.resolve("tree").toString()).value()).isEqualTo(true);
-    assertThat(run(new FileRemove(), dir.resolve("tree").toString()).value()).as("gone").isEqualTo(false);
+    assertThat(run(new FileRemove(), dir.resolve("tree").toString()).value())
+        .as("gone")
+        .isEqualTo(false);
 
     assertThat(Files.exists(link, LinkOption.NOFOLLOW_LINKS)).isFalse();
     assertThat(dir.resolve("tree")).doesNotExist();
     assertThat(kept).hasContent("x");
-    assertThatThrownBy(() -> run(new FileRemove(), "/")).hasMessage("file.remove refuses to remove /");
+    assertThatThrownBy(() -> run(new FileRemove(), "/"))
+        .hasMessage("file.remove refuses to remove /");
     assertThatThrownBy(() -> run(new FileRemove(), "tmp/x"))
         .hasMessage("file.remove: 'path' must be an absolute path, got tmp/x");
   }
@@ -269,17 +308,24 @@ class FileModuleTest {
   void mkdir_createsParents_withTheMode_andAnExistingFolderIsFine() throws Exception {
     Path deep = dir.resolve("a/b/c");
 
-    assertThat(run(new FileMkdir(), List.of(deep.toString()), Map.of("mode", "750")).value()).isEqualTo(true);
+    assertThat(run(new FileMkdir(), List.of(deep.toString()), Map.of("mode", "750")).value())
+        .isEqualTo(true);
 
     assertThat(deep).isDirectory();
     for (Path p : List.of(dir.resolve("a"), dir.resolve("a/b"), deep)) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as(p.toString()).isEqualTo("rwxr-x---");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+          .as(p.toString())
+          .isEqualTo("rwxr-x---");
     }
     assertThat(run(new FileMkdir(), deep.toString()).value()).isEqualTo(true);
     Path file = Files.writeString(dir.resolve("file"), "");
     FunctionOutput onFile = run(new FileMkdir(), file.resolve("sub").toString());
     assertThat(onFile.retcode()).isEqualTo(1);
-    assertThat(run(new FileMkdir(), List.of(dir.resolve("x").toString()), Map.of("user", "no-such-user-brine")))
+    assertThat(
+            run(
+                new FileMkdir(),
+                List.of(dir.resolve("x").toString()),
+                Map.of("user", "no-such-user-brine")))
         .isEqualTo(error("User no-such-user-brine does not exist"));
     assertThat(dir.resolve("x")).doesNotExist();
   }
@@ -291,7 +337,9 @@ class FileModuleTest {
     Path f = Files.write(dir.resolve("f"), content);
 
     assertThat(run(new FileHash("file.hash"), f.toString()).value()).isEqualTo(sha256(content));
-    assertThat(run(new FileHash("file.get_hash"), List.of(f.toString()), Map.of("form", "md5")).value())
+    assertThat(
+            run(new FileHash("file.get_hash"), List.of(f.toString()), Map.of("form", "md5"))
+                .value())
         .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
     assertThat(run(new FileHash("file.hash"), f.toString(), "sha512").value())
         .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(content)));

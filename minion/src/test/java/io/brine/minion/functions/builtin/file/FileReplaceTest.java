@@ -31,16 +31,24 @@ class FileReplaceTest {
 
   @Test
   void replaces_returnsSaltsUnifiedDiff_andKeepsABackup() throws Exception {
-    Path f = Files.writeString(dir.resolve("sshd_config"), "Port 22\nPermitRootLogin yes\nUsePAM yes\n");
+    Path f =
+        Files.writeString(dir.resolve("sshd_config"), "Port 22\nPermitRootLogin yes\nUsePAM yes\n");
 
     FunctionOutput out = run(f, "^PermitRootLogin .*$", "PermitRootLogin no", Map.of());
 
     assertThat(out)
         .isEqualTo(
             FunctionOutput.ok(
-                "--- \n+++ \n@@ -1,3 +1,3 @@\n Port 22\n-PermitRootLogin yes\n+PermitRootLogin no\n UsePAM yes\n"));
+                "--- \n"
+                    + "+++ \n"
+                    + "@@ -1,3 +1,3 @@\n"
+                    + " Port 22\n"
+                    + "-PermitRootLogin yes\n"
+                    + "+PermitRootLogin no\n"
+                    + " UsePAM yes\n"));
     assertThat(f).hasContent("Port 22\nPermitRootLogin no\nUsePAM yes\n");
-    assertThat(dir.resolve("sshd_config.bak")).hasContent("Port 22\nPermitRootLogin yes\nUsePAM yes\n");
+    assertThat(dir.resolve("sshd_config.bak"))
+        .hasContent("Port 22\nPermitRootLogin yes\nUsePAM yes\n");
     assertThat(run(f, "^PermitRootLogin .*$", "PermitRootLogin no", Map.of()).value())
         .as("nothing left to change: an empty diff")
         .isEqualTo("");
@@ -65,7 +73,11 @@ class FileReplaceTest {
 
     run(f, "x=(\\d)", "x=<\\1>", Map.of("count", 1, "backup", ""));
     assertThat(f).hasContent("x=<1>\nX=2\nx=3\n");
-    run(f, "^(?P<k>x)=(\\d)$", "\\g<k>:\\2", Map.of("flags", List.of("IGNORECASE", "MULTILINE"), "backup", ""));
+    run(
+        f,
+        "^(?P<k>x)=(\\d)$",
+        "\\g<k>:\\2",
+        Map.of("flags", List.of("IGNORECASE", "MULTILINE"), "backup", ""));
     assertThat(f).hasContent("x=<1>\nX:2\nx:3\n");
     run(f, "<1>\\n", "\\\\n", Map.of("flags", "8", "backup", ""));
     assertThat(f).as("\\\\ is a backslash").hasContent("x=\\nX:2\nx:3\n");
@@ -77,7 +89,8 @@ class FileReplaceTest {
   void showChangesFalse_dryRun_andSearchOnly_returnBooleans() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "a\nb\n");
 
-    assertThat(run(f, "a", "A", Map.of("show_changes", false, "dry_run", true)).value()).isEqualTo(true);
+    assertThat(run(f, "a", "A", Map.of("show_changes", false, "dry_run", true)).value())
+        .isEqualTo(true);
     assertThat(f).hasContent("a\nb\n");
     assertThat(dir.resolve("f.bak")).doesNotExist();
     assertThat(run(f, "b", "X", Map.of("search_only", true)).value()).isEqualTo(true);
@@ -94,27 +107,41 @@ class FileReplaceTest {
     assertThat(f).hasContent("one\ntwo\nthree\n");
     run(f, "^three$", "three", Map.of("append_if_not_found", true, "backup", false));
     assertThat(f).as("found: nothing added").hasContent("one\ntwo\nthree\n");
-    run(f, "^# managed$", "x", Map.of("prepend_if_not_found", true, "not_found_content", "# managed", "backup", false));
+    run(
+        f,
+        "^# managed$",
+        "x",
+        Map.of("prepend_if_not_found", true, "not_found_content", "# managed", "backup", false));
     assertThat(f).hasContent("# managed\none\ntwo\nthree\n");
-    run(f, "^# managed$", "x", Map.of("prepend_if_not_found", true, "not_found_content", "# managed", "backup", false));
+    run(
+        f,
+        "^# managed$",
+        "x",
+        Map.of("prepend_if_not_found", true, "not_found_content", "# managed", "backup", false));
     assertThat(f).hasContent("x\none\ntwo\nthree\n");
   }
 
   @Test
   void missingFiles_binaryFiles_andHugeFiles_areErrors_andNothingIsWritten() throws Exception {
     Path none = dir.resolve("none");
-    assertThat(run(none, "a", "b", Map.of())).isEqualTo(new FunctionOutput("ERROR: " + none + " does not exist", 1));
-    assertThat(run(none, "a", "b", Map.of("ignore_if_missing", true))).isEqualTo(FunctionOutput.ok(false));
+    assertThat(run(none, "a", "b", Map.of()))
+        .isEqualTo(new FunctionOutput("ERROR: " + none + " does not exist", 1));
+    assertThat(run(none, "a", "b", Map.of("ignore_if_missing", true)))
+        .isEqualTo(FunctionOutput.ok(false));
     assertThat(none).doesNotExist();
 
     Path bin = Files.write(dir.resolve("bin"), new byte[] {'a', 0, 'b'});
     assertThat(run(bin, "a", "b", Map.of()))
-        .isEqualTo(new FunctionOutput("ERROR: Cannot perform string replacements on a binary file: " + bin, 1));
+        .isEqualTo(
+            new FunctionOutput(
+                "ERROR: Cannot perform string replacements on a binary file: " + bin, 1));
 
     Path huge = Files.write(dir.resolve("huge"), new byte[FileReplace.MAX_BYTES + 1]);
-    assertThat((String) run(huge, "a", "b", Map.of()).value()).contains("is larger than 10485760 bytes");
+    assertThat((String) run(huge, "a", "b", Map.of()).value())
+        .contains("is larger than 10485760 bytes");
     try (var names = Files.list(dir)) {
-      assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("bin", "huge");
+      assertThat(names.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("bin", "huge");
     }
   }
 
@@ -126,13 +153,17 @@ class FileReplaceTest {
         .hasMessageStartingWith("file.replace: 'pattern' is not a valid regular expression: ");
     assertThatThrownBy(() -> run(f, "a", "\\2", Map.of()))
         .hasMessage("file.replace: 'repl' refers to group 2, which the pattern does not have");
-    assertThatThrownBy(() -> run(f, "a", "\\q", Map.of())).hasMessage("file.replace: 'repl' has a bad escape \\q");
+    assertThatThrownBy(() -> run(f, "a", "\\q", Map.of()))
+        .hasMessage("file.replace: 'repl' has a bad escape \\q");
     assertThatThrownBy(() -> run(f, "a", "b", Map.of("flags", "MULTILNE")))
         .hasMessageStartingWith("file.replace: unknown regex flag 'MULTILNE'");
     assertThatThrownBy(() -> run(f, "a", "b", Map.of("count", -1)))
         .hasMessage("file.replace: 'count' must be a whole number, 0 or more");
-    assertThatThrownBy(() -> run(f, "a", "b", Map.of("search_only", true, "append_if_not_found", true)))
-        .hasMessage("file.replace: search_only cannot be used with append_if_not_found or prepend_if_not_found");
+    assertThatThrownBy(
+            () -> run(f, "a", "b", Map.of("search_only", true, "append_if_not_found", true)))
+        .hasMessage(
+            "file.replace: search_only cannot be used with append_if_not_found or"
+                + " prepend_if_not_found");
     assertThatThrownBy(() -> run(f, "a", "b", Map.of("backup", "../x")))
         .hasMessage("file.replace: 'backup' is an extension such as .bak, not a path");
     assertThatThrownBy(() -> run(f, "a", "b", Map.of("bakup", ".b")))
@@ -150,7 +181,9 @@ class FileReplaceTest {
     Thread.currentThread().interrupt();
     try {
       assertThatThrownBy(
-              () -> PythonRegex.subn("file.replace", evil, PythonRegex.template("f", "x", false), text, 0))
+              () ->
+                  PythonRegex.subn(
+                      "file.replace", evil, PythonRegex.template("f", "x", false), text, 0))
           .isInstanceOf(InterruptedException.class);
     } finally {
       Thread.interrupted();
@@ -172,6 +205,7 @@ class FileReplaceTest {
     assertThat(UnifiedDiff.of("a\nb\n", "a\nx\ny\nb\n", 100_000))
         .isEqualTo("--- \n+++ \n@@ -1,2 +1,4 @@\n a\n+x\n+y\n b\n");
     assertThat(UnifiedDiff.of("", "new\n", 100_000)).isEqualTo("--- \n+++ \n@@ -0,0 +1 @@\n+new\n");
-    assertThat(UnifiedDiff.of(a.toString(), a.toString().toUpperCase(), 60)).endsWith(UnifiedDiff.TRUNCATED);
+    assertThat(UnifiedDiff.of(a.toString(), a.toString().toUpperCase(), 60))
+        .endsWith(UnifiedDiff.TRUNCATED);
   }
 }
