@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code network.ping host [timeout] [return_boolean=False]}: as Salt's, the output of {@code ping
- * -c 4 [-W timeout] host} with ping's exit status as retcode, or with return_boolean just whether
- * it succeeded. The host must look like a host name or an address (it goes on a command line). ping
+ * [-W timeout] -c 4 host} (Salt's command line) with ping's exit status as retcode, or with
+ * return_boolean just whether it succeeded. The host must look like a host name or an address (it goes on a command line). ping
  * runs for at most 30 s.
  *
  * <p>Where there is no ping (minimal containers), four TCP connections to port {@value #TCP_PORT}
@@ -111,8 +111,9 @@ public final class NetworkPing implements MinionFunction {
     String cmd =
         "'"
             + ping.toString().replace("'", "'\\''")
-            + "' -c 4 "
+            + "' "
             + timeout.map(t -> "-W " + t.toSeconds() + " ").orElse("")
+            + "-c 4 "
             + host;
     ShellCommand.Result r =
         ShellCommand.run(

@@ -162,7 +162,7 @@ class NetworkModuleTest {
 
     assertThat(ping.call(ctx.call("db1.example.com")))
         .isEqualTo(new FunctionOutput("ping -c 4 db1.example.com", 1));
-    assertThat(ping.call(ctx.call("10.0.0.1", 3)).value()).isEqualTo("ping -c 4 -W 3 10.0.0.1");
+    assertThat(ping.call(ctx.call("10.0.0.1", 3)).value()).isEqualTo("ping -W 3 -c 4 10.0.0.1");
     assertThat(ping.call(ctx.call(List.of("10.0.0.1"), Map.of("return_boolean", true))))
         .isEqualTo(FunctionOutput.ok(false));
   }
