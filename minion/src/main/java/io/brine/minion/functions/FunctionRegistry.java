@@ -5,12 +5,23 @@ import io.brine.minion.functions.builtin.CmdRun;
 import io.brine.minion.functions.builtin.CmdRunAll;
 import io.brine.minion.functions.builtin.CmdScript;
 import io.brine.minion.functions.builtin.CpGetFile;
+import io.brine.minion.functions.builtin.DiskUsage;
 import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.functions.builtin.GrainsGet;
 import io.brine.minion.functions.builtin.GrainsItems;
+import io.brine.minion.functions.builtin.NetworkConnect;
+import io.brine.minion.functions.builtin.NetworkIpAddrs;
+import io.brine.minion.functions.builtin.NetworkPing;
+import io.brine.minion.functions.builtin.StatusLoadavg;
+import io.brine.minion.functions.builtin.StatusMeminfo;
+import io.brine.minion.functions.builtin.StatusUptime;
+import io.brine.minion.functions.builtin.SysDoc;
 import io.brine.minion.functions.builtin.SysListFunctions;
+import io.brine.minion.functions.builtin.TestArg;
 import io.brine.minion.functions.builtin.TestEcho;
+import io.brine.minion.functions.builtin.TestException;
 import io.brine.minion.functions.builtin.TestPing;
+import io.brine.minion.functions.builtin.TestRandStr;
 import io.brine.minion.functions.builtin.TestSleep;
 import io.brine.minion.functions.builtin.TestVersion;
 import io.brine.minion.functions.builtin.pkg.PkgInstall;
@@ -26,6 +37,17 @@ import io.brine.minion.functions.builtin.user.UserAdd;
 import io.brine.minion.functions.builtin.user.UserDelete;
 import io.brine.minion.functions.builtin.user.UserInfo;
 import io.brine.minion.functions.builtin.user.UserListUsers;
+import io.brine.minion.functions.builtin.file.FileAppend;
+import io.brine.minion.functions.builtin.file.FileChmod;
+import io.brine.minion.functions.builtin.file.FileChown;
+import io.brine.minion.functions.builtin.file.FileExists;
+import io.brine.minion.functions.builtin.file.FileHash;
+import io.brine.minion.functions.builtin.file.FileMkdir;
+import io.brine.minion.functions.builtin.file.FileRead;
+import io.brine.minion.functions.builtin.file.FileRemove;
+import io.brine.minion.functions.builtin.file.FileReplace;
+import io.brine.minion.functions.builtin.file.FileStats;
+import io.brine.minion.functions.builtin.file.FileWrite;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,12 +102,38 @@ public final class FunctionRegistry {
                 new UserInfo(),
                 new UserListUsers(),
                 new GroupAdd(),
-                new GroupInfo()));
+                new GroupInfo(),
+                new TestRandStr("test.rand_str"),
+                new TestRandStr("test.random_hash"),
+                new TestArg(),
+                new TestException(),
+                new FileRead(),
+                new FileWrite(),
+                new FileAppend(),
+                new FileExists(),
+                new FileStats("file.stat"),
+                new FileStats("file.stats"),
+                new FileChmod(),
+                new FileChown(),
+                new FileRemove(),
+                new FileMkdir(),
+                new FileReplace(),
+                new FileHash("file.hash"),
+                new FileHash("file.get_hash"),
+                new StatusUptime(),
+                new StatusLoadavg(),
+                new StatusMeminfo(),
+                new DiskUsage(),
+                new NetworkIpAddrs(),
+                new NetworkPing(),
+                new NetworkConnect()));
     // sys.list_functions lists the registry it is part of: every name is known before it is built.
     SortedSet<String> names = new TreeSet<>();
     fns.forEach(f -> names.add(f.name()));
     names.add(SysListFunctions.NAME);
+    names.add(SysDoc.NAME);
     fns.add(new SysListFunctions(names));
+    fns.add(new SysDoc(fns));
     return of(fns.toArray(new MinionFunction[0]));
   }
 

@@ -140,6 +140,11 @@ final class ShellCommand {
     return run(o, SystemCommandRunner.INSTANCE);
   }
 
+  /** With at most {@code outputLimit} bytes kept of each stream, for functions that parse it. */
+  static Result run(Options o, int outputLimit) throws InterruptedException {
+    return run(o, new SystemCommandRunner(outputLimit));
+  }
+
   static Result run(Options o, CommandRunner runner) throws InterruptedException {
     CommandResult r =
         runner.run(new Command(List.of("/bin/sh", "-c", o.cmd()), o.cwd(), o.env(), o.timeout()));

@@ -42,9 +42,13 @@ public final class SysListFunctions implements MinionFunction {
   @Override
   public FunctionOutput call(FunctionCall call) throws FunctionException {
     Arguments a = Arguments.parseVarargs(call, name(), Set.of());
-    List<Object> filters = a.rest();
+    return FunctionOutput.ok(new ArrayList<>(select(names, a.rest())));
+  }
+
+  /** The names the filters pick (every name without a filter), sorted; sys.doc shares this. */
+  static SortedSet<String> select(SortedSet<String> names, List<Object> filters) {
     if (filters.isEmpty()) {
-      return FunctionOutput.ok(new ArrayList<>(names));
+      return new TreeSet<>(names);
     }
     SortedSet<String> out = new TreeSet<>();
     for (Object f : filters) {
@@ -56,7 +60,7 @@ public final class SysListFunctions implements MinionFunction {
         names.stream().filter(n -> n.startsWith(filter + ".")).forEach(out::add);
       }
     }
-    return FunctionOutput.ok(new ArrayList<>(out));
+    return out;
   }
 
   /** fnmatch's '*' and '?'; everything else literal (function names need no character sets). */

@@ -26,17 +26,33 @@ class SysListFunctionsTest {
   @Test
   void aModuleName_listsThatModuleOnly() throws Exception {
     assertThat(call("test"))
-        .isEqualTo(List.of("test.echo", "test.ping", "test.sleep", "test.version"));
+        .isEqualTo(
+            List.of(
+                "test.arg",
+                "test.echo",
+                "test.exception",
+                "test.ping",
+                "test.rand_str",
+                "test.random_hash",
+                "test.sleep",
+                "test.version"));
     assertThat(call("tes")).as("a module name, not a prefix").isEqualTo(List.of());
     assertThat(call("cmd", "sys"))
         .isEqualTo(
-            List.of("cmd.retcode", "cmd.run", "cmd.run_all", "cmd.script", "sys.list_functions"));
+            List.of(
+                "cmd.retcode",
+                "cmd.run",
+                "cmd.run_all",
+                "cmd.script",
+                "sys.doc",
+                "sys.list_functions"));
   }
 
   @Test
   void globs_match() throws Exception {
     assertThat(call("cmd.run*")).isEqualTo(List.of("cmd.run", "cmd.run_all"));
     assertThat(call("*.get")).isEqualTo(List.of("grains.get"));
+    assertThat(call("*.get_*")).isEqualTo(List.of("cp.get_file", "file.get_hash"));
     assertThat(call("grains.item?")).isEqualTo(List.of("grains.items"));
   }
 }
