@@ -8,6 +8,7 @@ import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
+import io.brine.cli.operator.Status;
 import io.brine.cli.policy.PolicyCommand;
 import io.brine.cli.token.TokenCommand;
 import io.brine.crypto.CryptoProviders;
@@ -50,13 +51,14 @@ import picocli.CommandLine;
       TokenCommand.class,
       PolicyCommand.class,
       AuditCommand.class,
+      Status.class,
       DevCommand.class,
       HelpCommand.class
     },
     footer = {
       "",
       "Exit codes: 0 ok, 1 error (usage errors included),",
-      "            2 sealed (brine operator status only),",
+      "            2 sealed (brine status and brine operator status only),",
       "              could not check (brine audit verify only).",
       "Run 'brine help <command>' for a command's options."
     })
@@ -97,7 +99,13 @@ public final class Brine {
 
   /** The command line {@code main} runs; tests pass their own writers and read what they got. */
   public static CommandLine commandLine(Brine brine, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(brine);
+    CommandLine commandLine =
+        new CommandLine(brine) {
+          @Override
+          public int execute(String... args) {
+            return super.execute(BaoFlags.rewrite(this, args));
+          }
+        };
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
