@@ -7,6 +7,11 @@ import io.brine.minion.functions.builtin.CpGetFile;
 import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.functions.builtin.GrainsGet;
 import io.brine.minion.functions.builtin.GrainsItems;
+import io.brine.minion.functions.builtin.SaltutilFindJob;
+import io.brine.minion.functions.builtin.SaltutilKillJob;
+import io.brine.minion.functions.builtin.SaltutilRunning;
+import io.brine.minion.functions.builtin.SaltutilSignalJob;
+import io.brine.minion.functions.builtin.SaltutilTermJob;
 import io.brine.minion.functions.builtin.SysListFunctions;
 import io.brine.minion.functions.builtin.TestEcho;
 import io.brine.minion.functions.builtin.TestPing;
@@ -49,6 +54,11 @@ public final class FunctionRegistry {
                 new GrainsItems(grains),
                 new GrainsGet(grains),
                 new CpGetFile()));
+    fns.add(new SaltutilRunning());
+    fns.add(new SaltutilFindJob());
+    fns.add(new SaltutilKillJob());
+    fns.add(new SaltutilTermJob());
+    fns.add(new SaltutilSignalJob());
     // sys.list_functions lists the registry it is part of: every name is known before it is built.
     SortedSet<String> names = new TreeSet<>();
     fns.forEach(f -> names.add(f.name()));
