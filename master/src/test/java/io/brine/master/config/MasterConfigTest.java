@@ -459,7 +459,7 @@ class MasterConfigTest {
 
     assertThatThrownBy(() -> MasterConfig.load(f))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith(f + ": not valid YAML: ")
+        .hasMessageStartingWith(f + ": not valid YAML at line ")
         .hasMessageContaining("storage_dir");
   }
 
@@ -467,7 +467,7 @@ class MasterConfigTest {
   void load_notYamlOrEmptyOrMissing_isRefused() throws Exception {
     Path broken = file("pki_dir: [unclosed\n");
     assertThatThrownBy(() -> MasterConfig.load(broken))
-        .hasMessageStartingWith(broken + ": not valid YAML: ");
+        .hasMessageStartingWith(broken + ": not valid YAML at line ");
 
     Path empty = file("");
     assertThatThrownBy(() -> MasterConfig.load(empty))
