@@ -755,4 +755,26 @@ class MasterConfigTest {
     assertThat(loadWithEnv(ha + "  api_addr: 10.0.0.5:8200\n", Map.of()).vault().redirectAddr())
         .isNull();
   }
+
+  // Issue 18: Salt's root_dir was refused as an unknown key.
+  @Test
+  void rootDir_prefixesSaltsPathKeys_andDefaultsThemUnderTheRoot() throws Exception {
+    Path root = dir.resolve("root");
+    MasterConfig given =
+        MasterConfig.load(
+            file(
+                "root_dir: " + root + "\n"
+                    + "pki_dir: /etc/salt/pki/master\n"
+                    + "autosign_file: /etc/salt/autosign.conf\n"
+                    + "vault:\n  storage_dir: vault\n"));
+    MasterConfig defaults =
+        MasterConfig.load(file("root_dir: " + root + "\nvault:\n  storage_dir: vault\n"));
+
+    assertThat(given.pkiDir()).isEqualTo(root.resolve("etc/salt/pki/master"));
+    assertThat(given.autosignFile()).isEqualTo(root.resolve("etc/salt/autosign.conf"));
+    assertThat(given.jobs().cachedir()).isEqualTo(root.resolve("var/cache/salt/master"));
+    assertThat(defaults.pkiDir()).isEqualTo(root.resolve("etc/salt/pki/master"));
+    assertThatThrownBy(() -> MasterConfig.load(file("vault:\n  storage_dir: vault\n")))
+        .hasMessageEndingWith("pki_dir: required key is missing");
+  }
 }
