@@ -57,9 +57,12 @@ import picocli.CommandLine;
     },
     footer = {
       "",
-      "Exit codes: 0 ok, 1 error (usage errors included),",
-      "            2 sealed (brine status and brine operator status only),",
-      "              could not check (brine audit verify only).",
+      "Exit codes: 0 ok, 1 error (usage errors included), except:",
+      "  brine status, operator status: 2 sealed;  audit list: 2 none enabled;",
+      "  audit verify: 1 broken, 2 could not check;",
+      "  brine key: 2 usage error, 3 no key matched, 4 import conflicts;",
+      "  brine run, jobs show|active|kill: 3 no minion matched, 4 a minion failed",
+      "  or did not return (or answer).",
       "Run 'brine help <command>' for a command's options."
     })
 public final class Brine {
