@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +104,7 @@ class SaltutilJobsTest {
 
     assertThat(running.retcode()).as(running.toString()).isZero();
     assertThat(running.ret())
-        .asList()
+        .asInstanceOf(InstanceOfAssertFactories.LIST)
         .singleElement()
         .isEqualTo(
             Map.of(
@@ -134,7 +135,9 @@ class SaltutilJobsTest {
     assertThat(killed.retcode()).isEqualTo(1);
     assertThat(killed.ret()).isEqualTo("cmd.run was stopped by saltutil.kill_job (SIGKILL)");
     assertThat(Processes.awaitDead(child, WAIT_S)).as("the job's command").isTrue();
-    assertThat(run("saltutil.running").ret()).asList().isEmpty();
+    assertThat(run("saltutil.running").ret())
+        .asInstanceOf(InstanceOfAssertFactories.LIST)
+        .isEmpty();
     assertThat(run("saltutil.kill_job", sleeping.jid()).ret())
         .as("no such job any more")
         .isEqualTo("");
