@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 every targeted minion answered, 1 error, 3 no minion matched,",
-      "            4 a minion did not answer (the list may be incomplete)."
+      "            4 a minion did not answer or failed (the list may be incomplete)."
     })
 final class ActiveJobs implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -85,7 +85,8 @@ final class ActiveJobs implements Callable<Integer> {
       return JobExitCodes.NO_MATCH;
     }
     MinionQuery.Answers answers = asked.get();
-    Map<String, Active> active = merge(answers, err);
+    List<String> failed = new ArrayList<>();
+    Map<String, Active> active = merge(answers, err, failed);
     if (format == Documents.Format.TEXT) {
       printText(stdout, active, answers.answers().size());
     } else {
@@ -101,13 +102,15 @@ final class ActiveJobs implements Callable<Integer> {
       err.flush();
       return JobExitCodes.FAILED;
     }
-    return JobExitCodes.OK;
+    return failed.isEmpty() ? JobExitCodes.OK : JobExitCodes.FAILED;
   }
 
   /** One running jid: what the first minion said of it, and who runs it with which pid. */
   private record Active(JsonNode data, Map<String, Long> running) {}
 
-  private static Map<String, Active> merge(MinionQuery.Answers answers, PrintWriter err) {
+  /** The running jobs by jid; a minion whose answer is not a list goes to {@code failed}. */
+  private static Map<String, Active> merge(
+      MinionQuery.Answers answers, PrintWriter err, List<String> failed) {
     Map<String, Active> active = new LinkedHashMap<>();
     answers
         .answers()
@@ -115,6 +118,7 @@ final class ActiveJobs implements Callable<Integer> {
             (id, ret) -> {
               JsonNode jobs = ret.path("return");
               if (!jobs.isArray()) {
+                failed.add(id);
                 err.println(id + ": saltutil.running failed: " + jobs.asText());
                 return;
               }

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 every targeted minion answered (killed, or was not running it),",
-      "            1 error, 3 no minion matched, 4 a minion did not answer."
+      "            1 error, 3 no minion matched, 4 a minion did not answer or failed."
     })
 final class KillJob implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -126,7 +126,9 @@ final class KillJob implements Callable<Integer> {
       err.flush();
       return JobExitCodes.FAILED;
     }
-    return JobExitCodes.OK;
+    boolean failed =
+        answers.answers().values().stream().anyMatch(ret -> ret.path("retcode").asInt() != 0);
+    return failed ? JobExitCodes.FAILED : JobExitCodes.OK;
   }
 
   /** The job's minions, connected or not when it was published, that have not returned. */
