@@ -8,6 +8,7 @@ import io.brine.cli.key.KeyCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
+import io.brine.cli.operator.Status;
 import io.brine.cli.policy.PolicyCommand;
 import io.brine.cli.token.TokenCommand;
 import io.brine.crypto.CryptoProviders;
@@ -50,14 +51,18 @@ import picocli.CommandLine;
       TokenCommand.class,
       PolicyCommand.class,
       AuditCommand.class,
+      Status.class,
       DevCommand.class,
       HelpCommand.class
     },
     footer = {
       "",
-      "Exit codes: 0 ok, 1 error (usage errors included),",
-      "            2 sealed (brine operator status only),",
-      "              could not check (brine audit verify only).",
+      "Exit codes: 0 ok, 1 error (usage errors included), except:",
+      "  brine status, operator status: 2 sealed;  audit list: 2 none enabled;",
+      "  audit verify: 1 broken, 2 could not check;",
+      "  brine key: 2 usage error, 3 no key matched, 4 import conflicts;",
+      "  brine run, jobs show|active|kill: 3 no minion matched, 4 a minion failed",
+      "  or did not return (or answer).",
       "Run 'brine help <command>' for a command's options."
     })
 public final class Brine {
@@ -97,7 +102,13 @@ public final class Brine {
 
   /** The command line {@code main} runs; tests pass their own writers and read what they got. */
   public static CommandLine commandLine(Brine brine, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(brine);
+    CommandLine commandLine =
+        new CommandLine(brine) {
+          @Override
+          public int execute(String... args) {
+            return super.execute(BaoFlags.rewrite(this, args));
+          }
+        };
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);

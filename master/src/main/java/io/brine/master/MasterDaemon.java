@@ -607,9 +607,10 @@ public final class MasterDaemon implements AutoCloseable {
   /**
    * {@code brine master <version>: operator API on <url>, vault <sealed|unsealed> (<type>); minions
    * on <interface>:<port>; crypto <provider>}, with {@code , storage postgresql} or {@code , storage
-   * postgresql (HA)} after the vault's type when the vault is in PostgreSQL.
+   * postgresql (HA)} after the vault's type when the vault is in PostgreSQL. Public for {@code
+   * brine dev}, which prints it once its vault is unsealed.
    */
-  String startLine() {
+  public String startLine() {
     SealStatus status = vault.sealStatus();
     return "brine master "
         + build.version()

@@ -11,8 +11,8 @@ import io.brine.minion.keys.KeyFileException;
 import io.brine.vault.InitRequest;
 import io.brine.vault.InitResult;
 import io.brine.vault.VaultException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +102,8 @@ public final class DevCommand implements Callable<Integer> {
       stop = () -> stop(started, master, delete);
       Runtime.getRuntime().addShutdownHook(new Thread(stop, "brine-dev-shutdown"));
       awaitAuthenticated(minion);
+      // The start line is printed now, not at start: then it said "vault sealed" (issue 18).
+      out().println(master.startLine());
       banner(dir, master, init);
     } catch (VaultException | IOException | RuntimeException e) {
       stop(minion, master, delete);
@@ -111,14 +113,12 @@ public final class DevCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private MasterDaemon startMaster(Path config) {
+  private static MasterDaemon startMaster(Path config) {
     try {
-      ByteArrayOutputStream startLine = new ByteArrayOutputStream();
-      MasterDaemon master =
-          MasterDaemon.start(
-              MasterConfig.load(config), new PrintStream(startLine, true, StandardCharsets.UTF_8));
-      out().print(startLine.toString(StandardCharsets.UTF_8));
-      return master;
+      // Its start line is dropped: the vault is still sealed then; call() prints it unsealed.
+      return MasterDaemon.start(
+          MasterConfig.load(config),
+          new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
     } catch (ConfigException | IOException | VaultException e) {
       throw new CliException("cannot start the dev master: " + e.getMessage(), e);
     }

@@ -21,7 +21,12 @@ import picocli.CommandLine.Spec;
     name = "jobs",
     mixinStandardHelpOptions = true,
     description = "The jobs in the master's job cache. Needs a token (BRINE_TOKEN).",
-    subcommands = {JobsCommand.ListJobs.class, JobsCommand.ShowJob.class})
+    subcommands = {
+      JobsCommand.ListJobs.class,
+      JobsCommand.ShowJob.class,
+      ActiveJobs.class,
+      KillJob.class
+    })
 public final class JobsCommand {
   private static OperatorClient client(CommandSpec spec, ApiOptions api) {
     return api.connect(((Brine) spec.root().userObject()).environment());

@@ -378,7 +378,7 @@ public final class KeyCommand implements Callable<Integer> {
     if (dryRun) {
       throw new UsageException("--dry-run goes with --import only");
     }
-    KeyStore keys = keys(url);
+    KeyStore keys = keys(url, READS.contains(action));
     Actions actions = new Actions(this, view, keys);
     return switch (action) {
       case "-L" -> actions.list(EnumSet.allOf(KeyStatus.class));
@@ -396,6 +396,10 @@ public final class KeyCommand implements Callable<Integer> {
       default -> throw new IllegalStateException(action);
     };
   }
+
+  /** The actions that only read keys: these fall back to the folder while the vault is sealed. */
+  private static final Set<String> READS =
+      Set.of("-L", "-l", "-p", "-P", "-f", "-F");
 
   /** The one action asked for; -L when none. */
   private String action() throws UsageException {
@@ -507,9 +511,12 @@ public final class KeyCommand implements Callable<Integer> {
 
   /**
    * Online through the master at {@code url} when one is given and something listens there;
-   * offline (with one line on stderr when the master was not reachable) otherwise.
+   * offline (with one line on stderr when the master was not reachable) otherwise. While its vault
+   * is sealed the master cannot answer: a reading action works on the folder when it is readable
+   * here (as salt-key lists while the master is down), saying so in one line; anything else is a
+   * one-line error.
    */
-  private KeyStore keys(String url) throws UsageException {
+  private KeyStore keys(String url, boolean reads) throws UsageException {
     if (url == null) {
       return KeyStore.folder(directory());
     }
@@ -532,12 +539,46 @@ public final class KeyCommand implements Callable<Integer> {
               + " directly: a running master notices a removed key within seconds");
       err.flush();
       return KeyStore.folder(directory());
+    } catch (OperatorClient.ApiError e) {
+      if (e.status() == 503 && e.reason().contains("sealed")) {
+        return sealedFallback(url, reads);
+      }
+      if (bearer == null && e.status() == 403) {
+        throw needsToken(url);
+      }
+      throw e;
     } catch (CliException e) {
       if (bearer == null && String.valueOf(e.getMessage()).contains(": 403")) {
         throw needsToken(url); // not "permission denied": say what is missing
       }
       throw e;
     }
+  }
+
+  private KeyStore sealedFallback(String url, boolean reads) {
+    if (!reads) {
+      throw new CliException(
+          "the master at "
+              + url
+              + " is sealed: unseal its vault (brine operator unseal) to change keys");
+    }
+    KeyStore folder;
+    try {
+      folder = KeyStore.folder(directory());
+    } catch (CliException notHere) {
+      throw new CliException(
+          "the master at "
+              + url
+              + " is sealed, and its PKI folder is not readable here ("
+              + notHere.getMessage()
+              + "): unseal its vault (brine operator unseal)",
+          notHere);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "the master at " + url + " is sealed; reading " + pkiDir() + " directly instead");
+    err.flush();
+    return folder;
   }
 
   private int rotate(KeyView view, String url) throws UsageException {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.cli.ExitCodes;
 import picocli.CommandLine.Command;
 
-/** {@code brine operator status}: exit 0 unsealed, 2 sealed, 1 when the master cannot answer. */
+/**
+ * {@code brine operator status}, and {@code brine status} as {@code bao status}: exit 0 unsealed, 2
+ * sealed, 1 when the master cannot answer. Public for {@code Brine}, which lists it at the top too.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
@@ -13,7 +16,7 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 unsealed, 2 sealed or not initialized, 1 error (e.g. the master is down)."
     })
-final class Status extends OperatorCommand {
+public final class Status extends OperatorCommand {
   @Override
   protected int run(OperatorClient api, Output output) {
     JsonNode status = api.get("/v1/sys/seal-status");

@@ -48,6 +48,8 @@ class DevModeTest {
       Path dir = banner.dir();
       String printed = banner.printed();
       assertThat(printed).contains("Unseal Key: ", "brine run '*' test.ping");
+      // Issue 18: the start line said "vault sealed" although the banner's vault was unsealed.
+      assertThat(printed).contains(", vault unsealed (shamir)").doesNotContain("vault sealed");
       Cli cli = new Cli().env("BRINE_ADDR", api).env("BRINE_TOKEN", token);
 
       Result keys = cli.run("key", "-L", "--out", "json");

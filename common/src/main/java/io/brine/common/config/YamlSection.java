@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * One mapping of the config file, read with the checks every key needs: known keys only, the right
@@ -38,9 +39,7 @@ public final class YamlSection {
     try {
       root = YAML.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new ConfigException(file + ": not valid YAML: " + reason + where, e);
+      throw new ConfigException(file + ": not valid YAML" + syntaxError(e), e);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such config file", e);
     } catch (IOException e) {
@@ -53,6 +52,48 @@ public final class YamlSection {
       throw new ConfigException(file + ": expected a mapping of keys at the top level");
     }
     return new YamlSection(file, "", root);
+  }
+
+  /**
+   * " at line 3, column 1: found a tab character ..." from a YAML error. SnakeYAML's own problem and
+   * its mark, not Jackson's location (the last token read, often the line before) nor the first
+   * line of its message (the context, "while scanning for the next token", without the cause);
+   * the context follows with where it started. Lines and columns count from 1.
+   */
+  static String syntaxError(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+      String problem = yaml.getProblem() == null ? "syntax error" : yaml.getProblem().strip();
+      if (problem.contains("\\t(TAB)")) {
+        problem = "found a tab character that violates indentation (YAML indents with spaces only)";
+      }
+      String context = "";
+      if (yaml.getContext() != null && yaml.getContextMark() != null) {
+        context =
+            " ("
+                + yaml.getContext().strip()
+                + " started at line "
+                + (yaml.getContextMark().getLine() + 1)
+                + ", column "
+                + (yaml.getContextMark().getColumn() + 1)
+                + ")";
+      }
+      return " at line "
+          + (yaml.getProblemMark().getLine() + 1)
+          + ", column "
+          + (yaml.getProblemMark().getColumn() + 1)
+          + ": "
+          + problem
+          + context;
+    }
+    String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+    return e.getLocation() == null
+        ? ": " + reason
+        : " at line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ": "
+            + reason;
   }
 
   private final Path file;

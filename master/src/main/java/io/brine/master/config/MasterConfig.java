@@ -1,6 +1,7 @@
 package io.brine.master.config;
 
 import io.brine.common.config.ConfigException;
+import io.brine.common.config.RootDir;
 import io.brine.common.config.YamlSection;
 import io.brine.crypto.CryptoProviders;
 import io.brine.crypto.rsa.RsaKeys;
@@ -78,6 +79,7 @@ public record MasterConfig(
 
   private static final Set<String> TOP_KEYS =
       Set.of(
+          "root_dir",
           "pki_dir",
           "keysize",
           "crypto_provider",
@@ -433,7 +435,8 @@ public record MasterConfig(
   static MasterConfig load(Path file, Function<String, String> env) throws ConfigException {
     YamlSection top = YamlSection.readFile(file);
     top.requireOnly(TOP_KEYS);
-    Path pkiDir = top.requiredPath("pki_dir");
+    RootDir root = RootDir.read(top);
+    Path pkiDir = root.requiredPath(top, "pki_dir", "etc/salt/pki/master");
     int keysize =
         (int)
             top.integer(
@@ -445,8 +448,8 @@ public record MasterConfig(
     // The signing files may be missing or appear later (they are read at each decision): no
     // existence check here.
     boolean autoAccept = top.bool("auto_accept", false);
-    Path autosignFile = top.path("autosign_file");
-    Path autorejectFile = top.path("autoreject_file");
+    Path autosignFile = root.path(top, "autosign_file", null);
+    Path autorejectFile = root.path(top, "autoreject_file", null);
     Minions minions = minions(top);
     Duration grace = masterKeyGrace(top);
     Duration shortest = minions.reauthWindow().multipliedBy(2);
@@ -467,7 +470,7 @@ public record MasterConfig(
         autosignFile,
         autorejectFile,
         minions,
-        jobs(top, pkiDir),
+        jobs(top, root, pkiDir),
         cryptoProvider(top),
         grace);
   }
@@ -495,8 +498,8 @@ public record MasterConfig(
     return grace;
   }
 
-  private static Jobs jobs(YamlSection top, Path pkiDir) throws ConfigException {
-    Path cachedir = top.path("cachedir");
+  private static Jobs jobs(YamlSection top, RootDir root, Path pkiDir) throws ConfigException {
+    Path cachedir = root.path(top, "cachedir", "var/cache/salt/master");
     if (cachedir == null) {
       Path parent = pkiDir.toAbsolutePath().getParent();
       cachedir = (parent != null ? parent : pkiDir.toAbsolutePath()).resolve("cache");

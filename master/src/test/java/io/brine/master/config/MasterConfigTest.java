@@ -459,7 +459,7 @@ class MasterConfigTest {
 
     assertThatThrownBy(() -> MasterConfig.load(f))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith(f + ": not valid YAML: ")
+        .hasMessageStartingWith(f + ": not valid YAML at line ")
         .hasMessageContaining("storage_dir");
   }
 
@@ -467,7 +467,7 @@ class MasterConfigTest {
   void load_notYamlOrEmptyOrMissing_isRefused() throws Exception {
     Path broken = file("pki_dir: [unclosed\n");
     assertThatThrownBy(() -> MasterConfig.load(broken))
-        .hasMessageStartingWith(broken + ": not valid YAML: ");
+        .hasMessageStartingWith(broken + ": not valid YAML at line ");
 
     Path empty = file("");
     assertThatThrownBy(() -> MasterConfig.load(empty))
@@ -754,5 +754,27 @@ class MasterConfigTest {
     // A specific api_addr: the API's own URL is advertised.
     assertThat(loadWithEnv(ha + "  api_addr: 10.0.0.5:8200\n", Map.of()).vault().redirectAddr())
         .isNull();
+  }
+
+  // Issue 18: Salt's root_dir was refused as an unknown key.
+  @Test
+  void rootDir_prefixesSaltsPathKeys_andDefaultsThemUnderTheRoot() throws Exception {
+    Path root = dir.resolve("root");
+    MasterConfig given =
+        MasterConfig.load(
+            file(
+                "root_dir: " + root + "\n"
+                    + "pki_dir: /etc/salt/pki/master\n"
+                    + "autosign_file: /etc/salt/autosign.conf\n"
+                    + "vault:\n  storage_dir: vault\n"));
+    MasterConfig defaults =
+        MasterConfig.load(file("root_dir: " + root + "\nvault:\n  storage_dir: vault\n"));
+
+    assertThat(given.pkiDir()).isEqualTo(root.resolve("etc/salt/pki/master"));
+    assertThat(given.autosignFile()).isEqualTo(root.resolve("etc/salt/autosign.conf"));
+    assertThat(given.jobs().cachedir()).isEqualTo(root.resolve("var/cache/salt/master"));
+    assertThat(defaults.pkiDir()).isEqualTo(root.resolve("etc/salt/pki/master"));
+    assertThatThrownBy(() -> MasterConfig.load(file("vault:\n  storage_dir: vault\n")))
+        .hasMessageEndingWith("pki_dir: required key is missing");
   }
 }

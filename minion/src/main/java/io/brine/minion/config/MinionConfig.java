@@ -1,6 +1,7 @@
 package io.brine.minion.config;
 
 import io.brine.common.config.ConfigException;
+import io.brine.common.config.RootDir;
 import io.brine.common.config.YamlSection;
 import io.brine.common.log.LogText;
 import io.brine.crypto.CryptoProviders;
@@ -77,6 +78,7 @@ public record MinionConfig(
           "master_port",
           "crypto_provider",
           "id",
+          "root_dir",
           "pki_dir",
           "keysize",
           "acceptance_wait_time",
@@ -176,7 +178,8 @@ public record MinionConfig(
     int masterPort = (int) yaml.integer("master_port", DEFAULT_MASTER_PORT, 1, 65_535);
     List<MasterAddress> masters = masters(yaml, masterPort);
     MinionId id = id(yaml);
-    Path pkiDir = yaml.requiredPath("pki_dir");
+    RootDir root = RootDir.read(yaml);
+    Path pkiDir = root.requiredPath(yaml, "pki_dir", "etc/salt/pki/minion");
     int keysize = (int) yaml.integer("keysize", DEFAULT_KEYSIZE, 2048, 16_384);
     long wait =
         yaml.integer("acceptance_wait_time", DEFAULT_ACCEPTANCE_WAIT_SECONDS, 1, DAY_SECONDS);
@@ -193,7 +196,7 @@ public record MinionConfig(
                 "max_frame_bytes", Wire.DEFAULT_MAX_FRAME_BYTES, MIN_FRAME_BYTES, MAX_FRAME_BYTES);
     long reconnectMax =
         yaml.integer("reconnect_wait_max", DEFAULT_RECONNECT_WAIT_MAX_SECONDS, 1, DAY_SECONDS);
-    Path cachedir = yaml.path("cachedir");
+    Path cachedir = root.path(yaml, "cachedir", "var/cache/salt/minion");
     long publishMaxAge =
         yaml.integer("publish_max_age", DEFAULT_PUBLISH_MAX_AGE_SECONDS, 1, DAY_SECONDS);
     return new MinionConfig(

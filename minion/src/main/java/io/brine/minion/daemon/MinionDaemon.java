@@ -651,16 +651,31 @@ public final class MinionDaemon implements AutoCloseable {
     if (!line.equals(lastRefusal)) {
       lastRefusal = line;
       log.error(
-          "the master {} {} this minion's key ({}); an operator must accept it (brine key -a {});"
-              + " retrying every {}",
+          "the master {} {} this minion's key ({}); {}; retrying every {}",
           masterAddress(),
           type,
           LogText.escape(reason),
-          config.id(),
+          acceptHint(type, config.id()),
           secs(base));
     }
     setState(State.REFUSED);
     return retryNotBefore(ReconnectBackoff.withJitter(base, random));
+  }
+
+  /**
+   * What an operator runs to accept a refused key: {@code brine key -a} alone moves pending keys
+   * only, as {@code salt-key -a} does, so a rejected or denied key needs its include flag.
+   */
+  static String acceptHint(String type, MinionId id) {
+    return switch (type) {
+      case "REJECTED" -> "an operator must accept it (brine key -a " + id + " --include-rejected)";
+      case "DENIED" ->
+          "another key is accepted for this id: an operator who trusts this one accepts it in"
+              + " place of that one (brine key -a "
+              + id
+              + " --include-denied)";
+      default -> "an operator must accept it (brine key -a " + id + ")";
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ import io.brine.common.log.LogText;
 import io.brine.minion.jobs.JobCall;
 import io.brine.minion.jobs.JobResult;
 import io.brine.minion.jobs.JobRunner;
+import io.brine.minion.jobs.JobTarget;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.job.JobJson;
@@ -61,7 +62,9 @@ final class MinionJobs {
             JobJson.MAPPER.convertValue(job.args(), new TypeReference<List<Object>>() {}),
             JobJson.MAPPER.convertValue(job.kwargs(), new TypeReference<Map<String, Object>>() {}),
             job.timeout());
-    Optional<CompletableFuture<JobResult>> running = runner.submit(call);
+    Optional<CompletableFuture<JobResult>> running =
+        runner.submit(
+            call, new JobTarget(job.target().expression(), job.target().type().wireName()));
     if (running.isEmpty()) {
       return; // refused; the runner said why
     }

@@ -48,6 +48,19 @@ public final class ChildProcesses {
     }
   }
 
+  /**
+   * Sends SIGTERM to a process and all its descendants, for {@code saltutil.term_job}: a process
+   * may clean up and exit; whatever is left when the job's function returns is killed.
+   */
+  public static void terminateTree(ProcessHandle root) {
+    List<ProcessHandle> children = new ArrayList<>();
+    root.children().forEach(children::add);
+    root.destroy();
+    for (ProcessHandle child : children) {
+      terminateTree(child);
+    }
+  }
+
   /** The processes one job started. */
   public static final class Scope {
     private final List<Process> processes = new ArrayList<>();
@@ -77,6 +90,17 @@ public final class ChildProcesses {
       return true;
     }
 
+    /** SIGTERM to every process of the job still running, with descendants; starts still work. */
+    public void terminateAll() {
+      List<Process> toTerm;
+      synchronized (this) {
+        toTerm = new ArrayList<>(processes);
+      }
+      for (Process p : toTerm) {
+        terminateTree(p.toHandle());
+      }
+    }
+
     /** Kills every process of the job still running, with descendants; later starts fail. */
     public void destroyAll() {
       List<Process> toKill;
@@ -91,7 +115,7 @@ public final class ChildProcesses {
     }
   }
 
-  /** Undoes {@link Scope#bindToCurrentThread()}; call it in a finally block. */
+  /** Undoes a binding to the current thread; call it in a finally block. */
   @FunctionalInterface
   public interface Binding {
     void unbind();

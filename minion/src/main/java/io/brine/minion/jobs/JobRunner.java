@@ -7,10 +7,13 @@ import io.brine.minion.functions.FunctionContext;
 import io.brine.minion.functions.FunctionException;
 import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.functions.FunctionRegistry;
+import io.brine.minion.functions.JobControl;
 import io.brine.minion.functions.MinionFunction;
 import io.brine.minion.functions.OneLine;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *       function has noticed its interrupt yet.
  *   <li>any other exception: retcode 1, ret {@code "cmd.run failed: Type: message"} in one line;
  *       the stack trace goes to the log at debug only.
+ *   <li>stopped by {@code saltutil.kill_job} or {@code term_job} (through {@link JobControl}):
+ *       the function is interrupted and its processes get the signal; retcode 1, ret {@code
+ *       "test.sleep was stopped by saltutil.kill_job (SIGKILL)"}, sent at once.
  *   <li>the runner is closed, or its threads' queue is full ({@value #MAX_QUEUED} jobs waiting, for
  *       a runner with threads of its own): retcode 1, ret one line saying so.
  * </ul>
@@ -122,6 +128,14 @@ public final class JobRunner implements AutoCloseable {
    * @return the result to come, completed exactly once
    */
   public Optional<CompletableFuture<JobResult>> submit(JobCall call) {
+    return submit(call, null);
+  }
+
+  /**
+   * {@link #submit(JobCall)}, with the target the job was published to, for {@code
+   * saltutil.running}.
+   */
+  public Optional<CompletableFuture<JobResult>> submit(JobCall call, JobTarget target) {
     Objects.requireNonNull(call, "call");
     synchronized (lock) {
       String refusal =
@@ -140,7 +154,7 @@ public final class JobRunner implements AutoCloseable {
         }
         return Optional.empty();
       }
-      Execution e = new Execution(call);
+      Execution e = new Execution(call, target);
       if (closed) {
         e.finish(shuttingDown(call));
         return Optional.of(e.future);
@@ -204,15 +218,85 @@ public final class JobRunner implements AutoCloseable {
         call, "the minion is shutting down; " + OneLine.of(call.fun()) + " was stopped", 1);
   }
 
+  /** The proc data of the started jobs that have not returned, {@code self} excepted. */
+  private List<Map<String, Object>> running(Execution self) {
+    List<Execution> started = new ArrayList<>();
+    synchronized (lock) {
+      for (Execution e : active.values()) {
+        if (e != self && e.started() != null && !e.future.isDone()) {
+          started.add(e);
+        }
+      }
+    }
+    started.sort(Comparator.comparing(Execution::started));
+    List<Map<String, Object>> data = new ArrayList<>();
+    for (Execution e : started) {
+      data.add(e.procData());
+    }
+    return data;
+  }
+
+  /** {@link JobControl#stop} for a function running as {@code self}. */
+  private Optional<Map<String, Object>> stop(
+      String jid, JobControl.Signal signal, Execution self) {
+    Execution e;
+    synchronized (lock) {
+      e = active.get(jid);
+    }
+    if (e == null || e == self || e.future.isDone()) {
+      return Optional.empty();
+    }
+    Map<String, Object> was = e.procData();
+    String by = signal == JobControl.Signal.KILL ? "kill_job" : "term_job";
+    String message =
+        OneLine.of(e.call.fun()) + " was stopped by saltutil." + by + " (SIG" + signal + ")";
+    if (!e.finish(result(e.call, message, 1))) {
+      return Optional.empty(); // it returned meanwhile
+    }
+    log.warn("job {}: {} (from job {})", jid, message, self.call.jid());
+    e.stop(signal);
+    return Optional.of(was);
+  }
+
   /** One job: runs the function, and is stopped by its timer or by close(). */
   private final class Execution implements Runnable {
     final JobCall call;
+    final JobTarget target;
     final CompletableFuture<JobResult> future = new CompletableFuture<>();
     private final ChildProcesses.Scope processes = new ChildProcesses.Scope();
     private Thread worker; // guarded by this: set only while the function runs
+    private Instant started; // guarded by this: when the function started
 
-    Execution(JobCall call) {
+    Execution(JobCall call, JobTarget target) {
       this.call = call;
+      this.target = target;
+    }
+
+    synchronized Instant started() {
+      return started;
+    }
+
+    /**
+     * Salt's proc data: jid, fun, arg (with the kwargs last, as Salt's {@code __kwarg__} map),
+     * pid (the minion's: its jobs are threads, not processes), tgt and tgt_type.
+     */
+    Map<String, Object> procData() {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("jid", call.jid());
+      data.put("fun", call.fun());
+      List<Object> arg = new ArrayList<>(call.args());
+      if (!call.kwargs().isEmpty()) {
+        Map<String, Object> kwarg = new LinkedHashMap<>(call.kwargs());
+        kwarg.put("__kwarg__", true);
+        arg.add(kwarg);
+      }
+      data.put("arg", arg);
+      data.put("pid", ProcessHandle.current().pid());
+      if (target != null) {
+        data.put("tgt", target.tgt());
+        data.put("tgt_type", target.tgtType());
+      }
+      return data;
     }
 
     @Override
@@ -247,6 +331,7 @@ public final class JobRunner implements AutoCloseable {
             return; // stopped while it was being recorded
           }
           worker = Thread.currentThread();
+          started = Instant.now();
         }
         ScheduledFuture<?> timer;
         try {
@@ -259,9 +344,11 @@ public final class JobRunner implements AutoCloseable {
         }
         JobResult result;
         ChildProcesses.Binding bound = processes.bindToCurrentThread();
+        ChildProcesses.Binding control = JobControl.bindToCurrentThread(new Control(this));
         try {
           result = invoke();
         } finally {
+          control.unbind();
           bound.unbind();
           timer.cancel(false);
           synchronized (this) {
@@ -323,12 +410,40 @@ public final class JobRunner implements AutoCloseable {
 
     /** Interrupts the function, if it is running, and kills the processes it started. */
     void stop() {
+      stop(JobControl.Signal.KILL);
+    }
+
+    /** Interrupts the function, if it is running, and sends its processes the signal. */
+    void stop(JobControl.Signal signal) {
       synchronized (this) {
         if (worker != null) {
           worker.interrupt();
         }
       }
-      processes.destroyAll();
+      if (signal == JobControl.Signal.KILL) {
+        processes.destroyAll();
+      } else {
+        processes.terminateAll(); // and destroyAll() when the function returns
+      }
+    }
+  }
+
+  /** What a function running as one job sees of the others. */
+  private final class Control implements JobControl {
+    private final Execution self;
+
+    Control(Execution self) {
+      this.self = self;
+    }
+
+    @Override
+    public List<Map<String, Object>> running() {
+      return JobRunner.this.running(self);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> stop(String jid, Signal signal) {
+      return JobRunner.this.stop(jid, signal, self);
     }
   }
 }

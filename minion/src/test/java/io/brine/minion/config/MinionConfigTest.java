@@ -313,4 +313,16 @@ class MinionConfigTest {
     Files.writeString(file, yaml);
     return MinionConfig.load(file);
   }
+
+  // Issue 18: Salt's root_dir was refused as an unknown key.
+  @Test
+  void rootDir_prefixesPkiDirAndCachedir_asSaltDoes() throws Exception {
+    MinionConfig given =
+        load("master: m\nid: web1\nroot_dir: /srv/m1\npki_dir: /etc/salt/pki/minion\n");
+    MinionConfig defaults = load("master: m\nid: web1\nroot_dir: /srv/m1\n");
+
+    assertThat(given.pkiDir()).isEqualTo(Path.of("/srv/m1/etc/salt/pki/minion"));
+    assertThat(defaults.pkiDir()).isEqualTo(Path.of("/srv/m1/etc/salt/pki/minion"));
+    assertThat(defaults.cachedir()).isEqualTo(Path.of("/srv/m1/var/cache/salt/minion"));
+  }
 }
