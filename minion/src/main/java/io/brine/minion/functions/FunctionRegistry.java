@@ -6,7 +6,9 @@ import io.brine.minion.functions.builtin.CmdRunAll;
 import io.brine.minion.functions.builtin.CpGetFile;
 import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.functions.builtin.GrainsGet;
+import io.brine.minion.functions.builtin.GrainsItem;
 import io.brine.minion.functions.builtin.GrainsItems;
+import io.brine.minion.functions.builtin.GrainsSetval;
 import io.brine.minion.functions.builtin.SysListFunctions;
 import io.brine.minion.functions.builtin.TestEcho;
 import io.brine.minion.functions.builtin.TestPing;
@@ -33,9 +35,13 @@ public final class FunctionRegistry {
     this.byName = Collections.unmodifiableMap(byName);
   }
 
-  /** Every built-in function. */
+  /** Every built-in function, over computed grains only. */
   public static FunctionRegistry builtIn() {
-    Grains grains = new Grains();
+    return builtIn(new Grains());
+  }
+
+  /** Every built-in function, the grains functions over {@code grains} (the minion's own). */
+  public static FunctionRegistry builtIn(Grains grains) {
     List<MinionFunction> fns =
         new ArrayList<>(
             List.of(
@@ -48,6 +54,8 @@ public final class FunctionRegistry {
                 new CmdRetcode(),
                 new GrainsItems(grains),
                 new GrainsGet(grains),
+                new GrainsItem(grains),
+                new GrainsSetval(grains),
                 new CpGetFile()));
     // sys.list_functions lists the registry it is part of: every name is known before it is built.
     SortedSet<String> names = new TreeSet<>();
