@@ -30,7 +30,7 @@ public record JobRecord(
     Instant started) {
 
   /** The target types brine's master resolves itself (Salt's tgt_type names). */
-  public static final Set<String> TARGET_TYPES = Set.of("glob", "list", "pcre");
+  public static final Set<String> TARGET_TYPES = Set.of("glob", "list", "pcre", "grain", "grain_pcre", "compound", "ipcidr");
 
   public JobRecord {
     if (!Jid.isValid(jid)) {
