@@ -257,7 +257,12 @@ public final class MasterDaemon implements AutoCloseable {
         pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
         jobCache =
             JobCache.open(jobs.jobsDir(), jobs.maxJobs(), jobs.keepJobs(), Clock.systemUTC());
-        grainStore = FileGrainStore.open(jobs.grainsDir());
+        FileGrainStore grainFiles = FileGrainStore.open(jobs.grainsDir());
+        int forgotten = grainFiles.retainOnly(pki.acceptedKeys().ids());
+        if (forgotten > 0) {
+          log.info("forgot the grains of {} minion(s) whose key is no longer accepted", forgotten);
+        }
+        grainStore = grainFiles;
       } else {
         // The vault's database holds the cluster's minion keys and jobs too, each row sealed or
         // MAC'd with keys kept in the barrier; only the active master decides and records jobs.

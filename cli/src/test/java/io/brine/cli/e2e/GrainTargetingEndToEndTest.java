@@ -107,6 +107,9 @@ class GrainTargetingEndToEndTest {
     assertThat(ping("-G", "role:web")).containsExactly("web1", "web2");
     assertThat(ping("--grain", "tier:cach*")).containsExactly("web1");
     assertThat(ping("-G", "locale_info:defaultlanguage:de*")).containsExactly("db1");
+    assertThat(ping("-G", "--delimiter", ";", "locale_info;defaultlanguage;de*"))
+        .as("Salt's delimiter")
+        .containsExactly("db1");
     assertThat(ping("-P", "dc:(ea|no)")).containsExactly("db1", "web1");
     assertThat(ping("-C", "G@role:web and not G@dc:west or L@db1")).containsExactly("db1", "web1");
     assertThat(ping("-C", "( web* or db* ) and G@dc:west")).containsExactly("web2");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,23 @@ public final class FileGrainStore implements GrainStore {
   public synchronized void remove(MinionId id) throws IOException {
     grains.remove(id);
     DurableFiles.delete(file(id));
+  }
+
+  /**
+   * Forgets the grains of every minion not in {@code accepted}: keys removed while the master was
+   * stopped (a folder edited by hand, {@code brine key -d} offline).
+   *
+   * @return how many were forgotten
+   */
+  public synchronized int retainOnly(Set<MinionId> accepted) throws IOException {
+    int forgotten = 0;
+    for (MinionId id : Set.copyOf(grains.keySet())) {
+      if (!accepted.contains(id)) {
+        remove(id);
+        forgotten++;
+      }
+    }
+    return forgotten;
   }
 
   @Override

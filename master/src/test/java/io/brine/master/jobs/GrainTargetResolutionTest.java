@@ -174,6 +174,10 @@ class GrainTargetResolutionTest {
     assertThat(
             new String(Files.readAllBytes(dir.resolve("grains/web1.json")), StandardCharsets.UTF_8))
         .contains("\"os\":\"Debian\"");
+    // A key removed while the master was stopped: its grains go at the next start.
+    assertThat(reopened.retainOnly(java.util.Set.of(MinionId.of("web1")))).isEqualTo(1);
+    assertThat(Files.exists(dir.resolve("grains/web2.json"))).isFalse();
+    assertThat(Files.exists(dir.resolve("grains/web1.json"))).isTrue();
   }
 
   @Test
