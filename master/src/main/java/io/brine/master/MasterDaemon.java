@@ -16,12 +16,17 @@ import io.brine.master.ha.ClusterStatus;
 import io.brine.master.ha.ClusterTiming;
 import io.brine.master.ha.HaCoordinator;
 import io.brine.master.ha.SealedWrites;
+import io.brine.master.grains.FileGrainStore;
+import io.brine.master.grains.GrainStore;
 import io.brine.master.jobs.JobCache;
+import io.brine.master.pki.KeyChanges;
+import java.util.function.Consumer;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
 import io.brine.master.jobs.shared.JobQueue;
 import io.brine.master.jobs.shared.JobRedelivery;
+import io.brine.master.jobs.shared.SharedGrainStore;
 import io.brine.master.jobs.shared.SharedJobCache;
 import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.AcceptancePolicy;
@@ -245,12 +250,19 @@ public final class MasterDaemon implements AutoCloseable {
     JobRedelivery redelivery = null;
     JobPublisher jobPublisher = null;
     SharedKeyStore sharedKeys = null;
+    GrainStore grainStore = null;
     try {
       MasterConfig.Jobs jobs = config.jobs();
       if (postgres == null) {
         pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
         jobCache =
             JobCache.open(jobs.jobsDir(), jobs.maxJobs(), jobs.keepJobs(), Clock.systemUTC());
+        FileGrainStore grainFiles = FileGrainStore.open(jobs.grainsDir());
+        int forgotten = grainFiles.retainOnly(pki.acceptedKeys().ids());
+        if (forgotten > 0) {
+          log.info("forgot the grains of {} minion(s) whose key is no longer accepted", forgotten);
+        }
+        grainStore = grainFiles;
       } else {
         // The vault's database holds the cluster's minion keys and jobs too, each row sealed or
         // MAC'd with keys kept in the barrier; only the active master decides and records jobs.
@@ -282,6 +294,7 @@ public final class MasterDaemon implements AutoCloseable {
                 jobs.keepJobs(),
                 Clock.systemUTC());
         jobCache = sharedJobs;
+        grainStore = SharedGrainStore.open(postgres.dataSource(), secrets.dataAead());
       }
       FileRoots fileRoots = jobs.fileRoots().isEmpty() ? null : FileRoots.of(jobs.fileRoots());
       if ("pkcs11".equals(settings.seal().activeType())) {
@@ -357,7 +370,7 @@ public final class MasterDaemon implements AutoCloseable {
               keys::previousKeys,
               pki,
               publishKeys,
-              new MinionCalls(jobCache, fileRoots, callWorkers, Clock.systemUTC()),
+              new MinionCalls(jobCache, grainStore, fileRoots, callWorkers, Clock.systemUTC()),
               config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
@@ -370,6 +383,8 @@ public final class MasterDaemon implements AutoCloseable {
               jobCache,
               Clock.systemUTC());
       jobPublisher = publisher;
+      publisher.grainsFrom(grainStore);
+      publisher.useNodegroups(config.nodegroups());
       if (postgres != null) {
         // Jobs published on the active master reach the minions of every other master; one
         // thread hands them on in the queue's order, off the queue's own threads.
@@ -399,7 +414,7 @@ public final class MasterDaemon implements AutoCloseable {
               build.buildDate(),
               new MasterPaths(
                   publishKeys,
-                  new MinionKeys(pki, listener::onKeysChanged),
+                  new MinionKeys(pki, keysChanged(listener, grainStore)),
                   publisher,
                   jobCache,
                   audit,
@@ -645,6 +660,21 @@ public final class MasterDaemon implements AutoCloseable {
 
   public MinionListener minionListener() {
     return minions;
+  }
+
+  /**
+   * What an operator's key change does beyond the listener's part: the grains of a minion whose
+   * key was rejected or deleted are forgotten (a failure is one WARN line; the key change stands).
+   */
+  private static Consumer<KeyChanges> keysChanged(MinionListener listener, GrainStore grains) {
+    return changes -> {
+      listener.onKeysChanged(changes);
+      try {
+        grains.keysChanged(changes);
+      } catch (IOException e) {
+        log.warn("cannot forget the grains of a removed key: {}", e.getMessage());
+      }
+    };
   }
 
   /** The PKI folder; pass what its transitions return to {@link MinionListener#onKeysChanged}. */

@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run a function on the minions that match TARGET, as Salt's `salt` command.",
-      "TARGET is a glob on minion ids (default), a comma list (-L) or a regex (-E).",
+      "TARGET is a glob on minion ids (default), a comma list (-L), a regex (-E), a grain"
+          + " (-G os:Debian), a grain regex (-P), a compound (-C), a nodegroup (-N) or an"
+          + " address or subnet (-S), as Salt's.",
       "ARGs of the form key=value are keyword arguments; a value that starts with { or [ is read"
           + " as JSON. Needs a token (BRINE_TOKEN)."
     },
@@ -52,6 +54,37 @@ public final class RunCommand implements Callable<Integer> {
       names = {"-E", "--pcre"},
       description = "TARGET is a regular expression, matched from the start of the id.")
   boolean pcre;
+
+  @Option(
+      names = {"-G", "--grain"},
+      description = "TARGET is a grain, key:value, the value a glob (os:Debian, nested a:b:c*).")
+  boolean grain;
+
+  @Option(
+      names = {"-P", "--grain-pcre"},
+      description = "TARGET is a grain, key:value, the value a regular expression.")
+  boolean grainPcre;
+
+  @Option(
+      names = {"-C", "--compound"},
+      description = "TARGET is a compound (G@os:Debian and web* or L@db1,db2 and not E@test.*).")
+  boolean compound;
+
+  @Option(
+      names = {"-N", "--nodegroup"},
+      description = "TARGET names a nodegroup of the master config's nodegroups:.")
+  boolean nodegroup;
+
+  @Option(
+      names = {"-S", "--ipcidr"},
+      description = "TARGET is an IP address or a CIDR subnet, matched on the ipv4/ipv6 grains.")
+  boolean ipcidr;
+
+  @Option(
+      names = "--delimiter",
+      paramLabel = "<text>",
+      description = "What splits grain keys in -G, -P and -C (default ':').")
+  String delimiter;
 
   @Option(
       names = {"-t", "--timeout"},
@@ -82,15 +115,16 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Returns.Format format = outFormat(spec, out);
-    if (list && pcre) {
-      throw new ParameterException(spec.commandLine(), "-L and -E cannot be used together");
-    }
+    String tgtType = targetType();
     if (timeout < 1 || timeout > 86400) {
       throw new ParameterException(spec.commandLine(), "--timeout must be 1 to 86400 seconds");
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("tgt", target);
-    body.put("tgt_type", list ? "list" : pcre ? "pcre" : "glob");
+    body.put("tgt_type", tgtType);
+    if (delimiter != null) {
+      body.put("delimiter", delimiter);
+    }
     body.put("fun", function);
     Arguments parsed = Arguments.parse(arguments);
     body.put("arg", parsed.positional());
@@ -105,6 +139,7 @@ public final class RunCommand implements Callable<Integer> {
     } catch (OperatorClient.ApiError e) {
       if (e.status() == 400 && e.reason().startsWith(JobPublisher.NoMinionsMatched.PREFIX)) {
         err.println("No minions matched the target. No command was sent, no jid was assigned.");
+        err.println(e.reason());
         err.flush();
         return JobExitCodes.NO_MATCH;
       }
@@ -123,6 +158,41 @@ public final class RunCommand implements Callable<Integer> {
     JobWatch watch =
         new JobWatch(client, jid, new Returns(stdout, format), err, brine.console() != null);
     return watch.follow(published, timeout);
+  }
+
+  /** Salt's tgt_type of the one target flag given; two of them are a usage error. */
+  private String targetType() {
+    Map<String, Boolean> flags = new LinkedHashMap<>();
+    flags.put("-L", list);
+    flags.put("-E", pcre);
+    flags.put("-G", grain);
+    flags.put("-P", grainPcre);
+    flags.put("-C", compound);
+    flags.put("-N", nodegroup);
+    flags.put("-S", ipcidr);
+    List<String> given = new ArrayList<>();
+    flags.forEach((flag, set) -> {
+      if (set) {
+        given.add(flag);
+      }
+    });
+    if (given.size() > 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.join(" and ", given) + " cannot be used together: give one kind of target");
+    }
+    if (given.isEmpty()) {
+      return "glob";
+    }
+    return switch (given.get(0)) {
+      case "-L" -> "list";
+      case "-E" -> "pcre";
+      case "-G" -> "grain";
+      case "-P" -> "grain_pcre";
+      case "-C" -> "compound";
+      case "-N" -> "nodegroup";
+      default -> "ipcidr";
+    };
   }
 
   static Returns.Format outFormat(CommandSpec spec, String out) {

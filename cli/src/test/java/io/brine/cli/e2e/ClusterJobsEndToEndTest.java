@@ -66,6 +66,21 @@ class ClusterJobsEndToEndTest {
       IDS.forEach(id -> assertThat(first.path(id).asText()).as(id).isEqualTo(marker));
       assertThat(databaseHolds(database, marker)).as("a return in clear in PostgreSQL").isFalse();
 
+      // A grain target through the standby: each minion's grains were kept by the master it is
+      // on (sealed rows of the one table) and the active resolves the target on all of them.
+      await(Duration.ofSeconds(30), "a compound grain target reaches the minions of every master",
+          () -> {
+            Result r =
+                viaStandby.run("run", "-C", "G@id:web* and G@kernel:Linux", "test.ping",
+                    "--out", "json", "--timeout", "5");
+            try {
+              return r.exitCode() == 0 && JSON.readTree(r.out()).size() == IDS.size();
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
+      assertThat(grainsHold(database, "Linux")).as("grains in clear in PostgreSQL").isFalse();
+
       // A publish-key rotation on demand, through a standby: the active makes the key, every
       // master takes it, every minion re-authenticates on the new epoch, and jobs still run.
       Result rotated = viaStandby.run("key", "--rotate", "--out", "json");
@@ -126,6 +141,22 @@ class ClusterJobsEndToEndTest {
       Result listedAfter = viaNext.run("key", "-L");
       assertThat(listedAfter.exitCode()).as(listedAfter.toString()).isZero();
       assertThat(listedAfter.out()).contains("Accepted Keys:\nweb1\nweb2\nweb3\n");
+    }
+  }
+
+  /** True when any row of the grains table holds {@code text} in clear. */
+  private static boolean grainsHold(PostgresServer.Database database, String text)
+      throws Exception {
+    String hex = HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT count(*), sum(CASE WHEN encode(grains, 'hex') LIKE '%" + hex
+                    + "%' THEN 1 ELSE 0 END) FROM brine_minion_grains")) {
+      r.next();
+      assertThat(r.getInt(1)).as("a grains row per minion").isEqualTo(IDS.size());
+      return r.getInt(2) > 0;
     }
   }
 

@@ -168,6 +168,24 @@ public final class YamlSection {
   }
 
   /**
+   * The whole mapping as plain values (maps, lists, strings, numbers, booleans, nulls), in file
+   * order: for a key whose contents are free-form, such as the minion's {@code grains:}.
+   */
+  /** One key's value as plain values (see {@link #values}), or null when absent. */
+  public Object plain(String key) {
+    return has(key) ? YAML.convertValue(node.get(key), Object.class) : null;
+  }
+
+  public Map<String, Object> values() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      out.put(field.getKey(), YAML.convertValue(field.getValue(), Object.class));
+    }
+    return out;
+  }
+
+  /**
    * A mapping of scalars as strings ({@code true} as "true", {@code 8} as "8"), in file order;
    * empty when absent.
    */

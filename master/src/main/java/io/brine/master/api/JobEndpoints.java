@@ -42,6 +42,8 @@ import java.util.OptionalInt;
  *   <li>{@code PUT|POST /v1/brine/jobs} with {@code {"tgt":"web*", "tgt_type":"glob", "fun":
  *       "test.ping", "arg":[], "kwarg":{}, "timeout":60}}: publishes the job; answers {@code
  *       {"jid", "minions":[...], "missing":[...]}}, or 400 when no accepted minion matches.
+ *       {@code tgt_type} is Salt's: glob, pcre, list, grain, grain_pcre, compound, nodegroup or
+ *       ipcidr; {@code delimiter} (Salt's, default {@code :}) splits grain keys.
  *   <li>{@code GET /v1/brine/jobs}: the cached jobs, newest first, {@code ?limit=N} (default 100).
  *   <li>{@code GET /v1/brine/jobs?jid=J}: one job with its returns so far; 404 when unknown.
  *   <li>{@code GET /v1/brine/jobs?jid=J&count=true}: only {@code {"jid", "returned"}}, counted
@@ -111,7 +113,7 @@ final class JobEndpoints {
   }
 
   private ApiResponse publish(ApiRequest request) throws VaultException {
-    JobRequest job = jobRequest(request.body());
+    JobRequest job = jobRequest(request.body(), publisher);
     Caller caller = request.caller();
     JobPublisher.Published published;
     try {
@@ -130,9 +132,12 @@ final class JobEndpoints {
     return ApiResponse.ok(body);
   }
 
-  static JobRequest jobRequest(JsonBody body) throws InvalidRequestException {
+  static JobRequest jobRequest(JsonBody body, JobPublisher publisher)
+      throws InvalidRequestException {
     String tgt = body.string("tgt");
     String tgtType = Optional.ofNullable(body.string("tgt_type")).orElse("glob");
+    String delimiter =
+        Optional.ofNullable(body.string("delimiter")).orElse(Target.DEFAULT_DELIMITER);
     String fun = body.string("fun");
     if (tgt == null || fun == null) {
       throw new InvalidRequestException("'tgt' and 'fun' are required");
@@ -148,7 +153,7 @@ final class JobEndpoints {
     int timeout = body.integer("timeout");
     try {
       return new JobRequest(
-          Target.of(tgtType, tgt),
+          publisher.target(tgtType, tgt, delimiter),
           fun,
           arg == null || arg.isNull() ? ApiJson.MAPPER.createArrayNode() : (ArrayNode) arg,
           kwarg == null || kwarg.isNull() ? ApiJson.object() : (ObjectNode) kwarg,

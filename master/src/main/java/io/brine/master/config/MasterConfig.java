@@ -4,6 +4,7 @@ import io.brine.common.config.ConfigException;
 import io.brine.common.config.RootDir;
 import io.brine.common.config.YamlSection;
 import io.brine.crypto.CryptoProviders;
+import io.brine.master.jobs.Nodegroups;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.audit.AuditConfig;
 import io.brine.vault.InvalidRequestException;
@@ -51,6 +52,7 @@ import java.util.function.Function;
  * @param masterKeyGrace after a rotation of the master's own RSA key, how long the previous key
  *     still answers minions pinned to it ({@code master_key_grace}, default 168h); then it is
  *     destroyed
+ * @param nodegroups Salt's {@code nodegroups}: named compound targets for {@code brine run -N}
  */
 public record MasterConfig(
     Path file,
@@ -63,7 +65,8 @@ public record MasterConfig(
     Minions minions,
     Jobs jobs,
     CryptoProviders.Choice cryptoProvider,
-    Duration masterKeyGrace) {
+    Duration masterKeyGrace,
+    Nodegroups nodegroups) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
 
   /** A week, as the issue asks: long enough for a minion that is off over a weekend. */
@@ -107,7 +110,8 @@ public record MasterConfig(
           "cachedir",
           "keep_jobs",
           "max_jobs",
-          "file_roots");
+          "file_roots",
+          "nodegroups");
   private static final Set<String> VAULT_KEYS =
       Set.of(
           "storage",
@@ -189,6 +193,11 @@ public record MasterConfig(
     /** Where the job cache keeps its files. */
     public Path jobsDir() {
       return cachedir.resolve("jobs");
+    }
+
+    /** Where a single master keeps each minion's grains, one small file per minion. */
+    public Path grainsDir() {
+      return cachedir.resolve("grains");
     }
   }
 
@@ -472,7 +481,16 @@ public record MasterConfig(
         minions,
         jobs(top, root, pkiDir),
         cryptoProvider(top),
-        grace);
+        grace,
+        nodegroups(top));
+  }
+
+  private static Nodegroups nodegroups(YamlSection top) throws ConfigException {
+    try {
+      return Nodegroups.parse(top.plain("nodegroups"));
+    } catch (IllegalArgumentException e) {
+      throw top.fail("nodegroups", e.getMessage());
+    }
   }
 
   private static Duration masterKeyGrace(YamlSection top) throws ConfigException {

@@ -2,6 +2,7 @@ package io.brine.master.jobs;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.brine.crypto.WeakKeyException;
+import io.brine.master.grains.GrainStore;
 import io.brine.master.listener.MinionListener;
 import io.brine.master.pki.AcceptedKeys;
 import io.brine.master.pki.MinionKeyStore;
@@ -9,6 +10,7 @@ import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.JobPublication;
+import io.brine.protocol.job.Target;
 import io.brine.protocol.publish.PublishEnvelope;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -37,8 +39,11 @@ public final class JobPublisher {
   public static final class NoMinionsMatched extends Exception {
     private static final long serialVersionUID = 1L;
 
-    /** How its message starts, for clients of the API that tell this case apart. */
-    public static final String PREFIX = "no accepted minion matches ";
+    /**
+     * How its message starts, for clients of the API that tell this case apart; the rest says why
+     * ("matches glob:web*", "has grain os matching Debian", "has sent its grains yet ...").
+     */
+    public static final String PREFIX = "no accepted minion ";
 
     NoMinionsMatched(String message) {
       super(message);
@@ -102,6 +107,8 @@ public final class JobPublisher {
   private final Clock clock;
   private final AtomicReference<CachedSealer> sealer = new AtomicReference<>();
   private volatile FanOut fanOut;
+  private volatile GrainStore grains;
+  private volatile Nodegroups nodegroups = Nodegroups.NONE;
 
   public JobPublisher(
       SigningKeys masterKey,
@@ -123,6 +130,30 @@ public final class JobPublisher {
    */
   public void fanOutThrough(FanOut fanOut) {
     this.fanOut = fanOut;
+  }
+
+  /**
+   * Resolves grain, ipcidr and compound targets against the grains the minions sent ({@code
+   * grains}); without a store every grain term is false.
+   */
+  public void grainsFrom(GrainStore grains) {
+    this.grains = grains;
+  }
+
+  /** The master config's nodegroups, expanded by {@link #target} for {@code -N} and {@code N@}. */
+  public void useNodegroups(Nodegroups nodegroups) {
+    this.nodegroups = nodegroups;
+  }
+
+  /**
+   * The target a caller names by Salt's {@code tgt_type}, a nodegroup or an {@code N@} expanded
+   * into the compound expression the publication carries.
+   *
+   * @throws ProtocolException with one line when it is no valid target
+   */
+  public Target target(String type, String expression, String delimiter)
+      throws ProtocolException {
+    return nodegroups.resolve(type, expression, delimiter);
   }
 
   /**
@@ -153,14 +184,18 @@ public final class JobPublisher {
     Set<MinionId> connected = listener.connected().ids();
     AcceptedKeys accepted = pki.acceptedKeys();
     FanOut cluster = fanOut;
+    // The grains are read only for a target that needs them; an id-only target costs none.
+    GrainStore store = grains;
+    GrainStore.Snapshot snapshot =
+        job.target().needsGrains() && store != null ? store.snapshot() : null;
     for (MinionId id : accepted.ids()) {
-      if (job.target().matches(id)) {
+      if (job.target().matches(id, () -> snapshot == null ? null : snapshot.grains(id))) {
         // On a cluster a minion this master does not hold may be on another master.
         (cluster != null || connected.contains(id) ? minions : missing).add(id);
       }
     }
     if (minions.isEmpty() && missing.isEmpty()) {
-      throw new NoMinionsMatched(NoMinionsMatched.PREFIX + job.target());
+      throw new NoMinionsMatched(noMatch(job, accepted, snapshot));
     }
     String jid = Jid.next(clock);
     admission.admit(jid, List.copyOf(minions), List.copyOf(missing));
@@ -217,6 +252,32 @@ public final class JobPublisher {
         minions.size(),
         missing.size());
     return new Published(jid, List.copyOf(minions), List.copyOf(missing));
+  }
+
+  /** Why nothing matched, naming the grain, or saying that no grains are known yet. */
+  private static String noMatch(JobRequest job, AcceptedKeys accepted, GrainStore.Snapshot grains) {
+    if (job.target().needsGrains() && !accepted.ids().isEmpty()) {
+      int known = 0;
+      for (MinionId id : accepted.ids()) {
+        if (grains != null && grains.grains(id) != null) {
+          known++;
+        }
+      }
+      if (known == 0) {
+        return NoMinionsMatched.PREFIX
+            + "has sent its grains yet (each sends them when it connects), so none matches "
+            + job.target();
+      }
+      if (known < accepted.ids().size()) {
+        return job.target().noMatchReason()
+            + " (grains are known for "
+            + known
+            + " of the "
+            + accepted.ids().size()
+            + " accepted minions)";
+      }
+    }
+    return job.target().noMatchReason();
   }
 
   /**
@@ -302,7 +363,10 @@ public final class JobPublisher {
       if ((only == null || only.equals(id))
           && connected.contains(id)
           && admitted.contains(id)
-          && publication.target().matches(id)) {
+          // A grain target is not resolved again here: the publishing master resolved it on the
+          // grains of that moment (the record's admitted minions), and each minion checks it
+          // against its own grains before it runs anything.
+          && (publication.target().needsGrains() || publication.target().matches(id))) {
         here.add(id);
       }
     }

@@ -29,8 +29,11 @@ public record JobRecord(
     List<MinionId> missing,
     Instant started) {
 
-  /** The target types brine's master resolves itself (Salt's tgt_type names). */
-  public static final Set<String> TARGET_TYPES = Set.of("glob", "list", "pcre");
+  /**
+   * The target types a job is recorded with (Salt's tgt_type names); a nodegroup is recorded as
+   * the compound expression it was expanded to and published as.
+   */
+  public static final Set<String> TARGET_TYPES = Set.of("glob", "list", "pcre", "grain", "grain_pcre", "compound", "ipcidr");
 
   public JobRecord {
     if (!Jid.isValid(jid)) {
@@ -42,7 +45,12 @@ public record JobRecord(
     Objects.requireNonNull(target, "target");
     if (!TARGET_TYPES.contains(targetType)) {
       throw new IllegalArgumentException(
-          "job " + jid + " has target type " + targetType + "; expected glob, list or pcre");
+          "job "
+              + jid
+              + " has target type "
+              + targetType
+              + "; expected one of "
+              + new java.util.TreeSet<>(TARGET_TYPES));
     }
     Objects.requireNonNull(started, "started");
     // Salt's arguments may be None, so copies that allow null elements.

@@ -2,12 +2,15 @@ package io.brine.master.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.common.log.LogText;
 import io.brine.master.files.FileRequestException;
+import io.brine.master.grains.GrainStore;
 import io.brine.master.files.FileRoots;
 import io.brine.master.files.ServedFile;
 import io.brine.master.listener.SessionRequests;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
+import io.brine.protocol.job.GrainsDocument;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.SessionCall;
 import io.brine.protocol.job.SessionReply;
@@ -28,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's side of the minions' calls (docs/protocol.md §5): job returns into the {@link
- * JobStore}, the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}, and
- * {@code ping}, a minion's check that its master is alive.
+ * JobStore}, the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}, the
+ * minion's {@code grains} into the {@link GrainStore}, and {@code ping}, a minion's check that its
+ * master is alive.
  * The disk work runs on {@code workers}, never on a connection's event loop. A call the master
  * refuses (an unknown job, a path outside the roots) is answered with an error and logged; only a
  * call that is not well-formed closes the connection.
@@ -56,6 +60,7 @@ public final class MinionCalls implements SessionRequests {
   private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
 
   private final JobStore jobs;
+  private final GrainStore grains;
   private final FileRoots files;
   private final ServedFiles served;
   private final ExecutorService workers;
@@ -83,13 +88,34 @@ public final class MinionCalls implements SessionRequests {
    * @param files the file roots, or null when the master serves no files
    */
   public MinionCalls(JobStore jobs, FileRoots files, ExecutorService workers, Clock clock) {
-    this(jobs, files, workers, clock, HOLD_WHILE_UNAVAILABLE);
+    this(jobs, null, files, workers, clock, HOLD_WHILE_UNAVAILABLE);
+  }
+
+  /**
+   * @param grains where the minions' grains are kept, or null when this master keeps none (a
+   *     {@code grains} call is then answered with an error)
+   * @param files the file roots, or null when the master serves no files
+   */
+  public MinionCalls(
+      JobStore jobs, GrainStore grains, FileRoots files, ExecutorService workers, Clock clock) {
+    this(jobs, grains, files, workers, clock, HOLD_WHILE_UNAVAILABLE);
   }
 
   /** As the public constructor, holding returns for an unreachable store up to {@code hold}. */
   MinionCalls(
       JobStore jobs, FileRoots files, ExecutorService workers, Clock clock, Duration hold) {
+    this(jobs, null, files, workers, clock, hold);
+  }
+
+  private MinionCalls(
+      JobStore jobs,
+      GrainStore grains,
+      FileRoots files,
+      ExecutorService workers,
+      Clock clock,
+      Duration hold) {
     this.jobs = jobs;
+    this.grains = grains;
     this.files = files;
     this.served = new ServedFiles();
     this.workers = workers;
@@ -122,6 +148,7 @@ public final class MinionCalls implements SessionRequests {
         case SessionCall.RETURN -> ret(id, call);
         case SessionCall.FILE_STAT -> CompletableFuture.completedFuture(stat(id, call));
         case SessionCall.FILE_READ -> CompletableFuture.completedFuture(read(call));
+        case SessionCall.GRAINS -> CompletableFuture.completedFuture(grains(id, call));
         default ->
             CompletableFuture.completedFuture(
                 SessionReply.error(call.rid(), "unknown request kind '" + call.kind() + "'"));
@@ -256,6 +283,30 @@ public final class MinionCalls implements SessionRequests {
     synchronized (loggedRepeats) {
       return loggedRepeats.put(jid + " " + id + " " + result, Boolean.TRUE) == null;
     }
+  }
+
+  /**
+   * A minion's grains: checked against the bounds (size, nesting) and kept with its key. A refusal
+   * is one WARN line (the minion sends them again only at its next connection or change).
+   */
+  private SessionReply grains(MinionId id, SessionCall call) throws IOException {
+    if (grains == null) {
+      return SessionReply.error(call.rid(), "this master keeps no grains");
+    }
+    byte[] json;
+    try {
+      JsonNode sent = call.body().get("grains");
+      if (sent == null) {
+        throw new ProtocolException("a grains call needs 'grains'");
+      }
+      json = GrainsDocument.encode(GrainsDocument.decode(sent));
+    } catch (ProtocolException e) {
+      log.warn("grains of minion {} refused: {}", id, LogText.escape(e.getMessage()));
+      return SessionReply.error(call.rid(), "grains refused: " + e.getMessage());
+    }
+    grains.put(id, json);
+    log.debug("grains of minion {} kept ({} bytes)", id, json.length);
+    return SessionReply.ok(call.rid());
   }
 
   private SessionReply stat(MinionId id, SessionCall call) {

@@ -318,6 +318,19 @@ class MasterConfigTest {
     assertThat(c.autoAccept()).as("auto_accept off, as Salt's default").isFalse();
     assertThat(c.minions().retPort()).isEqualTo(4506);
     assertThat(c.minions().reauthWindow()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.nodegroups().target("eastweb").expression())
+        .isEqualTo(
+            "( G@roles:web and not G@datacenter:test ) and ( G@datacenter:east or L@db1,db2 )");
+    assertThat(c.nodegroups().target("dbs").expression()).isEqualTo("L@db1,db2");
+  }
+
+  @Test
+  void load_badNodegroups_isOneLineNamingTheKey() throws Exception {
+    Path f = file("nodegroups:\n  a: 'N@b'\n  b: 'web* or N@a'\n" + MINIMAL);
+    assertThatThrownBy(() -> MasterConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ": nodegroups: ")
+        .hasMessageContaining("cycle");
   }
 
   @Test

@@ -321,9 +321,10 @@ class JobCacheTest extends JobStoreContract {
     assertThatThrownBy(() -> withJidAndType("2026", "glob"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("job id");
-    assertThatThrownBy(() -> withJidAndType(Jid.of(NOW), "grain"))
+    assertThatThrownBy(() -> withJidAndType(Jid.of(NOW), "nodegroup"))
+        .as("a nodegroup is recorded as the compound it was published as")
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("expected glob, list or pcre");
+        .hasMessageContaining("expected one of");
   }
 
   private static JobRecord withJidAndType(String jid, String type) {

@@ -11,7 +11,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.brine.protocol.ProtocolException;
+import io.brine.protocol.job.GrainsDocument;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,6 +48,10 @@ import java.util.regex.Pattern;
  *     default auto, ACCP where it loads)
  * @param failover how the minion picks among the masters and notices a dead one ({@code
  *     master_type}, {@code master_alive_interval}, {@code random_master}, {@code master_failback})
+ * @param grains Salt's {@code grains:}: static custom grains, merged over the computed ones and
+ *     the grains file's
+ * @param grainsFile Salt's grains file, {@code grains} in the config file's folder (YAML, written
+ *     by {@code grains.setval}); null when the settings come from no file
  */
 public record MinionConfig(
     List<MasterAddress> masters,
@@ -58,7 +67,9 @@ public record MinionConfig(
     Path cachedir,
     Duration publishMaxAge,
     CryptoProviders.Choice cryptoProvider,
-    FailoverConfig failover) {
+    FailoverConfig failover,
+    Map<String, Object> grains,
+    Path grainsFile) {
   public static final int DEFAULT_MASTER_PORT = 4506;
   public static final int DEFAULT_KEYSIZE = 2048;
   public static final long DEFAULT_ACCEPTANCE_WAIT_SECONDS = 30;
@@ -93,7 +104,8 @@ public record MinionConfig(
           "random_master",
           "master_shuffle",
           "master_failback",
-          "master_failback_interval");
+          "master_failback_interval",
+          "grains");
 
   /** Salt's other {@code master_type} values: each names a mode brine does not have. */
   private static final Set<String> SALT_ONLY_MASTER_TYPES = Set.of("func", "disable", "distributed");
@@ -114,6 +126,42 @@ public record MinionConfig(
     if (publishMaxAge.isNegative() || publishMaxAge.isZero()) {
       throw new IllegalArgumentException("publish_max_age must be positive");
     }
+    grains = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(grains, "grains")));
+  }
+
+  /** As the canonical constructor, with no custom grains and no grains file. */
+  public MinionConfig(
+      List<MasterAddress> masters,
+      int masterPort,
+      MinionId id,
+      Path pkiDir,
+      int keysize,
+      Duration acceptanceWaitTime,
+      Duration acceptanceWaitTimeMax,
+      String masterFinger,
+      int maxFrameBytes,
+      Duration reconnectWaitMax,
+      Path cachedir,
+      Duration publishMaxAge,
+      CryptoProviders.Choice cryptoProvider,
+      FailoverConfig failover) {
+    this(
+        masters,
+        masterPort,
+        id,
+        pkiDir,
+        keysize,
+        acceptanceWaitTime,
+        acceptanceWaitTimeMax,
+        masterFinger,
+        maxFrameBytes,
+        reconnectWaitMax,
+        cachedir,
+        publishMaxAge,
+        cryptoProvider,
+        failover,
+        Map.of(),
+        null);
   }
 
   /**
@@ -213,7 +261,35 @@ public record MinionConfig(
         cachedir != null ? cachedir : defaultCachedir(pkiDir),
         Duration.ofSeconds(publishMaxAge),
         cryptoProvider(yaml),
-        failover(yaml, masters.size()));
+        failover(yaml, masters.size()),
+        grains(yaml),
+        grainsFile(file));
+  }
+
+  /** Salt's grains file: {@code grains} beside the config file. */
+  private static Path grainsFile(Path configFile) {
+    Path parent = configFile.toAbsolutePath().getParent();
+    return (parent != null ? parent : configFile.toAbsolutePath()).resolve("grains");
+  }
+
+  /** {@code grains:}, a mapping of any YAML values, within the bounds grains travel under. */
+  private static Map<String, Object> grains(YamlSection yaml) throws ConfigException {
+    if (!yaml.has("grains")) {
+      return Map.of();
+    }
+    if (!yaml.isMapping("grains")) {
+      throw yaml.fail("grains", "expected a mapping of grain names to values");
+    }
+    Map<String, Object> grains = yaml.section("grains").values();
+    try {
+      GrainsDocument.encode(grains);
+    } catch (ProtocolException e) {
+      throw yaml.fail("grains", e.getMessage());
+    }
+    if (grains.containsKey("id")) {
+      throw yaml.fail("grains.id", "the grain 'id' is the minion's id; set id instead");
+    }
+    return grains;
   }
 
   /** {@code master}: one entry or a list; each {@code host}, {@code host:port} or {@code [v6]:port}. */

@@ -9,6 +9,7 @@ import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FileFetcher;
 import io.brine.minion.functions.FunctionContext;
 import io.brine.minion.functions.FunctionRegistry;
+import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.jobs.JidMemory;
 import io.brine.minion.jobs.JobRunner;
 import io.brine.minion.keys.KeyFileException;
@@ -149,6 +150,8 @@ public final class MinionDaemon implements AutoCloseable {
   private final MasterCalls calls;
   private final JobRunner runner;
   private final MinionJobs jobs;
+  private final Grains grains;
+  private final GrainsReport grainsReport;
   private final SecureRandom random = new SecureRandom();
   // Used on the event loop only.
   private final ReconnectBackoff backoff;
@@ -209,11 +212,16 @@ public final class MinionDaemon implements AutoCloseable {
     this.loop = group.next();
     this.calls = new MasterCalls(loop);
     FunctionContext context = new DaemonContext(config.id(), new MasterFiles(calls));
+    this.grains = new Grains(config.grains(), config.grainsFile());
+    FunctionRegistry functions = FunctionRegistry.builtIn(grains);
     this.runner =
         ownsGroup
-            ? new JobRunner(FunctionRegistry.builtIn(), context, JOB_THREADS, jids)
-            : new JobRunner(FunctionRegistry.builtIn(), context, shared.jobs(), jids);
-    this.jobs = new MinionJobs(config.id(), runner, calls);
+            ? new JobRunner(functions, context, JOB_THREADS, jids)
+            : new JobRunner(functions, context, shared.jobs(), jids);
+    this.jobs = new MinionJobs(config.id(), grains, runner, calls);
+    this.grainsReport = new GrainsReport(config.id(), grains, calls);
+    // grains.setval: the master's grain targets see the new value at once.
+    grains.onChange(grainsReport::send);
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -619,6 +627,11 @@ public final class MinionDaemon implements AutoCloseable {
       log.info("authenticated to master {} (epoch {})", masterAddress(), epoch);
     }
     authenticated.complete(null);
+    if (!again) {
+      // A new connection, perhaps to another master of a cluster: it learns the grains now
+      // (queued, this goes out as soon as the session takes calls).
+      grainsReport.send();
+    }
     scheduleFailback();
   }
 

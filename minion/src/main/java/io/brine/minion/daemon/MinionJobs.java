@@ -3,6 +3,7 @@ package io.brine.minion.daemon;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.common.log.LogText;
+import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.jobs.JobCall;
 import io.brine.minion.jobs.JobResult;
 import io.brine.minion.jobs.JobRunner;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The minion's jobs: a verified publication is parsed, checked against this minion's id (the
- * master targets it, and the minion checks again), run by the {@link JobRunner} off the event loop
+ * The minion's jobs: a verified publication is parsed, checked against this minion's id and
+ * grains (the master targets it, and the minion checks again), run by the {@link JobRunner} off the event loop
  * (which refuses, with one line, a publication too old, from the future or already run: the replay
  * defence of docs/protocol.md §5.1), and its result returned to the master under the session. A
  * return whose connection is lost before the master acknowledged it goes again in the next
@@ -31,11 +32,13 @@ final class MinionJobs {
   private static final Logger log = LoggerFactory.getLogger(MinionJobs.class);
 
   private final MinionId id;
+  private final Grains grains;
   private final JobRunner runner;
   private final MasterCalls calls;
 
-  MinionJobs(MinionId id, JobRunner runner, MasterCalls calls) {
+  MinionJobs(MinionId id, Grains grains, JobRunner runner, MasterCalls calls) {
     this.id = id;
+    this.grains = grains;
     this.runner = runner;
     this.calls = calls;
   }
@@ -50,7 +53,8 @@ final class MinionJobs {
           "dropped a publication that is not a well-formed job: {}", LogText.escape(e.getMessage()));
       return;
     }
-    if (!job.target().matches(id)) {
+    // The grains are worked out only for a target that needs them.
+    if (!job.target().matches(id, () -> grains.items(id))) {
       log.warn("dropped job {}: its target {} does not match this minion", job.jid(), job.target());
       return;
     }

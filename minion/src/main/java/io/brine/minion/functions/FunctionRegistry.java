@@ -8,6 +8,7 @@ import io.brine.minion.functions.builtin.CpGetFile;
 import io.brine.minion.functions.builtin.DiskUsage;
 import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.functions.builtin.GrainsGet;
+import io.brine.minion.functions.builtin.GrainsItem;
 import io.brine.minion.functions.builtin.GrainsItems;
 import io.brine.minion.functions.builtin.NetworkConnect;
 import io.brine.minion.functions.builtin.NetworkIpAddrs;
@@ -21,6 +22,7 @@ import io.brine.minion.functions.builtin.StatusLoadavg;
 import io.brine.minion.functions.builtin.StatusMeminfo;
 import io.brine.minion.functions.builtin.StatusUptime;
 import io.brine.minion.functions.builtin.SysDoc;
+import io.brine.minion.functions.builtin.GrainsSetval;
 import io.brine.minion.functions.builtin.SysListFunctions;
 import io.brine.minion.functions.builtin.TestArg;
 import io.brine.minion.functions.builtin.TestEcho;
@@ -74,9 +76,13 @@ public final class FunctionRegistry {
     this.byName = Collections.unmodifiableMap(byName);
   }
 
-  /** Every built-in function. */
+  /** Every built-in function, over computed grains only. */
   public static FunctionRegistry builtIn() {
-    Grains grains = new Grains();
+    return builtIn(new Grains());
+  }
+
+  /** Every built-in function, the grains functions over {@code grains} (the minion's own). */
+  public static FunctionRegistry builtIn(Grains grains) {
     List<MinionFunction> fns =
         new ArrayList<>(
             List.of(
@@ -89,6 +95,8 @@ public final class FunctionRegistry {
                 new CmdRetcode(),
                 new GrainsItems(grains),
                 new GrainsGet(grains),
+                new GrainsItem(grains),
+                new GrainsSetval(grains),
                 new CpGetFile(),
                 new CmdScript(),
                 new PkgInstall(),

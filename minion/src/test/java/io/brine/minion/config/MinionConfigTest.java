@@ -121,6 +121,8 @@ class MinionConfigTest {
     }
     MinionConfig c = MinionConfig.load(example);
     assertThat(c.master()).isEqualTo("salt");
+    assertThat(c.grains()).containsEntry("datacenter", "east");
+    assertThat(c.grainsFile()).isEqualTo(example.toAbsolutePath().resolveSibling("grains"));
   }
 
   @Test

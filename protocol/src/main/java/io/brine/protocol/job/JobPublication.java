@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  *    "timeout":30}
  * </pre>
  *
- * {@code ts} is when the master made the publication (milliseconds since the epoch, UTC). It is
+ * A grain target whose {@code delimiter} is not Salt's default {@code :} carries it as {@code
+ * "delimiter"}; a nodegroup is published as the compound expression the master expanded it to.
+ *
+ * <p>{@code ts} is when the master made the publication (milliseconds since the epoch, UTC). It is
  * inside the plaintext, so the master's signature covers it: a minion refuses a publication whose
  * time is too old or too far ahead, which is what stops a recorded publication from running again
  * once its minion's memory of jids is gone (Salt's CVE-2022-22936). Arguments stay JSON trees: the
@@ -45,7 +48,8 @@ public record JobPublication(
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   private static final Set<String> FIELDS =
-      Set.of("kind", "jid", "ts", "tgt", "tgt_type", "fun", "arg", "kwarg", "timeout");
+      Set.of(
+          "kind", "jid", "ts", "tgt", "tgt_type", "delimiter", "fun", "arg", "kwarg", "timeout");
 
   public JobPublication {
     Objects.requireNonNull(published, "published");
@@ -85,6 +89,10 @@ public record JobPublication(
     node.put("ts", published.toEpochMilli());
     node.put("tgt", target.expression());
     node.put("tgt_type", target.type().wireName());
+    if (!target.delimiter().equals(Target.DEFAULT_DELIMITER)) {
+      // Only when it is not Salt's default, so a publication without one reads as before.
+      node.put("delimiter", target.delimiter());
+    }
     node.put("fun", fun);
     node.set("arg", args);
     node.set("kwarg", kwargs);
@@ -120,7 +128,8 @@ public record JobPublication(
     if (timeout == null || !timeout.canConvertToLong()) {
       throw new ProtocolException("job field 'timeout' must be a whole number of seconds");
     }
-    Target target = Target.of(text(node, "tgt_type"), text(node, "tgt"));
+    String delimiter = node.has("delimiter") ? text(node, "delimiter") : Target.DEFAULT_DELIMITER;
+    Target target = Target.of(text(node, "tgt_type"), text(node, "tgt"), delimiter);
     try {
       return new JobPublication(
           text(node, "jid"),

@@ -16,6 +16,12 @@ import java.util.Objects;
  *   <li>{@code file.stat}: {@code path} ({@code salt://...}); the reply has {@code size} and
  *       {@code sha256} (hex).
  *   <li>{@code file.read}: {@code path, offset, length}; the reply has {@code data} (base64).
+ *   <li>{@code grains}: {@code grains}, an object: the minion's grains (computed, the config's
+ *       {@code grains:} and the grains file merged), sent after each new connection's first
+ *       session and again when they change ({@code grains.setval}). The master keeps them with the
+ *       minion's key, for grain, ipcidr and compound targets; the reply is {@code ok}, or an
+ *       error when they are refused ({@link #MAX_GRAINS_BYTES}, nesting). As for a return, the
+ *       minion id is the session's.
  *   <li>{@code ping}: nothing; the reply is {@code ok} and nothing else. A minion with {@code
  *       master_alive_interval} asks it of a master that has been silent, and takes any reply (an
  *       error too, from a master that predates the call) as a sign of life.
@@ -26,6 +32,13 @@ public record SessionCall(long rid, String kind, ObjectNode body) {
   public static final String FILE_STAT = "file.stat";
   public static final String FILE_READ = "file.read";
   public static final String PING = "ping";
+  public static final String GRAINS = "grains";
+
+  /** The most JSON a minion's grains may take; a larger call is refused with one log line. */
+  public static final int MAX_GRAINS_BYTES = 64 * 1024;
+
+  /** The deepest grains may nest (a grain is a few levels deep; Salt's deepest are 3). */
+  public static final int MAX_GRAINS_DEPTH = 16;
 
   public SessionCall {
     Objects.requireNonNull(kind, "kind");

@@ -36,9 +36,11 @@ class TargetTest {
 
   @Test
   void badTargets_areOneLineErrors() {
-    assertThatThrownBy(() -> Target.of("grain", "os:Debian"))
+    assertThatThrownBy(() -> Target.of("grains", "os:Debian"))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("unknown target type 'grain' (glob, list or pcre)");
+        .hasMessage(
+            "unknown target type 'grains' (glob, pcre, list, grain, grain_pcre, compound, ipcidr,"
+                + " nodegroup)");
     assertThatThrownBy(() -> Target.of("pcre", "web("))
         .isInstanceOf(ProtocolException.class)
         .hasMessageStartingWith("target is not a valid regular expression");

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
  * brine_jobs         jid PK, started, minions text[], missing text[], job bytea (sealed)
  * brine_job_returns  (jid, minion) PK, received, ret bytea (sealed)
  * brine_job_queue    seq bigserial PK, jid, origin, created, payload bytea (sealed)
+ * brine_minion_grains minion PK, updated, grains bytea (sealed)
  * </pre>
  *
  * The primary key on (jid, minion) is what keeps one return per minion and job, whichever master
@@ -30,6 +31,14 @@ final class JobTables {
   static final String JOBS = "brine_jobs";
   static final String RETURNS = "brine_job_returns";
   static final String QUEUE = "brine_job_queue";
+  static final String GRAINS = "brine_minion_grains";
+
+  private static final List<String> GRAINS_DDL =
+      List.of(
+          "CREATE TABLE IF NOT EXISTS " + GRAINS + " ("
+              + " minion text PRIMARY KEY,"
+              + " updated timestamptz NOT NULL DEFAULT now(),"
+              + " grains bytea NOT NULL)");
 
   private static final List<String> JOB_DDL =
       List.of(
@@ -64,6 +73,10 @@ final class JobTables {
 
   static void ensureQueueTable(DataSource db) throws IOException {
     ensure(db, List.of(QUEUE), QUEUE_DDL);
+  }
+
+  static void ensureGrainsTable(DataSource db) throws IOException {
+    ensure(db, List.of(GRAINS), GRAINS_DDL);
   }
 
   /**

@@ -43,6 +43,11 @@ final class RowCipher {
     return bytes("job-queue\0" + seq + "\0" + jid + "\0" + origin);
   }
 
+  /** The associated data of a minion's row in {@code brine_minion_grains}. */
+  static byte[] grains(String minion) {
+    return bytes("minion-grains\0" + minion);
+  }
+
   /**
    * @throws JobStoreUnavailableException when the key is not available right now
    * @throws IOException when the key refuses for good (its message limit is reached)

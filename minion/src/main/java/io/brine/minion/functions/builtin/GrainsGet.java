@@ -40,14 +40,20 @@ public final class GrainsGet implements MinionFunction {
     if (delimiter.isEmpty()) {
       throw new FunctionException(name() + ": 'delimiter' is empty");
     }
-    Object at = grains.items(call.context().minionId());
+    Object at = traverse(grains.items(call.context().minionId()), key, delimiter);
+    return FunctionOutput.ok(at == null ? absent : at);
+  }
+
+  /** The value at {@code key} (a path by {@code delimiter}), or null when there is none. */
+  static Object traverse(Map<String, Object> grains, String key, String delimiter) {
+    Object at = grains;
     for (String part : key.split(java.util.regex.Pattern.quote(delimiter), -1)) {
       at = child(at, part);
       if (at == null) {
-        return FunctionOutput.ok(absent);
+        return null;
       }
     }
-    return FunctionOutput.ok(at);
+    return at;
   }
 
   private static Object child(Object at, String part) {
