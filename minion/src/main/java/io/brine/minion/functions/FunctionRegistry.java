@@ -48,7 +48,8 @@ public final class FunctionRegistry {
                 new CmdRetcode(),
                 new GrainsItems(grains),
                 new GrainsGet(grains),
-                new CpGetFile()));
+                new CpGetFile(),
+                new io.brine.minion.functions.builtin.cp.CpRecv()));
     // sys.list_functions lists the registry it is part of: every name is known before it is built.
     SortedSet<String> names = new TreeSet<>();
     fns.forEach(f -> names.add(f.name()));
