@@ -18,6 +18,7 @@ class FunctionRegistryTest {
             "cmd.run",
             "cmd.run_all",
             "cp.get_file",
+            "cp.recv",
             "grains.get",
             "grains.items",
             "sys.list_functions",
