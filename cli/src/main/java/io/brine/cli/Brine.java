@@ -3,6 +3,7 @@ package io.brine.cli;
 import io.brine.cli.audit.AuditCommand;
 import io.brine.cli.dev.DevCommand;
 import io.brine.cli.job.CallCommand;
+import io.brine.cli.job.CpCommand;
 import io.brine.cli.job.JobsCommand;
 import io.brine.cli.job.RunCommand;
 import io.brine.cli.key.KeyCommand;
@@ -49,6 +50,7 @@ import picocli.CommandLine;
       RunCommand.class,
       JobsCommand.class,
       CallCommand.class,
+      CpCommand.class,
       TokenCommand.class,
       PolicyCommand.class,
       AuditCommand.class,

@@ -287,7 +287,8 @@ public final class MasterDaemon implements AutoCloseable {
       FileRoots fileRoots = jobs.fileRoots().isEmpty() ? null : FileRoots.of(jobs.fileRoots());
       // brine cp's uploads: transient, emptied at each start, bounded (StagedFiles).
       StagedFiles staged =
-          StagedFiles.open(jobs.cachedir().resolve("cp-staging"), Clock.systemUTC());
+          StagedFiles.open(
+              jobs.cachedir().resolve("cp-staging"), Clock.systemUTC(), settings.maxRequestBytes());
       if ("pkcs11".equals(settings.seal().activeType())) {
         autoUnsealer = new AutoUnsealer(vault);
         vault.addListener(autoUnsealer);

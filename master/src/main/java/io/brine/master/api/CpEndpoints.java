@@ -88,7 +88,7 @@ final class CpEndpoints {
               HexFormat.of().parseHex(sha),
               Duration.ofSeconds(ttl == 0 ? 3600 : ttl));
       ObjectNode out = progress(p);
-      out.put("chunk_bytes", StagedFiles.CHUNK_BYTES);
+      out.put("chunk_bytes", staged.chunkBytes());
       out.put("max_bytes", staged.maxFileBytes());
       return ApiResponse.ok(out);
     } catch (StagedFiles.StagingException e) {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * take together and their number; a staged file lives for its time to live, counted again from
  * the moment its last chunk arrived, and is removed then (or at once by its uploader). Chunks may
  * come in any order and several at a time (positional writes into a 0600 file), each exactly
- * {@link #CHUNK_BYTES} but the last; once all are in, the file is hashed and kept only when its
+ * {@link #chunkBytes()} but the last; once all are in, the file is hashed and kept only when its
  * SHA-256 is the one declared at creation. Only complete files are served. The id is 128 random
  * bits, and writes and deletes are the uploading token's (its accessor) alone. The folder is
  * emptied at start: staged files do not outlive the master.
@@ -47,8 +47,13 @@ public final class StagedFiles {
 
   public static final String SCHEME = "brine-staged://";
 
-  /** One upload request's chunk: 1 MiB, 1.4 MB of base64 in the request, far under its limit. */
-  public static final int CHUNK_BYTES = 1024 * 1024;
+  /** The largest upload chunk, whatever the API's request limit. */
+  public static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+
+  private static final int CHUNK_STEP = 4096;
+
+  /** Room in a chunk request for the JSON around the base64 ({"offset":N,"data":"..."}). */
+  private static final int REQUEST_OVERHEAD = 256;
 
   public static final long DEFAULT_MAX_FILE_BYTES = 256L * 1024 * 1024;
   public static final long DEFAULT_MAX_TOTAL_BYTES = 1024L * 1024 * 1024;
@@ -78,60 +83,112 @@ public final class StagedFiles {
     final byte[] sha256;
     final Duration ttl;
     final int chunks;
+    final int chunkBytes;
     final BitSet received = new BitSet();
     Instant expires;
     boolean complete;
     boolean gone;
 
-    Entry(String id, String owner, Path file, long size, byte[] sha256, Duration ttl, Instant now) {
+    Entry(
+        String id,
+        String owner,
+        Path file,
+        long size,
+        byte[] sha256,
+        Duration ttl,
+        Instant now,
+        int chunkBytes) {
+      this.chunkBytes = chunkBytes;
       this.id = id;
       this.owner = owner;
       this.file = file;
       this.size = size;
       this.sha256 = sha256;
       this.ttl = ttl;
-      this.chunks = (int) ((size + CHUNK_BYTES - 1) / CHUNK_BYTES);
+      this.chunks = (int) ((size + chunkBytes - 1) / chunkBytes);
       this.expires = now.plus(ttl);
     }
 
     long receivedBytes() {
       int n = received.cardinality();
       boolean last = chunks > 0 && received.get(chunks - 1);
-      long lastBytes = size - (long) (chunks - 1) * CHUNK_BYTES;
-      return last ? (long) (n - 1) * CHUNK_BYTES + lastBytes : (long) n * CHUNK_BYTES;
+      long lastBytes = size - (long) (chunks - 1) * chunkBytes;
+      return last ? (long) (n - 1) * chunkBytes + lastBytes : (long) n * chunkBytes;
     }
   }
 
   private final Path folder;
   private final Clock clock;
+  private final int chunkBytes;
   private final long maxFileBytes;
   private final long maxTotalBytes;
   private final int maxFiles;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
 
   private StagedFiles(
-      Path folder, Clock clock, long maxFileBytes, long maxTotalBytes, int maxFiles) {
+      Path folder,
+      Clock clock,
+      int chunkBytes,
+      long maxFileBytes,
+      long maxTotalBytes,
+      int maxFiles) {
     this.folder = folder;
     this.clock = clock;
+    this.chunkBytes = chunkBytes;
     this.maxFileBytes = maxFileBytes;
     this.maxTotalBytes = maxTotalBytes;
     this.maxFiles = maxFiles;
   }
 
-  /** The staging folder {@code folder} (0700), emptied; the default limits. */
-  public static StagedFiles open(Path folder, Clock clock) throws IOException {
-    return open(folder, clock, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_FILES);
+  /**
+   * The staging folder {@code folder} (0700), emptied; the default limits; chunks as large as
+   * requests of {@code maxRequestBytes} (the API's {@code max_request_bytes}) carry.
+   */
+  public static StagedFiles open(Path folder, Clock clock, int maxRequestBytes)
+      throws IOException {
+    return open(
+        folder,
+        clock,
+        chunkFor(maxRequestBytes),
+        DEFAULT_MAX_FILE_BYTES,
+        DEFAULT_MAX_TOTAL_BYTES,
+        DEFAULT_MAX_FILES);
   }
 
   public static StagedFiles open(
-      Path folder, Clock clock, long maxFileBytes, long maxTotalBytes, int maxFiles)
+      Path folder,
+      Clock clock,
+      int chunkBytes,
+      long maxFileBytes,
+      long maxTotalBytes,
+      int maxFiles)
       throws IOException {
-    if (maxFileBytes < 1 || maxTotalBytes < maxFileBytes || maxFiles < 1) {
-      throw new IllegalArgumentException("staging limits: file >= 1, total >= file, files >= 1");
+    if (chunkBytes < 1
+        || chunkBytes > MAX_CHUNK_BYTES
+        || maxFileBytes < 1
+        || maxTotalBytes < maxFileBytes
+        || maxFiles < 1) {
+      throw new IllegalArgumentException(
+          "staging limits: chunk 1 byte to 4 MiB, file >= 1, total >= file, files >= 1");
     }
     DurableFiles.deleteTree(folder);
     DurableFiles.ensureFolder(folder);
-    return new StagedFiles(folder, clock, maxFileBytes, maxTotalBytes, maxFiles);
+    return new StagedFiles(folder, clock, chunkBytes, maxFileBytes, maxTotalBytes, maxFiles);
+  }
+
+  /**
+   * The largest chunk whose base64 and JSON fit a request of {@code maxRequestBytes}, in 4 KiB
+   * steps, at most {@link #MAX_CHUNK_BYTES}: 44 KiB under the default 64 KiB limit.
+   */
+  public static int chunkFor(int maxRequestBytes) {
+    long fits = Math.max(1, (long) (maxRequestBytes - REQUEST_OVERHEAD) / 4 * 3);
+    long stepped = fits >= CHUNK_STEP ? fits / CHUNK_STEP * CHUNK_STEP : fits;
+    return (int) Math.min(MAX_CHUNK_BYTES, stepped);
+  }
+
+  /** The size of every upload chunk but the last. */
+  public int chunkBytes() {
+    return chunkBytes;
   }
 
   public long maxFileBytes() {
@@ -171,7 +228,9 @@ public final class StagedFiles {
                 + maxTotalBytes
                 + " bytes; this file does not fit now");
       }
-      entry = new Entry(id, owner, folder.resolve(id), size, sha256.clone(), ttl, clock.instant());
+      entry =
+          new Entry(
+              id, owner, folder.resolve(id), size, sha256.clone(), ttl, clock.instant(), chunkBytes);
       entries.put(id, entry);
     }
     try {
@@ -189,17 +248,17 @@ public final class StagedFiles {
   }
 
   /**
-   * Writes one chunk at {@code offset} (a multiple of {@link #CHUNK_BYTES}); the chunk that
+   * Writes one chunk at {@code offset} (a multiple of {@link #chunkBytes()}); the chunk that
    * completes the file has it hashed, and a file whose hash is not the declared one is removed.
    */
   public Progress write(String owner, String id, long offset, byte[] data)
       throws StagingException, IOException {
     Entry entry = owned(owner, id);
-    if (offset < 0 || offset % CHUNK_BYTES != 0 || offset >= Math.max(entry.size, 1)) {
+    if (offset < 0 || offset % chunkBytes != 0 || offset >= Math.max(entry.size, 1)) {
       refuse("offset " + offset + " is no chunk start of this " + entry.size + "-byte file");
     }
-    int index = (int) (offset / CHUNK_BYTES);
-    long due = Math.min(CHUNK_BYTES, entry.size - offset);
+    int index = (int) (offset / chunkBytes);
+    long due = Math.min(chunkBytes, entry.size - offset);
     if (data.length != due) {
       refuse("the chunk at " + offset + " must be " + due + " bytes, not " + data.length);
     }

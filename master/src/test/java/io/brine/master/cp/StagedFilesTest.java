@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The staging area: chunks in any order, the hash at the end, every limit, expiry, ownership. */
 class StagedFilesTest {
-  private static final int C = StagedFiles.CHUNK_BYTES;
+  private static final int C = 64 * 1024;
 
   @TempDir Path dir;
 
@@ -54,7 +54,7 @@ class StagedFilesTest {
   }
 
   private StagedFiles open() throws Exception {
-    return StagedFiles.open(dir.resolve("staging"), clock, 3L * C, 5L * C, 3);
+    return StagedFiles.open(dir.resolve("staging"), clock, C, 3L * C, 5L * C, 3);
   }
 
   @Test
@@ -124,6 +124,16 @@ class StagedFilesTest {
     now.set(now.get().plusSeconds(31));
     assertThat(s.find(StagedFiles.SCHEME + id)).as("expired").isEmpty();
     assertThat(s.count()).isZero();
+  }
+
+  @Test
+  void chunks_fitTheApisRequestLimit() {
+    for (int limit : new int[] {1024, 65_536, 1 << 20, 5_000_000}) {
+      int chunk = StagedFiles.chunkFor(limit);
+      assertThat((chunk + 2) / 3 * 4 + 256).as("limit %d", limit).isLessThanOrEqualTo(limit);
+    }
+    assertThat(StagedFiles.chunkFor(65_536)).isEqualTo(45_056);
+    assertThat(StagedFiles.chunkFor(32 << 20)).isEqualTo(StagedFiles.MAX_CHUNK_BYTES);
   }
 
   @Test
