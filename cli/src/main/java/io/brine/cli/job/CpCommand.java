@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 every minion wrote the file, 1 error (bad usage too),",
-      "            3 no minion matched (nothing sent), 4 a minion failed or did not return."
+      "            3 no minion matched (nothing sent), 4 a minion failed or timed out."
     })
 public final class CpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
