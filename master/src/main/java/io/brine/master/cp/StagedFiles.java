@@ -84,8 +84,12 @@ public final class StagedFiles {
     final Duration ttl;
     final int chunks;
     final int chunkBytes;
+    /** Chunks being written or written: each is written once, so the hash sees settled bytes. */
+    final BitSet claimed = new BitSet();
     final BitSet received = new BitSet();
     Instant expires;
+    /** Set, under the entry's lock, by the write that found every chunk in: no write after it. */
+    boolean sealed;
     boolean complete;
     boolean gone;
 
@@ -238,6 +242,9 @@ public final class StagedFiles {
           entry.file,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       if (size == 0) {
+        synchronized (entry) {
+          entry.sealed = true;
+        }
         finish(entry);
       }
     } catch (IOException | StagingException | RuntimeException e) {
@@ -263,9 +270,13 @@ public final class StagedFiles {
       refuse("the chunk at " + offset + " must be " + due + " bytes, not " + data.length);
     }
     synchronized (entry) {
-      if (entry.complete) {
+      if (entry.sealed) {
         refuse("staged file " + id + " is complete; it takes no more chunks");
       }
+      if (entry.claimed.get(index)) {
+        refuse("the chunk at " + offset + " was sent already");
+      }
+      entry.claimed.set(index);
     }
     try (FileChannel out =
         FileChannel.open(entry.file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -273,11 +284,17 @@ public final class StagedFiles {
       while (buffer.hasRemaining()) {
         out.write(buffer, offset + buffer.position());
       }
+    } catch (IOException e) {
+      synchronized (entry) {
+        entry.claimed.clear(index); // not written: it may be sent again
+      }
+      throw e;
     }
     boolean last;
     synchronized (entry) {
       entry.received.set(index);
-      last = !entry.complete && entry.received.cardinality() == entry.chunks;
+      last = entry.received.cardinality() == entry.chunks;
+      entry.sealed = last;
     }
     if (last) {
       finish(entry);

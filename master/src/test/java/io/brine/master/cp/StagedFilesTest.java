@@ -119,7 +119,12 @@ class StagedFilesTest {
         .hasMessageContaining("not yours");
     assertThat(s.delete("mallory", id)).isFalse();
     s.write("alice", id, 0, Arrays.copyOf(content, C));
+    assertThatThrownBy(() -> s.write("alice", id, 0, new byte[C]))
+        .as("a chunk is written once: the hash sees settled bytes")
+        .hasMessageContaining("was sent already");
     s.write("alice", id, C, new byte[] {content[C]});
+    assertThatThrownBy(() -> s.write("alice", id, C, new byte[] {content[C]}))
+        .hasMessageContaining("is complete");
     assertThat(s.find(StagedFiles.SCHEME + id)).isPresent();
     now.set(now.get().plusSeconds(31));
     assertThat(s.find(StagedFiles.SCHEME + id)).as("expired").isEmpty();
