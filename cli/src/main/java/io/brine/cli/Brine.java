@@ -2,6 +2,8 @@ package io.brine.cli;
 
 import io.brine.cli.audit.AuditCommand;
 import io.brine.cli.dev.DevCommand;
+import io.brine.cli.job.CallCommand;
+import io.brine.cli.job.CpCommand;
 import io.brine.cli.job.JobsCommand;
 import io.brine.cli.job.RunCommand;
 import io.brine.cli.key.KeyCommand;
@@ -48,6 +50,8 @@ import picocli.CommandLine;
       KeyCommand.class,
       RunCommand.class,
       JobsCommand.class,
+      CallCommand.class,
+      CpCommand.class,
       TokenCommand.class,
       PolicyCommand.class,
       AuditCommand.class,

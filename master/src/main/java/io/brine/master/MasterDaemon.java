@@ -10,6 +10,7 @@ import io.brine.master.cluster.ClusterSecrets;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.config.VaultConfig;
 import io.brine.master.config.VaultStorage;
+import io.brine.master.cp.StagedFiles;
 import io.brine.master.files.FileRoots;
 import io.brine.master.ha.ActiveDuty;
 import io.brine.master.ha.ClusterStatus;
@@ -297,6 +298,10 @@ public final class MasterDaemon implements AutoCloseable {
         grainStore = SharedGrainStore.open(postgres.dataSource(), secrets.dataAead());
       }
       FileRoots fileRoots = jobs.fileRoots().isEmpty() ? null : FileRoots.of(jobs.fileRoots());
+      // brine cp's uploads: transient, emptied at each start, bounded (StagedFiles).
+      StagedFiles staged =
+          StagedFiles.open(
+              jobs.cachedir().resolve("cp-staging"), Clock.systemUTC(), settings.maxRequestBytes());
       if ("pkcs11".equals(settings.seal().activeType())) {
         autoUnsealer = new AutoUnsealer(vault);
         vault.addListener(autoUnsealer);
@@ -360,6 +365,7 @@ public final class MasterDaemon implements AutoCloseable {
       // Cheap unless a retained key's grace has ended: then its entry is deleted at once.
       MasterKeyRing ring = keys;
       rotationTimer.scheduleWithFixedDelay(() -> expireMasterKeys(ring), 1, 1, TimeUnit.SECONDS);
+      rotationTimer.scheduleWithFixedDelay(staged::expire, 10, 10, TimeUnit.SECONDS);
       callWorkers =
           Executors.newFixedThreadPool(
               CALL_WORKERS, new DefaultThreadFactory("brine-minion-calls", true));
@@ -370,7 +376,8 @@ public final class MasterDaemon implements AutoCloseable {
               keys::previousKeys,
               pki,
               publishKeys,
-              new MinionCalls(jobCache, grainStore, fileRoots, callWorkers, Clock.systemUTC()),
+              new MinionCalls(
+                  jobCache, grainStore, fileRoots, staged, callWorkers, Clock.systemUTC()),
               config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
@@ -419,7 +426,8 @@ public final class MasterDaemon implements AutoCloseable {
                   jobCache,
                   audit,
                   keys,
-                  config.masterKeyGrace()),
+                  config.masterKeyGrace(),
+                  staged),
               ha == null ? ClusterStatus.SINGLE : ha);
       apiUrl.set(api.url());
     } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.brine.master.api;
 
 import io.brine.master.MasterKeyRing;
 import io.brine.master.audit.AuditBroker;
+import io.brine.master.cp.StagedFiles;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.publish.PublishKeyRotator;
@@ -18,6 +19,7 @@ import java.time.Duration;
  * @param audit for {@code sys/audit*} and {@code brine/audit/*}
  * @param masterKeys for {@code sys/master-key} and {@code sys/master-key/rotate}
  * @param masterKeyGrace the grace of a rotation that names none ({@code master_key_grace})
+ * @param stagedFiles for {@code brine/cp}, brine cp's uploads
  */
 public record MasterPaths(
     PublishKeyRotator publishKeys,
@@ -26,9 +28,22 @@ public record MasterPaths(
     JobStore jobCache,
     AuditBroker audit,
     MasterKeyRing masterKeys,
-    Duration masterKeyGrace) {
+    Duration masterKeyGrace,
+    StagedFiles stagedFiles) {
   /** None of the master's paths: the vault's alone. */
   public static final MasterPaths NONE = new MasterPaths(null, null, null, null, null);
+
+  /** Without brine cp's staging area. */
+  public MasterPaths(
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys,
+      JobPublisher jobPublisher,
+      JobStore jobCache,
+      AuditBroker audit,
+      MasterKeyRing masterKeys,
+      Duration masterKeyGrace) {
+    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, masterKeys, masterKeyGrace, null);
+  }
 
   /** Without the master key's paths. */
   public MasterPaths(
@@ -37,7 +52,7 @@ public record MasterPaths(
       JobPublisher jobPublisher,
       JobStore jobCache,
       AuditBroker audit) {
-    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, null, null);
+    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, null, null, null);
   }
 
   /** Without audit devices. */

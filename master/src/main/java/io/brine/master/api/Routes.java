@@ -88,6 +88,9 @@ final class Routes {
     if (paths.jobPublisher() != null) {
       new JobEndpoints(paths.jobPublisher(), paths.jobCache(), paths.audit()).register(routes);
     }
+    if (paths.stagedFiles() != null) {
+      new CpEndpoints(paths.stagedFiles()).register(routes);
+    }
     if (paths.audit() != null) {
       new AuditEndpoints(paths.audit()).register(routes);
     }

@@ -3,6 +3,7 @@ package io.brine.master.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.common.log.LogText;
+import io.brine.master.cp.StagedFiles;
 import io.brine.master.files.FileRequestException;
 import io.brine.master.grains.GrainStore;
 import io.brine.master.files.FileRoots;
@@ -62,6 +63,7 @@ public final class MinionCalls implements SessionRequests {
   private final JobStore jobs;
   private final GrainStore grains;
   private final FileRoots files;
+  private final StagedFiles staged;
   private final ServedFiles served;
   private final ExecutorService workers;
   private final Clock clock;
@@ -88,35 +90,43 @@ public final class MinionCalls implements SessionRequests {
    * @param files the file roots, or null when the master serves no files
    */
   public MinionCalls(JobStore jobs, FileRoots files, ExecutorService workers, Clock clock) {
-    this(jobs, null, files, workers, clock, HOLD_WHILE_UNAVAILABLE);
+    this(jobs, null, files, null, workers, clock, HOLD_WHILE_UNAVAILABLE);
   }
 
   /**
    * @param grains where the minions' grains are kept, or null when this master keeps none (a
    *     {@code grains} call is then answered with an error)
    * @param files the file roots, or null when the master serves no files
+   * @param staged {@code brine cp}'s staging area ({@code brine-staged://<id>}), or null
    */
   public MinionCalls(
-      JobStore jobs, GrainStore grains, FileRoots files, ExecutorService workers, Clock clock) {
-    this(jobs, grains, files, workers, clock, HOLD_WHILE_UNAVAILABLE);
+      JobStore jobs,
+      GrainStore grains,
+      FileRoots files,
+      StagedFiles staged,
+      ExecutorService workers,
+      Clock clock) {
+    this(jobs, grains, files, staged, workers, clock, HOLD_WHILE_UNAVAILABLE);
   }
 
   /** As the public constructor, holding returns for an unreachable store up to {@code hold}. */
   MinionCalls(
       JobStore jobs, FileRoots files, ExecutorService workers, Clock clock, Duration hold) {
-    this(jobs, null, files, workers, clock, hold);
+    this(jobs, null, files, null, workers, clock, hold);
   }
 
   private MinionCalls(
       JobStore jobs,
       GrainStore grains,
       FileRoots files,
+      StagedFiles staged,
       ExecutorService workers,
       Clock clock,
       Duration hold) {
     this.jobs = jobs;
     this.grains = grains;
     this.files = files;
+    this.staged = staged;
     this.served = new ServedFiles();
     this.workers = workers;
     this.clock = clock;
@@ -311,6 +321,9 @@ public final class MinionCalls implements SessionRequests {
 
   private SessionReply stat(MinionId id, SessionCall call) {
     String source = call.body().path("path").asText(null);
+    if (source != null && source.startsWith(StagedFiles.SCHEME)) {
+      return stageStat(id, call, source);
+    }
     if (files == null) {
       return SessionReply.error(call.rid(), "this master serves no files (file_roots is empty)");
     }
@@ -329,6 +342,25 @@ public final class MinionCalls implements SessionRequests {
       log.warn("file request of minion {} refused: {}", id, e.getMessage());
       return SessionReply.error(call.rid(), e.getMessage());
     }
+  }
+
+  /**
+   * {@code brine cp}'s staged file: served as a file_roots file once complete. Its 128-bit id is
+   * known only to the uploader and, inside the job's publication, the targeted minions.
+   */
+  private SessionReply stageStat(MinionId id, SessionCall call, String source) {
+    ServedFile file = staged == null ? null : staged.find(source).orElse(null);
+    if (file == null) {
+      log.warn("staged file request of minion {} refused: no such staged file", id);
+      return SessionReply.error(
+          call.rid(), "no such staged file (it expired, or the master restarted)");
+    }
+    served.remember(source, file);
+    ObjectNode body = JobJson.MAPPER.createObjectNode();
+    body.put("size", file.size());
+    body.put("sha256", file.sha256Hex());
+    log.debug("minion {} fetches staged file ({} bytes)", id, file.size());
+    return SessionReply.ok(call.rid(), body);
   }
 
   private SessionReply read(SessionCall call) throws IOException {

@@ -92,6 +92,14 @@ class AccessTableTest {
         row("path \"brine/jobs\" {\n capabilities = [\"create\"]\n"
                 + " denied_parameters = { \"fun\" = [\"cmd.*\"] }\n}", "PUT", "/v1/brine/jobs",
             "{\"tgt\":\"*\",\"fun\":\"cmd.run\"}", 403),
+        // brine cp's staging: what publishing needs (create on brine/jobs), no parameter rules
+        row("path \"brine/jobs\" { capabilities = [\"read\", \"list\"] }", "POST", "/v1/brine/cp",
+            STAGE_ONE_BYTE, 403),
+        row("path \"brine/jobs\" { capabilities = [\"create\"] }", "POST", "/v1/brine/cp",
+            STAGE_ONE_BYTE, 200),
+        row(JOBS_TEST_ONLY, "POST", "/v1/brine/cp", STAGE_ONE_BYTE, 200),
+        row("path \"brine/jobs\" { capabilities = [\"create\"] }", "PUT",
+            "/v1/brine/cp/" + "0".repeat(32), "{\"offset\":0,\"data\":\"AA==\"}", 400),
         // sudo where OpenBao needs it
         row("path \"sys/seal\" { capabilities = [\"update\"] }", "PUT", "/v1/sys/seal", "{}", 403),
         row("path \"sys/rotate\" { capabilities = [\"update\"] }", "PUT", "/v1/sys/rotate", "{}", 403),
@@ -137,6 +145,9 @@ class AccessTableTest {
         row("", "PUT", "/v1/sys/capabilities-self", "{\"paths\":[\"sys/seal\"]}", 200),
         row("", "GET", "/v1/sys/policy", null, 403));
   }
+
+  private static final String STAGE_ONE_BYTE =
+      "{\"size\":1,\"sha256\":\"" + "ab".repeat(32) + "\",\"ttl\":60}";
 
   private static final String JOBS_TEST_ONLY =
       "path \"brine/jobs\" {\n"

@@ -35,7 +35,7 @@ class MinionGrainsCallTest {
   void open() throws Exception {
     cache = JobCache.open(dir.resolve("jobs"), 100, Duration.ofHours(24), Clock.systemUTC());
     grains = FileGrainStore.open(dir.resolve("grains"));
-    calls = new MinionCalls(cache, grains, null, workers, Clock.systemUTC());
+    calls = new MinionCalls(cache, grains, null, null, workers, Clock.systemUTC());
   }
 
   @AfterEach

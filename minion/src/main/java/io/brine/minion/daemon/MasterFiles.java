@@ -2,38 +2,39 @@ package io.brine.minion.daemon;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.common.files.DurableFiles;
+import io.brine.minion.functions.ChunkedFiles;
 import io.brine.minion.functions.FileFetcher;
+import io.brine.minion.functions.PipelinedCopy;
 import io.brine.protocol.job.JobJson;
 import io.brine.protocol.job.SessionCall;
 import io.brine.protocol.job.SessionReply;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * {@code cp.get_file} over the session (docs/protocol.md §5.3): {@code file.stat} for the size and
- * SHA-256, then {@code file.read} chunk by chunk into a temp file beside the destination, which
- * replaces the destination only when every byte arrived and the SHA-256 matches. The file never
- * sits in memory whole; a failure anywhere leaves the destination as it was.
+ * SHA-256, then {@code file.read}s, {@link PipelinedCopy#WINDOW} in flight, into a temp file beside
+ * the destination, which replaces the destination only when every byte arrived and the SHA-256
+ * matches. The file never sits in memory whole; a failure anywhere leaves the destination as it
+ * was. As {@link ChunkedFiles}, the same calls serve {@code cp.recv}, which writes on its own terms.
  */
-final class MasterFiles implements FileFetcher {
+final class MasterFiles implements FileFetcher, ChunkedFiles {
   /** The chunk asked for each time; the master serves at most this much in one REPLY. */
   static final int CHUNK_BYTES = 256 * 1024;
 
   /** A master that does not answer one call in this time is given up on. */
-  static final long CALL_TIMEOUT_SECONDS = 60;
+  static final long CALL_TIMEOUT_SECONDS = PipelinedCopy.CALL_TIMEOUT_SECONDS;
 
   private final MasterCalls calls;
 
@@ -49,6 +50,27 @@ final class MasterFiles implements FileFetcher {
     if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
       throw new NoSuchFileException(target.toString(), null, "the destination folder is missing");
     }
+    Stat stat = stat(source);
+    try {
+      DurableFiles.write(
+          target,
+          DurableFiles.PUBLIC,
+          out ->
+              PipelinedCopy.copy(
+                  (offset, length) -> read(source, offset, length),
+                  stat.size(),
+                  stat.sha256(),
+                  CHUNK_BYTES,
+                  out,
+                  source));
+    } catch (InterruptedIOException e) {
+      throw new InterruptedException(e.getMessage());
+    }
+    return stat.size();
+  }
+
+  @Override
+  public Stat stat(String source) throws IOException, InterruptedException {
     ObjectNode statBody = JobJson.MAPPER.createObjectNode().put("path", source);
     SessionReply stat = await(calls.call(SessionCall.FILE_STAT, statBody));
     long size = stat.body().path("size").asLong(-1);
@@ -56,59 +78,44 @@ final class MasterFiles implements FileFetcher {
     if (size < 0 || expected == null) {
       throw new IOException("the master's answer to file.stat has no size or sha256");
     }
-    MessageDigest sha256 = sha256();
-    try {
-      DurableFiles.write(
-          target,
-          DurableFiles.PUBLIC,
-          out -> {
-            long offset = 0;
-            while (offset < size) {
-              byte[] chunk = read(source, offset, (int) Math.min(CHUNK_BYTES, size - offset));
-              if (chunk.length == 0) {
-                throw new IOException(source + " ended at " + offset + " of " + size + " bytes");
-              }
-              sha256.update(chunk);
-              ByteBuffer buffer = ByteBuffer.wrap(chunk);
-              while (buffer.hasRemaining()) {
-                out.write(buffer);
-              }
-              offset += chunk.length;
-            }
-            if (!MessageDigest.isEqual(sha256.digest(), expected)) {
-              throw new IOException(
-                  source + " does not match its SHA-256 (it changed on the master meanwhile?)");
-            }
-          });
-    } catch (InterruptedIOException e) {
-      throw new InterruptedException(e.getMessage());
-    }
-    return size;
+    return new Stat(size, expected);
   }
 
-  private byte[] read(String source, long offset, int length) throws IOException {
+  @Override
+  public int chunkBytes() {
+    return CHUNK_BYTES;
+  }
+
+  @Override
+  public CompletableFuture<byte[]> read(String source, long offset, int length) {
     ObjectNode body =
         JobJson.MAPPER.createObjectNode().put("path", source).put("offset", offset).put(
             "length", length);
-    SessionReply reply;
+    // The reply completes on the event loop; decoding there is a few hundred microseconds a chunk.
+    return calls.call(SessionCall.FILE_READ, body).thenApply(reply -> chunk(reply, length));
+  }
+
+  private static byte[] chunk(SessionReply reply, int length) {
     try {
-      reply = await(calls.call(SessionCall.FILE_READ, body));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while fetching " + source);
-    }
-    String data = reply.body().path("data").asText(null);
-    if (data == null) {
-      throw new IOException("the master's answer to file.read has no data");
-    }
-    try {
-      byte[] chunk = Base64.getDecoder().decode(data);
+      if (!reply.isOk()) {
+        throw new IOException(reply.error());
+      }
+      String data = reply.body().path("data").asText(null);
+      if (data == null) {
+        throw new IOException("the master's answer to file.read has no data");
+      }
+      byte[] chunk;
+      try {
+        chunk = Base64.getDecoder().decode(data);
+      } catch (IllegalArgumentException e) {
+        throw new IOException("the master's file.read data is not base64");
+      }
       if (chunk.length > length) {
         throw new IOException("the master sent more than was asked for");
       }
       return chunk;
-    } catch (IllegalArgumentException e) {
-      throw new IOException("the master's file.read data is not base64");
+    } catch (IOException e) {
+      throw new CompletionException(e);
     }
   }
 
@@ -142,14 +149,6 @@ final class MasterFiles implements FileFetcher {
       return bytes.length == 32 ? bytes : null;
     } catch (IllegalArgumentException e) {
       return null;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }

@@ -31,6 +31,7 @@ import io.brine.minion.functions.builtin.TestPing;
 import io.brine.minion.functions.builtin.TestRandStr;
 import io.brine.minion.functions.builtin.TestSleep;
 import io.brine.minion.functions.builtin.TestVersion;
+import io.brine.minion.functions.builtin.cp.CpRecv;
 import io.brine.minion.functions.builtin.file.FileAppend;
 import io.brine.minion.functions.builtin.file.FileChmod;
 import io.brine.minion.functions.builtin.file.FileChown;
@@ -98,6 +99,7 @@ public final class FunctionRegistry {
                 new GrainsItem(grains),
                 new GrainsSetval(grains),
                 new CpGetFile(),
+                new CpRecv(),
                 new CmdScript(),
                 new PkgInstall(),
                 new PkgRemove(),

@@ -19,6 +19,7 @@ class FunctionRegistryTest {
             "cmd.run_all",
             "cmd.script",
             "cp.get_file",
+            "cp.recv",
             "disk.usage",
             "file.append",
             "file.chmod",
