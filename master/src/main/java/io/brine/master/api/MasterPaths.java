@@ -4,6 +4,7 @@ import io.brine.master.MasterKeyRing;
 import io.brine.master.audit.AuditBroker;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
+import io.brine.master.jobs.ReturnWaiters;
 import io.brine.master.publish.PublishKeyRotator;
 import java.time.Duration;
 
@@ -18,6 +19,8 @@ import java.time.Duration;
  * @param audit for {@code sys/audit*} and {@code brine/audit/*}
  * @param masterKeys for {@code sys/master-key} and {@code sys/master-key/rotate}
  * @param masterKeyGrace the grace of a rotation that names none ({@code master_key_grace})
+ * @param returnWaiters the long polls on job returns, woken by the master's return path; null
+ *     for waiters of the API's own that only poll the job cache
  */
 public record MasterPaths(
     PublishKeyRotator publishKeys,
@@ -26,9 +29,22 @@ public record MasterPaths(
     JobStore jobCache,
     AuditBroker audit,
     MasterKeyRing masterKeys,
-    Duration masterKeyGrace) {
+    Duration masterKeyGrace,
+    ReturnWaiters returnWaiters) {
   /** None of the master's paths: the vault's alone. */
   public static final MasterPaths NONE = new MasterPaths(null, null, null, null, null);
+
+  /** Without waiters of the master's return path. */
+  public MasterPaths(
+      PublishKeyRotator publishKeys,
+      MinionKeys minionKeys,
+      JobPublisher jobPublisher,
+      JobStore jobCache,
+      AuditBroker audit,
+      MasterKeyRing masterKeys,
+      Duration masterKeyGrace) {
+    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, masterKeys, masterKeyGrace, null);
+  }
 
   /** Without the master key's paths. */
   public MasterPaths(
