@@ -93,7 +93,12 @@ public final class JobsCommand {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "One job: its returns, and the minions that did not return.")
+      description = "One job: its returns, and the minions that did not return.",
+      footer = {
+        "",
+        "Exit codes: 0 every minion returned and succeeded, 1 error, 4 a minion failed or did",
+        "            not return, 5 some minions are still running it (within its timeout)."
+      })
   static final class ShowJob implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ApiOptions api;
