@@ -5,7 +5,6 @@ import io.brine.cli.CliException;
 import io.brine.cli.operator.OperatorClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -72,8 +71,7 @@ final class JobWatch {
       first = false;
       JsonNode all = view.path("returns");
       seen = Math.max(seen, all.size());
-      for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : all.properties()) {
         if (waiting.remove(entry.getKey())) {
           sink.returned(entry.getKey(), entry.getValue());
         }

@@ -67,7 +67,7 @@ final class Nested {
       if (indent > 0) {
         line(indent, failed ? colors.red() : colors.cyan(), "----------", "");
       }
-      for (Map.Entry<String, JsonNode> field : iterable(value)) {
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
         line(indent, colors.cyan(), field.getKey() + ":", prefix);
         display(field.getValue(), indent + 4, "");
       }
@@ -82,9 +82,5 @@ final class Nested {
       return;
     }
     lines.add(" ".repeat(indent) + color + prefix + text + colors.end());
-  }
-
-  private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode object) {
-    return object::fields;
   }
 }

@@ -36,7 +36,7 @@ public final class PythonJson {
         return;
       }
       out.append(object ? '{' : '[');
-      Iterator<Map.Entry<String, JsonNode>> fields = object ? value.fields() : null;
+      Iterator<Map.Entry<String, JsonNode>> fields = object ? value.properties().iterator() : null;
       for (int i = 0; i < value.size(); i++) {
         if (i > 0) {
           out.append(indent < 0 ? ", " : ",");
