@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
+import io.brine.master.jobs.ReturnWaiters;
 import io.brine.master.jobs.shared.JobQueue;
 import io.brine.master.jobs.shared.JobRedelivery;
 import io.brine.master.jobs.shared.SharedGrainStore;
@@ -121,6 +122,7 @@ public final class MasterDaemon implements AutoCloseable {
   private final MinionListener minions;
   private final ExecutorService callWorkers;
   private final JobStore jobCache;
+  private final ReturnWaiters returnWaiters;
   /** Null without PostgreSQL. */
   private final JobQueue queue;
   private final ExecutorService deliveries;
@@ -153,8 +155,10 @@ public final class MasterDaemon implements AutoCloseable {
       JobPublisher publisher,
       AuditBroker audit,
       HaCoordinator ha,
-      PostgresqlStorage postgres) {
+      PostgresqlStorage postgres,
+      ReturnWaiters returnWaiters) {
     this.build = build;
+    this.returnWaiters = returnWaiters;
     this.vault = vault;
     this.keys = keys;
     this.autoUnsealer = autoUnsealer;
@@ -240,6 +244,7 @@ public final class MasterDaemon implements AutoCloseable {
     MinionListener minions = null;
     ExecutorService callWorkers = null;
     JobStore jobCache = null;
+    ReturnWaiters returnWaiters = null;
     AuditBroker audit = null;
     ClusterSecrets secrets = null;
     ClusterDuty clusterDuty = null;
@@ -366,6 +371,13 @@ public final class MasterDaemon implements AutoCloseable {
       MasterKeyRing ring = keys;
       rotationTimer.scheduleWithFixedDelay(() -> expireMasterKeys(ring), 1, 1, TimeUnit.SECONDS);
       rotationTimer.scheduleWithFixedDelay(staged::expire, 10, 10, TimeUnit.SECONDS);
+      // The API's long polls on returns: woken by this master's return path, and on a cluster
+      // by a short poll of the shared store for the returns other masters stored.
+      returnWaiters =
+          new ReturnWaiters(
+              jobCache,
+              ReturnWaiters.DEFAULT_MAX_WAITERS,
+              postgres == null ? ReturnWaiters.SINGLE_POLL : ReturnWaiters.CLUSTER_POLL);
       callWorkers =
           Executors.newFixedThreadPool(
               CALL_WORKERS, new DefaultThreadFactory("brine-minion-calls", true));
@@ -377,7 +389,12 @@ public final class MasterDaemon implements AutoCloseable {
               pki,
               publishKeys,
               new MinionCalls(
-                  jobCache, grainStore, fileRoots, staged, callWorkers, Clock.systemUTC()),
+                  returnWaiters.signallingStore(),
+                  grainStore,
+                  fileRoots,
+                  staged,
+                  callWorkers,
+                  Clock.systemUTC()),
               config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
@@ -427,7 +444,8 @@ public final class MasterDaemon implements AutoCloseable {
                   audit,
                   keys,
                   config.masterKeyGrace(),
-                  staged),
+                  staged,
+                  returnWaiters),
               ha == null ? ClusterStatus.SINGLE : ha);
       apiUrl.set(api.url());
     } catch (IOException | RuntimeException e) {
@@ -492,7 +510,8 @@ public final class MasterDaemon implements AutoCloseable {
             jobPublisher,
             audit,
             ha,
-            postgres);
+            postgres,
+            returnWaiters);
     if (autoUnsealer != null) {
       daemon.awaitFirstAttempt(autoUnsealer.start());
     }
@@ -688,6 +707,11 @@ public final class MasterDaemon implements AutoCloseable {
   /** The PKI folder; pass what its transitions return to {@link MinionListener#onKeysChanged}. */
   public MinionKeyStore pki() {
     return pki;
+  }
+
+  /** The operator API's long polls on job returns. */
+  public ReturnWaiters returnWaiters() {
+    return returnWaiters;
   }
 
   public JobStore jobCache() {

@@ -3,13 +3,17 @@ package io.brine.cli.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brine.cli.Brine;
 import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
+import io.brine.cli.output.OutputOptions;
+import io.brine.cli.output.Outputter;
 import io.brine.common.config.ConfigException;
 import io.brine.minion.call.LocalCall;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FunctionRegistry;
 import io.brine.protocol.MinionId;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -74,12 +79,7 @@ public final class CallCommand implements Callable<Integer> {
   @Option(names = "--id", paramLabel = "<id>", description = "The minion id the function sees.")
   String id;
 
-  @Option(
-      names = "--out",
-      paramLabel = "<format>",
-      defaultValue = "text",
-      description = "text (default; Salt's nested also accepted), json or yaml.")
-  String out;
+  @Mixin OutputOptions output;
 
   @Option(
       names = {"-l", "--log-level"},
@@ -100,8 +100,8 @@ public final class CallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Returns.Format format =
-        RunCommand.outFormat(spec, "nested".equalsIgnoreCase(out) ? "text" : out);
+    Brine brine = (Brine) spec.root().userObject();
+    Outputter.Options options = output.options(spec, brine.console() != null);
     if (logLevel != null) {
       applyLogLevel(logLevel);
     }
@@ -117,9 +117,15 @@ public final class CallCommand implements Callable<Integer> {
     ObjectNode ret = json.createObjectNode();
     ret.set("return", json.valueToTree(outcome.value()));
     ret.put("retcode", outcome.retcode());
-    Returns returns = new Returns(spec.commandLine().getOut(), format);
+    ret.put("success", outcome.ran() && outcome.retcode() == 0);
+    PrintWriter out = output.writer(spec.commandLine().getOut());
+    Returns returns = new Returns(out, options, false);
     returns.add("local", ret);
     returns.finish();
+    out.flush();
+    if (output.toFile()) {
+      out.close();
+    }
     if (!outcome.ran()) {
       return ExitCodes.ERROR;
     }

@@ -3,6 +3,8 @@ package io.brine.cli.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brine.cli.Brine;
 import io.brine.cli.CliException;
+import io.brine.cli.output.OutputOptions;
+import io.brine.cli.output.Outputter;
 import io.brine.cli.operator.OperatorClient;
 import io.brine.master.jobs.JobPublisher;
 import java.io.PrintWriter;
@@ -92,12 +94,7 @@ public final class CpCommand implements Callable<Integer> {
   @Option(names = "--group", paramLabel = "<name>", description = "The file's group on the minions.")
   String group;
 
-  @Option(
-      names = "--out",
-      paramLabel = "<format>",
-      defaultValue = "text",
-      description = "text (default; nested accepted), json or yaml.")
-  String out;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "TARGET", description = "Which minions.")
   String target;
@@ -110,8 +107,8 @@ public final class CpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Returns.Format format =
-        RunCommand.outFormat(spec, "nested".equalsIgnoreCase(out) ? "text" : out);
+    Brine brine = (Brine) spec.root().userObject();
+    Outputter.Options options = output.options(spec, brine.console() != null);
     String tgtType = targetType();
     if (timeout < 1 || timeout > 86400) {
       throw new ParameterException(spec.commandLine(), "--timeout must be 1 to 86400 seconds");
@@ -123,7 +120,6 @@ public final class CpCommand implements Callable<Integer> {
       throw new CliException(source + " is not a file (brine cp copies one file)");
     }
     String fileName = source.getFileName().toString();
-    Brine brine = (Brine) spec.root().userObject();
     OperatorClient client = api.connect(brine.environment());
     PrintWriter err = spec.commandLine().getErr();
     // Staged long enough for the upload's slowest end and the job's whole wait.
@@ -156,6 +152,7 @@ public final class CpCommand implements Callable<Integer> {
       } catch (OperatorClient.ApiError e) {
         if (e.status() == 400 && e.reason().startsWith(JobPublisher.NoMinionsMatched.PREFIX)) {
           err.println("No minions matched the target. No file was sent.");
+          err.println(e.reason());
           err.flush();
           return JobExitCodes.NO_MATCH;
         }
@@ -164,9 +161,25 @@ public final class CpCommand implements Callable<Integer> {
       if (published == null || !published.path("jid").isTextual()) {
         throw new CliException("the master's answer has no job id");
       }
-      Returns returns = new Returns(spec.commandLine().getOut(), format);
-      return new JobWatch(client, published.path("jid").asText(), returns, err, false)
-          .follow(published, timeout);
+      String jid = published.path("jid").asText();
+      PrintWriter out = output.writer(spec.commandLine().getOut());
+      try {
+        JobOutput printed = new JobOutput(out, err, options, output, brine.console() != null);
+        printed.header(jid);
+        Set<String> minions = JobWatch.ids(published.path("minions"));
+        Set<String> notConnected = JobWatch.ids(published.path("missing"));
+        Set<String> late =
+            new JobWatch(client, jid).follow(minions, JobWatch.deadline(timeout), printed);
+        return printed.finish(
+            JobOutput.ordered(late, notConnected),
+            notConnected,
+            jid,
+            minions.size() + notConnected.size());
+      } finally {
+        if (output.toFile()) {
+          out.close();
+        }
+      }
     } finally {
       upload.discard();
     }

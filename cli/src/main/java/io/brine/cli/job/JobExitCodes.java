@@ -20,5 +20,11 @@ final class JobExitCodes {
   /** Some minion failed (retcode not 0) or did not return before the timeout. */
   static final int FAILED = 4;
 
+  /**
+   * {@code brine jobs show}: every return so far succeeded, but some minions are still running
+   * the job within its timeout ({@code --wait} follows it).
+   */
+  static final int RUNNING = 5;
+
   private JobExitCodes() {}
 }

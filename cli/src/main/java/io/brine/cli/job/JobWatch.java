@@ -1,126 +1,102 @@
 package io.brine.cli.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brine.cli.CliException;
 import io.brine.cli.operator.OperatorClient;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Follows a published job through the API until every targeted minion that was connected has
- * returned or the timeout has passed, printing returns as they arrive and, on a terminal, a
- * progress line on stderr.
+ * Follows a published job through the API's long poll ({@code GET /v1/brine/jobs?jid=J&wait=
+ * ...&after=N}, which answers as soon as the job has more than the N returns seen, or at the wait's
+ * end) until every targeted minion that was connected has returned or the timeout has passed,
+ * handing each return over as it arrives.
  */
 final class JobWatch {
-  /** How often the job is read; a return waits at most this long to be printed. */
-  private static final long POLL_MILLIS = 200;
+  /** What receives the returns as they come. */
+  interface Sink {
+    void returned(String id, JsonNode ret);
+
+    /** Called while waiting, after each answer: how many of how many have returned. */
+    default void progress(int returned, int targeted) {}
+  }
 
   /** A minion's return may land a moment after its function's own timeout. */
-  private static final long GRACE_MILLIS = 3_000;
+  static final long GRACE_MILLIS = 3_000;
+
+  /** The longest one long poll waits; the master caps it too. */
+  private static final long MAX_WAIT_MILLIS = 30_000;
+
+  /** How long to wait before asking again when the master has no room for another waiter. */
+  private static final long BUSY_MILLIS = 200;
 
   private final OperatorClient api;
   private final String jid;
-  private final Returns returns;
-  private final PrintWriter err;
-  private final boolean progress;
 
-  JobWatch(OperatorClient api, String jid, Returns returns, PrintWriter err, boolean progress) {
+  JobWatch(OperatorClient api, String jid) {
     this.api = api;
     this.jid = jid;
-    this.returns = returns;
-    this.err = err;
-    this.progress = progress;
   }
 
   /**
-   * @param job the job as the master described it: {@code minions} and {@code missing}
-   * @return {@link JobExitCodes#OK}, or {@link JobExitCodes#FAILED} when a minion failed or did
-   *     not return
+   * @param minions the minions that got the job (connected when it went out)
+   * @param deadlineNanos when to stop waiting ({@link System#nanoTime} base)
+   * @return the minions of {@code minions} that did not return by the deadline
    */
-  int follow(JsonNode job, int timeoutSeconds) {
-    Set<String> waiting = ids(job.path("minions"));
-    List<String> missing = new ArrayList<>(ids(job.path("missing")));
-    int targeted = waiting.size() + missing.size();
-    boolean failed = !missing.isEmpty();
-    long deadline = System.nanoTime() + (timeoutSeconds * 1000L + GRACE_MILLIS) * 1_000_000L;
-    int returned = 0;
+  Set<String> follow(Set<String> minions, long deadlineNanos, Sink sink) {
+    Set<String> waiting = new LinkedHashSet<>(minions);
+    int seen = 0;
     String path = "/v1/brine/jobs?jid=" + URLEncoder.encode(jid, StandardCharsets.UTF_8);
+    int targeted = waiting.size();
+    boolean first = true;
     while (!waiting.isEmpty()) {
-      // The count costs the master a folder listing; the whole view only when there is news.
-      if (api.get(path + "&count=true").path("returned").asInt() <= returned
-          && System.nanoTime() <= deadline) {
-        showProgress(returned, targeted);
-        sleep();
-        continue;
-      }
-      JsonNode view = api.get(path);
-      JsonNode all = view.path("returns");
-      for (String id : List.copyOf(waiting)) {
-        JsonNode ret = all.get(id);
-        if (ret != null) {
-          waiting.remove(id);
-          returned++;
-          clearProgress();
-          returns.add(id, ret);
-          failed |= !ret.path("success").asBoolean() || ret.path("retcode").asInt() != 0;
-        }
-      }
-      if (waiting.isEmpty() || System.nanoTime() > deadline) {
+      long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+      if (left <= 0 && !first) {
         break;
       }
-      showProgress(returned, targeted);
-      sleep();
+      long wait = Math.max(0, Math.min(MAX_WAIT_MILLIS, left));
+      JsonNode view;
+      try {
+        view = api.get(path + "&wait=" + wait + "ms&after=" + seen);
+      } catch (OperatorClient.ApiError e) {
+        if (e.status() != 429) {
+          throw e;
+        }
+        sleep(BUSY_MILLIS); // the master's waiters are all taken: ask again in a moment
+        continue;
+      }
+      first = false;
+      JsonNode all = view.path("returns");
+      seen = Math.max(seen, all.size());
+      for (Map.Entry<String, JsonNode> entry : all.properties()) {
+        if (waiting.remove(entry.getKey())) {
+          sink.returned(entry.getKey(), entry.getValue());
+        }
+      }
+      sink.progress(targeted - waiting.size(), targeted);
     }
-    clearProgress();
-    missing.addAll(0, waiting);
-    returns.missing(missing);
-    returns.finish();
-    if (!missing.isEmpty()) {
-      err.println(
-          "Minions that did not return ("
-              + missing.size()
-              + " of "
-              + targeted
-              + "): "
-              + String.join(", ", missing)
-              + " (job "
-              + jid
-              + ")");
-      err.flush();
-    }
-    return failed || !waiting.isEmpty() ? JobExitCodes.FAILED : JobExitCodes.OK;
+    return waiting;
   }
 
-  private void showProgress(int returned, int targeted) {
-    if (progress) {
-      err.print("\r" + returned + "/" + targeted + " returned");
-      err.flush();
-    }
+  static long deadline(int timeoutSeconds) {
+    return System.nanoTime() + (timeoutSeconds * 1000L + GRACE_MILLIS) * 1_000_000L;
   }
 
-  private void clearProgress() {
-    if (progress) {
-      err.print("\r\033[K");
-      err.flush();
-    }
-  }
-
-  private static Set<String> ids(JsonNode array) {
+  static Set<String> ids(JsonNode array) {
     Set<String> ids = new LinkedHashSet<>();
     array.forEach(id -> ids.add(id.asText()));
     return ids;
   }
 
-  private static void sleep() {
+  private static void sleep(long millis) {
     try {
-      Thread.sleep(POLL_MILLIS);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.brine.cli.CliException("interrupted while waiting for returns");
+      throw new CliException("interrupted while waiting for returns");
     }
   }
 }

@@ -101,7 +101,8 @@ class ClusterJobsEndToEndTest {
       Result deleted = viaStandby.run("key", "-d", "web3", "-y");
       assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
       Result justAfter =
-          viaStandby.run("run", "web[12]", "test.echo", marker, "--out", "json", "--timeout", "20");
+          viaStandby.run(
+              "run", "web[12]", "test.echo", marker, "--out", "json", "--static", "--timeout", "20");
       assertThat(justAfter.exitCode()).as(justAfter.toString()).isZero();
       JsonNode afterDelete = JSON.readTree(justAfter.out());
       assertThat(afterDelete.path("web1").asText()).as(justAfter.toString()).isEqualTo(marker);

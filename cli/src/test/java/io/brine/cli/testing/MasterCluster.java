@@ -164,7 +164,7 @@ public final class MasterCluster implements AutoCloseable {
     long deadline = System.nanoTime() + within.toNanos();
     Result last = null;
     while (System.nanoTime() < deadline) {
-      last = cli.run("run", "*", fun, arg, "--out", "json", "--timeout", "5");
+      last = cli.run("run", "*", fun, arg, "--out", "json", "--static", "--timeout", "5");
       if (last.exitCode() == 0) {
         JsonNode out = JSON.readTree(last.out());
         if (out.size() == ids.size()) {

@@ -4,17 +4,44 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.brine.vault.VaultException;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
  * What an endpoint answers: a status and a JSON body (none for 204 and 307), plus the {@code Allow}
  * header of a 405 and the {@code Location} of a 307. {@link HttpResponses} turns it into HTTP.
+ *
+ * <p>Or an answer {@link #later}: a long poll's, given once {@link Deferred#ready} completes,
+ * without an API thread waiting meanwhile ({@link OperatorApiHandler}).
  */
-record ApiResponse(HttpResponseStatus status, JsonNode body, String allow, String location) {
+record ApiResponse(
+    HttpResponseStatus status, JsonNode body, String allow, String location, Deferred deferred) {
+
+  /** Computes the answer once it is ready; runs on the connection's vault executor. */
+  @FunctionalInterface
+  interface Answer {
+    ApiResponse answer() throws VaultException;
+  }
+
+  /**
+   * An answer to give when {@code ready} completes (normally, or cancelled because the client went
+   * away: the answer is computed, and recorded, all the same).
+   */
+  record Deferred(CompletableFuture<?> ready, Answer answer) {}
+
+  ApiResponse(HttpResponseStatus status, JsonNode body, String allow, String location) {
+    this(status, body, allow, location, null);
+  }
 
   static ApiResponse ok(JsonNode body) {
     return new ApiResponse(HttpResponseStatus.OK, body, null, null);
+  }
+
+  /** {@code answer}'s response, once {@code ready} completes. */
+  static ApiResponse later(CompletableFuture<?> ready, Answer answer) {
+    return new ApiResponse(HttpResponseStatus.OK, null, null, null, new Deferred(ready, answer));
   }
 
   static ApiResponse withStatus(HttpResponseStatus status, JsonNode body) {

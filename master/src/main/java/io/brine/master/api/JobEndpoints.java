@@ -13,6 +13,8 @@ import io.brine.master.jobs.JobRequest;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.JobReturn;
 import io.brine.master.jobs.JobView;
+import io.brine.master.jobs.ReturnWaiters;
+import io.brine.vault.token.Durations;
 import io.brine.protocol.IdGlob;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
@@ -27,6 +29,7 @@ import io.brine.vault.VaultException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Jobs through the operator API, token-authenticated ({@code brine run}, {@code brine jobs}):
@@ -48,7 +52,19 @@ import java.util.OptionalInt;
  *   <li>{@code GET /v1/brine/jobs?jid=J}: one job with its returns so far; 404 when unknown.
  *   <li>{@code GET /v1/brine/jobs?jid=J&count=true}: only {@code {"jid", "returned"}}, counted
  *       without reading the returns: for polling a large job.
+ *   <li>{@code GET /v1/brine/jobs?jid=J&wait=30s&after=N}: a long poll: the job as above as soon as
+ *       it has more than N returns, or when the wait (at most {@link ReturnWaiters#MAX_WAIT}) is
+ *       over. The same route as reading the job, so the same policy check and audit; it holds no
+ *       API thread while it waits, and at most {@link ReturnWaiters#maxWaiters} wait at once
+ *       (beyond that 429).
+ *   <li>{@code PUT /v1/brine/jobs} with {@code "dry_run": true}: the minions the target reaches
+ *       ({@code {"minions", "missing"}}), checked against the policy's {@code allowed_minions}
+ *       as a publication is, without recording or sending anything ({@code brine run -b}).
  * </ul>
+ *
+ * <p>A job's view has {@code timeout} (seconds, when known) and {@code ends_in_ms}: how long until
+ * that timeout passes by the master's clock (0 once it has), so a client tells a minion still
+ * running from one that did not return without comparing clocks.
  */
 final class JobEndpoints {
   private static final int DEFAULT_LIST_LIMIT = 100;
@@ -56,14 +72,26 @@ final class JobEndpoints {
   /** The policy path of publishing (create) and of the job cache (list, read). */
   static final String JOBS = "brine/jobs";
 
+  /** A minion's return may land a moment after its function's timeout (as the CLI allows). */
+  private static final Duration RETURN_GRACE = Duration.ofSeconds(3);
+
   private final JobPublisher publisher;
   private final JobStore cache;
   private final AuditBroker audit;
+  private final ReturnWaiters waiters;
 
-  JobEndpoints(JobPublisher publisher, JobStore cache, AuditBroker audit) {
+  /**
+   * @param waiters the long polls; null for waiters of these endpoints' own, which poll the cache
+   */
+  JobEndpoints(
+      JobPublisher publisher, JobStore cache, AuditBroker audit, ReturnWaiters waiters) {
     this.publisher = publisher;
     this.cache = cache;
     this.audit = audit;
+    this.waiters =
+        waiters != null
+            ? waiters
+            : new ReturnWaiters(cache, ReturnWaiters.DEFAULT_MAX_WAITERS, ReturnWaiters.CLUSTER_POLL);
   }
 
   void register(Routes.Builder routes) {
@@ -115,6 +143,9 @@ final class JobEndpoints {
   private ApiResponse publish(ApiRequest request) throws VaultException {
     JobRequest job = jobRequest(request.body(), publisher);
     Caller caller = request.caller();
+    if (request.body().bool("dry_run")) {
+      return resolve(caller, job);
+    }
     JobPublisher.Published published;
     try {
       published = publisher.publish(job, (jid, minions, missing) -> admit(caller, job, jid, minions, missing));
@@ -163,14 +194,57 @@ final class JobEndpoints {
     }
   }
 
+  /** A dry run: whom the job would reach, refused as the job would be; nothing recorded or sent. */
+  private ApiResponse resolve(Caller caller, JobRequest job) throws VaultException {
+    try {
+      JobPublisher.Resolved resolved = publisher.resolve(job);
+      allowedMinions(caller, resolved.minions(), resolved.missing());
+      ObjectNode body = ApiJson.object();
+      ids(body.putArray("minions"), resolved.minions());
+      ids(body.putArray("missing"), resolved.missing());
+      return ApiResponse.ok(body);
+    } catch (JobPublisher.NoMinionsMatched e) {
+      return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+    } catch (JobPublisher.Refused e) {
+      throw new PermissionDeniedException(e.getMessage());
+    } catch (IOException e) {
+      throw new VaultException("cannot resolve the target: " + e.getMessage(), e);
+    }
+  }
+
   /**
-   * Salt's publisher_acl on the resolved set: with {@code allowed_minions} in the granting rule,
-   * every minion the target reaches must match one of its globs, or the job is refused naming
-   * those outside. Then the job is recorded in the audit trail before it goes.
+   * Salt's publisher_acl on the resolved set, then the job recorded in the audit trail before it
+   * goes.
    */
   private void admit(
       Caller caller, JobRequest job, String jid, List<MinionId> minions, List<MinionId> missing)
       throws JobPublisher.Refused, IOException {
+    allowedMinions(caller, minions, missing);
+    List<String> reached = new ArrayList<>();
+    minions.forEach(id -> reached.add(id.value()));
+    missing.forEach(id -> reached.add(id.value()));
+    try {
+      audit.event(
+          AuditEvent.job(
+              caller.entry().accessor(),
+              caller.entry().displayName(),
+              job.target().expression(),
+              job.target().type().wireName(),
+              reached,
+              job.fun(),
+              jid));
+    } catch (AuditFailedException e) {
+      throw new IOException("the job could not be recorded by any audit device", e);
+    }
+  }
+
+  /**
+   * Salt's publisher_acl: with {@code allowed_minions} in the granting rule, every minion the
+   * target reaches must match one of its globs, or the job is refused naming those outside.
+   */
+  private static void allowedMinions(
+      Caller caller, List<MinionId> minions, List<MinionId> missing)
+      throws JobPublisher.Refused {
     List<String> allowed = caller.decision().allowedMinions();
     if (!allowed.isEmpty()) {
       List<IdGlob> globs = new ArrayList<>();
@@ -196,22 +270,6 @@ final class JobEndpoints {
                 + outside);
       }
     }
-    List<String> reached = new ArrayList<>();
-    minions.forEach(id -> reached.add(id.value()));
-    missing.forEach(id -> reached.add(id.value()));
-    try {
-      audit.event(
-          AuditEvent.job(
-              caller.entry().accessor(),
-              caller.entry().displayName(),
-              job.target().expression(),
-              job.target().type().wireName(),
-              reached,
-              job.fun(),
-              jid));
-    } catch (AuditFailedException e) {
-      throw new IOException("the job could not be recorded by any audit device", e);
-    }
   }
 
   private ApiResponse read(ApiRequest request) throws VaultException {
@@ -219,6 +277,9 @@ final class JobEndpoints {
     try {
       if (jid == null) {
         return ApiResponse.ok(list(limit(request)));
+      }
+      if (request.parameter("wait") != null && !request.flagParameter("count")) {
+        return longPoll(request, jid);
       }
       if (request.flagParameter("count")) {
         OptionalInt returned = cache.returnedCount(jid);
@@ -238,6 +299,64 @@ final class JobEndpoints {
     } catch (IOException e) {
       throw new VaultException("cannot read the job cache: " + e.getMessage(), e);
     }
+  }
+
+  /** The job now if it has more than {@code after} returns, else once it has or the wait ends. */
+  private ApiResponse longPoll(ApiRequest request, String jid)
+      throws IOException, InvalidRequestException {
+    Duration wait = Durations.parse(request.parameter("wait"));
+    int after = after(request);
+    OptionalInt returned = cache.returnedCount(jid);
+    if (returned.isEmpty()) {
+      return ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no job " + jid + " in the cache");
+    }
+    if (returned.getAsInt() > after || wait.isZero()) {
+      return view(jid);
+    }
+    CompletableFuture<Void> ready;
+    try {
+      ready = waiters.await(jid, after, wait);
+    } catch (ReturnWaiters.Full e) {
+      return ApiResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, e.getMessage());
+    }
+    // A return stored between the count and the wait woke nobody: look once more.
+    OptionalInt again = cache.returnedCount(jid);
+    if (again.isEmpty() || again.getAsInt() > after) {
+      ready.complete(null);
+    }
+    return ApiResponse.later(
+        ready,
+        () -> {
+          try {
+            return view(jid);
+          } catch (IOException e) {
+            throw new VaultException("cannot read the job cache: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  private static int after(ApiRequest request) throws InvalidRequestException {
+    String after = request.parameter("after");
+    if (after == null) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(after);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("after must be a whole number >= 0");
+    }
+  }
+
+  private ApiResponse view(String jid) throws IOException {
+    Optional<JobView> view = cache.find(jid);
+    if (view.isEmpty()) {
+      return ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no job " + jid + " in the cache");
+    }
+    return ApiResponse.ok(job(view.get()));
   }
 
   private static int limit(ApiRequest request) throws InvalidRequestException {
@@ -290,6 +409,12 @@ final class JobEndpoints {
     ids(node.putArray("minions"), job.minions());
     ids(node.putArray("missing"), job.missing());
     node.put("started", job.started().toString());
+    if (job.timeout() != null) {
+      node.put("timeout", job.timeout().toSeconds());
+      Duration left =
+          Duration.between(Instant.now(), job.started().plus(job.timeout()).plus(RETURN_GRACE));
+      node.put("ends_in_ms", Math.max(0, left.toMillis()));
+    }
   }
 
   private static void ids(ArrayNode array, List<MinionId> ids) {

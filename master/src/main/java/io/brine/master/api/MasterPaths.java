@@ -5,6 +5,7 @@ import io.brine.master.audit.AuditBroker;
 import io.brine.master.cp.StagedFiles;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
+import io.brine.master.jobs.ReturnWaiters;
 import io.brine.master.publish.PublishKeyRotator;
 import java.time.Duration;
 
@@ -19,7 +20,9 @@ import java.time.Duration;
  * @param audit for {@code sys/audit*} and {@code brine/audit/*}
  * @param masterKeys for {@code sys/master-key} and {@code sys/master-key/rotate}
  * @param masterKeyGrace the grace of a rotation that names none ({@code master_key_grace})
- * @param stagedFiles for {@code brine/cp}, brine cp's uploads
+ * @param stagedFiles for {@code brine/cp}, brine cp's uploads, or null
+ * @param returnWaiters the long polls on job returns, woken by the master's return path; null
+ *     for waiters of the API's own that only poll the job cache
  */
 public record MasterPaths(
     PublishKeyRotator publishKeys,
@@ -29,11 +32,12 @@ public record MasterPaths(
     AuditBroker audit,
     MasterKeyRing masterKeys,
     Duration masterKeyGrace,
-    StagedFiles stagedFiles) {
+    StagedFiles stagedFiles,
+    ReturnWaiters returnWaiters) {
   /** None of the master's paths: the vault's alone. */
   public static final MasterPaths NONE = new MasterPaths(null, null, null, null, null);
 
-  /** Without brine cp's staging area. */
+  /** Without brine cp's staging area and without waiters of the master's return path. */
   public MasterPaths(
       PublishKeyRotator publishKeys,
       MinionKeys minionKeys,
@@ -42,7 +46,16 @@ public record MasterPaths(
       AuditBroker audit,
       MasterKeyRing masterKeys,
       Duration masterKeyGrace) {
-    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, masterKeys, masterKeyGrace, null);
+    this(
+        publishKeys,
+        minionKeys,
+        jobPublisher,
+        jobCache,
+        audit,
+        masterKeys,
+        masterKeyGrace,
+        null,
+        null);
   }
 
   /** Without the master key's paths. */
@@ -52,7 +65,7 @@ public record MasterPaths(
       JobPublisher jobPublisher,
       JobStore jobCache,
       AuditBroker audit) {
-    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, null, null, null);
+    this(publishKeys, minionKeys, jobPublisher, jobCache, audit, null, null);
   }
 
   /** Without audit devices. */

@@ -274,21 +274,44 @@ final class OperatorApi {
       }
       // Every outcome of the endpoint, its errors too, is an answer the response entry records.
       ApiResponse response = handle(route.endpoint(), method, path, request);
-      try {
-        audit.response(request, caller, response);
-      } catch (AuditFailedException e) {
-        // OpenBao's rule: the operation has happened, but the client is told it was not recorded.
-        return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED_AFTER);
-      } finally {
-        request.responseRecorded();
+      if (response.deferred() != null) {
+        // A long poll: recorded when it answers. The token's use was spent when it came in.
+        ApiResponse.Deferred later = response.deferred();
+        Caller recordedCaller = caller;
+        return ApiResponse.later(
+            later.ready(),
+            () -> recorded(request, recordedCaller, answerLater(later, method, path, request)));
       }
-      return response;
+      return recorded(request, caller, response);
     } catch (VaultException | RuntimeException e) {
       return failure(e, method, path, request);
     } finally {
       if (caller != null) {
         finishUse(caller.entry());
       }
+    }
+  }
+
+  /** {@code response} once the audit devices have recorded it. */
+  private ApiResponse recorded(ApiRequest request, Caller caller, ApiResponse response) {
+    try {
+      audit.response(request, caller, response);
+    } catch (AuditFailedException e) {
+      // OpenBao's rule: the operation has happened, but the client is told it was not recorded.
+      return ApiResponse.error(INTERNAL_SERVER_ERROR, AUDIT_FAILED_AFTER);
+    } finally {
+      request.responseRecorded();
+    }
+    return response;
+  }
+
+  /** A deferred endpoint's answer, or its failure as one, as {@link #handle}. */
+  private ApiResponse answerLater(
+      ApiResponse.Deferred later, HttpMethod method, String path, ApiRequest request) {
+    try {
+      return later.answer().answer();
+    } catch (VaultException | RuntimeException e) {
+      return failure(e, method, path, request);
     }
   }
 

@@ -86,7 +86,9 @@ final class Routes {
       new MinionKeyEndpoints(paths.minionKeys()).register(routes);
     }
     if (paths.jobPublisher() != null) {
-      new JobEndpoints(paths.jobPublisher(), paths.jobCache(), paths.audit()).register(routes);
+      new JobEndpoints(
+              paths.jobPublisher(), paths.jobCache(), paths.audit(), paths.returnWaiters())
+          .register(routes);
     }
     if (paths.stagedFiles() != null) {
       new CpEndpoints(paths.stagedFiles()).register(routes);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,9 @@ public final class JobJson {
     o.set("minions", ids(job.minions()));
     o.set("missing", ids(job.missing()));
     o.put("started", job.started().toString());
+    if (job.timeout() != null) {
+      o.put("timeout", job.timeout().toSeconds());
+    }
     return bytes(o);
   }
 
@@ -121,10 +125,23 @@ public final class JobJson {
           text(o, "tgt_type"),
           minionIds(o, "minions"),
           minionIds(o, "missing"),
-          instant(o, "started"));
+          instant(o, "started"),
+          timeout(o));
     } catch (IllegalArgumentException e) { // a record or MinionId check
       throw new MalformedException(e.getMessage());
     }
+  }
+
+  /** A job recorded before brine kept the timeout has none. */
+  private static Duration timeout(ObjectNode o) throws MalformedException {
+    JsonNode timeout = o.get("timeout");
+    if (timeout == null) {
+      return null;
+    }
+    if (!timeout.canConvertToLong() || timeout.asLong() < 0) {
+      throw new MalformedException("timeout is not a whole number of seconds");
+    }
+    return Duration.ofSeconds(timeout.asLong());
   }
 
   public static JobReturn readReturn(byte[] content) throws MalformedException {

@@ -170,6 +170,42 @@ public final class JobPublisher {
     }
   }
 
+  /** The minions a target reaches: connected ones (any on a cluster), and the others. */
+  public record Resolved(List<MinionId> minions, List<MinionId> missing) {}
+
+  /**
+   * The minions {@code job} would go to, without recording or sending anything: {@code brine run
+   * -b} resolves its target once, then publishes to a few minions at a time.
+   *
+   * @throws NoMinionsMatched when no accepted key matches the target
+   * @throws IOException when the accepted keys cannot be read
+   */
+  public Resolved resolve(JobRequest job) throws NoMinionsMatched, IOException {
+    return resolve(job, pki.acceptedKeys(), listener.connected().ids(), fanOut != null);
+  }
+
+  private Resolved resolve(
+      JobRequest job, AcceptedKeys accepted, Set<MinionId> connected, boolean cluster)
+      throws NoMinionsMatched, IOException {
+    List<MinionId> minions = new ArrayList<>();
+    List<MinionId> missing = new ArrayList<>();
+    // The grains are read only for a target that needs them; an id-only target costs none.
+    GrainStore store = grains;
+    GrainStore.Snapshot snapshot =
+        job.target().needsGrains() && store != null ? store.snapshot() : null;
+    for (MinionId id : accepted.ids()) {
+      if (job.target().matches(id, () -> snapshot == null ? null : snapshot.grains(id))) {
+        // On a cluster a minion this master does not hold may be on another master.
+        (cluster || connected.contains(id) ? minions : missing).add(id);
+      }
+    }
+    if (minions.isEmpty() && missing.isEmpty()) {
+      throw new NoMinionsMatched(noMatch(job, accepted, snapshot));
+    }
+    return new Resolved(List.copyOf(minions), List.copyOf(missing));
+  }
+
+
   /**
    * Publishes {@code job} if {@code admission} lets it go to the minions its target resolves to.
    *
@@ -179,24 +215,12 @@ public final class JobPublisher {
    */
   public Published publish(JobRequest job, Admission admission)
       throws NoMinionsMatched, Refused, IOException {
-    List<MinionId> minions = new ArrayList<>();
-    List<MinionId> missing = new ArrayList<>();
     Set<MinionId> connected = listener.connected().ids();
     AcceptedKeys accepted = pki.acceptedKeys();
     FanOut cluster = fanOut;
-    // The grains are read only for a target that needs them; an id-only target costs none.
-    GrainStore store = grains;
-    GrainStore.Snapshot snapshot =
-        job.target().needsGrains() && store != null ? store.snapshot() : null;
-    for (MinionId id : accepted.ids()) {
-      if (job.target().matches(id, () -> snapshot == null ? null : snapshot.grains(id))) {
-        // On a cluster a minion this master does not hold may be on another master.
-        (cluster != null || connected.contains(id) ? minions : missing).add(id);
-      }
-    }
-    if (minions.isEmpty() && missing.isEmpty()) {
-      throw new NoMinionsMatched(noMatch(job, accepted, snapshot));
-    }
+    Resolved resolved = resolve(job, accepted, connected, cluster != null);
+    List<MinionId> minions = resolved.minions();
+    List<MinionId> missing = resolved.missing();
     String jid = Jid.next(clock);
     admission.admit(jid, List.copyOf(minions), List.copyOf(missing));
     // ts: the minions refuse a publication older than their publish_max_age, so a recorded one
@@ -220,7 +244,8 @@ public final class JobPublisher {
             job.target().type().wireName(),
             List.copyOf(minions),
             List.copyOf(missing),
-            clock.instant()));
+            clock.instant(),
+            job.timeout()));
     byte[] plaintext = publication.toJson();
     Set<MinionId> connectedNow = connected;
     if (cluster != null) {

@@ -1,6 +1,7 @@
 package io.brine.master.jobs;
 
 import io.brine.protocol.MinionId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import java.util.Set;
  *
  * @param minions the targeted minions that were connected, so got the publication
  * @param missing the targeted minions that were not connected
+ * @param timeout how long the minions may run it; null for a job recorded before brine kept it
  */
 public record JobRecord(
     String jid,
@@ -27,7 +29,8 @@ public record JobRecord(
     String targetType,
     List<MinionId> minions,
     List<MinionId> missing,
-    Instant started) {
+    Instant started,
+    Duration timeout) {
 
   /**
    * The target types a job is recorded with (Salt's tgt_type names); a nodegroup is recorded as
@@ -59,6 +62,20 @@ public record JobRecord(
         Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs")));
     minions = List.copyOf(minions);
     missing = List.copyOf(missing);
+  }
+
+  /** A job whose timeout is not known. */
+  public JobRecord(
+      String jid,
+      String fun,
+      List<Object> args,
+      Map<String, Object> kwargs,
+      String target,
+      String targetType,
+      List<MinionId> minions,
+      List<MinionId> missing,
+      Instant started) {
+    this(jid, fun, args, kwargs, target, targetType, minions, missing, started, null);
   }
 
   /** Whether this job targeted {@code id} (connected or not). */
