@@ -72,7 +72,7 @@ class ClusterJobsEndToEndTest {
           () -> {
             Result r =
                 viaStandby.run("run", "-C", "G@id:web* and G@kernel:Linux", "test.ping",
-                    "--out", "json", "--timeout", "5");
+                    "--out", "json", "--static", "--timeout", "5");
             try {
               return r.exitCode() == 0 && JSON.readTree(r.out()).size() == IDS.size();
             } catch (java.io.IOException e) {

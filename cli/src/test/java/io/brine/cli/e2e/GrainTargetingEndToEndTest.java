@@ -91,7 +91,7 @@ class GrainTargetingEndToEndTest {
   private List<String> ping(String... target) throws Exception {
     List<String> args = new ArrayList<>(List.of("run"));
     args.addAll(List.of(target));
-    args.addAll(List.of("test.ping", "--out", "json"));
+    args.addAll(List.of("test.ping", "--out", "json", "--static"));
     Result r = cli().run(args.toArray(new String[0]));
     assertThat(r.exitCode()).as(r.toString()).isZero();
     List<String> ids = new ArrayList<>();
