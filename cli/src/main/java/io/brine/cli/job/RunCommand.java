@@ -49,46 +49,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin ApiOptions api;
 
-  @Option(
-      names = {"-L", "--list"},
-      description = "TARGET is a comma-separated list of minion ids.")
-  boolean list;
-
-  @Option(
-      names = {"-E", "--pcre"},
-      description = "TARGET is a regular expression, matched from the start of the id.")
-  boolean pcre;
-
-  @Option(
-      names = {"-G", "--grain"},
-      description = "TARGET is a grain, key:value, the value a glob (os:Debian, nested a:b:c*).")
-  boolean grain;
-
-  @Option(
-      names = {"-P", "--grain-pcre"},
-      description = "TARGET is a grain, key:value, the value a regular expression.")
-  boolean grainPcre;
-
-  @Option(
-      names = {"-C", "--compound"},
-      description = "TARGET is a compound (G@os:Debian and web* or L@db1,db2 and not E@test.*).")
-  boolean compound;
-
-  @Option(
-      names = {"-N", "--nodegroup"},
-      description = "TARGET names a nodegroup of the master config's nodegroups:.")
-  boolean nodegroup;
-
-  @Option(
-      names = {"-S", "--ipcidr"},
-      description = "TARGET is an IP address or a CIDR subnet, matched on the ipv4/ipv6 grains.")
-  boolean ipcidr;
-
-  @Option(
-      names = "--delimiter",
-      paramLabel = "<text>",
-      description = "What splits grain keys in -G, -P and -C (default ':').")
-  String delimiter;
+  @Mixin TargetOptions targets;
 
   @Option(
       names = {"-t", "--timeout"},
@@ -132,7 +93,6 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Brine brine = (Brine) spec.root().userObject();
     Outputter.Options options = output.options(spec, brine.console() != null);
-    String tgtType = targetType();
     if (timeout < 1 || timeout > 86400) {
       throw new ParameterException(spec.commandLine(), "--timeout must be 1 to 86400 seconds");
     }
@@ -147,11 +107,7 @@ public final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "-b and --async cannot be used together");
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("tgt", target);
-    body.put("tgt_type", tgtType);
-    if (delimiter != null) {
-      body.put("delimiter", delimiter);
-    }
+    targets.putInto(body, target, spec);
     body.put("fun", function);
     Arguments parsed = Arguments.parse(arguments);
     body.put("arg", parsed.positional());
@@ -202,43 +158,6 @@ public final class RunCommand implements Callable<Integer> {
       closeIfFile(out);
     }
   }
-
-  /** Salt's tgt_type of the one target flag given; two of them are a usage error. */
-  private String targetType() {
-    Map<String, Boolean> flags = new LinkedHashMap<>();
-    flags.put("-L", list);
-    flags.put("-E", pcre);
-    flags.put("-G", grain);
-    flags.put("-P", grainPcre);
-    flags.put("-C", compound);
-    flags.put("-N", nodegroup);
-    flags.put("-S", ipcidr);
-    List<String> given = new ArrayList<>();
-    flags.forEach((flag, set) -> {
-      if (set) {
-        given.add(flag);
-      }
-    });
-    if (given.size() > 1) {
-      throw new ParameterException(
-          spec.commandLine(),
-          String.join(" and ", given) + " cannot be used together: give one kind of target");
-    }
-    if (given.isEmpty()) {
-      return "glob";
-    }
-    return switch (given.get(0)) {
-      case "-L" -> "list";
-      case "-E" -> "pcre";
-      case "-G" -> "grain";
-      case "-P" -> "grain_pcre";
-      case "-C" -> "compound";
-      case "-N" -> "nodegroup";
-      default -> "ipcidr";
-    };
-  }
-
-
 
   static boolean noMatch(OperatorClient.ApiError e) {
     return e.status() == 400 && e.reason().startsWith(JobPublisher.NoMinionsMatched.PREFIX);
