@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One file staged on the master for {@code brine cp} ({@code /v1/brine/cp}): hashed here, the
- * hash and size declared, then the chunks sent {@link #IN_FLIGHT} at a time, each read from the
- * file when its turn comes (memory: a few chunks, whatever the file's size). The master hashes
+ * hash and size declared, then the chunks (raw bytes, 1 MiB by default) sent {@link #IN_FLIGHT}
+ * at a time, each read from the file when its turn comes (memory: a few chunks, whatever the
+ * file's size). The master hashes
  * what arrived and refuses a file that changed while it was read.
  */
 final class Upload {
@@ -35,6 +35,9 @@ final class Upload {
 
   /** The staged file's time to live covers the upload itself with this much room. */
   static final int UPLOAD_SECONDS = 600;
+
+  /** Tries of a chunk the master answers 503 (busy with other uploads): about 10 s in all. */
+  static final int BUSY_ATTEMPTS = 20;
 
   static final String SCHEME = "brine-staged://";
 
@@ -131,10 +134,24 @@ final class Upload {
         throw new CliException(file + " became shorter while it was sent");
       }
     }
-    client.put(
-        "/v1/brine/cp/" + id,
-        Map.of("offset", offset, "data", Base64.getEncoder().encodeToString(buffer.array())));
-    return null;
+    // 503: the master holds as many large chunks as it takes from all uploaders at once; another
+    // upload's chunks leave room soon.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.putBytes("/v1/brine/cp/" + id + "?offset=" + offset, buffer.array());
+        return null;
+      } catch (OperatorClient.ApiError e) {
+        if (e.status() != 503 || attempt == BUSY_ATTEMPTS) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("upload interrupted", e);
+      }
+    }
   }
 
   /** Removes the staged file from the master; it expires there anyway. */

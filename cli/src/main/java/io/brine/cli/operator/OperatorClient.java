@@ -130,6 +130,19 @@ public final class OperatorClient {
     return send("PUT", path, body == null ? Map.of() : body);
   }
 
+  /**
+   * PUT with raw bytes ({@code application/octet-stream}) as the body, for {@code brine cp}'s
+   * upload chunks; {@code path} may carry a query. Null when answered 204.
+   */
+  public JsonNode putBytes(String path, byte[] body) {
+    Answer answer = exchange("PUT", path, body, OCTET_STREAM);
+    DebugLog.debug(OperatorClient.class, "PUT {} answered {}", path, answer.status());
+    return answer("PUT", path, answer.status(), answer.body());
+  }
+
+  private static final String JSON_TYPE = "application/json";
+  private static final String OCTET_STREAM = "application/octet-stream";
+
   public JsonNode delete(String path) {
     return send("DELETE", path, null);
   }
@@ -156,7 +169,7 @@ public final class OperatorClient {
 
   private JsonNode send(String method, String path, Map<String, ?> body) {
     byte[] json = body == null ? null : toJson(body);
-    Answer answer = exchange(method, path, json);
+    Answer answer = exchange(method, path, json, JSON_TYPE);
     DebugLog.debug(OperatorClient.class, "{} {} answered {}", method, path, answer.status());
     return answer(method, path, answer.status(), answer.body());
   }
@@ -169,10 +182,10 @@ public final class OperatorClient {
    * same request goes there, token and body included; 303 turns it into a GET, as browsers and
    * the JDK's clients do; never from https to http.
    */
-  private Answer exchange(String method, String shown, byte[] body) {
+  private Answer exchange(String method, String shown, byte[] body, String contentType) {
     URI uri = base.resolve(shown);
     for (int hop = 0; ; hop++) {
-      Hop answer = once(method, uri, body, shown);
+      Hop answer = once(method, uri, body, contentType, shown);
       String location = answer.location();
       if (location == null) {
         return new Answer(answer.status(), answer.body());
@@ -203,7 +216,7 @@ public final class OperatorClient {
   /** An answer, with {@code location} set when it is a redirect to follow. */
   private record Hop(int status, byte[] body, String location) {}
 
-  private Hop once(String method, URI uri, byte[] body, String shown) {
+  private Hop once(String method, URI uri, byte[] body, String contentType, String shown) {
     HttpURLConnection connection;
     try {
       connection = (HttpURLConnection) uri.toURL().openConnection();
@@ -224,7 +237,7 @@ public final class OperatorClient {
         connection.setRequestProperty("X-Vault-Token", token);
       }
       if (body != null) {
-        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setRequestProperty("Content-Type", contentType);
         connection.setDoOutput(true);
         // Fixed length: the JDK never sends a streamed body twice, so a publish is not repeated
         // behind the caller's back when a kept-alive connection turns out closed.

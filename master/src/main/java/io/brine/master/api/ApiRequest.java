@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +22,9 @@ import java.util.UUID;
 final class ApiRequest {
   private static final String BEARER = "bearer ";
 
+  /** The one body that is bytes, not JSON: a {@code brine cp} upload chunk. */
+  static final String OCTET_STREAM = "application/octet-stream";
+
   private final Map<String, List<String>> query;
   private final String token;
   private final ByteBuf content;
@@ -29,6 +33,7 @@ final class ApiRequest {
   private final String id = UUID.randomUUID().toString();
   private final String path;
   private final HttpMethod method;
+  private final boolean octetStream;
   private String pathRest = "";
   private Caller caller;
   private JsonBody body;
@@ -44,6 +49,7 @@ final class ApiRequest {
     this.method = request.method();
     this.token = token(request);
     this.content = request.content();
+    this.octetStream = isOctetStream(request);
     this.remoteAddress =
         remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
     this.remotePort = remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getPort() : 0;
@@ -122,8 +128,27 @@ final class ApiRequest {
     return token;
   }
 
-  /** The body as a JSON object, parsed on first use. */
+  /** Whether the body is raw bytes ({@code Content-Type: application/octet-stream}). */
+  boolean octetStream() {
+    return octetStream;
+  }
+
+  /** A copy of a raw body's bytes; the buffer itself is wiped after the endpoint runs. */
+  byte[] bytes() {
+    byte[] copy = new byte[content.readableBytes()];
+    content.getBytes(content.readerIndex(), copy);
+    return copy;
+  }
+
+  /**
+   * The body as a JSON object, parsed on first use. A raw body is never parsed: it is a file's
+   * bytes, which must reach neither the policy's parameter rules nor the audit log (a JSON file
+   * sent with {@code brine cp} would otherwise be recorded field by field).
+   */
   JsonBody body() throws InvalidRequestException {
+    if (octetStream) {
+      throw new InvalidRequestException("the body is " + OCTET_STREAM + ", not JSON");
+    }
     if (body == null) {
       body = JsonBody.parse(content);
     }
@@ -174,7 +199,17 @@ final class ApiRequest {
     }
   }
 
-  private static String token(FullHttpRequest request) {
+  static boolean isOctetStream(HttpRequest request) {
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    if (type == null) {
+      return false;
+    }
+    int semicolon = type.indexOf(';');
+    return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().equalsIgnoreCase(OCTET_STREAM);
+  }
+
+  /** The request's token header, as {@link #token()}; also read before the body arrives. */
+  static String token(HttpRequest request) {
     String header = request.headers().get("X-Vault-Token");
     if (header != null && !header.isBlank()) {
       return header.trim();

@@ -13,7 +13,6 @@ import io.brine.vault.policy.Capability;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -24,8 +23,11 @@ import java.util.Map;
  * <ul>
  *   <li>{@code POST|PUT /v1/brine/cp} with {@code {"size", "sha256", "ttl"}} (ttl in seconds):
  *       answers {@code {"id", "chunk_bytes", "max_bytes"}}, or 400 over a limit.
- *   <li>{@code PUT /v1/brine/cp/<id>} with {@code {"offset", "data"}} (base64, one chunk):
- *       answers {@code {"received", "size", "complete"}}; several may be in flight.
+ *   <li>{@code PUT /v1/brine/cp/<id>?offset=N} whose body is one chunk's bytes ({@code
+ *       Content-Type: application/octet-stream}, up to {@code chunk_bytes}, which may exceed the
+ *       API's {@code max_request_bytes}: see {@link CpUploadGate}): answers {@code {"received",
+ *       "size", "complete"}}; several may be in flight. The audit entry of each has no body: the
+ *       request path never parses a raw body.
  *   <li>{@code DELETE /v1/brine/cp/<id>}: the uploader removes its staged file (204).
  * </ul>
  *
@@ -77,20 +79,23 @@ final class CpEndpoints {
   }
 
   private ApiResponse chunk(ApiRequest request) throws VaultException {
-    JsonBody body = request.body();
-    long offset = wholeNumber(body, "offset");
-    String data = body.string("data");
-    if (data == null) {
-      throw new InvalidRequestException("'data' (base64) is required");
+    if (!request.octetStream()) {
+      throw new InvalidRequestException(
+          "a chunk is the body itself, sent as " + ApiRequest.OCTET_STREAM + " with ?offset=N");
     }
-    byte[] bytes;
+    String at = request.parameter("offset");
+    long offset;
     try {
-      bytes = Base64.getDecoder().decode(data);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("'data' is not base64");
+      offset = at == null ? -1 : Long.parseLong(at);
+    } catch (NumberFormatException e) {
+      offset = -1;
+    }
+    if (offset < 0) {
+      throw new InvalidRequestException("'offset' must be a whole number >= 0");
     }
     try {
-      return ApiResponse.ok(progress(staged.write(owner(request), request.pathRest(), offset, bytes)));
+      return ApiResponse.ok(
+          progress(staged.write(owner(request), request.pathRest(), offset, request.bytes())));
     } catch (StagedFiles.StagingException e) {
       return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.brine.master.api;
 
 import io.brine.common.log.RefusalLog;
 import io.brine.master.config.VaultConfig.ApiLimits;
+import io.brine.master.cp.StagedFiles;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetAddress;
+import org.slf4j.LoggerFactory;
 
 /** The operator API's pipeline, one connection at a time, in the order bytes travel through it. */
 final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
@@ -16,7 +18,9 @@ final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
   static final String REQUEST_START = "request-start";
   static final String HTTP = "http";
   static final String DEADLINES = "deadlines";
+  static final String CP_GATE = "cp-gate";
   static final String AGGREGATOR = "aggregator";
+  static final String CP_AGGREGATOR = "cp-aggregator";
   static final String API = "api";
 
   private final SslContext ssl;
@@ -26,6 +30,8 @@ final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
   private final Refusals refusals;
   private final EventExecutorGroup vaultCalls;
   private final OperatorApi api;
+  private final int cpChunkLimit;
+  private volatile CpUploadGate.Budget cpBudget;
 
   /** The log lines of refused and closed connections, one per cause and interval. */
   record Refusals(RefusalLog tooMany, RefusalLog tooManyFromAddress, RefusalLog tooSlow) {}
@@ -51,6 +57,34 @@ final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
     this.refusals = refusals;
     this.vaultCalls = vaultCalls;
     this.api = api;
+    this.cpChunkLimit = StagedFiles.chunkFor(maxRequestBytes);
+  }
+
+  /**
+   * Large cp chunk bodies held at once across every connection: {@value #CP_CHUNKS_AT_ONCE}
+   * chunks, enough for a few uploads' requests in flight.
+   */
+  static final int CP_CHUNKS_AT_ONCE = 16;
+
+  /** Made on the first connection, for the event loops that schedule its log windows. */
+  private CpUploadGate.Budget cpBudget(SocketChannel ch) {
+    CpUploadGate.Budget budget = cpBudget;
+    if (budget == null) {
+      synchronized (this) {
+        if (cpBudget == null) {
+          cpBudget =
+              new CpUploadGate.Budget(
+                  (long) CP_CHUNKS_AT_ONCE * cpChunkLimit,
+                  new RefusalLog(
+                      LoggerFactory.getLogger(CpUploadGate.class),
+                      "operator API: cp upload refused, too many chunks in flight",
+                      RefusalLog.DEFAULT_INTERVAL,
+                      ch.eventLoop().parent()));
+        }
+        budget = cpBudget;
+      }
+    }
+    return budget;
   }
 
   @Override
@@ -80,9 +114,20 @@ final class OperatorApiInitializer extends ChannelInitializer<SocketChannel> {
     // HTTP/1.1 framing, with Netty's caps on the request line (4 KiB) and headers (8 KiB).
     p.addLast(HTTP, new HttpServerCodec());
     p.addLast(DEADLINES, deadlines.messages());
+    // A brine cp chunk of raw bytes may be larger than max_request_bytes: the gate sends it past
+    // the first aggregator to the second, within a budget shared by every connection.
+    if (cpChunkLimit > maxRequestBytes) {
+      p.addLast(
+          CP_GATE, new CpUploadGate(cpBudget(ch), maxRequestBytes, cpChunkLimit, AGGREGATOR));
+    }
     // One FullHttpRequest per request; a body over the limit is answered 413, never buffered.
     // New per connection: the aggregator holds the request being read.
     p.addLast(AGGREGATOR, new BoundedRequestAggregator(maxRequestBytes));
+    if (cpChunkLimit > maxRequestBytes) {
+      // Sees only what the gate lets through; requests the first one aggregated pass it as they
+      // are (Netty's aggregators leave a FullHttpRequest alone).
+      p.addLast(CP_AGGREGATOR, new BoundedRequestAggregator(cpChunkLimit));
+    }
     // The API. New per connection: it binds the connection to one vault executor thread, so
     // pipelined requests are answered in order.
     p.addLast(API, new OperatorApiHandler(api, vaultCalls.next()));

@@ -52,8 +52,12 @@ public final class StagedFiles {
 
   private static final int CHUNK_STEP = 4096;
 
-  /** Room in a chunk request for the JSON around the base64 ({"offset":N,"data":"..."}). */
-  private static final int REQUEST_OVERHEAD = 256;
+  /**
+   * A chunk's size when the API's {@code max_request_bytes} is smaller: chunks travel as raw bytes
+   * on their own route, whose body limit is this (see the operator API's cp upload gate), so 100
+   * MiB is 100 requests rather than 2,300 of base64 in JSON.
+   */
+  public static final int RAW_CHUNK_BYTES = 1024 * 1024;
 
   public static final long DEFAULT_MAX_FILE_BYTES = 256L * 1024 * 1024;
   public static final long DEFAULT_MAX_TOTAL_BYTES = 1024L * 1024 * 1024;
@@ -181,13 +185,14 @@ public final class StagedFiles {
   }
 
   /**
-   * The largest chunk whose base64 and JSON fit a request of {@code maxRequestBytes}, in 4 KiB
-   * steps, at most {@link #MAX_CHUNK_BYTES}: 44 KiB under the default 64 KiB limit.
+   * The chunk size for an API whose request limit is {@code maxRequestBytes}: {@link
+   * #RAW_CHUNK_BYTES}, or that limit in 4 KiB steps when it is larger, at most {@link
+   * #MAX_CHUNK_BYTES}. A chunk is a request's whole body (raw bytes), so the cp route reads
+   * bodies of up to this size.
    */
   public static int chunkFor(int maxRequestBytes) {
-    long fits = Math.max(1, (long) (maxRequestBytes - REQUEST_OVERHEAD) / 4 * 3);
-    long stepped = fits >= CHUNK_STEP ? fits / CHUNK_STEP * CHUNK_STEP : fits;
-    return (int) Math.min(MAX_CHUNK_BYTES, stepped);
+    long stepped = (long) maxRequestBytes / CHUNK_STEP * CHUNK_STEP;
+    return (int) Math.min(MAX_CHUNK_BYTES, Math.max(RAW_CHUNK_BYTES, stepped));
   }
 
   /** The size of every upload chunk but the last. */

@@ -134,12 +134,10 @@ class StagedFilesTest {
   }
 
   @Test
-  void chunks_fitTheApisRequestLimit() {
-    for (int limit : new int[] {1024, 65_536, 1 << 20, 5_000_000}) {
-      int chunk = StagedFiles.chunkFor(limit);
-      assertThat((chunk + 2) / 3 * 4 + 256).as("limit %d", limit).isLessThanOrEqualTo(limit);
-    }
-    assertThat(StagedFiles.chunkFor(65_536)).isEqualTo(45_056);
+  void chunks_areAMebibyteOfRawBytes_orTheApisLimitWhenLarger() {
+    assertThat(StagedFiles.chunkFor(65_536)).isEqualTo(StagedFiles.RAW_CHUNK_BYTES);
+    assertThat(StagedFiles.chunkFor(1024)).isEqualTo(StagedFiles.RAW_CHUNK_BYTES);
+    assertThat(StagedFiles.chunkFor(3_000_000)).isEqualTo(2_998_272); // 4 KiB steps
     assertThat(StagedFiles.chunkFor(32 << 20)).isEqualTo(StagedFiles.MAX_CHUNK_BYTES);
   }
 
