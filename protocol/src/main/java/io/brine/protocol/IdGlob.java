@@ -21,8 +21,9 @@ public final class IdGlob {
     return new IdGlob(glob, Pattern.compile(toRegex(glob), Pattern.DOTALL));
   }
 
+  /** False also when matching would take too long ({@link BoundedMatch}: many stars, long text). */
   public boolean matches(String id) {
-    return pattern.matcher(id).matches();
+    return BoundedMatch.matches(pattern, id);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.brine.protocol.job;
 
+import io.brine.protocol.BoundedMatch;
 import io.brine.protocol.IdGlob;
 import io.brine.protocol.ProtocolException;
 import java.util.List;
@@ -204,7 +205,7 @@ final class GrainMatch {
                   return Optional.empty();
                 }
               });
-      return compiled.isPresent() && compiled.get().matcher(text).lookingAt();
+      return compiled.isPresent() && BoundedMatch.lookingAt(compiled.get(), text);
     }
     return globs
         .computeIfAbsent(pattern.toLowerCase(Locale.ROOT), IdGlob::of)

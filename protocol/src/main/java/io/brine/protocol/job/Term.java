@@ -1,5 +1,6 @@
 package io.brine.protocol.job;
 
+import io.brine.protocol.BoundedMatch;
 import io.brine.protocol.IdGlob;
 import io.brine.protocol.MinionId;
 import java.util.Map;
@@ -63,11 +64,11 @@ sealed interface Term {
     }
   }
 
-  /** Python's re.match, which Salt uses: anchored at the start only. */
+  /** Python's re.match, which Salt uses: anchored at the start only; bounded ({@link BoundedMatch}). */
   record IdRegex(Pattern pattern) implements Term {
     @Override
     public boolean test(MinionId id, Facts grains) {
-      return pattern.matcher(id.value()).lookingAt();
+      return BoundedMatch.lookingAt(pattern, id.value());
     }
 
     @Override
