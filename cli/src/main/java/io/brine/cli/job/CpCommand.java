@@ -7,6 +7,7 @@ import io.brine.cli.output.OutputOptions;
 import io.brine.cli.output.Outputter;
 import io.brine.cli.operator.OperatorClient;
 import io.brine.master.jobs.JobPublisher;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -212,8 +213,10 @@ public final class CpCommand implements Callable<Integer> {
     Set<PosixFilePermission> perms;
     try {
       perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-    } catch (java.io.IOException | UnsupportedOperationException e) {
-      return "0644";
+    } catch (UnsupportedOperationException e) {
+      return "0644"; // a file system without POSIX modes: Salt's default for a new file
+    } catch (IOException e) {
+      throw new CliException("cannot read the mode of " + file + ": " + e.getMessage(), e);
     }
     int bits = 0;
     for (PosixFilePermission p : perms) {
