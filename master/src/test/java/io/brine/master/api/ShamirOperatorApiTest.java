@@ -113,7 +113,9 @@ class ShamirOperatorApiTest {
     Path file = other.resolve("master.yaml");
     Files.writeString(
         file,
-        "pki_dir: pki\nvault:\n  storage_dir: vault\n  api_addr: 127.0.0.1:"
+        // ret_port 0: only the API's port is busy, whatever holds Salt's 4506 on this machine.
+        "pki_dir: pki\ninterface: 127.0.0.1\nret_port: 0\nvault:\n  storage_dir: vault\n"
+            + "  api_addr: 127.0.0.1:"
             + master.apiPort()
             + "\n");
 
