@@ -26,7 +26,7 @@ final class ErrorHandlers {
       PrintWriter err = commandLine.getErr();
       err.println("Error: " + describe(exception));
       err.flush();
-      return ExitCodes.ERROR;
+      return exception instanceof CliException cli ? cli.exitCode() : ExitCodes.ERROR;
     }
 
     private static String describe(Exception exception) {

@@ -11,6 +11,8 @@ import io.brine.cli.output.Outputter;
 import io.brine.common.config.ConfigException;
 import io.brine.minion.call.LocalCall;
 import io.brine.minion.config.MinionConfig;
+import io.brine.minion.daemon.MinionDaemon;
+import io.brine.minion.keys.KeyFileException;
 import io.brine.minion.functions.FunctionRegistry;
 import io.brine.protocol.MinionId;
 import java.io.PrintWriter;
@@ -18,10 +20,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,16 +40,20 @@ import picocli.CommandLine.Spec;
  * {@code brine call FUNCTION [ARG...] [KEY=VALUE...]}: Salt's {@code salt-call}, the minion's own
  * functions run here, in this process, printed under {@code local:} as salt-call prints them.
  *
- * <p>It opens no session to the master (see {@link LocalCall} for why), so {@code --local} and a
- * configured master behave alike except that without {@code --local} the minion's config must be
- * found; {@code --local} also runs with no config file at all, on Salt's defaults (the id is the
- * host name, as the daemon's default).
+ * <p>Without {@code --local} it reads the minion's config and opens a call session to its master
+ * ({@link MinionDaemon#startCallSession}: the minion's own keys and pinned master key, never
+ * displacing the running daemon's connection), so that {@code salt://} files come over the
+ * encrypted channel; the function runs here either way. {@code --local} opens nothing and runs
+ * with no config file at all, on Salt's defaults (the id is the host name, as the daemon's
+ * default).
  */
 @Command(
     name = "call",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a minion function on this host, as Salt's salt-call (no master is contacted).",
+      "Run a minion function on this host, as Salt's salt-call.",
+      "Without --local, salt:// files come from the minion's master over a call session of its"
+          + " own (the running minion keeps its connection).",
       "ARGs of the form key=value are keyword arguments; a value that starts with { or [ is read"
           + " as JSON.",
       "--local runs without any config file; otherwise the minion's config is read"
@@ -53,9 +63,17 @@ import picocli.CommandLine.Spec;
       "",
       "Exit codes: 0 the function ran (whatever its retcode, as salt-call),",
       "            its retcode with --retcode-passthrough,",
-      "            1 unknown function, refused arguments, a failure, bad usage."
+      "            1 unknown function, refused arguments, a failure, bad usage,",
+      "            2 no session with the master (key not accepted, sealed, unreachable),"
+          + " as salt-call."
     })
 public final class CallCommand implements Callable<Integer> {
+  /** salt-call's code when the minion cannot authenticate with its master. */
+  static final int NOT_AUTHENTICATED = 2;
+
+  /** The longest wait for a call session; one round of the masters normally ends sooner. */
+  static final Duration SESSION_WAIT = Duration.ofSeconds(90);
+
   /** Salt's name for the minion's config file inside its config folder. */
   static final String CONFIG_FILE_IN_DIR = "minion";
 
@@ -108,12 +126,22 @@ public final class CallCommand implements Callable<Integer> {
     if (configDir != null && configFile != null) {
       throw new ParameterException(spec.commandLine(), "give --config or -c, not both");
     }
-    MinionId minionId = minionId(config());
+    MinionConfig config = config();
+    MinionId minionId = minionId(config);
     Arguments parsed = Arguments.parse(arguments);
     ObjectMapper json = new ObjectMapper();
-    LocalCall.Outcome outcome =
-        new LocalCall(FunctionRegistry.builtIn(), minionId)
-            .run(function, plain(json, parsed.positional()), plainMap(json, parsed));
+    LocalCall.Outcome outcome;
+    if (local) {
+      outcome =
+          new LocalCall(FunctionRegistry.builtIn(), minionId)
+              .run(function, plain(json, parsed.positional()), plainMap(json, parsed));
+    } else {
+      try (MinionDaemon session = callSession(config.withId(minionId))) {
+        outcome =
+            new LocalCall(FunctionRegistry.builtIn(), minionId, session.masterFiles())
+                .run(function, plain(json, parsed.positional()), plainMap(json, parsed));
+      }
+    }
     ObjectNode ret = json.createObjectNode();
     ret.set("return", json.valueToTree(outcome.value()));
     ret.put("retcode", outcome.retcode());
@@ -130,6 +158,39 @@ public final class CallCommand implements Callable<Integer> {
       return ExitCodes.ERROR;
     }
     return retcodePassthrough ? outcome.retcode() : ExitCodes.OK;
+  }
+
+  /**
+   * A call session with the minion's master, authenticated; a refusal is salt-call's exit 2 with
+   * the master's answer in one line.
+   */
+  private MinionDaemon callSession(MinionConfig config) throws InterruptedException {
+    MinionDaemon session;
+    try {
+      session = MinionDaemon.startCallSession(config);
+    } catch (KeyFileException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    try {
+      session.authenticated().get(SESSION_WAIT.toSeconds(), TimeUnit.SECONDS);
+      return session;
+    } catch (ExecutionException e) {
+      session.close();
+      String line =
+          e.getCause() instanceof MinionDaemon.CallSessionRefused refused
+              ? refused.getMessage()
+              : "cannot open a session with the master: " + e.getCause();
+      throw new CliException(line, NOT_AUTHENTICATED);
+    } catch (TimeoutException e) {
+      session.close();
+      throw new CliException(
+          "no session with the master " + session.currentMaster() + " within "
+              + SESSION_WAIT.toSeconds() + " s",
+          NOT_AUTHENTICATED);
+    } catch (InterruptedException | RuntimeException e) {
+      session.close();
+      throw e;
+    }
   }
 
   /** The minion's config, or null under --local when there is none. */

@@ -102,12 +102,12 @@ class CallCommandTest {
     Path dest = dir.resolve("fetched.txt");
     Result r = new Cli().run("call", "--local", "cp.get_file", "salt://a.txt", dest.toString());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.out()).contains("does not reach the master's file server").contains("brine run");
+    assertThat(r.out()).contains("does not reach the master's file server").contains("--local");
     assertThat(dest).doesNotExist();
   }
 
   @Test
-  void withoutLocal_theConfigIsRequired_andItsIdIsUsed() throws Exception {
+  void withoutLocal_theConfigIsRequired_andWithLocalItsIdIsUsed() throws Exception {
     Result none = new Cli().run("call", "test.ping");
     assertThat(none.exitCode()).isEqualTo(1);
     assertThat(none.err()).contains("--config FILE or -c DIR").contains("--local");
@@ -116,12 +116,13 @@ class CallCommandTest {
     Files.writeString(
         etc.resolve("minion"),
         "master: 127.0.0.1\nid: db7\npki_dir: " + dir.resolve("pki") + "\n");
-    Result fromDir = new Cli().run("call", "-c", etc.toString(), "--out", "json", "grains.get", "id");
+    Result fromDir =
+        new Cli().run("call", "--local", "-c", etc.toString(), "--out", "json", "grains.get", "id");
     assertThat(fromDir.exitCode()).as(fromDir.toString()).isZero();
     assertThat(JSON.readTree(fromDir.out()).path("local").asText()).isEqualTo("db7");
     Result fromFile =
-        new Cli().run("call", "--config", etc.resolve("minion").toString(), "--out", "json",
-            "grains.get", "id");
+        new Cli().run("call", "--local", "--config", etc.resolve("minion").toString(), "--out",
+            "json", "grains.get", "id");
     assertThat(JSON.readTree(fromFile.out()).path("local").asText()).isEqualTo("db7");
     assertThat(dir.resolve("pki")).as("a call makes no keys").doesNotExist();
   }

@@ -151,6 +151,41 @@ public final class MinionCalls implements SessionRequests {
         .handle((reply, failure) -> replyOrDiskError(id, call, reply, failure).toJson());
   }
 
+  /**
+   * A call session's REQUEST ({@code brine call} on a minion host): the file server and ping only.
+   * It runs no job, so it has no return to send, and the daemon's connection alone reports the
+   * grains; {@code brine cp}'s staged files belong to the jobs that name them. Anything else is
+   * answered with an error and one WARN line.
+   */
+  @Override
+  public CompletableFuture<byte[]> handleCallSession(MinionId id, byte[] request) {
+    SessionCall call;
+    try {
+      call = SessionCall.parse(request);
+    } catch (ProtocolException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    boolean fileCall =
+        SessionCall.FILE_STAT.equals(call.kind()) || SessionCall.FILE_READ.equals(call.kind());
+    boolean allowed =
+        SessionCall.PING.equals(call.kind())
+            || (fileCall
+                && !call.body().path("path").asText("").startsWith(StagedFiles.SCHEME));
+    if (!allowed) {
+      log.warn(
+          "call session of minion {} asked for {}, which call sessions may not; refused",
+          id,
+          fileCall ? "a staged file" : "'" + LogText.escape(call.kind()) + "'");
+      return CompletableFuture.completedFuture(
+          SessionReply.error(
+                  call.rid(),
+                  "a call session (brine call) may only read the master's files, not "
+                      + (fileCall ? "staged files" : "'" + call.kind() + "'"))
+              .toJson());
+    }
+    return handle(id, request);
+  }
+
   /** The answer; a return's completes once it is durable in the job store. */
   private CompletableFuture<SessionReply> answer(MinionId id, SessionCall call) {
     try {

@@ -24,13 +24,23 @@ import org.slf4j.LoggerFactory;
  * <p>It also knows the connections answered WELCOME for an id whose CONFIRM has not come yet. They
  * are not the minion (nothing is published to them, and they replace nobody), but when the id's
  * key is removed or the vault seals they are closed with the rest, so that none of them can
- * confirm afterwards under a key that no longer stands. Thread-safe.
+ * confirm afterwards under a key that no longer stands.
+ *
+ * <p>And it knows the call sessions ({@code brine call} on a minion host, docs/protocol.md §2.1):
+ * authenticated under the minion's key, but not the minion's connection. They replace nobody, are
+ * published nothing and ask for no re-delivery; at most {@link #MAX_CALL_SESSIONS_PER_ID} per id
+ * are open at once, and they close with the id's connection when its key is removed or the vault
+ * seals. Thread-safe.
  */
 public final class ConnectedMinions {
   private static final Logger log = LoggerFactory.getLogger(ConnectedMinions.class);
 
   private final ConcurrentMap<MinionId, Channel> channels = new ConcurrentHashMap<>();
   private final ConcurrentMap<Channel, MinionId> confirming = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Channel, MinionId> callSessions = new ConcurrentHashMap<>();
+
+  /** Call sessions one id may hold open at once: a salt-call at a time is the habit, not 100. */
+  static final int MAX_CALL_SESSIONS_PER_ID = 4;
 
   /**
    * Counts removals (of one id's connections, or of all at a seal), so that a handshake that was
@@ -93,9 +103,31 @@ public final class ConnectedMinions {
     }
   }
 
+  /**
+   * Records {@code channel} as a call session of {@code id} once it proved the key; false, with
+   * nothing recorded, when {@code id} already holds {@link #MAX_CALL_SESSIONS_PER_ID}.
+   */
+  boolean registerCallSession(MinionId id, Channel channel) {
+    confirming.remove(channel);
+    synchronized (callSessions) {
+      long open = callSessions.values().stream().filter(id::equals).count();
+      if (open >= MAX_CALL_SESSIONS_PER_ID) {
+        return false;
+      }
+      callSessions.put(channel, id);
+      return true;
+    }
+  }
+
+  /** Call sessions open now, all ids together. */
+  int callSessions() {
+    return callSessions.size();
+  }
+
   /** Forgets {@code channel}: it closed, or its CONFIRM did not come. */
   void remove(MinionId id, Channel channel) {
     confirming.remove(channel);
+    callSessions.remove(channel);
     if (id != null) {
       channels.remove(id, channel);
     }
@@ -111,6 +143,11 @@ public final class ConnectedMinions {
     for (Map.Entry<Channel, MinionId> candidate : List.copyOf(confirming.entrySet())) {
       if (candidate.getValue().equals(id) && confirming.remove(candidate.getKey(), id)) {
         Disconnector.disconnect(candidate.getKey(), reason + " (before its CONFIRM)", null);
+      }
+    }
+    for (Map.Entry<Channel, MinionId> candidate : List.copyOf(callSessions.entrySet())) {
+      if (candidate.getValue().equals(id) && callSessions.remove(candidate.getKey(), id)) {
+        Disconnector.disconnect(candidate.getKey(), reason + " (a call session)", null);
       }
     }
     Channel channel = channels.remove(id);
@@ -130,6 +167,11 @@ public final class ConnectedMinions {
     int closed = 0;
     for (Channel candidate : List.copyOf(confirming.keySet())) {
       if (confirming.remove(candidate) != null) {
+        Disconnector.disconnect(candidate, reason, null);
+      }
+    }
+    for (Channel candidate : List.copyOf(callSessions.keySet())) {
+      if (callSessions.remove(candidate) != null) {
         Disconnector.disconnect(candidate, reason, null);
       }
     }

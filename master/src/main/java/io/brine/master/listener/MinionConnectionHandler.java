@@ -91,6 +91,13 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
   /** A WELCOME went out and its CONFIRM has not come: the session is not proven yet. */
   private boolean confirming;
 
+  /**
+   * The HELLO asked for a call session ({@code brine call}): once confirmed it is not the minion's
+   * connection, takes only file reads and gets no publication. Fixed by the first HELLO that is
+   * confirmed; a later HELLO on the connection must ask for the same.
+   */
+  private boolean callSession;
+
   /** {@link ConnectedMinions#removals()} when the HELLO in work arrived. */
   private long removalsAtHello;
 
@@ -191,6 +198,17 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     if (id != null && !id.equals(hello.id())) {
       Disconnector.disconnect(ctx, "HELLO for " + hello.id() + " on the connection of " + id);
       return;
+    }
+    if (id != null && hello.callOnly() != callSession) {
+      Disconnector.disconnect(
+          ctx,
+          callSession
+              ? "HELLO of minion " + id + " without the call flag on its call session"
+              : "HELLO of minion " + id + " asks for a call session on its connection");
+      return;
+    }
+    if (id == null) {
+      callSession = hello.callOnly();
     }
     // Only a re-authentication the master asked for goes ahead of strangers: a minion that sends
     // HELLOs of its own accord, over and over, waits with everyone else.
@@ -298,6 +316,10 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     }
     confirming = false;
     cancelDeadline();
+    if (callSession) {
+      confirmCallSession(ctx);
+      return;
+    }
     log.info("minion {}: accepted ({})", session.minionId(), remote(ctx));
     if (id == null) {
       id = session.minionId();
@@ -307,6 +329,28 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     }
     reauth.catchUp(ctx.channel(), session.epoch());
     releaseHeld(ctx);
+  }
+
+  /** A call session proved the key: it may read files, and is never the minion's connection. */
+  private void confirmCallSession(ChannelHandlerContext ctx) {
+    if (id != null) {
+      return; // a HELLO again on the call session (after a master key succession): nothing new
+    }
+    MinionId minion = session.minionId();
+    if (!connected.registerCallSession(minion, ctx.channel())) {
+      Disconnector.disconnect(
+          ctx,
+          "minion "
+              + minion
+              + " already has "
+              + ConnectedMinions.MAX_CALL_SESSIONS_PER_ID
+              + " call sessions open; closing this one");
+      return;
+    }
+    id = minion;
+    AuthGate.open(ctx.pipeline());
+    limits.authenticated(remoteAddress(ctx));
+    log.info("minion {}: call session accepted ({})", minion, remote(ctx));
   }
 
   /**
@@ -332,8 +376,7 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     }
     requestsInFlight++;
     updateReading(ctx);
-    requests
-        .handle(id, plaintext)
+    (callSession ? requests.handleCallSession(id, plaintext) : requests.handle(id, plaintext))
         .whenComplete(
             (reply, failure) -> ctx.executor().execute(() -> answer(ctx, reply, failure)));
   }
@@ -368,7 +411,8 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
    * REAUTH would reach it while its HELLO is out, which it must refuse).
    */
   private void askReauth(ChannelHandlerContext ctx, int epoch) {
-    if (session != null
+    if (!callSession
+        && session != null
         && !handshaking
         && !confirming
         && !reauthAsked
@@ -380,7 +424,7 @@ final class MinionConnectionHandler extends SimpleChannelInboundHandler<Frame> {
   }
 
   private void publish(ChannelHandlerContext ctx, PublishDue publication) {
-    if (session == null || !ctx.channel().isActive()) {
+    if (session == null || !ctx.channel().isActive() || callSession) {
       return; // closed or replaced meanwhile: the job reports this minion as not returned
     }
     if (!confirming && session.epoch() >= publication.epoch() && held.isEmpty()) {

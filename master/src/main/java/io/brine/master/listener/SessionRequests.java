@@ -1,6 +1,7 @@
 package io.brine.master.listener;
 
 import io.brine.protocol.MinionId;
+import io.brine.protocol.ProtocolException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,4 +14,14 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface SessionRequests {
   CompletableFuture<byte[]> handle(MinionId id, byte[] request);
+
+  /**
+   * A REQUEST on a call session ({@code brine call}): not the minion's connection, so it may ask
+   * for less (no returns, no grains). This default takes nothing: the future fails, which closes
+   * the call session.
+   */
+  default CompletableFuture<byte[]> handleCallSession(MinionId id, byte[] request) {
+    return CompletableFuture.failedFuture(
+        new ProtocolException("this master takes no requests on call sessions"));
+  }
 }

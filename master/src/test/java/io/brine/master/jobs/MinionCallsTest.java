@@ -78,6 +78,10 @@ class MinionCallsTest {
     return SessionReply.parse(reply);
   }
 
+  private SessionReply callSession(MinionId id, SessionCall call) throws Exception {
+    return SessionReply.parse(calls.handleCallSession(id, call.toJson()).get(10, TimeUnit.SECONDS));
+  }
+
   private static SessionCall ret(long rid, String jid, Object value) {
     SessionCall call = SessionCall.of(rid, SessionCall.RETURN);
     call.body().put("jid", jid).put("fun", "test.ping").put("retcode", 0).put("success", true);
@@ -248,6 +252,34 @@ class MinionCallsTest {
     } finally {
       hold.countDown();
     }
+  }
+
+  @Test
+  void aCallSession_readsFilesAndPings_butSendsNoReturnNoGrainsAndReadsNoStagedFile()
+      throws Exception {
+    SessionCall stat = SessionCall.of(1, SessionCall.FILE_STAT);
+    stat.body().put("path", "salt://motd");
+    SessionCall read = SessionCall.of(2, SessionCall.FILE_READ);
+    read.body().put("path", "salt://motd").put("offset", 0).put("length", 5);
+    SessionCall grains = SessionCall.of(3, SessionCall.GRAINS);
+    grains.body().putObject("grains").put("os", "Debian");
+    SessionCall staged = SessionCall.of(4, SessionCall.FILE_STAT);
+    staged.body().put("path", io.brine.master.cp.StagedFiles.SCHEME + "00112233");
+
+    assertThat(callSession(WEB1, stat).body().path("size").asLong()).isEqualTo(22);
+    assertThat(Base64.getDecoder().decode(callSession(WEB1, read).body().path("data").asText()))
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo("hello");
+    assertThat(callSession(WEB1, SessionCall.of(5, SessionCall.PING)).isOk()).isTrue();
+    try (LogLines logged = LogLines.of(MinionCalls.class)) {
+      SessionReply ret = callSession(WEB1, ret(6, jid, true));
+      assertThat(ret.error()).isEqualTo(
+          "a call session (brine call) may only read the master's files, not 'return'");
+      assertThat(callSession(WEB1, grains).error()).contains("not 'grains'");
+      assertThat(callSession(WEB1, staged).error()).contains("not staged files");
+      assertThat(logged.containing("call session of minion web1")).hasSize(3);
+    }
+    assertThat(cache.find(jid).orElseThrow().returns()).as("nothing stored").isEmpty();
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,10 +89,19 @@ class MinionListenerTest {
             maxPending,
             admission);
     SessionRequests echo =
-        (id, request) ->
-            java.util.concurrent.CompletableFuture.completedFuture(
-                ("echo " + id + ": " + new String(request, StandardCharsets.UTF_8))
-                    .getBytes(StandardCharsets.UTF_8));
+        new SessionRequests() {
+          @Override
+          public CompletableFuture<byte[]> handle(MinionId id, byte[] request) {
+            return CompletableFuture.completedFuture(
+                TestMinion.utf8("echo " + id + ": " + new String(request, StandardCharsets.UTF_8)));
+          }
+
+          @Override
+          public CompletableFuture<byte[]> handleCallSession(MinionId id, byte[] request) {
+            return CompletableFuture.completedFuture(
+                TestMinion.utf8("call " + id + ": " + new String(request, StandardCharsets.UTF_8)));
+          }
+        };
     listener = MinionListener.start(config, masterKey, pki, rotator, echo);
   }
 
@@ -393,6 +403,106 @@ class MinionListenerTest {
       assertThat(first.closedByMaster(CLOSE_WAIT)).isTrue();
       assertThat(second.request("one connection")).isEqualTo("echo web1: one connection");
       awaitConnectedExactly(MinionId.of("web1"));
+    }
+  }
+
+  // ---- call sessions (brine call on a minion host), docs/protocol.md §2.1
+
+  private TestMinion callSession(String id, KeyPair keys) throws Exception {
+    TestMinion call = connect(id, keys);
+    call.callSession = true;
+    assertThat(call.hello(pinned())).isInstanceOf(Welcomed.class);
+    // Answered only after the CONFIRM before it recorded the call session (one event loop).
+    assertThat(call.request("hello")).isEqualTo("call " + id + ": hello");
+    return call;
+  }
+
+  @Test
+  void callSession_beside_theMinionsConnection_displacesNothing_andGetsNoPublicationOrReauth()
+      throws Exception {
+    startUnsealed();
+    try (TestMinion daemon = accepted("web1", web1);
+        TestMinion call = callSession("web1", web1)) {
+      assertThat(daemon.closedByMaster(Duration.ofMillis(300)))
+          .as("the daemon's connection stays")
+          .isFalse();
+      awaitConnectedExactly(MinionId.of("web1"));
+      assertThat(listener.connected().callSessions()).isEqualTo(1);
+      assertThat(daemon.request("still here")).isEqualTo("echo web1: still here");
+
+      listener.publish(
+          List.of(MinionId.of("web1")), rotator.current().epoch(), TestMinion.utf8("job"));
+      assertThat(daemon.read().type()).isEqualTo(MessageType.PUBLISH);
+      int epoch = rotator.rotateNow("test").epoch();
+      assertThat(daemon.read().type()).isEqualTo(MessageType.REAUTH);
+
+      // The call session's next frame is the answer to its own request: no PUBLISH, no REAUTH.
+      assertThat(call.request("after epoch " + epoch))
+          .isEqualTo("call web1: after epoch " + epoch);
+    }
+  }
+
+  @Test
+  void callSession_ofAPendingKey_isAnsweredPending_andARefusedOneDeniedAsAny() throws Exception {
+    startUnsealed();
+    try (TestMinion call = connect("web1", web1)) {
+      call.callSession = true;
+      assertThat(((Refused) call.hello(pinned())).type()).isEqualTo(MessageType.PENDING);
+      assertThat(listener.connected().callSessions()).isZero();
+    }
+    pki.accept(List.of(MinionId.of("web1")), false, false);
+    try (TestMinion impostorCall = connect("web1", impostor)) {
+      impostorCall.callSession = true;
+      assertThat(((Refused) impostorCall.hello(pinned())).type()).isEqualTo(MessageType.DENIED);
+    }
+  }
+
+  @Test
+  void callSessions_closeWithTheKey_andAreBoundedPerId() throws Exception {
+    startUnsealed();
+    try (TestMinion daemon = accepted("web1", web1)) {
+      List<TestMinion> calls = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < ConnectedMinions.MAX_CALL_SESSIONS_PER_ID; i++) {
+          calls.add(callSession("web1", web1));
+        }
+        TestMinion oneTooMany = connect("web1", web1);
+        calls.add(oneTooMany);
+        oneTooMany.callSession = true;
+        assertThat(oneTooMany.hello(pinned())).isInstanceOf(Welcomed.class);
+        assertThat(oneTooMany.closedByMaster(CLOSE_WAIT)).as("the fifth is closed").isTrue();
+        assertThat(listener.connected().callSessions())
+            .isEqualTo(ConnectedMinions.MAX_CALL_SESSIONS_PER_ID);
+
+        listener.onKeysChanged(pki.delete(List.of(MinionId.of("web1"))));
+
+        assertThat(daemon.closedByMaster(CLOSE_WAIT)).isTrue();
+        for (TestMinion call : calls.subList(0, ConnectedMinions.MAX_CALL_SESSIONS_PER_ID)) {
+          assertThat(call.closedByMaster(CLOSE_WAIT)).as("a call session of the deleted key")
+              .isTrue();
+        }
+      } finally {
+        for (TestMinion call : calls) {
+          call.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aHelloThatChangesWhatTheConnectionIs_closesIt() throws Exception {
+    startUnsealed();
+    try (TestMinion daemon = accepted("web1", web1);
+        TestMinion call = callSession("web1", web1)) {
+      // A call session may not become the minion's connection, nor the minion's a call session.
+      call.send(
+          MessageType.HELLO, MinionHandshake.start(MinionId.of("web1"), web1, pinned()).hello());
+      daemon.send(
+          MessageType.HELLO,
+          MinionHandshake.start(MinionId.of("web1"), web1, pinned(), true).hello());
+
+      assertThat(call.closedByMaster(CLOSE_WAIT)).isTrue();
+      assertThat(daemon.closedByMaster(CLOSE_WAIT)).isTrue();
     }
   }
 

@@ -70,12 +70,15 @@ final class TestMinion implements AutoCloseable {
   /** Whether {@link #hello} sends the CONFIRM after a WELCOME, as a real minion does. */
   boolean confirmWelcomes = true;
 
+  /** Whether {@link #hello} asks for a call session ({@code brine call}), docs/protocol.md §2.1. */
+  boolean callSession;
+
   /**
    * As {@link #hello(MasterTrust)}, for a re-authentication while publications are still on their
    * way: a PUBLISH that arrives before the answer goes to {@code publications}.
    */
   MinionHandshake.Outcome hello(MasterTrust trust, Consumer<Frame> publications) throws Exception {
-    MinionHandshake handshake = MinionHandshake.start(id, keys, trust);
+    MinionHandshake handshake = MinionHandshake.start(id, keys, trust, callSession);
     send(MessageType.HELLO, handshake.hello());
     for (lastAnswer = read(); lastAnswer.type() == MessageType.PUBLISH; lastAnswer = read()) {
       publications.accept(lastAnswer);

@@ -23,17 +23,18 @@ import java.util.Optional;
  * one-line value with retcode 1 and {@link Outcome#ran()} false; processes the function starts die
  * with the call.
  *
- * <p>No session is opened: the master keys connections by minion id, and a second session under
- * the id of the running daemon would take its place. Functions that need the master's files get
- * {@link #NO_MASTER_FILES}, which refuses with a line saying how to run them instead.
+ * <p>It opens no session itself. Under {@code --local} the functions that need the master's files
+ * get {@link #NO_MASTER_FILES}, which refuses with a line saying why; with a master, the caller
+ * hands in the file server of a call session ({@code MinionDaemon.startCallSession}), which the
+ * master authenticates without making it the minion's connection.
  */
 public final class LocalCall {
-  /** What {@code cp.get_file} and friends get under {@code brine call}. */
+  /** What {@code cp.get_file} and friends get under {@code brine call --local}. */
   public static final FileFetcher NO_MASTER_FILES =
       (source, dest) -> {
         throw new IOException(
-            "brine call does not reach the master's file server; run it from the master as a job"
-                + " (brine run <id> cp.get_file ...)");
+            "brine call --local does not reach the master's file server; run brine call without"
+                + " --local on a minion whose master is configured");
       };
 
   /**
@@ -48,9 +49,16 @@ public final class LocalCall {
   private final FunctionRegistry registry;
   private final FunctionContext context;
 
+  /** A call with no master: {@link #NO_MASTER_FILES}. */
   public LocalCall(FunctionRegistry registry, MinionId id) {
+    this(registry, id, NO_MASTER_FILES);
+  }
+
+  /** A call whose {@code salt://} files come from {@code files}. */
+  public LocalCall(FunctionRegistry registry, MinionId id, FileFetcher files) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.context = new Context(Objects.requireNonNull(id, "id"), NO_MASTER_FILES);
+    this.context =
+        new Context(Objects.requireNonNull(id, "id"), Objects.requireNonNull(files, "files"));
   }
 
   public Outcome run(String fun, List<Object> args, Map<String, Object> kwargs)

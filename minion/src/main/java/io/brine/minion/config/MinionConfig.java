@@ -200,6 +200,27 @@ public record MinionConfig(
   }
 
   /** The first master's host: the master's, when the file names one. */
+  /** The same settings under another id ({@code brine call --id}). */
+  public MinionConfig withId(MinionId other) {
+    return new MinionConfig(
+        masters,
+        masterPort,
+        other,
+        pkiDir,
+        keysize,
+        acceptanceWaitTime,
+        acceptanceWaitTimeMax,
+        masterFinger,
+        maxFrameBytes,
+        reconnectWaitMax,
+        cachedir,
+        publishMaxAge,
+        cryptoProvider,
+        failover,
+        grains,
+        grainsFile);
+  }
+
   public String master() {
     return masters.get(0).host();
   }

@@ -198,7 +198,8 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
     }
     try {
       MasterTrust trust = successor != null ? MasterTrust.pinned(successor) : daemon.trust();
-      attempt = MinionHandshake.start(daemon.minionId(), daemon.keys(), trust);
+      attempt =
+          MinionHandshake.start(daemon.minionId(), daemon.keys(), trust, daemon.isCallSession());
     } catch (KeyFileException | WeakKeyException e) {
       untrusted(ctx, e.getMessage());
       return;
@@ -375,7 +376,12 @@ final class MasterLink extends SimpleChannelInboundHandler<Frame> {
 
   // ---- the session ----
 
-  private void publication(byte[] body) {
+  private void publication(byte[] body) throws ProtocolException {
+    if (daemon.isCallSession()) {
+      // The master publishes nothing to a call session; one that does is not following the
+      // protocol, and brine call must never run a job.
+      throw new ProtocolException("PUBLISH from the master on a call session");
+    }
     byte[] payload;
     try {
       payload = opener.open(body, daemon.keyring());

@@ -148,7 +148,15 @@ public final class MinionDaemon implements AutoCloseable {
   /** The connection's settings; cloned for each connection, with that connection's link. */
   private final Bootstrap bootstrap;
   private final MasterCalls calls;
+  private final MasterFiles files;
+  /**
+   * A call session's daemon ({@link #startCallSession}) runs no jobs, reports no grains, never
+   * fails back and gives up at the first refusal or after one round of the masters.
+   */
+  private final boolean callSession;
+  /** Null for a call session: it runs no job. */
   private final JobRunner runner;
+  /** Null for a call session. */
   private final MinionJobs jobs;
   private final Grains grains;
   private final GrainsReport grainsReport;
@@ -191,6 +199,7 @@ public final class MinionDaemon implements AutoCloseable {
       SharedThreads shared,
       Random shuffle) {
     this.config = config;
+    this.callSession = jids == null;
     this.keys = keys;
     this.pin = pin;
     this.keyring = new PublishKeyring(Clock.systemUTC(), PUBLISH_KEY_GRACE);
@@ -211,17 +220,23 @@ public final class MinionDaemon implements AutoCloseable {
             : shared.loops();
     this.loop = group.next();
     this.calls = new MasterCalls(loop);
-    FunctionContext context = new DaemonContext(config.id(), new MasterFiles(calls));
+    this.files = new MasterFiles(calls);
+    FunctionContext context = new DaemonContext(config.id(), files);
     this.grains = new Grains(config.grains(), config.grainsFile());
-    FunctionRegistry functions = FunctionRegistry.builtIn(grains);
-    this.runner =
-        ownsGroup
-            ? new JobRunner(functions, context, JOB_THREADS, jids)
-            : new JobRunner(functions, context, shared.jobs(), jids);
-    this.jobs = new MinionJobs(config.id(), grains, runner, calls);
     this.grainsReport = new GrainsReport(config.id(), grains, calls);
-    // grains.setval: the master's grain targets see the new value at once.
-    grains.onChange(grainsReport::send);
+    if (callSession) {
+      this.runner = null;
+      this.jobs = null;
+    } else {
+      FunctionRegistry functions = FunctionRegistry.builtIn(grains);
+      this.runner =
+          ownsGroup
+              ? new JobRunner(functions, context, JOB_THREADS, jids)
+              : new JobRunner(functions, context, shared.jobs(), jids);
+      this.jobs = new MinionJobs(config.id(), grains, runner, calls);
+      // grains.setval: the master's grain targets see the new value at once.
+      grains.onChange(grainsReport::send);
+    }
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -294,6 +309,53 @@ public final class MinionDaemon implements AutoCloseable {
     daemon.logMasters();
     daemon.loop.execute(daemon::connect);
     return daemon;
+  }
+
+  /**
+   * A call session for {@code brine call} on this host (docs/protocol.md §2.1): the minion's own
+   * keys and pinned master key, a HELLO with the call flag, so that the master authenticates it
+   * without making it the minion's connection (the running daemon keeps its own). It runs no job
+   * and leaves the daemon's jid memory and grains alone. Returns at once; {@link #authenticated}
+   * completes when the session takes calls, or fails with a {@link CallSessionRefused} at the
+   * master's first refusal, a failed check, or when no master of the list could be reached.
+   *
+   * @throws KeyFileException if {@code minion.pem} or {@code minion_master.pub} cannot be used
+   */
+  public static MinionDaemon startCallSession(MinionConfig config) throws KeyFileException {
+    Objects.requireNonNull(config, "config");
+    CryptoProviders.apply(config.cryptoProvider());
+    KeyPair keys = MinionKeyFiles.in(config.minionPkiDir()).loadOrCreate(config.keysize());
+    MasterKeyPin pin = new MasterKeyPin(config.minionPkiDir(), config.masterFinger());
+    pin.pinned();
+    MinionDaemon daemon = new MinionDaemon(config, keys, pin, null, null, new SecureRandom());
+    daemon.loop.execute(daemon::connect);
+    return daemon;
+  }
+
+  /**
+   * Why a call session could not be had: one line for the operator, in the words the daemon would
+   * log.
+   */
+  public static final class CallSessionRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CallSessionRefused(String line) {
+      super(line, null, false, false);
+    }
+  }
+
+  /** The master's file server over this daemon's session ({@code cp.get_file}, salt://). */
+  public FileFetcher masterFiles() {
+    return files;
+  }
+
+  /** A call session ends at its first refusal: the CLI says why and exits. */
+  private boolean failCallSession(String line) {
+    if (!callSession) {
+      return false;
+    }
+    authenticated.completeExceptionally(new CallSessionRefused(line));
+    return true;
   }
 
   /** With several masters, one line: their order, and what brine makes of Salt's hot mode. */
@@ -371,7 +433,9 @@ public final class MinionDaemon implements AutoCloseable {
     }
     state = State.CLOSED;
     try {
-      runner.close();
+      if (runner != null) {
+        runner.close();
+      }
       Channel c = channel;
       if (c != null) {
         c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -455,6 +519,14 @@ public final class MinionDaemon implements AutoCloseable {
     MasterAddress from = rotation.current();
     boolean roundOver = rotation.next();
     MasterAddress to = rotation.current();
+    if (callSession && (roundOver || !rotation.several())) {
+      String what =
+          why.equals(CONNECTION_CLOSED)
+              ? "master " + from + " closed the connection"
+              : "master " + from + " " + why;
+      failCallSession(what + (rotation.several() ? " (every master tried)" : ""));
+      return;
+    }
     Duration wait = roundOver ? roundOverWait() : untilNotBefore();
     currentMaster = to;
     // A connection that was open and went: "lost the connection to master A", the words the
@@ -576,8 +648,14 @@ public final class MinionDaemon implements AutoCloseable {
     return calls;
   }
 
+  /** Null for a call session, which runs no job. */
   MinionJobs jobs() {
     return jobs;
+  }
+
+  /** Whether this daemon is a call session's ({@link #startCallSession}). */
+  boolean isCallSession() {
+    return callSession;
   }
 
   /** Pinned key if there is one, else master_finger if set, else first contact. */
@@ -627,6 +705,9 @@ public final class MinionDaemon implements AutoCloseable {
       log.info("authenticated to master {} (epoch {})", masterAddress(), epoch);
     }
     authenticated.complete(null);
+    if (callSession) {
+      return; // the daemon's own connection reports the grains; a call session never fails back
+    }
     if (!again) {
       // A new connection, perhaps to another master of a cluster: it learns the grains now
       // (queued, this goes out as soon as the session takes calls).
@@ -638,6 +719,17 @@ public final class MinionDaemon implements AutoCloseable {
   /** PENDING: the wait before the next HELLO. */
   Duration pending(String reason) {
     answered();
+    if (failCallSession(
+        "Minion failed to authenticate with the master, has the minion key been accepted? (the"
+            + " master "
+            + masterAddress()
+            + " answered PENDING: "
+            + LogText.escape(reason)
+            + "; "
+            + acceptHint("PENDING", config.id())
+            + ")")) {
+      return config.acceptanceWaitTime();
+    }
     Duration wait = acceptanceWait.next();
     if (state != State.PENDING) {
       log.info(
@@ -660,6 +752,17 @@ public final class MinionDaemon implements AutoCloseable {
         config.acceptanceWaitTimeMax().isZero()
             ? config.acceptanceWaitTime()
             : config.acceptanceWaitTimeMax();
+    if (failCallSession(
+        "the master "
+            + masterAddress()
+            + " "
+            + type
+            + " this minion's key ("
+            + LogText.escape(reason)
+            + "); "
+            + acceptHint(type, config.id()))) {
+      return base;
+    }
     String line = type + ": " + reason;
     if (!line.equals(lastRefusal)) {
       lastRefusal = line;
@@ -697,7 +800,7 @@ public final class MinionDaemon implements AutoCloseable {
    * false: the link waits ({@link #sealed}) and asks again on the same connection.
    */
   boolean leavesSealedMaster() {
-    if (!rotation.several()) {
+    if (!rotation.several() || callSession) {
       return false;
     }
     answered();
@@ -711,6 +814,9 @@ public final class MinionDaemon implements AutoCloseable {
   /** SEALED: the wait before the next HELLO. */
   Duration sealed() {
     answered();
+    if (failCallSession("master " + masterAddress() + " is sealed")) {
+      return config.acceptanceWaitTime();
+    }
     Duration wait = acceptanceWait.next();
     if (state != State.SEALED) {
       log.warn(
@@ -736,6 +842,10 @@ public final class MinionDaemon implements AutoCloseable {
   void untrusted(String reason) {
     // Often a parser's view of what a peer sent, before anything about it was verified.
     String shown = LogText.escape(reason);
+    if (failCallSession("refusing master " + masterAddress() + ": " + shown)) {
+      setState(State.UNTRUSTED);
+      return;
+    }
     String next =
         rotation.several()
             ? "trying the next master"

@@ -18,8 +18,13 @@ import java.util.Set;
  *
  * <pre>
  *   {"id": str, "pub": PEM str, "nonce": b64(32), "eph": b64(32),
- *    "token": b64(RSA-OAEP)?, "proto": 3}
+ *    "token": b64(RSA-OAEP)?, "call": true?, "proto": 3}
  * </pre>
+ *
+ * <p>{@code "call": true} asks for a call session ({@code brine call} on a minion host, docs/protocol.md
+ * §2.1): authenticated as any, but never the minion's connection, so it displaces no daemon and
+ * receives no publication. The flag is inside the bytes the answer authenticates, so it cannot be
+ * added or removed on the path without the minion refusing the answer.
  */
 public final class Hello {
   static final String ID = "id";
@@ -28,6 +33,7 @@ public final class Hello {
   static final String EPH = "eph";
   static final String TOKEN = "token";
   static final String PROTO = "proto";
+  static final String CALL = "call";
 
   /** The protocol version in the body, equal to the frame's version byte. */
   static final int PROTO_VERSION = Wire.VERSION;
@@ -48,6 +54,7 @@ public final class Hello {
   private final byte[] nonce;
   private final byte[] eph;
   private final byte[] token;
+  private final boolean call;
 
   private Hello(
       byte[] body,
@@ -56,7 +63,8 @@ public final class Hello {
       RSAPublicKey publicKey,
       byte[] nonce,
       byte[] eph,
-      byte[] token) {
+      byte[] token,
+      boolean call) {
     this.body = body;
     this.id = id;
     this.publicKeyPem = publicKeyPem;
@@ -64,12 +72,13 @@ public final class Hello {
     this.nonce = nonce;
     this.eph = eph;
     this.token = token;
+    this.call = call;
   }
 
   /** @throws ProtocolException with a one-line reason for anything malformed or refused */
   public static Hello parse(byte[] body) throws ProtocolException {
     JsonBody json =
-        JsonBody.parse("HELLO", body, Set.of(ID, PUB, NONCE, EPH, PROTO), Set.of(TOKEN));
+        JsonBody.parse("HELLO", body, Set.of(ID, PUB, NONCE, EPH, PROTO), Set.of(TOKEN, CALL));
     int proto = json.integer(PROTO);
     if (proto != PROTO_VERSION) {
       throw new ProtocolException(
@@ -93,11 +102,15 @@ public final class Hello {
     byte[] nonce = json.bytes(NONCE, NONCE_BYTES, NONCE_BYTES);
     byte[] eph = json.bytes(EPH, X25519_BYTES, X25519_BYTES);
     byte[] token = json.has(TOKEN) ? json.bytes(TOKEN, MIN_RSA_BYTES, MAX_RSA_BYTES) : null;
-    return new Hello(body.clone(), id, pem, key, nonce, eph, token);
+    if (json.has(CALL) && !json.isTrue(CALL)) {
+      // One encoding of each HELLO: the flag is there, true, or absent.
+      throw new ProtocolException("HELLO field 'call' must be true when present");
+    }
+    return new Hello(body.clone(), id, pem, key, nonce, eph, token, json.has(CALL));
   }
 
   static byte[] write(
-      MinionId id, String pem, byte[] nonce, byte[] eph, byte[] tokenOrNull) {
+      MinionId id, String pem, byte[] nonce, byte[] eph, byte[] tokenOrNull, boolean call) {
     ObjectNode o = JsonBody.newObject();
     o.put(ID, id.value());
     o.put(PUB, pem);
@@ -105,6 +118,9 @@ public final class Hello {
     o.put(EPH, JsonBody.base64(eph));
     if (tokenOrNull != null) {
       o.put(TOKEN, JsonBody.base64(tokenOrNull));
+    }
+    if (call) {
+      o.put(CALL, true);
     }
     o.put(PROTO, PROTO_VERSION);
     return JsonBody.toBytes(o);
@@ -138,6 +154,14 @@ public final class Hello {
     digest.update(token ? this.token : nonce);
   }
 
+  /**
+   * Whether this is a call session's HELLO ({@code brine call}): the master authenticates it as
+   * any, but must not make it the minion's connection nor publish to it.
+   */
+  public boolean callOnly() {
+    return call;
+  }
+
   byte[] body() {
     return body;
   }
@@ -156,6 +180,10 @@ public final class Hello {
 
   @Override
   public String toString() {
-    return "Hello[" + id + (token != null ? ", pinned" : ", first contact") + "]";
+    return "Hello["
+        + id
+        + (token != null ? ", pinned" : ", first contact")
+        + (call ? ", call session" : "")
+        + "]";
   }
 }

@@ -127,6 +127,12 @@ final class JsonBody {
     return b;
   }
 
+  /** Whether {@code field} is the JSON literal {@code true} (false for any other value). */
+  boolean isTrue(String field) {
+    JsonNode v = node.get(field);
+    return v != null && v.isBoolean() && v.booleanValue();
+  }
+
   int integer(String field) throws ProtocolException {
     JsonNode v = node.get(field);
     if (v == null || !v.isInt()) {

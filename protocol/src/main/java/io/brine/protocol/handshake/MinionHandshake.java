@@ -127,6 +127,16 @@ public final class MinionHandshake {
    */
   public static MinionHandshake start(MinionId id, KeyPair minionKeys, MasterTrust trust)
       throws WeakKeyException {
+    return start(id, minionKeys, trust, false);
+  }
+
+  /**
+   * As {@link #start(MinionId, KeyPair, MasterTrust)}; {@code callOnly} asks for a call session
+   * ({@link Hello#callOnly}), which {@code brine call} opens beside the running daemon's.
+   */
+  public static MinionHandshake start(
+      MinionId id, KeyPair minionKeys, MasterTrust trust, boolean callOnly)
+      throws WeakKeyException {
     if (!(minionKeys.getPrivate() instanceof RSAPrivateCrtKey priv)
         || !(minionKeys.getPublic() instanceof RSAPublicKey pub)) {
       throw new IllegalArgumentException("the minion key pair must be RSA with CRT parameters");
@@ -145,7 +155,8 @@ public final class MinionHandshake {
         throw new IllegalStateException("cannot encrypt to the pinned master key", e);
       }
     }
-    byte[] hello = Hello.write(id, Pem.writePublicKey(pub), nonce, eph.publicKey(), tokenWrapped);
+    byte[] hello = Hello.write(
+            id, Pem.writePublicKey(pub), nonce, eph.publicKey(), tokenWrapped, callOnly);
     return new MinionHandshake(id, decrypter, trust, nonce, eph, token, hello);
   }
 

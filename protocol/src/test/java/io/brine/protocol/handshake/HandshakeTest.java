@@ -95,6 +95,27 @@ class HandshakeTest {
   }
 
   @Test
+  void callSession_isWelcomedLikeAnyAndTheFlagCannotBeStrippedOnThePath() throws Exception {
+    MinionHandshake m =
+        MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(MASTER_PUB), true);
+    Hello sent = Hello.parse(m.hello());
+    assertThat(sent.callOnly()).isTrue();
+    assertThat(m.finish(MessageType.WELCOME, accept(m).body())).isInstanceOf(Welcomed.class);
+
+    // Someone on the path drops the flag so that the master makes it the minion's connection:
+    // the master's answer then covers other HELLO bytes, and the minion refuses it.
+    MinionHandshake m2 =
+        MinionHandshake.start(ID, TestKeys.MINION, MasterTrust.pinned(MASTER_PUB), true);
+    ObjectNode stripped = (ObjectNode) JSON.readTree(m2.hello());
+    stripped.remove("call");
+    Hello seen = Hello.parse(JSON.writeValueAsBytes(stripped));
+    assertThat(seen.callOnly()).isFalse();
+    byte[] answer = master.welcome(seen, MINION_PUB, publishKey).body();
+    assertThatThrownBy(() -> m2.finish(MessageType.WELCOME, answer))
+        .isInstanceOf(ProtocolException.class);
+  }
+
+  @Test
   void masterFinger_matching_welcomes() throws Exception {
     MinionHandshake m = minion(MasterTrust.finger(Fingerprints.salt(MASTER_PUB).toUpperCase()));
     assertThat(m.finish(MessageType.WELCOME, accept(m).body())).isInstanceOf(Welcomed.class);

@@ -104,6 +104,22 @@ class HelloTest {
   }
 
   @Test
+  void parse_callFlag_isACallSessionAndOnlyTrueIsAccepted() throws Exception {
+    assertThat(Hello.parse(JSON.writeValueAsBytes(goodHello())).callOnly()).isFalse();
+    ObjectNode h = goodHello();
+    h.put("call", true);
+    Hello hello = Hello.parse(JSON.writeValueAsBytes(h));
+    assertThat(hello.callOnly()).isTrue();
+    assertThat(hello.toString()).contains("call session");
+    h.put("call", false);
+    assertRefused(h, "HELLO field 'call' must be true when present");
+    h.put("call", "true");
+    assertRefused(h, "HELLO field 'call' must be true when present");
+    h.put("call", 1);
+    assertRefused(h, "HELLO field 'call' must be true when present");
+  }
+
+  @Test
   void parse_unknownField_isRefused() throws Exception {
     ObjectNode h = goodHello();
     h.put("cmd", "_auth");

@@ -213,7 +213,8 @@ class KeySuccessionTest {
               Pem.writePublicKey(MINION_PUB),
               nonce,
               X25519KeyPair.generate().publicKey(),
-              RsaOaepEncrypter.create(pub(A)).wrap(token));
+              RsaOaepEncrypter.create(pub(A)).wrap(token),
+              false);
       ObjectNode body =
           (ObjectNode)
               JSON.readTree(
