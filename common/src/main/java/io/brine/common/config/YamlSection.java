@@ -60,7 +60,7 @@ public final class YamlSection {
    * line of its message (the context, "while scanning for the next token", without the cause);
    * the context follows with where it started. Lines and columns count from 1.
    */
-  static String syntaxError(JsonProcessingException e) {
+  public static String syntaxError(JsonProcessingException e) {
     if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
       String problem = yaml.getProblem() == null ? "syntax error" : yaml.getProblem().strip();
       if (problem.contains("\\t(TAB)")) {
