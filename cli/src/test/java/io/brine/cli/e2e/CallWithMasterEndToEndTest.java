@@ -146,7 +146,10 @@ class CallWithMasterEndToEndTest {
         dest.toString());
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    assertThat(r.out()).startsWith("local:").contains("cp.get_file failed");
+    assertThat(r.out())
+        .startsWith("local:")
+        .contains("cp.get_file failed: no such file: salt://no-such-file")
+        .doesNotContain("Exception");
     assertThat(r.err()).isEmpty();
     assertThat(dest).doesNotExist();
     assertThat(minion.count("authenticated to master")).isEqualTo(1);

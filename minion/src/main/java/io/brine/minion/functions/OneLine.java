@@ -21,7 +21,7 @@ public final class OneLine {
     return sb.toString().strip();
   }
 
-  /** "SimpleName: message", or the cause's when the exception only wraps one. */
+  /** "SimpleName: message" (the cause's when it only wraps one); for I/O, the message alone. */
   public static String describe(Throwable t) {
     Throwable shown = t;
     if ((t instanceof java.io.UncheckedIOException
@@ -30,6 +30,22 @@ public final class OneLine {
       shown = t.getCause();
     }
     String message = shown.getMessage();
+    if (shown instanceof java.nio.file.FileSystemException fs && fs.getReason() == null) {
+      String what =
+          fs instanceof java.nio.file.NoSuchFileException
+              ? "no such file"
+              : fs instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : fs instanceof java.nio.file.FileAlreadyExistsException
+                      ? "already exists"
+                      : fs.getClass().getSimpleName();
+      return of(what + ": " + fs.getMessage());
+    }
+    if (shown instanceof java.io.IOException && message != null && !message.isBlank()) {
+      // A file or a process the function could not use: its message says it all ("no such file:
+      // salt://x"); a Java type name would only puzzle an operator.
+      return of(message);
+    }
     String type = shown.getClass().getSimpleName();
     return of(message == null || message.isBlank() ? type : type + ": " + message);
   }

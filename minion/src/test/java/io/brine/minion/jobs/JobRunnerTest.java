@@ -126,7 +126,7 @@ class JobRunnerTest {
 
     assertThat(r.ret())
         .isEqualTo(
-            "cp.get_file failed: NoSuchFileException: salt://nosuch: no such file on the master");
+            "cp.get_file failed: salt://nosuch: no such file on the master");
     assertThat(r.retcode()).isEqualTo(1);
     assertThat(r.success()).isFalse();
 
