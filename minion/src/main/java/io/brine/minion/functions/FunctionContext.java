@@ -8,4 +8,9 @@ public interface FunctionContext {
 
   /** The master's file server, for {@code cp.get_file}. */
   FileFetcher files();
+
+  /** This minion's pillar; empty for a minion that has no master. */
+  default PillarSource pillar() {
+    return PillarSource.NONE;
+  }
 }

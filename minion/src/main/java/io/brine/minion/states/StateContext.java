@@ -1,0 +1,27 @@
+package io.brine.minion.states;
+
+import io.brine.common.render.RenderException;
+import io.brine.minion.functions.FunctionContext;
+import java.util.Map;
+
+/** What a state function may use of the minion that applies it. */
+public interface StateContext {
+  /** The minion's id, its file server (salt:// sources) and pillar. */
+  FunctionContext functions();
+
+  /** The minion's grains as templates see them. */
+  Map<String, Object> grains();
+
+  /** The pillar this run was rendered with. */
+  Map<String, Object> pillar();
+
+  /**
+   * Renders a file's text with a template engine ({@code template: jinja} of file.managed), with
+   * grains, pillar, salt and opts and {@code vars} (the state's {@code context}/{@code defaults}).
+   *
+   * @param sourceName the file it came from, for error lines ("salt://nginx/nginx.conf")
+   * @param engine the template name given ("jinja"); others are refused
+   */
+  String renderTemplate(String sourceName, String engine, String text, Map<String, Object> vars)
+      throws RenderException;
+}
