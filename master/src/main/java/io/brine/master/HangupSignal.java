@@ -17,7 +17,10 @@ public final class HangupSignal {
 
   private HangupSignal() {}
 
-  /** Installs {@code action} for SIGHUP; false (with one log line) when the JVM cannot. */
+  /**
+   * Installs {@code action} for SIGHUP; false (with one log line) when the JVM cannot, or when the
+   * process was started with SIGHUP ignored, which the JVM then keeps.
+   */
   public static boolean onHangup(Runnable action) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
@@ -47,7 +50,16 @@ public final class HangupSignal {
       Object handler =
           Proxy.newProxyInstance(
               HangupSignal.class.getClassLoader(), new Class<?>[] {handlerClass}, invoke);
-      signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+      Object previous =
+          signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+      if (previous != null && previous.equals(handlerClass.getField("SIG_IGN").get(null))) {
+        // The JVM keeps an inherited "ignore" (nohup, some supervisors) and installs nothing:
+        // logrotate's HUP would then do nothing, silently.
+        log.warn(
+            "SIGHUP is ignored by the process that started the master (nohup?): a HUP will not"
+                + " reopen audit files; start the master without it, or restart it after rotating");
+        return false;
+      }
       return true;
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       log.warn("SIGHUP cannot be handled in this JVM ({}); reopen audit files by restarting", e.toString());
