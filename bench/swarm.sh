@@ -4,7 +4,7 @@
 #   ./mvnw -B -q package -DskipTests
 #   bench/swarm.sh --minions 1000 --master-keysize 2048 [--pings 20] [--reconnect] [--rotation]
 #                  [--restart] [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep]
-#                  [--crypto-provider auto|accp|jdk]
+#                  [--crypto-provider auto|accp|jdk] [--state-sls FILE.sls [--state-runs N]]
 #                  [-- SWARM OPTIONS]
 #
 # It writes a master.yaml into a new temporary folder, starts the master there, initialises its
@@ -21,6 +21,9 @@
 # MASTER_JAVA runs the master on another java (another JDK's bin/java); the swarm keeps $java.
 # --crypto-provider sets the master's crypto_provider and the swarm's (-Dbrine.crypto.provider):
 # auto (ACCP's AWS-LC where it loads, the default), accp or jdk.
+# --state-sls FILE.sls puts FILE into the master's file_roots and, after the pings, times
+# `state.apply FILE` to every minion --state-runs times (default 3; the first cold), e.g. the
+# 100-state bench/states/bench100.sls. The minions apply it for real, in this JVM, on this disk.
 # `-- --warmup 2000` warms the swarm's own minion code (2,000 minions, twice, against a throwaway
 # master inside the swarm) before the storm, so less of the two cores goes to the swarm's JIT.
 set -euo pipefail
@@ -29,7 +32,7 @@ usage() {
   cat >&2 <<'USAGE'
 usage: bench/swarm.sh --minions N [--master-keysize BITS] [--pings N] [--reconnect] [--rotation] [--restart]
                       [--reauth-window SECONDS] [--keys DIR] [--json FILE] [--keep]
-                      [--crypto-provider auto|accp|jdk]
+                      [--crypto-provider auto|accp|jdk] [--state-sls FILE.sls] [--state-runs N]
                       [-- MORE SWARM OPTIONS, e.g. --loops 4]
 USAGE
   exit 2
@@ -57,6 +60,8 @@ reauth_window=""
 crypto_provider=auto
 keys=/var/tmp/brine-swarm-keys
 json=""
+state_sls=""
+state_runs=3
 keep=false
 extra=()
 
@@ -68,7 +73,8 @@ while [ $# -gt 0 ]; do
     --keep) keep=true; shift; continue ;;
     --) shift; extra=("$@"); break ;;
     -h | --help) usage ;;
-    --minions | --master-keysize | --pings | --reauth-window | --keys | --json | --crypto-provider)
+    --minions | --master-keysize | --pings | --reauth-window | --keys | --json | --crypto-provider \
+      | --state-sls | --state-runs)
       [ $# -ge 2 ] || fail "$1 needs a value" ;;
     *) echo "swarm.sh: unknown option $1" >&2; usage ;;
   esac
@@ -80,6 +86,8 @@ while [ $# -gt 0 ]; do
     --keys) keys="$2" ;;
     --json) json="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")" ;;
     --crypto-provider) crypto_provider="$2" ;;
+    --state-sls) state_sls="$2" ;;
+    --state-runs) state_runs="$2" ;;
   esac
   shift 2
 done
@@ -89,6 +97,8 @@ done
 [[ "$master_keysize" =~ ^[0-9]+$ ]] || fail "--master-keysize takes a number of bits"
 [[ "$pings" =~ ^[0-9]+$ ]] || fail "--pings takes a number"
 [[ -z "$reauth_window" || "$reauth_window" =~ ^[0-9]+$ ]] || fail "--reauth-window takes seconds"
+[[ -z "$state_sls" || ( -f "$state_sls" && "$state_sls" == *.sls ) ]] || fail "--state-sls takes an existing FILE.sls"
+[[ "$state_runs" =~ ^[1-9][0-9]*$ ]] || fail "--state-runs takes a positive number"
 [[ "$crypto_provider" =~ ^(auto|accp|jdk)$ ]] || fail "--crypto-provider takes auto, accp or jdk"
 for tool in curl jq python3 "$java"; do
   command -v "$tool" >/dev/null || fail "$tool is missing; the swarm needs a JDK 17, curl, jq and python3"
@@ -157,6 +167,9 @@ max_pending_handshakes: 100000
 max_unauthenticated_per_address: 100000
 max_new_keys_per_address: 100000
 confirm_timeout: 120
+file_roots:
+  base:
+    - $work/files
 ${reauth_window:+reauth_window: $reauth_window}
 vault:
   storage_dir: $work/vault
@@ -208,6 +221,12 @@ chmod +x "$work/start-master.sh" "$work/unseal.sh" "$work/restart.sh"
 # same text the minion sends, so the master compares without parsing). auto_accept stays on for
 # any other key.
 write_accepted_keys "$keys" "$work/pki/master/minions" "$minions"
+mkdir -p "$work/files"
+state_name=""
+if [ -n "$state_sls" ]; then
+  state_name="$(basename "$state_sls" .sls)"
+  cp "$state_sls" "$work/files/$state_name.sls"
+fi
 
 echo "swarm.sh: master in $work (minions on 127.0.0.1:$ret_port, API on $api, ${master_keysize}-bit key)" >&2
 "$work/start-master.sh"
@@ -235,6 +254,7 @@ if $reconnect; then args+=(--reconnect); fi
 if $rotation; then args+=(--rotation); fi
 if $restart; then args+=(--restart-command "$work/restart.sh"); fi
 if [ -n "$json" ]; then args+=(--json "$json"); fi
+if [ -n "$state_name" ]; then args+=(--state "$state_name" --state-runs "$state_runs"); fi
 
 # The token goes through the environment, not the command line that ps shows.
 status=0

@@ -55,6 +55,22 @@ final class OperatorApi {
     return new Job(job.path("jid").asText(), job.path("minions").size());
   }
 
+  /** {@code fun arg} to every swarm minion, as {@code brine run 'swarm-*' fun arg} sends it. */
+  Job publish(String fun, String arg, long timeoutSeconds) throws IOException, InterruptedException {
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    body.put("tgt", "swarm-*");
+    body.put("fun", fun);
+    body.putArray("arg").add(arg);
+    body.put("timeout", timeoutSeconds);
+    JsonNode job = send("PUT", "/v1/brine/jobs", JSON.writeValueAsString(body));
+    return new Job(job.path("jid").asText(), job.path("minions").size());
+  }
+
+  /** The job with every return, as the job cache holds it. */
+  JsonNode job(String jid) throws IOException, InterruptedException {
+    return send("GET", "/v1/brine/jobs?jid=" + jid, null);
+  }
+
   /** How many minions have returned for the job: the count-only view, no return is read. */
   int returned(String jid) throws IOException, InterruptedException {
     return send("GET", "/v1/brine/jobs?jid=" + jid + "&count=true", null).path("returned").asInt();

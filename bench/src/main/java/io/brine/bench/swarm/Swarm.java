@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  *       private operations (figure 1), and its live heap per idle minion and RSS (figure 5);
  *   <li>{@code test.ping} to every swarm minion through the operator API: from the publish call to
  *       the last return in the job cache, p50 and p99 over {@code --pings} jobs;
+ *   <li>with {@code --state SLS}: {@code state.apply SLS} to every swarm minion, wall time and the
+ *       master's CPU per run ({@link StatePhase});
  *   <li>with {@code --rotation}: a publish-key rotation under load ({@link RotationPhase});
  *   <li>with {@code --restart-command}: a master killed and restarted under load ({@link
  *       RestartPhase});
@@ -95,7 +97,8 @@ public final class Swarm {
       KillActivePhase.Result killActive,
       Map<String, Integer> byMaster,
       long publicationsOpened,
-      long publicationsDropped) {
+      long publicationsDropped,
+      StatePhase.Result state) {
     double percentile(double p) {
       return Latencies.percentile(pingSeconds, p);
     }
@@ -107,7 +110,10 @@ public final class Swarm {
           && (reconnect == null || reconnect.back() == reconnect.minions())
           && (rotation == null || (rotation.lost() == 0 && rotation.allMovedSeconds() != null))
           && (restart == null || restart.allBackSeconds() != null)
-          && (killActive == null || killActive.complete());
+          && (killActive == null || killActive.complete())
+          && (state == null
+              || (state.seconds().size() == options.stateRuns()
+                  && state.failedReturns().stream().allMatch(f -> f == 0)));
     }
   }
 
@@ -223,6 +229,10 @@ public final class Swarm {
           masterStats == null || pings.isEmpty()
               ? null
               : (masterStats.cpuSeconds() - cpuBeforePings) / pings.size();
+      StatePhase.Result state =
+          options.stateSls() != null && all
+              ? StatePhase.run(api, masterStats, options.stateSls(), options.stateRuns())
+              : null;
       ReconnectPhase reconnect = null;
       if (options.reconnect() && all) {
         reconnect = ReconnectPhase.run(daemons, storm(shared), masterStats);
@@ -257,7 +267,8 @@ public final class Swarm {
           killed,
           byMaster,
           daemons.stream().mapToLong(MinionDaemon::publicationsOpened).sum(),
-          daemons.stream().mapToLong(MinionDaemon::publicationsDropped).sum());
+          daemons.stream().mapToLong(MinionDaemon::publicationsDropped).sum(),
+          state);
     } finally {
       daemons.forEach(MinionDaemon::close);
       jobs.close();

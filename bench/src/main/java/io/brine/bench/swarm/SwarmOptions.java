@@ -43,6 +43,9 @@ import java.util.List;
  * @param killActivePidFiles one pid file per entry of {@code apis}, in the same order: after the
  *     other phases the active master is killed with SIGKILL and the fleet's recovery timed ({@link
  *     KillActivePhase}); empty: no such phase
+ * @param stateSls after the pings, {@code state.apply} of this SLS to every minion, {@code
+ *     stateRuns} times ({@link StatePhase}); null: no such phase
+ * @param stateRuns how many state.apply runs, the first cold
  */
 public record SwarmOptions(
     List<MasterAddress> masters,
@@ -63,7 +66,9 @@ public record SwarmOptions(
     String restartCommand,
     int warmup,
     Duration masterAliveInterval,
-    List<Path> killActivePidFiles) {
+    List<Path> killActivePidFiles,
+    String stateSls,
+    int stateRuns) {
   static final int DEFAULT_MASTER_KEYSIZE = 4096;
   static final Duration DEFAULT_MASTER_ALIVE_INTERVAL = Duration.ofSeconds(5);
 
@@ -83,7 +88,7 @@ public record SwarmOptions(
           + " --minions N [--keys DIR] [--keysize BITS] [--pings N] [--loops N] [--json FILE]"
           + " [--master-pub FILE] [--master-pid-file FILE] [--master-keysize BITS] [--reconnect]"
           + " [--rotation] [--restart-command CMD] [--warmup N] [--master-alive-interval SECONDS]"
-          + " [--kill-active PIDFILE,PIDFILE...]\n"
+          + " [--kill-active PIDFILE,PIDFILE...] [--state SLS] [--state-runs N]\n"
           + "       Swarm --keys-only --minions N [--keys DIR] [--keysize BITS]";
 
   static SwarmOptions parse(String[] args) {
@@ -106,6 +111,8 @@ public record SwarmOptions(
     int warmup = 0;
     Duration aliveInterval = DEFAULT_MASTER_ALIVE_INTERVAL;
     List<Path> killActive = List.of();
+    String stateSls = null;
+    int stateRuns = 3;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--keys-only")) {
         keysOnly = true;
@@ -140,6 +147,8 @@ public record SwarmOptions(
         case "--warmup" -> warmup = Integer.parseInt(value);
         case "--master-alive-interval" ->
             aliveInterval = Duration.ofSeconds(Integer.parseInt(value));
+        case "--state" -> stateSls = value;
+        case "--state-runs" -> stateRuns = Integer.parseInt(value);
         case "--kill-active" -> killActive = Arrays.stream(value.split(",")).map(Path::of).toList();
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
@@ -165,7 +174,9 @@ public record SwarmOptions(
           null,
           0,
           aliveInterval,
-          List.of());
+          List.of(),
+          null,
+          0);
     }
     if (master == null || api == null || token == null || minions < 1) {
       throw new IllegalArgumentException(USAGE);
@@ -190,6 +201,9 @@ public record SwarmOptions(
     if (rotation && minions < 2) {
       throw new IllegalArgumentException("--rotation needs at least 2 minions\n" + USAGE);
     }
+    if (stateSls != null && stateRuns < 1) {
+      throw new IllegalArgumentException("--state-runs must be 1 or more\n" + USAGE);
+    }
     if (warmup < 0) {
       throw new IllegalArgumentException("--warmup must be 0 or more\n" + USAGE);
     }
@@ -212,6 +226,8 @@ public record SwarmOptions(
         restartCommand,
         Math.min(warmup, minions),
         aliveInterval,
-        killActive);
+        killActive,
+        stateSls,
+        stateRuns);
   }
 }

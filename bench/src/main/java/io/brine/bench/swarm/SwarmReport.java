@@ -50,6 +50,7 @@ final class SwarmReport {
     if (r.masterCpuPerPingSeconds() != null) {
       row(t, "master CPU per test.ping job", fmt("%.3f s", r.masterCpuPerPingSeconds()));
     }
+    stateRows(t, o, r);
     reconnectRows(t, o, r);
     rotationRows(t, o, r);
     restartRows(t, o, r);
@@ -97,6 +98,30 @@ final class SwarmReport {
         fmt("%.1f MiB", m.heapIdleBytes() / 1048576.0));
     row(t, "figure 5: master heap per idle minion", fmt("%.1f KiB", m.heapPerIdleMinionKiB()));
     row(t, "master RSS, all connected and idle", fmt("%.0f MiB", m.rssIdleBytes() / 1048576.0));
+  }
+
+  private static void stateRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
+    StatePhase.Result s = r.state();
+    if (s == null) {
+      row(t, "state.apply to all", "not measured (--state SLS to do it)");
+      return;
+    }
+    for (int i = 0; i < s.seconds().size(); i++) {
+      String cpu =
+          s.masterCpuSeconds().isEmpty()
+              ? ""
+              : fmt(", master CPU %.2f s", s.masterCpuSeconds().get(i));
+      row(
+          t,
+          "state.apply " + s.sls() + " to all, run " + (i + 1) + (i == 0 ? " (cold)" : ""),
+          fmt("%.2f s%s, %d failed", s.seconds().get(i), cpu, s.failedReturns().get(i)));
+    }
+    if (s.seconds().size() < o.stateRuns()) {
+      row(t, "state.apply runs complete", s.seconds().size() + " of " + o.stateRuns());
+    }
+    if (s.firstFailure() != null) {
+      row(t, "state.apply, first failed return", s.firstFailure());
+    }
   }
 
   private static void reconnectRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
@@ -234,6 +259,15 @@ final class SwarmReport {
     r.pingSeconds().forEach(node.putArray("ping_seconds")::add);
     if (r.masterCpuPerPingSeconds() != null) {
       node.put("master_cpu_per_ping_seconds", r.masterCpuPerPingSeconds());
+    }
+    StatePhase.Result state = r.state();
+    if (state != null) {
+      ObjectNode n = node.putObject("state_apply");
+      n.put("sls", state.sls());
+      n.put("runs", o.stateRuns());
+      state.seconds().forEach(n.putArray("seconds")::add);
+      state.masterCpuSeconds().forEach(n.putArray("master_cpu_seconds")::add);
+      state.failedReturns().forEach(n.putArray("failed_returns")::add);
     }
     ReconnectPhase reconnect = r.reconnect();
     if (reconnect != null) {

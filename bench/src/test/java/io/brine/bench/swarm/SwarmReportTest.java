@@ -42,7 +42,7 @@ class SwarmReportTest {
             null,
             null,
             null,
-            java.util.Map.of(), 3, 0);
+            java.util.Map.of(), 3, 0, null);
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
@@ -64,7 +64,7 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            reconnect, null, null, null, java.util.Map.of(), 3, 0);
+            reconnect, null, null, null, java.util.Map.of(), 3, 0, null);
 
     assertThat(SwarmReport.table(PLAIN, result))
         .contains(
@@ -85,10 +85,46 @@ class SwarmReportTest {
     Swarm.Result result =
         new Swarm.Result(
             3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
-            null, rotation, null, null, java.util.Map.of(), 3, 0);
+            null, rotation, null, null, java.util.Map.of(), 3, 0, null);
 
     assertThat(SwarmReport.table(PLAIN, result)).contains("1 of 2 returned, lost 1");
     assertThat(result.complete(PLAIN)).isFalse();
+  }
+
+  private static final SwarmOptions WITH_STATE =
+      SwarmOptions.parse(
+          new String[] {
+            "--master", "127.0.0.1:4506", "--api", "http://127.0.0.1:8200", "--token", "t",
+            "--minions", "3", "--pings", "1", "--state", "bench100", "--state-runs", "2"
+          });
+
+  @Test
+  void aFailedStateReturn_isShown_andMakesTheRunIncomplete() {
+    StatePhase.Result state =
+        new StatePhase.Result(
+            "bench100", List.of(4.0, 2.5), List.of(1.2, 0.8), List.of(0, 1), "swarm-00001: {...}");
+    Swarm.Result result =
+        new Swarm.Result(
+            3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
+            null, null, null, null, java.util.Map.of(), 3, 0, state);
+
+    assertThat(SwarmReport.table(WITH_STATE, result))
+        .contains(
+            "state.apply bench100 to all, run 1 (cold)",
+            "4.00 s, master CPU 1.20 s, 0 failed",
+            "2.50 s, master CPU 0.80 s, 1 failed",
+            "swarm-00001: {...}");
+    assertThat(SwarmReport.json(WITH_STATE, result).path("state_apply").path("failed_returns"))
+        .hasSize(2);
+    assertThat(result.complete(WITH_STATE)).isFalse();
+    assertThat(
+            new Swarm.Result(
+                    3, 0, true, null, 1.5, 0.9, 3, Latencies.of(List.of(), 0), null,
+                    List.of(0.25), 1, null, null, null, null, null, java.util.Map.of(), 3, 0,
+                    new StatePhase.Result(
+                        "bench100", List.of(4.0, 2.5), List.of(), List.of(0, 0), null))
+                .complete(WITH_STATE))
+        .isTrue();
   }
 
   private static final SwarmOptions CLUSTER =
@@ -162,7 +198,7 @@ class SwarmReportTest {
         new Swarm.Result(
             6, 0, true, null, 1.5, 0.9, 6, Latencies.of(List.of(), 0), null, List.of(0.25), 1, null,
             null, null, null, killed,
-            new java.util.TreeMap<>(java.util.Map.of("127.0.0.1:4506", 2, "127.0.0.1:4507", 4)), 40, 2);
+            new java.util.TreeMap<>(java.util.Map.of("127.0.0.1:4506", 2, "127.0.0.1:4507", 4)), 40, 2, null);
 
     assertThat(SwarmReport.table(CLUSTER, result))
         .contains(
