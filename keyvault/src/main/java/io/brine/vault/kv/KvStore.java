@@ -158,6 +158,8 @@ public final class KvStore {
       if (meta.isEmpty()) {
         return Optional.empty();
       }
+      // As OpenBao: check-and-set is checked before the current version's state.
+      checkCas(config(), meta.get(), cas);
       VersionMetadata current = meta.get().versions().get(meta.get().currentVersion());
       if (current == null || !current.liveAt(clock.instant())) {
         return Optional.empty();
@@ -379,16 +381,8 @@ public final class KvStore {
   private KvRead writeLocked(String p, Map<String, Object> data, OptionalInt cas, KvMetadata old)
       throws VaultException {
     KvConfig config = config();
-    boolean casRequired = config.casRequired() || (old != null && old.casRequired());
+    checkCas(config, old, cas);
     int current = old == null ? 0 : old.currentVersion();
-    if (cas.isPresent()) {
-      if (cas.getAsInt() != current) {
-        throw new InvalidRequestException(
-            "check-and-set parameter did not match the current version");
-      }
-    } else if (casRequired) {
-      throw new InvalidRequestException("check-and-set parameter required for this call");
-    }
     byte[] encoded = encodeData(data);
     Instant now = clock.instant();
     if (old == null) {
@@ -401,7 +395,10 @@ public final class KvStore {
     Instant deletion = after.isZero() ? null : now.plus(after);
     VersionMetadata added = new VersionMetadata(version, now, deletion, false, encoded.length);
 
-    int max = base.maxVersions() > 0 ? base.maxVersions() : config.maxVersions();
+    // OpenBao's sliding window (KeyMetadata.AddVersion): the larger of the secret's and the
+    // engine's max_versions, else 10; once current - oldest reaches it, everything up to current -
+    // max goes and oldest moves past it.
+    int max = Math.max(base.maxVersions(), config.maxVersions());
     if (max <= 0) {
       max = KvLimits.DEFAULT_MAX_VERSIONS;
     }
@@ -410,7 +407,7 @@ public final class KvStore {
     int oldest = base.oldestVersion();
     List<Integer> pruned = new ArrayList<>();
     long freed = 0;
-    if (version > max) {
+    if (version - oldest >= max) {
       int last = version - max;
       for (VersionMetadata v : new ArrayList<>(all.headMap(last + 1).values())) {
         all.remove(v.version());
@@ -440,6 +437,20 @@ public final class KvStore {
       barrier.delete(versionKey(p, n));
     }
     return new KvRead(added, next.customMetadata(), Optional.empty());
+  }
+
+  /** OpenBao's check-and-set rule, with its messages. */
+  private static void checkCas(KvConfig config, KvMetadata meta, OptionalInt cas)
+      throws InvalidRequestException {
+    int current = meta == null ? 0 : meta.currentVersion();
+    if (cas.isPresent()) {
+      if (cas.getAsInt() != current) {
+        throw new InvalidRequestException(
+            "check-and-set parameter did not match the current version");
+      }
+    } else if (config.casRequired() || (meta != null && meta.casRequired())) {
+      throw new InvalidRequestException("check-and-set parameter required for this call");
+    }
   }
 
   private void deleteLocked(KvMetadata meta, Collection<Integer> versions) throws VaultException {

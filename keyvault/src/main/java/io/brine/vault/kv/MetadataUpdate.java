@@ -23,7 +23,7 @@ public record MetadataUpdate(
       throw new InvalidRequestException("delete_version_after cannot be negative");
     }
     if (customMetadata != null && customMetadata.size() > KvLimits.MAX_CUSTOM_METADATA_PAIRS) {
-      throw tooManyPairs();
+      throw tooManyPairs(customMetadata.size());
     }
   }
 
@@ -37,35 +37,47 @@ public record MetadataUpdate(
     }
   }
 
-  /** Vault's bounds on custom metadata, checked on what would be stored. */
+  /** OpenBao's bounds on custom metadata, checked on what would be stored, in its words. */
   static void checkCustom(Map<String, String> custom) throws InvalidRequestException {
     if (custom.size() > KvLimits.MAX_CUSTOM_METADATA_PAIRS) {
-      throw tooManyPairs();
+      throw tooManyPairs(custom.size());
     }
     for (Map.Entry<String, String> e : custom.entrySet()) {
-      if (e.getKey().isEmpty()) {
-        throw new InvalidRequestException("custom_metadata keys cannot be empty");
+      String key = KvPaths.quote(e.getKey());
+      int keyLength = e.getKey().getBytes(StandardCharsets.UTF_8).length;
+      if (keyLength == 0 || keyLength > KvLimits.MAX_CUSTOM_METADATA_KEY) {
+        throw invalid(
+            "length of key " + key + " is " + keyLength + " but must be 0 < len(key) <= "
+                + KvLimits.MAX_CUSTOM_METADATA_KEY);
       }
-      if (e.getKey().getBytes(StandardCharsets.UTF_8).length > KvLimits.MAX_CUSTOM_METADATA_KEY) {
-        throw new InvalidRequestException(
-            "custom_metadata keys are limited to "
-                + KvLimits.MAX_CUSTOM_METADATA_KEY
-                + " bytes: "
-                + KvPaths.quote(e.getKey()));
+      int valueLength = e.getValue().getBytes(StandardCharsets.UTF_8).length;
+      if (valueLength == 0 || valueLength > KvLimits.MAX_CUSTOM_METADATA_VALUE) {
+        throw invalid(
+            "length of value for key " + key + " is " + valueLength
+                + " but must be 0 < len(value) <= " + KvLimits.MAX_CUSTOM_METADATA_VALUE);
       }
-      if (e.getValue().getBytes(StandardCharsets.UTF_8).length
-          > KvLimits.MAX_CUSTOM_METADATA_VALUE) {
-        throw new InvalidRequestException(
-            "custom_metadata values are limited to "
-                + KvLimits.MAX_CUSTOM_METADATA_VALUE
-                + " bytes: the value of "
-                + KvPaths.quote(e.getKey()));
+      if (!printable(e.getKey())) {
+        throw invalid("key " + key + " contains unprintable characters");
+      }
+      if (!printable(e.getValue())) {
+        throw invalid("value for key " + key + " contains unprintable characters");
       }
     }
   }
 
-  private static InvalidRequestException tooManyPairs() {
-    return new InvalidRequestException(
-        "custom_metadata is limited to " + KvLimits.MAX_CUSTOM_METADATA_PAIRS + " key-value pairs");
+  private static boolean printable(String s) {
+    return s.codePoints().noneMatch(c -> Character.isISOControl(c) || !Character.isDefined(c));
+  }
+
+  private static InvalidRequestException tooManyPairs(int given) {
+    return invalid(
+        "payload must contain at most "
+            + KvLimits.MAX_CUSTOM_METADATA_PAIRS
+            + " keys, provided "
+            + given);
+  }
+
+  private static InvalidRequestException invalid(String why) {
+    return new InvalidRequestException("custom_metadata validation failed: " + why);
   }
 }
