@@ -1,5 +1,6 @@
 package io.brine.vault;
 
+import io.brine.vault.kv.KvStore;
 import io.brine.vault.policy.PolicyStore;
 import io.brine.vault.storage.Storage;
 import io.brine.vault.token.TokenStore;
@@ -128,6 +129,12 @@ public interface Vault {
 
   /** The ACL policy store over the barrier, while unsealed. */
   PolicyStore policies() throws SealedException;
+
+  /**
+   * The KV version 2 secrets engine mounted at {@code secret/}, over the barrier: one instance for
+   * the vault's life, whose every call throws {@link SealedException} while sealed.
+   */
+  KvStore kv();
 
   /**
    * The barrier: a {@link Storage} whose every call throws {@link SealedException} while sealed.

@@ -5,6 +5,7 @@ import io.brine.crypto.SecretBytes;
 import io.brine.crypto.aead.AesGcmKey;
 import io.brine.vault.barrier.Barrier;
 import io.brine.vault.barrier.Keyring;
+import io.brine.vault.kv.KvStore;
 import io.brine.vault.seal.HsmConnector;
 import io.brine.vault.seal.KeyWrapper;
 import io.brine.vault.seal.SealConfiguration;
@@ -66,6 +67,8 @@ public final class VaultCore implements Vault, AutoCloseable {
   private final ShareRotations rotations;
   private final RootGeneration rootGeneration;
   private final ShareCollector unsealParts = new ShareCollector();
+  /** Over the barrier, so it is sealed when the vault is; holds nothing between calls. */
+  private final KvStore kv;
   /** While {@link VaultState#follow} runs: a barrier read it makes must not follow again. */
   private boolean following;
 
@@ -95,6 +98,7 @@ public final class VaultCore implements Vault, AutoCloseable {
             b.clusterLock != null);
     this.rotations = new ShareRotations(state);
     this.rootGeneration = new RootGeneration(state);
+    this.kv = new KvStore(barrier, b.clock);
   }
 
   public static Builder builder(Storage physical) {
@@ -843,6 +847,11 @@ public final class VaultCore implements Vault, AutoCloseable {
       throw new SealedException();
     }
     return p;
+  }
+
+  @Override
+  public KvStore kv() {
+    return kv;
   }
 
   @Override

@@ -106,15 +106,16 @@ final class RequestAudit {
         requestData = null; // an unreadable body is recorded as none; its 400 is the error
       }
     }
+    String path = logicalPath(request);
     return new AuditRecord(
         request.id(),
         operation(request),
-        logicalPath(request),
+        path,
         request.remoteAddress() == null ? null : request.remoteAddress().getHostAddress(),
         request.remotePort(),
         caller == null ? null : auth(caller),
-        requestData,
-        responseData,
+        KvAuditData.request(path, requestData),
+        KvAuditData.response(path, responseData),
         error,
         request.token());
   }

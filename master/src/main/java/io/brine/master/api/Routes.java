@@ -79,6 +79,8 @@ final class Routes {
     new GenerateRootEndpoints(vault).register(routes);
     new TokenEndpoints(vault).register(routes);
     new PolicyEndpoints(vault).register(routes);
+    new KvEndpoints(vault).register(routes);
+    new KvMountEndpoints().register(routes);
     if (paths.publishKeys() != null) {
       new BrineKeyEndpoints(paths.publishKeys()).register(routes);
     }
