@@ -103,7 +103,8 @@ final class SwarmReport {
   private static void stateRows(StringBuilder t, SwarmOptions o, Swarm.Result r) {
     StatePhase.Result s = r.state();
     if (s == null) {
-      row(t, "state.apply to all", "not measured (--state SLS to do it)");
+      // Not asked for: "not measured" is kept for a phase that was asked for and did not finish.
+      row(t, "state.apply to all", "not run (--state SLS runs it)");
       return;
     }
     for (int i = 0; i < s.seconds().size(); i++) {
