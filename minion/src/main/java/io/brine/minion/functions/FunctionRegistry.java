@@ -56,6 +56,9 @@ import io.brine.minion.functions.builtin.user.UserAdd;
 import io.brine.minion.functions.builtin.user.UserDelete;
 import io.brine.minion.functions.builtin.user.UserInfo;
 import io.brine.minion.functions.builtin.user.UserListUsers;
+import io.brine.minion.states.StateEngine;
+import io.brine.minion.states.StateFunctions;
+import io.brine.minion.states.StateModule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -64,6 +67,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /** The functions a minion can run, by name. Immutable. */
@@ -147,6 +151,10 @@ public final class FunctionRegistry {
     fns.add(new SaltutilKillJob());
     fns.add(new SaltutilTermJob());
     fns.add(new SaltutilSignalJob());
+    // The state module calls back into the registry it is part of (salt[...] in templates, the
+    // states that run execution functions): the registry is handed over once it is built.
+    AtomicReference<FunctionRegistry> self = new AtomicReference<>();
+    fns.addAll(StateModule.all(new StateEngine(self::get, grains, StateFunctions.builtIn())));
     // sys.list_functions lists the registry it is part of: every name is known before it is built.
     SortedSet<String> names = new TreeSet<>();
     fns.forEach(f -> names.add(f.name()));
@@ -154,7 +162,9 @@ public final class FunctionRegistry {
     names.add(SysDoc.NAME);
     fns.add(new SysListFunctions(names));
     fns.add(new SysDoc(fns));
-    return of(fns.toArray(new MinionFunction[0]));
+    FunctionRegistry registry = of(fns.toArray(new MinionFunction[0]));
+    self.set(registry);
+    return registry;
   }
 
   /**

@@ -2,6 +2,9 @@ package io.brine.minion.states;
 
 import io.brine.common.render.RenderException;
 import io.brine.minion.functions.FunctionContext;
+import io.brine.minion.functions.FunctionException;
+import io.brine.minion.functions.FunctionOutput;
+import java.util.List;
 import java.util.Map;
 
 /** What a state function may use of the minion that applies it. */
@@ -24,4 +27,13 @@ public interface StateContext {
    */
   String renderTemplate(String sourceName, String engine, String text, Map<String, Object> vars)
       throws RenderException;
+
+  /**
+   * Runs one of the minion's execution functions ({@code cmd.run_all}, {@code pkg.install}), as
+   * Salt's states call {@code __salt__}: the same code a job runs, so a state never repeats it.
+   *
+   * @throws FunctionException when the function is unknown or refuses its arguments
+   */
+  FunctionOutput call(String function, List<Object> args, Map<String, Object> kwargs)
+      throws FunctionException, InterruptedException;
 }

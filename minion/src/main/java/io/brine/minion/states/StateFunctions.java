@@ -1,5 +1,6 @@
 package io.brine.minion.states;
 
+import io.brine.minion.states.test.TestStates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class StateFunctions {
   /** Every built-in state function. */
   public static StateFunctions builtIn() {
     List<StateFunction> all = new ArrayList<>();
+    all.addAll(TestStates.all());
     return of(all);
   }
 
