@@ -33,6 +33,10 @@ public record SessionCall(long rid, String kind, ObjectNode body) {
   public static final String FILE_READ = "file.read";
   public static final String PING = "ping";
   public static final String GRAINS = "grains";
+  public static final String PILLAR = "pillar";
+
+  /** The most JSON one minion's pillar may take in a REPLY, well inside a 1 MiB frame. */
+  public static final int MAX_PILLAR_BYTES = 512 * 1024;
 
   /** The most JSON a minion's grains may take; a larger call is refused with one log line. */
   public static final int MAX_GRAINS_BYTES = 64 * 1024;
