@@ -119,7 +119,7 @@ public final class CallCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Brine brine = (Brine) spec.root().userObject();
-    Outputter.Options options = output.options(spec, brine.console() != null);
+    Outputter.Options options = output.options(spec, brine.console() != null, function);
     if (logLevel != null) {
       applyLogLevel(logLevel);
     }

@@ -92,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Brine brine = (Brine) spec.root().userObject();
-    Outputter.Options options = output.options(spec, brine.console() != null);
+    Outputter.Options options = output.options(spec, brine.console() != null, function);
     if (timeout < 1 || timeout > 86400) {
       throw new ParameterException(spec.commandLine(), "--timeout must be 1 to 86400 seconds");
     }

@@ -34,6 +34,15 @@ final class Nested {
     return out.toString();
   }
 
+  /** {@code value} alone, {@code indent} spaces in: the changes of a state in highstate output. */
+  static String block(JsonNode value, int indent, Colors colors) {
+    Nested nested = new Nested(colors, false);
+    nested.display(value, indent, "");
+    StringBuilder out = new StringBuilder();
+    nested.lines.forEach(line -> out.append(line).append('\n'));
+    return out.toString();
+  }
+
   private void display(JsonNode value, int indent, String prefix) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       line(indent, colors.lightYellow(), "None", prefix);

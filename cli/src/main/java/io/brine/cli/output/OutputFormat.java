@@ -17,7 +17,12 @@ public enum OutputFormat {
   /** The Python repr of {@code {id: value}}, as Salt's raw outputter prints it. */
   RAW,
   /** Nothing: only the exit code says how it went. */
-  QUIET;
+  QUIET,
+  /**
+   * Salt's highstate: each state's ID, function, result, comment and changes, then a summary; the
+   * default for the functions that run states. Any other value is printed nested.
+   */
+  HIGHSTATE;
 
   /**
    * The format called {@code name}; {@code text}, brine's name before it had Salt's, is nested.

@@ -14,13 +14,32 @@ import picocli.CommandLine.ParameterException;
 
 /** Salt's output options, as a picocli mixin: {@code --out}, {@code --static} and the rest. */
 public final class OutputOptions {
+  /** The functions whose returns Salt prints with its highstate outputter. */
+  private static final java.util.Set<String> STATE_RUNS =
+      java.util.Set.of("state.apply", "state.sls", "state.highstate");
+
   @Option(
       names = "--out",
       paramLabel = "<outputter>",
-      defaultValue = "nested",
       description =
-          "nested (default, Salt's), json, yaml, txt, raw or quiet; text is nested, as before.")
+          "nested (Salt's default), highstate (the default for state.apply, state.sls and"
+              + " state.highstate), json, yaml, txt, raw or quiet; text is nested.")
   String out;
+
+  @Option(
+      names = "--state-output",
+      paramLabel = "<full|terse|mixed|changes>",
+      defaultValue = "full",
+      description = "How highstate prints each state: full (default), terse, mixed, changes.")
+  String stateOutput;
+
+  @Option(
+      names = "--state-verbose",
+      paramLabel = "<True|False>",
+      arity = "1",
+      defaultValue = "True",
+      description = "False leaves out the states that succeeded without changes.")
+  String stateVerbose;
 
   @Option(
       names = {"-s", "--static"},
@@ -61,6 +80,16 @@ public final class OutputOptions {
   boolean verbose;
 
   public OutputFormat format(CommandSpec spec) {
+    return format(spec, null);
+  }
+
+  /** The --out given, else highstate for the functions that run states, else nested. */
+  public OutputFormat format(CommandSpec spec, String function) {
+    if (out == null) {
+      return function != null && STATE_RUNS.contains(function)
+          ? OutputFormat.HIGHSTATE
+          : OutputFormat.NESTED;
+    }
     try {
       return OutputFormat.of(out);
     } catch (IllegalArgumentException e) {
@@ -89,17 +118,36 @@ public final class OutputOptions {
    * @param terminal whether stdout is a terminal
    */
   public Outputter.Options options(CommandSpec spec, boolean terminal) {
+    return options(spec, terminal, null);
+  }
+
+  /**
+   * @param function the function whose returns are printed, for the highstate default
+   */
+  public Outputter.Options options(CommandSpec spec, boolean terminal, String function) {
     if (noColor && forceColor) {
       throw new ParameterException(spec.commandLine(), "--no-color and --force-color conflict");
     }
     if (append && file == null) {
       throw new ParameterException(spec.commandLine(), "--out-file-append needs --out-file");
     }
+    try {
+      Highstate.StateOutput.of(stateOutput);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String verbose = stateVerbose.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!verbose.equals("true") && !verbose.equals("false")) {
+      throw new ParameterException(
+          spec.commandLine(), "--state-verbose must be True or False, not '" + stateVerbose + "'");
+    }
     return new Outputter.Options(
-        format(spec),
+        format(spec, function),
         staticOutput,
         indent == null ? PythonJson.DEFAULT_INDENT : indent,
-        Colors.choose(terminal && file == null, noColor, forceColor));
+        Colors.choose(terminal && file == null, noColor, forceColor),
+        stateOutput,
+        verbose.equals("true"));
   }
 
   /** Where the output goes: stdout, or the --out-file (made or appended to). */

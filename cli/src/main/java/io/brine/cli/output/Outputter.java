@@ -24,7 +24,17 @@ public final class Outputter {
   /**
    * @param indent json's spaces per level; negative for one line
    */
-  public record Options(OutputFormat format, boolean staticOutput, int indent, Colors colors) {
+  public record Options(
+      OutputFormat format,
+      boolean staticOutput,
+      int indent,
+      Colors colors,
+      String stateOutput,
+      boolean stateVerbose) {
+    public Options(OutputFormat format, boolean staticOutput, int indent, Colors colors) {
+      this(format, staticOutput, indent, colors, "full", true);
+    }
+
     public static Options of(OutputFormat format) {
       return new Options(format, false, PythonJson.DEFAULT_INDENT, Colors.NONE);
     }
@@ -100,6 +110,14 @@ public final class Outputter {
                 text.append(notes.get(id)).append('\n');
               }
             });
+        break;
+      case HIGHSTATE:
+        Highstate highstate =
+            new Highstate(
+                options.colors(),
+                Highstate.StateOutput.of(options.stateOutput()),
+                options.stateVerbose());
+        doc.forEach((id, value) -> text.append(highstate.minion(id, value, failedIds.contains(id))));
         break;
       case TXT:
         doc.forEach((id, value) -> text.append(txt(id, value)));

@@ -148,10 +148,11 @@ class OutputterTest {
   void theFormatNames_areSalts_textIsNested_andAWrongOneNamesThem() {
     assertThat(OutputFormat.of("text")).isEqualTo(OutputFormat.NESTED);
     assertThat(OutputFormat.of("JSON")).isEqualTo(OutputFormat.JSON);
-    assertThatThrownBy(() -> OutputFormat.of("highstate"))
+    assertThat(OutputFormat.of("highstate")).isEqualTo(OutputFormat.HIGHSTATE);
+    assertThatThrownBy(() -> OutputFormat.of("pprint"))
         .hasMessage(
-            "--out must be one of nested, json, yaml, txt, raw, quiet (or text, the same as"
-                + " nested), not 'highstate'");
+            "--out must be one of nested, json, yaml, txt, raw, quiet, highstate (or text, the"
+                + " same as nested), not 'pprint'");
   }
 
   @Test
