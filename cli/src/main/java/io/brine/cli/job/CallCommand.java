@@ -138,7 +138,9 @@ public final class CallCommand implements Callable<Integer> {
     } else {
       try (MinionDaemon session = callSession(config.withId(minionId))) {
         outcome =
-            new LocalCall(FunctionRegistry.builtIn(), minionId, session.masterFiles())
+            new LocalCall(
+                    FunctionRegistry.builtIn(), minionId, session.masterFiles(),
+                    session.masterPillar())
                 .run(function, plain(json, parsed.positional()), plainMap(json, parsed));
       }
     }

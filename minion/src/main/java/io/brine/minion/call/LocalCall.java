@@ -2,6 +2,7 @@ package io.brine.minion.call;
 
 import io.brine.minion.functions.ChildProcesses;
 import io.brine.minion.functions.FileFetcher;
+import io.brine.minion.functions.PillarSource;
 import io.brine.minion.functions.FunctionCall;
 import io.brine.minion.functions.FunctionContext;
 import io.brine.minion.functions.FunctionException;
@@ -44,7 +45,8 @@ public final class LocalCall {
    */
   public record Outcome(Object value, int retcode, boolean ran) {}
 
-  private record Context(MinionId minionId, FileFetcher files) implements FunctionContext {}
+  private record Context(MinionId minionId, FileFetcher files, PillarSource pillar)
+      implements FunctionContext {}
 
   private final FunctionRegistry registry;
   private final FunctionContext context;
@@ -56,9 +58,18 @@ public final class LocalCall {
 
   /** A call whose {@code salt://} files come from {@code files}. */
   public LocalCall(FunctionRegistry registry, MinionId id, FileFetcher files) {
+    this(registry, id, files, PillarSource.NONE);
+  }
+
+  /** A call whose {@code salt://} files and pillar come from the minion's master. */
+  public LocalCall(
+      FunctionRegistry registry, MinionId id, FileFetcher files, PillarSource pillar) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.context =
-        new Context(Objects.requireNonNull(id, "id"), Objects.requireNonNull(files, "files"));
+        new Context(
+            Objects.requireNonNull(id, "id"),
+            Objects.requireNonNull(files, "files"),
+            Objects.requireNonNull(pillar, "pillar"));
   }
 
   public Outcome run(String fun, List<Object> args, Map<String, Object> kwargs)

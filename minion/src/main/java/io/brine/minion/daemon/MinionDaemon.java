@@ -8,6 +8,7 @@ import io.brine.minion.config.MasterAddress;
 import io.brine.minion.config.MinionConfig;
 import io.brine.minion.functions.FileFetcher;
 import io.brine.minion.functions.FunctionContext;
+import io.brine.minion.functions.PillarSource;
 import io.brine.minion.functions.FunctionRegistry;
 import io.brine.minion.functions.builtin.Grains;
 import io.brine.minion.jobs.JidMemory;
@@ -115,7 +116,8 @@ public final class MinionDaemon implements AutoCloseable {
   /** Jobs running at once; more wait in the runner's bounded queue. */
   static final int JOB_THREADS = 8;
 
-  private record DaemonContext(MinionId minionId, FileFetcher files) implements FunctionContext {}
+  private record DaemonContext(MinionId minionId, FileFetcher files, PillarSource pillar)
+      implements FunctionContext {}
 
   /** Where the minion is with its master. */
   public enum State {
@@ -149,6 +151,7 @@ public final class MinionDaemon implements AutoCloseable {
   private final Bootstrap bootstrap;
   private final MasterCalls calls;
   private final MasterFiles files;
+  private final MasterPillar pillar;
   /**
    * A call session's daemon ({@link #startCallSession}) runs no jobs, reports no grains, never
    * fails back and gives up at the first refusal or after one round of the masters.
@@ -221,7 +224,8 @@ public final class MinionDaemon implements AutoCloseable {
     this.loop = group.next();
     this.calls = new MasterCalls(loop);
     this.files = new MasterFiles(calls);
-    FunctionContext context = new DaemonContext(config.id(), files);
+    this.pillar = new MasterPillar(calls);
+    FunctionContext context = new DaemonContext(config.id(), files, pillar);
     this.grains = new Grains(config.grains(), config.grainsFile());
     this.grainsReport = new GrainsReport(config.id(), grains, calls);
     if (callSession) {
@@ -347,6 +351,11 @@ public final class MinionDaemon implements AutoCloseable {
   /** The master's file server over this daemon's session ({@code cp.get_file}, salt://). */
   public FileFetcher masterFiles() {
     return files;
+  }
+
+  /** This minion's pillar from the master, held in memory ({@code brine call} with a master). */
+  public PillarSource masterPillar() {
+    return pillar;
   }
 
   /** A call session ends at its first refusal: the CLI says why and exits. */

@@ -43,6 +43,7 @@ import io.brine.minion.functions.builtin.file.FileRemove;
 import io.brine.minion.functions.builtin.file.FileReplace;
 import io.brine.minion.functions.builtin.file.FileStats;
 import io.brine.minion.functions.builtin.file.FileWrite;
+import io.brine.minion.functions.builtin.pillar.PillarFunctions;
 import io.brine.minion.functions.builtin.pkg.PkgInstall;
 import io.brine.minion.functions.builtin.pkg.PkgLatestVersion;
 import io.brine.minion.functions.builtin.pkg.PkgListPkgs;
@@ -151,6 +152,7 @@ public final class FunctionRegistry {
     fns.add(new SaltutilKillJob());
     fns.add(new SaltutilTermJob());
     fns.add(new SaltutilSignalJob());
+    fns.addAll(PillarFunctions.all());
     // The state module calls back into the registry it is part of (salt[...] in templates, the
     // states that run execution functions): the registry is handed over once it is built.
     AtomicReference<FunctionRegistry> self = new AtomicReference<>();

@@ -1,9 +1,13 @@
 package io.brine.minion.states;
 
+import io.brine.minion.functions.FileFetcher;
 import io.brine.minion.functions.FunctionCall;
+import io.brine.minion.functions.FunctionContext;
 import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.functions.FunctionRegistry;
+import io.brine.minion.functions.PillarSource;
 import io.brine.minion.functions.TestContext;
+import io.brine.protocol.MinionId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +22,33 @@ import java.util.Map;
 public final class StateRuns {
   private final Path root;
   private final FunctionRegistry registry = FunctionRegistry.builtIn();
-  private final TestContext context;
+  private final FunctionContext context;
 
   public StateRuns(Path root) {
+    this(root, PillarSource.NONE);
+  }
+
+  /** A minion whose pillar comes from {@code pillar}. */
+  public StateRuns(Path root, PillarSource pillar) {
     this.root = root;
-    this.context = new TestContext(root);
+    TestContext files = new TestContext(root);
+    this.context =
+        new FunctionContext() {
+          @Override
+          public MinionId minionId() {
+            return files.minionId();
+          }
+
+          @Override
+          public FileFetcher files() {
+            return files;
+          }
+
+          @Override
+          public PillarSource pillar() {
+            return pillar;
+          }
+        };
   }
 
   /** Writes a file under the root, its folders made. */
