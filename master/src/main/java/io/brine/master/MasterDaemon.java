@@ -23,6 +23,7 @@ import io.brine.master.jobs.JobCache;
 import io.brine.master.pki.KeyChanges;
 import java.util.function.Consumer;
 import io.brine.master.jobs.JobPublisher;
+import io.brine.master.jobs.LastPillars;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
 import io.brine.master.jobs.ReturnWaiters;
@@ -41,6 +42,7 @@ import io.brine.vault.SealStatus;
 import io.brine.vault.Vault;
 import io.brine.vault.VaultCore;
 import io.brine.vault.VaultException;
+import io.brine.vault.VaultListener;
 import io.brine.vault.storage.FileStorage;
 import io.brine.vault.storage.Storage;
 import io.brine.vault.storage.postgresql.ConnectionUrl;
@@ -257,6 +259,8 @@ public final class MasterDaemon implements AutoCloseable {
     JobPublisher jobPublisher = null;
     SharedKeyStore sharedKeys = null;
     GrainStore grainStore = null;
+    // The pillar compiled last for each minion, for pillar targets; memory only.
+    LastPillars lastPillars = new LastPillars();
     try {
       MasterConfig.Jobs jobs = config.jobs();
       if (postgres == null) {
@@ -399,6 +403,17 @@ public final class MasterDaemon implements AutoCloseable {
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
       vault.addListener(new DisconnectMinionsAtSeal(listener));
+      vault.addListener(
+          new VaultListener() {
+            @Override
+            public void unsealed(Storage barrier) {}
+
+            @Override
+            public void sealed() {
+              // Pillar may hold secrets from the vault: sealed, the master keeps no copy of any.
+              lastPillars.forgetAll();
+            }
+          });
       JobPublisher publisher =
           new JobPublisher(
               epoch -> signingKeyWhileUnsealed(vault, keys, epoch),
@@ -408,6 +423,7 @@ public final class MasterDaemon implements AutoCloseable {
               Clock.systemUTC());
       jobPublisher = publisher;
       publisher.grainsFrom(grainStore);
+      publisher.pillarsFrom(lastPillars);
       publisher.useNodegroups(config.nodegroups());
       if (postgres != null) {
         // Jobs published on the active master reach the minions of every other master; one

@@ -34,6 +34,16 @@ final class TargetOptions {
   boolean grainPcre;
 
   @Option(
+      names = {"-I", "--pillar"},
+      description = "TARGET is a pillar value, key:value, the value a glob (role:web).")
+  boolean pillar;
+
+  @Option(
+      names = {"-J", "--pillar-pcre"},
+      description = "TARGET is a pillar value, key:value, the value a regular expression.")
+  boolean pillarPcre;
+
+  @Option(
       names = {"-C", "--compound"},
       description = "TARGET is a compound (G@os:Debian and web* or L@db1,db2 and not E@test.*).")
   boolean compound;
@@ -51,7 +61,7 @@ final class TargetOptions {
   @Option(
       names = "--delimiter",
       paramLabel = "<text>",
-      description = "What splits grain keys in -G, -P and -C (default ':').")
+      description = "What splits grain and pillar keys in -G, -P, -I, -J and -C (default ':').")
   String delimiter;
 
   /** Salt's tgt_type of the one target flag given; two of them are a usage error. */
@@ -61,6 +71,8 @@ final class TargetOptions {
     given(flags, pcre, "-E", "pcre");
     given(flags, grain, "-G", "grain");
     given(flags, grainPcre, "-P", "grain_pcre");
+    given(flags, pillar, "-I", "pillar");
+    given(flags, pillarPcre, "-J", "pillar_pcre");
     given(flags, compound, "-C", "compound");
     given(flags, nodegroup, "-N", "nodegroup");
     given(flags, ipcidr, "-S", "ipcidr");

@@ -46,8 +46,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code PUT|POST /v1/brine/jobs} with {@code {"tgt":"web*", "tgt_type":"glob", "fun":
  *       "test.ping", "arg":[], "kwarg":{}, "timeout":60}}: publishes the job; answers {@code
  *       {"jid", "minions":[...], "missing":[...]}}, or 400 when no accepted minion matches.
- *       {@code tgt_type} is Salt's: glob, pcre, list, grain, grain_pcre, compound, nodegroup or
- *       ipcidr; {@code delimiter} (Salt's, default {@code :}) splits grain keys.
+ *       {@code tgt_type} is Salt's: glob, pcre, list, grain, grain_pcre, pillar, pillar_pcre,
+ *       compound, nodegroup or ipcidr; {@code delimiter} (Salt's, default {@code :}) splits grain
+ *       and pillar keys.
  *   <li>{@code GET /v1/brine/jobs}: the cached jobs, newest first, {@code ?limit=N} (default 100).
  *   <li>{@code GET /v1/brine/jobs?jid=J}: one job with its returns so far; 404 when unknown.
  *   <li>{@code GET /v1/brine/jobs?jid=J&count=true}: only {@code {"jid", "returned"}}, counted

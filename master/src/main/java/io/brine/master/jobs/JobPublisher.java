@@ -108,6 +108,7 @@ public final class JobPublisher {
   private final AtomicReference<CachedSealer> sealer = new AtomicReference<>();
   private volatile FanOut fanOut;
   private volatile GrainStore grains;
+  private volatile LastPillars pillars;
   private volatile Nodegroups nodegroups = Nodegroups.NONE;
 
   public JobPublisher(
@@ -138,6 +139,11 @@ public final class JobPublisher {
    */
   public void grainsFrom(GrainStore grains) {
     this.grains = grains;
+  }
+
+  /** Resolves pillar targets against the pillar compiled last for each minion. */
+  public void pillarsFrom(LastPillars pillars) {
+    this.pillars = pillars;
   }
 
   /** The master config's nodegroups, expanded by {@link #target} for {@code -N} and {@code N@}. */
@@ -193,8 +199,12 @@ public final class JobPublisher {
     GrainStore store = grains;
     GrainStore.Snapshot snapshot =
         job.target().needsGrains() && store != null ? store.snapshot() : null;
+    LastPillars known = pillars;
     for (MinionId id : accepted.ids()) {
-      if (job.target().matches(id, () -> snapshot == null ? null : snapshot.grains(id))) {
+      if (job.target().matches(
+          id,
+          () -> snapshot == null ? null : snapshot.grains(id),
+          () -> known == null ? null : known.pillar(id))) {
         // On a cluster a minion this master does not hold may be on another master.
         (cluster || connected.contains(id) ? minions : missing).add(id);
       }
@@ -391,7 +401,9 @@ public final class JobPublisher {
           // A grain target is not resolved again here: the publishing master resolved it on the
           // grains of that moment (the record's admitted minions), and each minion checks it
           // against its own grains before it runs anything.
-          && (publication.target().needsGrains() || publication.target().matches(id))) {
+          && (publication.target().needsGrains()
+              || publication.target().needsPillar()
+              || publication.target().matches(id))) {
         here.add(id);
       }
     }

@@ -36,7 +36,10 @@ public record JobRecord(
    * The target types a job is recorded with (Salt's tgt_type names); a nodegroup is recorded as
    * the compound expression it was expanded to and published as.
    */
-  public static final Set<String> TARGET_TYPES = Set.of("glob", "list", "pcre", "grain", "grain_pcre", "compound", "ipcidr");
+  public static final Set<String> TARGET_TYPES =
+      Set.of(
+          "glob", "list", "pcre", "grain", "grain_pcre", "pillar", "pillar_pcre", "compound",
+          "ipcidr");
 
   public JobRecord {
     if (!Jid.isValid(jid)) {

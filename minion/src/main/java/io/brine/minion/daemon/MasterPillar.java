@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,23 +44,48 @@ final class MasterPillar implements PillarSource {
     return fresh;
   }
 
-  @SuppressWarnings("unchecked")
+  /** The pillar held, or null when none has been fetched yet; never asks the master. */
+  Map<String, Object> held() {
+    return held;
+  }
+
+  /**
+   * Asks the master for the pillar without waiting, for the event loop (a pillar target's check
+   * on a minion that holds none yet); the answer replaces the one held.
+   */
+  CompletableFuture<Map<String, Object>> fetchAsync() {
+    return calls
+        .call(SessionCall.PILLAR, JobJson.MAPPER.createObjectNode())
+        .orTimeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .thenApply(
+            reply -> {
+              try {
+                Map<String, Object> fresh = parse(reply);
+                held = fresh;
+                return fresh;
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            });
+  }
+
   private Map<String, Object> fetch() throws IOException, InterruptedException {
-    CompletableFuture<SessionReply> call =
-        calls.call(SessionCall.PILLAR, JobJson.MAPPER.createObjectNode());
-    SessionReply reply;
     try {
-      reply = call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return fetchAsync().get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
+      Throwable cause = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+      if (cause instanceof TimeoutException) {
+        throw new IOException(
+            "pillar is unavailable: the master did not answer in " + CALL_TIMEOUT_SECONDS + " s");
+      }
       throw cause instanceof IOException io
           ? io
           : new IOException("pillar is unavailable: " + cause.getMessage(), cause);
-    } catch (TimeoutException e) {
-      call.cancel(false);
-      throw new IOException(
-          "pillar is unavailable: the master did not answer in " + CALL_TIMEOUT_SECONDS + " s");
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> parse(SessionReply reply) throws IOException {
     if (!reply.isOk()) {
       String error = reply.error();
       throw new IOException(error.startsWith("pillar") ? error : "pillar is unavailable: " + error);

@@ -237,7 +237,7 @@ public final class MinionDaemon implements AutoCloseable {
           ownsGroup
               ? new JobRunner(functions, context, JOB_THREADS, jids)
               : new JobRunner(functions, context, shared.jobs(), jids);
-      this.jobs = new MinionJobs(config.id(), grains, runner, calls);
+      this.jobs = new MinionJobs(config.id(), grains, runner, calls, pillar);
       // grains.setval: the master's grain targets see the new value at once.
       grains.onChange(grainsReport::send);
     }

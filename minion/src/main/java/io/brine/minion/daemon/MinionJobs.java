@@ -35,12 +35,22 @@ final class MinionJobs {
   private final Grains grains;
   private final JobRunner runner;
   private final MasterCalls calls;
+  private final MasterPillar pillar;
 
   MinionJobs(MinionId id, Grains grains, JobRunner runner, MasterCalls calls) {
+    this(id, grains, runner, calls, null);
+  }
+
+  /**
+   * @param pillar the pillar held for pillar targets (I@), or null for a minion that checks none
+   */
+  MinionJobs(
+      MinionId id, Grains grains, JobRunner runner, MasterCalls calls, MasterPillar pillar) {
     this.id = id;
     this.grains = grains;
     this.runner = runner;
     this.calls = calls;
+    this.pillar = pillar;
   }
 
   /** A publication that verified and decrypted. Runs on the event loop; returns at once. */
@@ -53,8 +63,19 @@ final class MinionJobs {
           "dropped a publication that is not a well-formed job: {}", LogText.escape(e.getMessage()));
       return;
     }
-    // The grains are worked out only for a target that needs them.
-    if (!job.target().matches(id, () -> grains.items(id))) {
+    if (job.target().needsPillar() && pillar != null && pillar.held() == null) {
+      // A pillar target on a minion that holds no pillar yet (it just started): the master
+      // matched it on the pillar it compiled last; this minion fetches its own before it checks.
+      pillar.fetchAsync().whenComplete((p, failure) -> checked(job));
+      return;
+    }
+    checked(job);
+  }
+
+  private void checked(JobPublication job) {
+    // The grains and pillar are worked out only for a target that needs them.
+    if (!job.target().matches(
+        id, () -> grains.items(id), () -> pillar == null ? null : pillar.held())) {
       log.warn("dropped job {}: its target {} does not match this minion", job.jid(), job.target());
       return;
     }

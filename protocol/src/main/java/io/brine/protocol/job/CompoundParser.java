@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * tighter than and, and tighter than or. As in Salt, a parenthesis is a word of its own. {@code
  * G} and {@code P} take Salt's alternate delimiter ({@code G|@key|value}). {@code N@} is the
  * master's to expand (minions do not know nodegroups), so it is refused here; {@code I@} and {@code
- * J@} wait for pillar. Bounded: at most {@value #MAX_TERMS} words and {@value #MAX_DEPTH} levels of
+ * J@} match the pillar as G@ and P@ match grains. Bounded: at most {@value #MAX_TERMS} words and {@value #MAX_DEPTH} levels of
  * nesting; every error is one line and nothing is matched.
  */
 final class CompoundParser {
@@ -150,11 +150,8 @@ final class CompoundParser {
               "compound target word '"
                   + word
                   + "': nodegroups are expanded by the master, which publishes the result");
-      case "I", "J" ->
-          throw new ProtocolException(
-              "compound target word '"
-                  + word
-                  + "': pillar targeting (I@, J@) comes with pillar, which brine does not have yet");
+      case "I" -> new Term.Pillar(GrainMatch.of(pattern, delim, false));
+      case "J" -> new Term.Pillar(GrainMatch.of(pattern, delim, true));
       case "R" ->
           throw new ProtocolException(
               "compound target word '" + word + "': range targeting (R@) is not supported");

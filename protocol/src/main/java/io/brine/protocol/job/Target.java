@@ -49,7 +49,9 @@ public final class Target {
     GRAIN,
     GRAIN_PCRE,
     COMPOUND,
-    IPCIDR;
+    IPCIDR,
+    PILLAR,
+    PILLAR_PCRE;
 
     /** The name on the wire and in the API: glob, list, pcre, grain, grain_pcre, ... */
     public String wireName() {
@@ -58,7 +60,8 @@ public final class Target {
   }
 
   /** The names {@link #of} takes, for messages. */
-  public static final String TYPE_NAMES = "glob, pcre, list, grain, grain_pcre, compound, ipcidr";
+  public static final String TYPE_NAMES =
+      "glob, pcre, list, grain, grain_pcre, pillar, pillar_pcre, compound, ipcidr";
 
   private final Type type;
   private final String expression;
@@ -118,6 +121,18 @@ public final class Target {
               expression,
               delimiter,
               new Term.Grain(GrainMatch.of(expression, delimiter, true)));
+      case "pillar" ->
+          new Target(
+              Type.PILLAR,
+              expression,
+              delimiter,
+              new Term.Pillar(GrainMatch.of(expression, delimiter, false)));
+      case "pillar_pcre" ->
+          new Target(
+              Type.PILLAR_PCRE,
+              expression,
+              delimiter,
+              new Term.Pillar(GrainMatch.of(expression, delimiter, true)));
       case "ipcidr" ->
           new Target(Type.IPCIDR, expression, delimiter, new Term.Ip(IpMatch.of(expression)));
       case "compound" ->
@@ -182,6 +197,20 @@ public final class Target {
     return term.test(id, new Term.Facts(grains));
   }
 
+  /** Whether matching needs the minion's pillar: pillar targets, I@ and J@. */
+  public boolean needsPillar() {
+    return term.needsPillar();
+  }
+
+  /**
+   * @param pillar the minion's pillar, asked for only when a pillar term is reached; it may give
+   *     null when none is known (the term is then false, as Salt's for a minion not cached)
+   */
+  public boolean matches(
+      MinionId id, Supplier<Map<String, ?>> grains, Supplier<Map<String, ?>> pillar) {
+    return term.test(id, new Term.Facts(grains, pillar));
+  }
+
   /**
    * Why no minion matched, for an operator: "no accepted minion has grain os matching Debian",
    * or for a target on ids "no accepted minion matches glob:web*".
@@ -192,6 +221,13 @@ public final class Target {
           + g.match().key()
           + (type == Type.GRAIN_PCRE ? " matching the regular expression " : " matching ")
           + g.match().value();
+    }
+    if (term instanceof Term.Pillar p) {
+      return "no accepted minion has pillar "
+          + p.match().key()
+          + (type == Type.PILLAR_PCRE ? " matching the regular expression " : " matching ")
+          + p.match().value()
+          + " (in the pillar the master compiled for it last)";
     }
     if (type == Type.IPCIDR) {
       return "no accepted minion has an address in " + expression + " (grains ipv4, ipv6)";

@@ -21,14 +21,27 @@ sealed interface Term {
 
   boolean needsGrains();
 
-  /** The minion's grains, fetched once and only when asked. */
+  /** Whether matching needs the minion's pillar (I@, J@, a pillar target). */
+  default boolean needsPillar() {
+    return false;
+  }
+
+  /** The minion's grains and pillar, each fetched once and only when asked. */
   final class Facts {
     private final Supplier<Map<String, ?>> source;
+    private final Supplier<Map<String, ?>> pillarSource;
     private Map<String, ?> grains;
+    private Map<String, ?> pillar;
     private boolean fetched;
+    private boolean pillarFetched;
 
     Facts(Supplier<Map<String, ?>> source) {
+      this(source, () -> null);
+    }
+
+    Facts(Supplier<Map<String, ?>> source, Supplier<Map<String, ?>> pillarSource) {
       this.source = source;
+      this.pillarSource = pillarSource;
     }
 
     Map<String, ?> grains() {
@@ -37,6 +50,14 @@ sealed interface Term {
         fetched = true;
       }
       return grains;
+    }
+
+    Map<String, ?> pillar() {
+      if (!pillarFetched) {
+        pillar = pillarSource.get();
+        pillarFetched = true;
+      }
+      return pillar;
     }
   }
 
@@ -90,6 +111,25 @@ sealed interface Term {
     }
   }
 
+  /** A pillar value, matched as a grain is (Salt's I@ and J@); false when no pillar is known. */
+  record Pillar(GrainMatch match) implements Term {
+    @Override
+    public boolean test(MinionId id, Facts facts) {
+      Map<String, ?> p = facts.pillar();
+      return p != null && match.matches(p);
+    }
+
+    @Override
+    public boolean needsGrains() {
+      return false;
+    }
+
+    @Override
+    public boolean needsPillar() {
+      return true;
+    }
+  }
+
   record Ip(IpMatch match) implements Term {
     @Override
     public boolean test(MinionId id, Facts grains) {
@@ -113,6 +153,11 @@ sealed interface Term {
     public boolean needsGrains() {
       return term.needsGrains();
     }
+
+    @Override
+    public boolean needsPillar() {
+      return term.needsPillar();
+    }
   }
 
   record And(Term left, Term right) implements Term {
@@ -125,6 +170,11 @@ sealed interface Term {
     public boolean needsGrains() {
       return left.needsGrains() || right.needsGrains();
     }
+
+    @Override
+    public boolean needsPillar() {
+      return left.needsPillar() || right.needsPillar();
+    }
   }
 
   record Or(Term left, Term right) implements Term {
@@ -136,6 +186,11 @@ sealed interface Term {
     @Override
     public boolean needsGrains() {
       return left.needsGrains() || right.needsGrains();
+    }
+
+    @Override
+    public boolean needsPillar() {
+      return left.needsPillar() || right.needsPillar();
     }
   }
 }

@@ -116,6 +116,29 @@ class CompoundTargetTest {
   }
 
   @Test
+  void pillarTargets_andIAndJWords_matchThePillar_neverTheGrains() throws Exception {
+    Map<String, ?> pillar = Map.of("role", "web", "app", Map.of("tier", "front"));
+    Map<String, ?> grains = Map.of("role", "db");
+    MinionId id = MinionId.of("ms-1");
+    assertThat(Target.of("pillar", "role:web").matches(id, () -> grains, () -> pillar)).isTrue();
+    assertThat(Target.of("pillar", "app:tier:fr*").matches(id, () -> grains, () -> pillar))
+        .isTrue();
+    assertThat(Target.of("pillar", "role:db").matches(id, () -> grains, () -> pillar)).isFalse();
+    assertThat(Target.of("pillar_pcre", "role:^w.b$").matches(id, () -> grains, () -> pillar))
+        .isTrue();
+    assertThat(Target.of("compound", "I@role:web and G@role:db").matches(
+        id, () -> grains, () -> pillar)).isTrue();
+    assertThat(Target.of("compound", "J@app:tier:^back").matches(id, () -> grains, () -> pillar))
+        .isFalse();
+    // A minion whose pillar the master has not compiled is no match, as Salt's uncached minion.
+    assertThat(Target.of("pillar", "role:web").matches(id, () -> grains)).isFalse();
+    assertThat(Target.of("compound", "I@role:web or ms-*").needsPillar()).isTrue();
+    assertThat(Target.of("compound", "G@role:web or ms-*").needsPillar()).isFalse();
+    assertThat(Target.of("pillar", "role:web").noMatchReason())
+        .startsWith("no accepted minion has pillar role matching web");
+  }
+
+  @Test
   void theDelimiterKwarg_splitsGrainKeys() throws Exception {
     Target target = Target.of("grain", "locale_info;defaultlanguage;de*", ";");
     assertThat(target.matches(MinionId.of("db1"), () -> FLEET.get("db1"))).isTrue();
@@ -183,9 +206,9 @@ class CompoundTargetTest {
         bad("compound", "G@os", "needs a key and a value"),
         bad("compound", "E@web(", "not a valid regular expression"),
         bad("compound", "P@os:(Deb", "not a valid regular expression"),
-        bad("compound", "I@pdata:foobar", "pillar targeting (I@, J@) comes with pillar"),
         bad("compound", "J|@foo|bar|^foo:bar$", "only G@ and P@ take an alternate delimiter"),
-        bad("compound", "J@pdata:^(foo|bar)$", "pillar targeting (I@, J@) comes with pillar"),
+        bad("compound", "I@pdata", "needs a key and a value"),
+        bad("pillar_pcre", "role:(", "not a valid regular expression"),
         bad("compound", "N@group1", "nodegroups are expanded by the master"),
         bad("compound", "R@%foo.bar", "range targeting (R@) is not supported"),
         bad("compound", "S@300.1.1.1", "is not an IP address or a CIDR network"),

@@ -39,8 +39,8 @@ class TargetTest {
     assertThatThrownBy(() -> Target.of("grains", "os:Debian"))
         .isInstanceOf(ProtocolException.class)
         .hasMessage(
-            "unknown target type 'grains' (glob, pcre, list, grain, grain_pcre, compound, ipcidr,"
-                + " nodegroup)");
+            "unknown target type 'grains' (glob, pcre, list, grain, grain_pcre, pillar, pillar_pcre,"
+                + " compound, ipcidr, nodegroup)");
     assertThatThrownBy(() -> Target.of("pcre", "web("))
         .isInstanceOf(ProtocolException.class)
         .hasMessageStartingWith("target is not a valid regular expression");
