@@ -138,8 +138,9 @@ class GrainTargetingEndToEndTest {
     assertThat(subnet.err()).contains("no accepted minion has an address in 203.0.113.0/24");
     assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(1);
     assertThat(malformed.err()).contains("compound target has an unclosed '('");
-    assertThat(pillar.exitCode()).isEqualTo(1);
-    assertThat(pillar.err()).contains("pillar targeting (I@, J@) comes with pillar");
+    // No pillar_roots: no minion has a pillar with role, so nothing matches, as in Salt.
+    assertThat(pillar.exitCode()).as(pillar.toString()).isEqualTo(3);
+    assertThat(pillar.err()).contains("No minions matched the target");
     assertThat(unknownGroup.exitCode()).isEqualTo(1);
     assertThat(unknownGroup.err()).contains("no nodegroup 'nope' in the master config");
     assertThat(twoKinds.exitCode()).isEqualTo(1);

@@ -51,7 +51,7 @@ class SysListFunctionsTest {
   @Test
   void globs_match() throws Exception {
     assertThat(call("cmd.run*")).isEqualTo(List.of("cmd.run", "cmd.run_all"));
-    assertThat(call("*.get")).isEqualTo(List.of("grains.get"));
+    assertThat(call("*.get")).isEqualTo(List.of("grains.get", "pillar.get"));
     assertThat(call("*.get_*")).isEqualTo(List.of("cp.get_file", "file.get_hash"));
     assertThat(call("grains.item?")).isEqualTo(List.of("grains.items"));
   }
