@@ -13,6 +13,6 @@ public final class FileStates {
   private FileStates() {}
 
   public static List<StateFunction> all() {
-    return List.of(new Managed());
+    return List.of(new Managed(), new Directory(), new Absent(), new Symlink());
   }
 }
