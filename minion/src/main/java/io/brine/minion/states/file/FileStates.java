@@ -13,6 +13,7 @@ public final class FileStates {
   private FileStates() {}
 
   public static List<StateFunction> all() {
-    return List.of(new Managed(), new Directory(), new Absent(), new Symlink());
+    return List.of(new Managed(), new Directory(), new Absent(), new Symlink(), new Line(),
+        new Replace());
   }
 }
