@@ -45,7 +45,7 @@ public final class GrainsGet implements MinionFunction {
   }
 
   /** The value at {@code key} (a path by {@code delimiter}), or null when there is none. */
-  static Object traverse(Map<String, Object> grains, String key, String delimiter) {
+  public static Object traverse(Map<String, Object> grains, String key, String delimiter) {
     Object at = grains;
     for (String part : key.split(java.util.regex.Pattern.quote(delimiter), -1)) {
       at = child(at, part);

@@ -13,7 +13,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 /** The path arguments of the file module, and its I/O failures as one line each. */
-final class FilePaths {
+public final class FilePaths {
   private FilePaths() {}
 
   /**
@@ -39,7 +39,7 @@ final class FilePaths {
   }
 
   /** "No such file or directory: /x", as strerror words it, for the "ERROR: " line. */
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     String file = e instanceof FileSystemException ? ((FileSystemException) e).getFile() : null;
     String where = file == null ? "" : ": " + file;
     if (e instanceof NoSuchFileException) {

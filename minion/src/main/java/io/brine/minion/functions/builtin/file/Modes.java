@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Octal modes as Salt takes them ("644", "0644", 644) and shows them ("0644"). */
-final class Modes {
+public final class Modes {
   private static final PosixFilePermission[] BITS = {
     PosixFilePermission.OTHERS_EXECUTE,
     PosixFilePermission.OTHERS_WRITE,
@@ -28,7 +28,7 @@ final class Modes {
    * The permission bits of an octal mode. The setuid, setgid and sticky bits are refused: the JDK
    * sets the nine permission bits only, and a mode that silently lost them would be wrong.
    */
-  static Set<PosixFilePermission> parse(String function, String given) throws FunctionException {
+  public static Set<PosixFilePermission> parse(String function, String given) throws FunctionException {
     String s = given.strip();
     if (s.startsWith("0o")) {
       s = s.substring(2);
@@ -60,7 +60,7 @@ final class Modes {
   }
 
   /** Salt's get_mode: the mode of what the path leads to, "0644". */
-  static String of(Path path) throws IOException {
+  public static String of(Path path) throws IOException {
     int mode = (Integer) Files.getAttribute(path, "unix:mode");
     return String.format("%04o", mode & 07777);
   }

@@ -9,14 +9,14 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
 
 /** Users and groups by name or number, as Salt's user_to_uid and group_to_gid take them. */
-final class Owners {
+public final class Owners {
   private static final UserPrincipalLookupService LOOKUP =
       FileSystems.getDefault().getUserPrincipalLookupService();
 
   private Owners() {}
 
   /** Empty when there is no such user (the JDK also accepts a number it cannot name). */
-  static Optional<UserPrincipal> user(String name) throws IOException {
+  public static Optional<UserPrincipal> user(String name) throws IOException {
     try {
       return Optional.of(LOOKUP.lookupPrincipalByName(name));
     } catch (UserPrincipalNotFoundException e) {
@@ -24,7 +24,7 @@ final class Owners {
     }
   }
 
-  static Optional<GroupPrincipal> group(String name) throws IOException {
+  public static Optional<GroupPrincipal> group(String name) throws IOException {
     try {
       return Optional.of(LOOKUP.lookupPrincipalByGroupName(name));
     } catch (UserPrincipalNotFoundException e) {

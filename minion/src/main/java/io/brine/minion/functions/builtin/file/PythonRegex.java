@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * up when the thread is interrupted, so a pattern that backtracks forever does not hold a job
  * thread forever.
  */
-final class PythonRegex {
+public final class PythonRegex {
   private static final Map<String, Integer> FLAG_NAMES =
       Map.ofEntries(
           Map.entry("I", 2),
@@ -74,7 +74,7 @@ final class PythonRegex {
     return flags;
   }
 
-  static Pattern compile(String function, String pattern, int pythonFlags)
+  public static Pattern compile(String function, String pattern, int pythonFlags)
       throws FunctionException {
     int flags = Pattern.UNIX_LINES;
     if ((pythonFlags & 2) != 0) {
@@ -234,7 +234,7 @@ final class PythonRegex {
     return new Substitution(out.toString(), n);
   }
 
-  static boolean find(Pattern pattern, String text) throws InterruptedException {
+  public static boolean find(Pattern pattern, String text) throws InterruptedException {
     try {
       return pattern.matcher(new Interruptible(text)).find();
     } catch (CancellationException e) {

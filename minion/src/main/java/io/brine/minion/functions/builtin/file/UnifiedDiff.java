@@ -11,7 +11,7 @@ import java.util.List;
  * one change otherwise. The result is always a correct diff, though not always the shortest one
  * difflib would find. A diff longer than {@code maxChars} is cut at a line and marked.
  */
-final class UnifiedDiff {
+public final class UnifiedDiff {
   static final String TRUNCATED = "[diff truncated]\n";
   private static final int CONTEXT = 3;
 
@@ -19,7 +19,7 @@ final class UnifiedDiff {
 
   private UnifiedDiff() {}
 
-  static String of(String before, String after, int maxChars) {
+  public static String of(String before, String after, int maxChars) {
     if (before.equals(after)) {
       return "";
     }
