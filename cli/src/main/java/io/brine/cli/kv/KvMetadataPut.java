@@ -1,6 +1,7 @@
 package io.brine.cli.kv;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brine.cli.CliException;
 import io.brine.cli.ExitCodes;
 import io.brine.cli.operator.Output;
 import io.brine.cli.token.DurationFlag;
@@ -61,7 +62,7 @@ final class KvMetadataPut extends KvPathCommand {
     Map<String, Object> body = new LinkedHashMap<>();
     if (maxVersions != null) {
       if (maxVersions < 0) {
-        throw usage("-max-versions is 0 or more, not " + maxVersions);
+        throw new CliException("-max-versions is 0 or more, not " + maxVersions);
       }
       body.put("max_versions", maxVersions);
     }

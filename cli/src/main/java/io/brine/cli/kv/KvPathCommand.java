@@ -42,7 +42,7 @@ abstract class KvPathCommand extends OperatorCommand {
       return KvPath.inside(api.mountOf(path), path);
     }
     String mountPath = api.mountOf(KvPath.sanitize(mount));
-    return KvPath.inside(mountPath, path.isEmpty() ? mountPath : mountPath + path);
+    return KvPath.inside(mountPath, mountPath + path);
   }
 
   /** The one PATH argument, with bao's messages for none or more. */

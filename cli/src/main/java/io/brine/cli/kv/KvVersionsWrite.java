@@ -27,12 +27,12 @@ abstract class KvVersionsWrite extends KvVersionsCommand {
     String shown = path.shown(verb());
     JsonNode answer =
         api.put("writing data to " + shown, path.api(verb()), Map.of("versions", versions));
-    if (answer != null && !output.isTable()) {
+    if (!output.isTable()) {
       output.answer(answer);
-    } else if (output.isTable()) {
-      warnings(answer);
-      output.line("Success! Data written to: " + shown);
+      return ExitCodes.OK;
     }
+    warnings(answer);
+    output.line("Success! Data written to: " + shown);
     return ExitCodes.OK;
   }
 }

@@ -121,6 +121,7 @@ class KvCommandTest {
     Result version = root.run("kv", "get", "-field=version", "secret/app/db");
     Result json = root.run("kv", "get", "-format=json", "secret/app/db");
     Result jsonField = root.run("kv", "get", "-format=json", "-field=password", "secret/app/db");
+    Result wholeData = root.run("kv", "get", "-field=data", "secret/app/db");
 
     assertOk(field);
     assertThat(field.out()).as("a -field print has no line break").isEqualTo(SECOND);
@@ -137,6 +138,9 @@ class KvCommandTest {
     assertThat(answer.path("data").path("metadata").path("version").asInt()).isEqualTo(2);
     assertThat(answer.path("data").path("metadata").path("destroyed").asBoolean()).isFalse();
     assertThat(jsonField.out().strip()).isEqualTo("\"" + SECOND + "\"");
+    assertThat(wholeData.out())
+        .as("-field=data is the whole data when no key is named data, as bao")
+        .isEqualTo("map[password:" + SECOND + " user:app]");
 
     Result missing = root.run("kv", "get", "secret/app/none");
 
@@ -270,7 +274,7 @@ class KvCommandTest {
     Result settings =
         root.run(
             "kv", "metadata", "put", "-max-versions=5", "-cas-required",
-            "-custom-metadata=owner=ops", "secret/life/x");
+            "-delete-version-after=1h", "-custom-metadata=owner=ops", "secret/life/x");
     Result withoutCas = root.run("kv", "put", "secret/life/x", "v=4");
 
     assertOk(settings);
@@ -281,6 +285,9 @@ class KvCommandTest {
         .isEqualTo("true");
     assertThat(root.run("kv", "metadata", "get", "-field=custom_metadata", "secret/life/x").out())
         .isEqualTo("map[owner:ops]");
+    assertThat(
+            root.run("kv", "metadata", "get", "-field=delete_version_after", "secret/life/x").out())
+        .isEqualTo("1h0m0s");
     assertThat(withoutCas.exitCode()).isEqualTo(2);
     assertThat(withoutCas.err().lines())
         .singleElement(STRING)
@@ -451,6 +458,20 @@ class KvCommandTest {
     assertThat(root.run("kv", "get", "secret/bad/x").exitCode())
         .as("nothing was written")
         .isEqualTo(2);
+  }
+
+  @Test
+  void help_showsBaosFlags_andTheExitCodes() {
+    Result kv = root.run("kv", "--help");
+    Result get = root.run("kv", "get", "--help");
+    Result put = root.run("kv", "help", "put");
+
+    assertOk(kv);
+    assertThat(kv.out()).contains("metadata", "undelete", "2 the master refused");
+    assertOk(get);
+    assertThat(get.out()).contains("-version=<n>", "-field=<key>", "-mount=<mount>");
+    assertOk(put);
+    assertThat(put.out()).contains("-cas=<version>", "K=@FILE");
   }
 
   private static void assertOneLine(Result result, String line) {
