@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class BaoFlags {
   private static final Set<String> BAO_COMMANDS =
-      Set.of("operator", "token", "policy", "audit", "status");
+      Set.of("operator", "token", "policy", "kv", "audit", "status");
 
   private BaoFlags() {}
 

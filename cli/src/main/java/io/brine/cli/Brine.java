@@ -7,6 +7,7 @@ import io.brine.cli.job.CpCommand;
 import io.brine.cli.job.JobsCommand;
 import io.brine.cli.job.RunCommand;
 import io.brine.cli.key.KeyCommand;
+import io.brine.cli.kv.KvCommand;
 import io.brine.cli.master.MasterCommand;
 import io.brine.cli.minion.MinionCommand;
 import io.brine.cli.operator.Operator;
@@ -54,6 +55,7 @@ import picocli.CommandLine;
       CpCommand.class,
       TokenCommand.class,
       PolicyCommand.class,
+      KvCommand.class,
       AuditCommand.class,
       Status.class,
       DevCommand.class,
