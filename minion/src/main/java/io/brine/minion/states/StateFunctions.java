@@ -1,5 +1,6 @@
 package io.brine.minion.states;
 
+import io.brine.minion.states.cmd.CmdStates;
 import io.brine.minion.states.test.TestStates;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,7 @@ public final class StateFunctions {
   public static StateFunctions builtIn() {
     List<StateFunction> all = new ArrayList<>();
     all.addAll(TestStates.all());
+    all.addAll(CmdStates.all());
     return of(all);
   }
 
