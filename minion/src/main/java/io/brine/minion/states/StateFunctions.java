@@ -1,6 +1,7 @@
 package io.brine.minion.states;
 
 import io.brine.minion.states.cmd.CmdStates;
+import io.brine.minion.states.pkg.PkgStates;
 import io.brine.minion.states.test.TestStates;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ public final class StateFunctions {
     List<StateFunction> all = new ArrayList<>();
     all.addAll(TestStates.all());
     all.addAll(CmdStates.all());
+    all.addAll(PkgStates.all());
     return of(all);
   }
 

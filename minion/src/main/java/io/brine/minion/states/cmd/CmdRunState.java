@@ -1,7 +1,6 @@
 package io.brine.minion.states.cmd;
 
 import io.brine.minion.functions.Arguments;
-import io.brine.minion.functions.FunctionCall;
 import io.brine.minion.functions.FunctionException;
 import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.states.RunAs;
@@ -42,21 +41,11 @@ final class CmdRunState implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = arguments(call, name(), KEYWORDS);
+      Arguments a = CmdStates.arguments(call, name(), KEYWORDS);
       return run(call, a);
     } catch (FunctionException | IllegalArgumentException e) {
       return StateResult.failed(e.getMessage());
     }
-  }
-
-  /** A state's arguments read as an execution function's keywords: Salt's errors for bad ones. */
-  static Arguments arguments(StateCall call, String state, Set<String> keywords)
-      throws FunctionException {
-    return Arguments.parse(
-        new FunctionCall(List.of(), call.args(), call.context().functions()),
-        state,
-        List.of(),
-        keywords);
   }
 
   private StateResult run(StateCall call, Arguments a)
