@@ -3,6 +3,7 @@ package io.brine.minion.states;
 import io.brine.minion.states.cmd.CmdStates;
 import io.brine.minion.states.pkg.PkgStates;
 import io.brine.minion.states.test.TestStates;
+import io.brine.minion.states.user.UserStates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class StateFunctions {
     all.addAll(TestStates.all());
     all.addAll(CmdStates.all());
     all.addAll(PkgStates.all());
+    all.addAll(UserStates.all());
     return of(all);
   }
 
