@@ -2,6 +2,7 @@ package io.brine.minion.states;
 
 import io.brine.minion.states.cmd.CmdStates;
 import io.brine.minion.states.pkg.PkgStates;
+import io.brine.minion.states.service.ServiceStates;
 import io.brine.minion.states.test.TestStates;
 import io.brine.minion.states.user.UserStates;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class StateFunctions {
     all.addAll(CmdStates.all());
     all.addAll(PkgStates.all());
     all.addAll(UserStates.all());
+    all.addAll(ServiceStates.all());
     return of(all);
   }
 
