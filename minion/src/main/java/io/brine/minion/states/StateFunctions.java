@@ -1,6 +1,7 @@
 package io.brine.minion.states;
 
 import io.brine.minion.states.cmd.CmdStates;
+import io.brine.minion.states.cron.CronStates;
 import io.brine.minion.states.pkg.PkgStates;
 import io.brine.minion.states.service.ServiceStates;
 import io.brine.minion.states.test.TestStates;
@@ -31,6 +32,7 @@ public final class StateFunctions {
     all.addAll(PkgStates.all());
     all.addAll(UserStates.all());
     all.addAll(ServiceStates.all());
+    all.addAll(CronStates.all());
     return of(all);
   }
 
