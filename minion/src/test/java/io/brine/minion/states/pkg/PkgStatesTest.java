@@ -25,23 +25,29 @@ class PkgStatesTest {
   @TempDir Path work;
 
   private String pkg;
+  private String second;
   private StateRuns runs;
 
   @BeforeEach
   void buildPackage() throws Exception {
     assertTrue("root".equals(System.getProperty("user.name")), "installing packages needs root");
     pkg = "brtpkg-" + HexFormat.of().formatHex(randomBytes());
-    Path tree = work.resolve("tree");
+    build(pkg);
+    runs = new StateRuns(root);
+  }
+
+  /** salt://debs/NAME.deb: a package of that name, version 1.0, holding one file. */
+  private void build(String name) throws Exception {
+    Path tree = work.resolve("tree-" + name);
     Files.createDirectories(tree.resolve("DEBIAN"));
-    Files.createDirectories(tree.resolve("usr/share/" + pkg));
-    Files.writeString(tree.resolve("usr/share/" + pkg + "/hello"), "hello\n");
-    Files.writeString(tree.resolve("DEBIAN/control"), "Package: " + pkg + "\nVersion: 1.0\n"
+    Files.createDirectories(tree.resolve("usr/share/" + name));
+    Files.writeString(tree.resolve("usr/share/" + name + "/hello"), "hello\n");
+    Files.writeString(tree.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: 1.0\n"
         + "Architecture: all\nMaintainer: brine tests <tests@brine.invalid>\n"
         + "Description: a package the brine state tests install and remove\n");
     Files.createDirectories(root.resolve("debs"));
     assertThat(run("dpkg-deb", "--root-owner-group", "--build", tree.toString(),
-        root.resolve("debs/" + pkg + ".deb").toString())).isZero();
-    runs = new StateRuns(root);
+        root.resolve("debs/" + name + ".deb").toString())).isZero();
   }
 
   private static byte[] randomBytes() {
@@ -55,6 +61,9 @@ class PkgStatesTest {
     if (pkg != null) {
       run("dpkg", "--purge", pkg);
     }
+    if (second != null) {
+      run("dpkg", "--purge", second);
+    }
   }
 
   private static int run(String... argv) throws Exception {
@@ -65,7 +74,11 @@ class PkgStatesTest {
   }
 
   private boolean installed() throws Exception {
-    Process p = new ProcessBuilder("dpkg-query", "-W", "--showformat=${Status}", pkg)
+    return installed(pkg);
+  }
+
+  private static boolean installed(String name) throws Exception {
+    Process p = new ProcessBuilder("dpkg-query", "-W", "--showformat=${Status}", name)
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String status = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -146,6 +159,40 @@ class PkgStatesTest {
         .startsWith("An error was encountered while installing package(s): ")
         .doesNotContain("\n");
     assertThat(installed()).isTrue();
+  }
+
+  @Test
+  void installed_ofSeveral_installsOnlyTheMissing_inSaltsWords() throws Exception {
+    second = "brtpkg-" + HexFormat.of().formatHex(randomBytes());
+    build(second);
+    apply(fromSources());
+    String both = """
+        both:
+          pkg.installed:
+            - sources:
+              - %s: salt://debs/%s.deb
+              - %s: salt://debs/%s.deb
+        """.formatted(pkg, pkg, second, second);
+
+    Map<String, Object> r = apply(both);
+    assertThat(r.get("result")).isEqualTo(true);
+    assertThat(r.get("comment")).isEqualTo("The following packages were installed/updated: "
+        + second + " The following packages were already installed: " + pkg);
+    assertThat(changes(r)).isEqualTo(Map.of(second, Map.of("old", "", "new", "1.0")));
+    assertThat(installed(second)).isTrue();
+
+    run("dpkg", "--purge", pkg, second);
+    Map<String, Object> two = apply(both);
+    assertThat(two.get("comment")).isEqualTo("2 targeted packages were installed/updated.");
+    assertThat(changes(two)).containsOnlyKeys(pkg, second);
+
+    Map<String, Object> gone = apply("""
+        gone:
+          pkg.removed:
+            - pkgs: [%s, %s]
+        """.formatted(pkg, second));
+    assertThat(gone.get("comment")).isEqualTo("All targeted packages were removed.");
+    assertThat(installed(pkg) || installed(second)).isFalse();
   }
 
   @Test
