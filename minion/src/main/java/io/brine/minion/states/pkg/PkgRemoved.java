@@ -7,6 +7,7 @@ import io.brine.minion.states.StateCall;
 import io.brine.minion.states.StateFunction;
 import io.brine.minion.states.StateResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +41,12 @@ final class PkgRemoved implements StateFunction {
         return StateResult.ok("None of the targeted packages are installed");
       }
       if (call.test()) {
+        // Salt 3006's _uninstall: {name: {"new": "removed", "old": ""}} for each target.
+        Map<String, Object> would = new LinkedHashMap<>();
+        targets.forEach(p -> would.put(p, Map.of("new", "removed", "old", "")));
         return StateResult.wouldChange(
             "The following packages will be removed: " + String.join(", ", targets) + ".",
-            Map.of());
+            would);
       }
       FunctionOutput out =
           call.context().call("pkg.remove", List.of(), Map.of("pkgs", List.copyOf(targets)));

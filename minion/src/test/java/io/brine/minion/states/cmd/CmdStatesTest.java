@@ -163,7 +163,8 @@ class CmdStatesTest {
         .containsEntry("what", "x").containsEntry("stdout", "");
 
     assertThat(r.get("garbage").get("result")).isEqualTo(false);
-    assertThat((String) r.get("garbage").get("comment")).startsWith("Failed parsing script output!");
+    assertThat((String) r.get("garbage").get("comment"))
+        .startsWith("Failed parsing script output!");
   }
 
   @Test

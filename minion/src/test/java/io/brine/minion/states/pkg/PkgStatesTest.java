@@ -206,7 +206,9 @@ class PkgStatesTest {
 
     Map<String, Object> would = apply(removed, "test", true);
     assertThat(would.get("result")).isNull();
-    assertThat(would.get("comment")).isEqualTo("The following packages will be removed: " + pkg + ".");
+    assertThat(would.get("comment"))
+        .isEqualTo("The following packages will be removed: " + pkg + ".");
+    assertThat(changes(would)).isEqualTo(Map.of(pkg, Map.of("new", "removed", "old", "")));
     assertThat(installed()).isTrue();
 
     Map<String, Object> r = apply(removed);

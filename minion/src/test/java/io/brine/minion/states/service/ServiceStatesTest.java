@@ -255,7 +255,8 @@ class ServiceStatesTest {
         cups:
           service.enabled
         """).get("cups");
-    assertThat(on.get("comment")).isEqualTo("Service cups has been enabled, and is in the desired state");
+    assertThat(on.get("comment"))
+        .isEqualTo("Service cups has been enabled, and is in the desired state");
     assertThat(on.get("changes")).isEqualTo(Map.of("cups", true));
     assertThat(active.get("cups")).isFalse();
     Map<String, Object> stillOn = apply("""
