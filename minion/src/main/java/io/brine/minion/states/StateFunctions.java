@@ -1,7 +1,12 @@
 package io.brine.minion.states;
 
+import io.brine.minion.states.cmd.CmdStates;
+import io.brine.minion.states.cron.CronStates;
 import io.brine.minion.states.file.FileStates;
+import io.brine.minion.states.pkg.PkgStates;
+import io.brine.minion.states.service.ServiceStates;
 import io.brine.minion.states.test.TestStates;
+import io.brine.minion.states.user.UserStates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +30,11 @@ public final class StateFunctions {
     List<StateFunction> all = new ArrayList<>();
     all.addAll(TestStates.all());
     all.addAll(FileStates.all());
+    all.addAll(CmdStates.all());
+    all.addAll(PkgStates.all());
+    all.addAll(UserStates.all());
+    all.addAll(ServiceStates.all());
+    all.addAll(CronStates.all());
     return of(all);
   }
 
