@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
+import io.brine.master.pillar.PillarCompiler;
 import io.brine.master.jobs.ReturnWaiters;
 import io.brine.master.jobs.shared.JobQueue;
 import io.brine.master.jobs.shared.JobRedelivery;
@@ -389,12 +390,19 @@ public final class MasterDaemon implements AutoCloseable {
               pki,
               publishKeys,
               new MinionCalls(
-                  returnWaiters.signallingStore(),
-                  grainStore,
-                  fileRoots,
-                  staged,
-                  callWorkers,
-                  Clock.systemUTC()),
+                      returnWaiters.signallingStore(),
+                      grainStore,
+                      fileRoots,
+                      staged,
+                      callWorkers,
+                      Clock.systemUTC())
+                  .pillarFrom(
+                      PillarCompiler.create(
+                          config.pillar(),
+                          vault,
+                          audit,
+                          ha == null ? ClusterStatus.SINGLE : ha,
+                          rotationTimer)),
               config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;
