@@ -101,7 +101,11 @@ public final class PillarCompiler {
             config.secretPolicies(),
             audit,
             cluster,
-            new RefusalLog(log, "pillar: vault_secret refused:", RefusalLog.DEFAULT_INTERVAL, timer)),
+            new RefusalLog(
+                LoggerFactory.getLogger(PillarSecrets.class),
+                "pillar: vault_secret refused:",
+                RefusalLog.DEFAULT_INTERVAL,
+                timer)),
         new SlsRenderer(),
         new RefusalLog(log, "pillar refused:", RefusalLog.DEFAULT_INTERVAL, timer),
         new RefusalLog(log, "pillar render error:", RefusalLog.DEFAULT_INTERVAL, timer));
