@@ -26,6 +26,7 @@ import io.brine.master.jobs.JobPublisher;
 import io.brine.master.jobs.LastPillars;
 import io.brine.master.jobs.JobStore;
 import io.brine.master.jobs.MinionCalls;
+import io.brine.master.pillar.PillarCompiler;
 import io.brine.master.jobs.ReturnWaiters;
 import io.brine.master.jobs.shared.JobQueue;
 import io.brine.master.jobs.shared.JobRedelivery;
@@ -393,12 +394,19 @@ public final class MasterDaemon implements AutoCloseable {
               pki,
               publishKeys,
               new MinionCalls(
-                  returnWaiters.signallingStore(),
-                  grainStore,
-                  fileRoots,
-                  staged,
-                  callWorkers,
-                  Clock.systemUTC()),
+                      returnWaiters.signallingStore(),
+                      grainStore,
+                      fileRoots,
+                      staged,
+                      callWorkers,
+                      Clock.systemUTC())
+                  .pillarFrom(
+                      PillarCompiler.create(
+                          config.pillar(),
+                          vault,
+                          audit,
+                          ha == null ? ClusterStatus.SINGLE : ha,
+                          rotationTimer)),
               config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;

@@ -7,10 +7,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.el.ext.AbstractCallableMethod;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.MacroFunction;
 import com.hubspot.jinjava.loader.ResourceLocator;
 import com.hubspot.jinjava.loader.ResourceNotFoundException;
 import io.brine.common.config.YamlSection;
@@ -107,7 +108,7 @@ public final class SlsRenderer {
     includes.set(Objects.requireNonNull(source, "source"));
     failedFunction.remove();
     try {
-      RenderResult result = jinja.renderForResult(text, vars);
+      RenderResult result = jinja.renderForResult(text, callableByName(vars));
       for (TemplateError error : result.getErrors()) {
         if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
           throw new RenderException(describe(name, error, failedFunction.get()));
@@ -141,25 +142,68 @@ public final class SlsRenderer {
   }
 
   /**
-   * A value a template calls as a function ({@code salt['test.echo']('hi')}). Its exception ends
-   * the render, and its message becomes the render's error.
+   * A value a template calls as a function: inside a map ({@code salt['test.echo']('hi')}) or, as
+   * a variable of its own, by its bare name ({@code vault_secret('db/prod', 'password')}). Its
+   * exception ends the render, and its message becomes the render's error.
    */
   public Object function(String name, TemplateFunction body) {
-    Objects.requireNonNull(body, "body");
-    return new AbstractCallableMethod(name, new LinkedHashMap<>()) {
-      @Override
-      public Object doEvaluate(
-          Map<String, Object> argMap, Map<String, Object> kwargMap, List<Object> varArgs) {
-        try {
-          return body.call(new ArrayList<>(varArgs), new LinkedHashMap<>(kwargMap));
-        } catch (Exception e) {
-          if (failedFunction.get() == null) {
-            failedFunction.set(e);
-          }
-          throw new IllegalStateException(e.getMessage(), e);
-        }
+    return new Function(name, Objects.requireNonNull(body, "body"));
+  }
+
+  /**
+   * The variables with every {@link Function} among them also callable by its bare name: jinjava
+   * resolves {@code name(...)} only to a macro of the render's scope ({@code __macros__}), never
+   * to a variable, so the functions are put there too. The caller's map is not changed.
+   */
+  private static Map<String, Object> callableByName(Map<String, Object> vars) {
+    Map<String, Object> macros = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : vars.entrySet()) {
+      if (e.getValue() instanceof Function) {
+        macros.put(e.getKey(), e.getValue());
       }
-    };
+    }
+    if (macros.isEmpty() || vars.containsKey(Context.GLOBAL_MACROS_SCOPE_KEY)) {
+      return vars;
+    }
+    Map<String, Object> scope = new LinkedHashMap<>(vars);
+    scope.put(Context.GLOBAL_MACROS_SCOPE_KEY, macros);
+    return scope;
+  }
+
+  /**
+   * A template function as jinjava calls one: a macro whose body is Java. The positional
+   * arguments arrive as its varargs, {@code k=v} as its kwargs.
+   */
+  private final class Function extends MacroFunction {
+    private final transient TemplateFunction body;
+
+    Function(String name, TemplateFunction body) {
+      super(List.of(), name, new LinkedHashMap<>(), false, null, 0, 0);
+      this.body = body;
+    }
+
+    @Override
+    public Object doEvaluate(
+        Map<String, Object> argMap, Map<String, Object> kwargMap, List<Object> varArgs) {
+      try {
+        return body.call(new ArrayList<>(varArgs), new LinkedHashMap<>(kwargMap));
+      } catch (Exception e) {
+        if (failedFunction.get() == null) {
+          failedFunction.set(e);
+        }
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
   }
 
   private static String describe(String name, TemplateError error, Exception failed) {

@@ -77,6 +77,44 @@ class SlsRendererTest {
   }
 
   @Test
+  void aFunctionAmongTheVariables_isCalledByItsBareName_withPositionalAndKeywordArguments()
+      throws Exception {
+    Map<String, Object> vars = vars();
+    vars.put(
+        "vault_secret",
+        renderer.function("vault_secret", (args, kwargs) -> args + " " + kwargs));
+    Object doc =
+        renderer.render(
+            "db.sls",
+            "{% macro m() %}{{ vault_secret('in a macro') }}{% endmacro %}\n"
+                + "a: \"{{ vault_secret('db/prod', 'password', version=2) }}\"\n"
+                + "b: \"{{ m() }}\"\n",
+            vars,
+            TemplateSource.NONE);
+    assertThat(doc)
+        .isEqualTo(Map.of("a", "[db/prod, password] {version=2}", "b", "[in a macro] {}"));
+    assertThat(vars).as("the caller's variables are not changed").doesNotContainKey("__macros__");
+  }
+
+  @Test
+  void aFunctionCalledByItsBareName_thatFails_endsTheRender_withItsOwnMessage() {
+    Map<String, Object> vars = vars();
+    vars.put(
+        "vault_secret",
+        renderer.function(
+            "vault_secret",
+            (args, kwargs) -> {
+              throw new IllegalStateException("vault_secret: minion web1 may not read it");
+            }));
+    assertThatThrownBy(
+            () ->
+                renderer.render(
+                    "db.sls", "x: 1\ny: {{ vault_secret('a') }}\n", vars, TemplateSource.NONE))
+        .isInstanceOf(RenderException.class)
+        .hasMessage("db.sls: line 2: vault_secret: minion web1 may not read it");
+  }
+
+  @Test
   void duplicateKeysAndTabs_areRefused_withTheLine() {
     assertThatThrownBy(() -> render("pkg:\n  a: 1\npkg:\n  b: 2\n"))
         .isInstanceOf(RenderException.class)

@@ -141,6 +141,37 @@ public final class AuditEvent {
     return new AuditEvent("job", accessor, displayName, d);
   }
 
+  /**
+   * A {@code vault_secret()} read while the master rendered a minion's pillar, allowed or refused:
+   * the minion, the secret's ACL path ({@code secret/data/db/prod}), the version asked for (0: the
+   * current one) and the key, if one was named. Never the value, not even HMAC'd: a pillar read is
+   * audited for who read what, and the value went to the minion only.
+   *
+   * @param readVersion the version read, or 0 when none was (refused, or no such secret)
+   * @param refusal why it was refused (the ACL's line, naming policies, or the standby's), or null
+   *     when it was allowed
+   */
+  public static AuditEvent pillarSecret(
+      String minionId, String path, int version, String key, int readVersion, String refusal) {
+    ObjectNode d = newDetails();
+    d.put("minion", Objects.requireNonNull(minionId, "minionId"));
+    d.put("path", Objects.requireNonNull(path, "path"));
+    d.put("version", version);
+    if (key != null) {
+      d.put("key", key);
+    }
+    d.put("allowed", refusal == null);
+    if (refusal == null) {
+      d.put("found", readVersion > 0);
+      if (readVersion > 0) {
+        d.put("read_version", readVersion);
+      }
+    } else {
+      d.put("reason", refusal);
+    }
+    return new AuditEvent("pillar_secret", null, null, d);
+  }
+
   /** Entries made while sealed that did not fit the buffer and are lost: how many. */
   static AuditEvent bufferOverflow(long lost) {
     ObjectNode d = newDetails();

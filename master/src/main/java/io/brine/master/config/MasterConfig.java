@@ -7,6 +7,10 @@ import io.brine.crypto.CryptoProviders;
 import io.brine.master.jobs.Nodegroups;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.audit.AuditConfig;
+import io.brine.master.pillar.MergeStrategy;
+import io.brine.master.pillar.PillarConfig;
+import io.brine.master.pillar.SecretPolicies;
+import io.brine.vault.policy.PolicyParser;
 import io.brine.vault.InvalidRequestException;
 import io.brine.vault.token.Durations;
 import io.brine.vault.seal.Pkcs11Config;
@@ -53,6 +57,8 @@ import java.util.function.Function;
  *     still answers minions pinned to it ({@code master_key_grace}, default 168h); then it is
  *     destroyed
  * @param nodegroups Salt's {@code nodegroups}: named compound targets for {@code brine run -N}
+ * @param pillar Salt's {@code pillar_roots}, {@code pillar_source_merging_strategy} and {@code
+ *     pillar_merge_lists}, and brine's {@code pillar_secret_policies}
  */
 public record MasterConfig(
     Path file,
@@ -66,7 +72,8 @@ public record MasterConfig(
     Jobs jobs,
     CryptoProviders.Choice cryptoProvider,
     Duration masterKeyGrace,
-    Nodegroups nodegroups) {
+    Nodegroups nodegroups,
+    PillarConfig pillar) {
   public static final int DEFAULT_KEYSIZE = RsaKeys.DEFAULT_MASTER_BITS;
 
   /** A week, as the issue asks: long enough for a minion that is off over a weekend. */
@@ -111,7 +118,11 @@ public record MasterConfig(
           "keep_jobs",
           "max_jobs",
           "file_roots",
-          "nodegroups");
+          "nodegroups",
+          "pillar_roots",
+          "pillar_source_merging_strategy",
+          "pillar_merge_lists",
+          "pillar_secret_policies");
   private static final Set<String> VAULT_KEYS =
       Set.of(
           "storage",
@@ -161,6 +172,7 @@ public record MasterConfig(
     Objects.requireNonNull(jobs, "jobs");
     Objects.requireNonNull(cryptoProvider, "cryptoProvider");
     Objects.requireNonNull(masterKeyGrace, "masterKeyGrace");
+    Objects.requireNonNull(pillar, "pillar");
     if (masterKeyGrace.isNegative() || masterKeyGrace.compareTo(MAX_MASTER_KEY_GRACE) > 0) {
       throw new IllegalArgumentException("master_key_grace must be 0 to 3650 days");
     }
@@ -482,7 +494,54 @@ public record MasterConfig(
         jobs(top, root, pkiDir),
         cryptoProvider(top),
         grace,
-        nodegroups(top));
+        nodegroups(top),
+        pillar(top, root));
+  }
+
+  /**
+   * Salt's pillar keys and brine's {@code pillar_secret_policies}. {@code pillar_roots} is Salt's
+   * {@code base:} list or a plain list; absent, Salt's {@code /srv/pillar} (under {@code root_dir}
+   * when one is given, so a test master never reads the host's pillar).
+   */
+  private static PillarConfig pillar(YamlSection top, RootDir root) throws ConfigException {
+    List<Path> roots;
+    YamlSection environments = top.isMapping("pillar_roots") ? top.section("pillar_roots") : null;
+    if (environments != null) {
+      environments.requireOnly(Set.of("base"));
+      roots = environments.paths("base");
+    } else if (top.has("pillar_roots")) {
+      roots = top.paths("pillar_roots");
+    } else if (root.given()) {
+      roots = List.of(root.path(top, "pillar_roots", PillarConfig.DEFAULT_ROOT.substring(1)));
+    } else {
+      roots = List.of(Path.of(PillarConfig.DEFAULT_ROOT));
+    }
+    MergeStrategy strategy =
+        MergeStrategy.of(
+            top.oneOf(
+                "pillar_source_merging_strategy",
+                MergeStrategy.SMART.configName(),
+                MergeStrategy.NAMES));
+    boolean mergeLists = top.bool("pillar_merge_lists", false);
+    Map<String, List<String>> bindings = new LinkedHashMap<>();
+    YamlSection policies = top.section("pillar_secret_policies");
+    if (policies != null) {
+      for (String glob : policies.values().keySet()) {
+        List<String> names = new ArrayList<>();
+        for (String name : policies.strings(glob)) {
+          try {
+            names.add(PolicyParser.checkName(name));
+          } catch (InvalidRequestException e) {
+            throw policies.fail(glob, e.getMessage());
+          }
+        }
+        if (names.isEmpty()) {
+          throw policies.fail(glob, "expected a policy name or a list of them");
+        }
+        bindings.put(glob, names);
+      }
+    }
+    return new PillarConfig(roots, strategy, mergeLists, SecretPolicies.of(bindings));
   }
 
   private static Nodegroups nodegroups(YamlSection top) throws ConfigException {

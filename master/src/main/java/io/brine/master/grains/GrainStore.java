@@ -25,6 +25,14 @@ public interface GrainStore {
    */
   Snapshot snapshot() throws IOException;
 
+  /**
+   * {@code id}'s grains as they are now, or null when none are known: for one minion's pillar,
+   * which needs no other minion's.
+   */
+  default Map<String, Object> grains(MinionId id) throws IOException {
+    return snapshot().grains(id);
+  }
+
   /** A view of the grains at one moment. */
   interface Snapshot {
     /** {@code id}'s grains, or null when none are known (or they no longer parse). */

@@ -9,6 +9,9 @@ import io.brine.master.grains.GrainStore;
 import io.brine.master.files.FileRoots;
 import io.brine.master.files.ServedFile;
 import io.brine.master.listener.SessionRequests;
+import io.brine.master.pillar.CompiledPillar;
+import io.brine.master.pillar.PillarCompiler;
+import io.brine.master.pillar.PillarUnavailableException;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
 import io.brine.protocol.job.GrainsDocument;
@@ -33,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The master's side of the minions' calls (docs/protocol.md §5): job returns into the {@link
  * JobStore}, the file server's {@code file.stat} and {@code file.read} over {@link FileRoots}, the
- * minion's {@code grains} into the {@link GrainStore}, and {@code ping}, a minion's check that its
- * master is alive.
+ * minion's {@code grains} into the {@link GrainStore}, its {@code pillar} compiled by the {@link
+ * PillarCompiler} with the grains kept for it, and {@code ping}, a minion's check that its master
+ * is alive.
  * The disk work runs on {@code workers}, never on a connection's event loop. A call the master
  * refuses (an unknown job, a path outside the roots) is answered with an error and logged; only a
  * call that is not well-formed closes the connection.
@@ -64,6 +68,7 @@ public final class MinionCalls implements SessionRequests {
   private final GrainStore grains;
   private final FileRoots files;
   private final StagedFiles staged;
+  private volatile PillarCompiler pillars;
   private final ServedFiles served;
   private final ExecutorService workers;
   private final Clock clock;
@@ -133,6 +138,15 @@ public final class MinionCalls implements SessionRequests {
     this.hold = hold;
   }
 
+  /**
+   * Compiles the minions' pillar with {@code compiler} from now on; without one a {@code pillar}
+   * call is answered with an error.
+   */
+  public MinionCalls pillarFrom(PillarCompiler compiler) {
+    this.pillars = compiler;
+    return this;
+  }
+
   @Override
   public CompletableFuture<byte[]> handle(MinionId id, byte[] request) {
     SessionCall call;
@@ -152,10 +166,10 @@ public final class MinionCalls implements SessionRequests {
   }
 
   /**
-   * A call session's REQUEST ({@code brine call} on a minion host): the file server and ping only.
-   * It runs no job, so it has no return to send, and the daemon's connection alone reports the
-   * grains; {@code brine cp}'s staged files belong to the jobs that name them. Anything else is
-   * answered with an error and one WARN line.
+   * A call session's REQUEST ({@code brine call} on a minion host): the file server, the
+   * minion's pillar and ping only. It runs no job, so it has no return to send, and the daemon's
+   * connection alone reports the grains; {@code brine cp}'s staged files belong to the jobs that
+   * name them. Anything else is answered with an error and one WARN line.
    */
   @Override
   public CompletableFuture<byte[]> handleCallSession(MinionId id, byte[] request) {
@@ -169,6 +183,7 @@ public final class MinionCalls implements SessionRequests {
         SessionCall.FILE_STAT.equals(call.kind()) || SessionCall.FILE_READ.equals(call.kind());
     boolean allowed =
         SessionCall.PING.equals(call.kind())
+            || SessionCall.PILLAR.equals(call.kind())
             || (fileCall
                 && !call.body().path("path").asText("").startsWith(StagedFiles.SCHEME));
     if (!allowed) {
@@ -179,7 +194,8 @@ public final class MinionCalls implements SessionRequests {
       return CompletableFuture.completedFuture(
           SessionReply.error(
                   call.rid(),
-                  "a call session (brine call) may only read the master's files, not "
+                  "a call session (brine call) may only read the master's files and its pillar,"
+                      + " not "
                       + (fileCall ? "staged files" : "'" + call.kind() + "'"))
               .toJson());
     }
@@ -194,6 +210,7 @@ public final class MinionCalls implements SessionRequests {
         case SessionCall.FILE_STAT -> CompletableFuture.completedFuture(stat(id, call));
         case SessionCall.FILE_READ -> CompletableFuture.completedFuture(read(call));
         case SessionCall.GRAINS -> CompletableFuture.completedFuture(grains(id, call));
+        case SessionCall.PILLAR -> CompletableFuture.completedFuture(pillar(id, call));
         default ->
             CompletableFuture.completedFuture(
                 SessionReply.error(call.rid(), "unknown request kind '" + call.kind() + "'"));
@@ -352,6 +369,38 @@ public final class MinionCalls implements SessionRequests {
     grains.put(id, json);
     log.debug("grains of minion {} kept ({} bytes)", id, json.length);
     return SessionReply.ok(call.rid());
+  }
+
+  /**
+   * The minion's pillar, {@code {"pillar": {...}}}, compiled here on a worker with the grains kept
+   * for it (none yet: an empty map). A pillar the master cannot give (sealed vault, too large) is
+   * an error reply; the compiler has logged it.
+   */
+  private SessionReply pillar(MinionId id, SessionCall call) throws IOException {
+    PillarCompiler compiler = pillars;
+    if (compiler == null) {
+      return SessionReply.error(call.rid(), "this master compiles no pillar");
+    }
+    Map<String, Object> known = grains == null ? null : grains.grains(id);
+    CompiledPillar pillar;
+    try {
+      pillar = compiler.compile(id, known == null ? Map.of() : known);
+    } catch (PillarUnavailableException e) {
+      return SessionReply.error(call.rid(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A fault of the compiler is the master's, never a reason to drop the minion's connection.
+      log.warn("cannot compile the pillar of minion {}: {}", id, LogText.escape(e.toString()));
+      log.debug("pillar of minion {}", id, e);
+      return SessionReply.error(call.rid(), "pillar is unavailable: the master failed to compile it");
+    }
+    ObjectNode body = JobJson.MAPPER.createObjectNode();
+    body.set("pillar", pillar.pillar());
+    log.debug(
+        "pillar of minion {} compiled ({} bytes, {} errors)",
+        id,
+        pillar.bytes(),
+        pillar.errors().size());
+    return SessionReply.ok(call.rid(), body);
   }
 
   private SessionReply stat(MinionId id, SessionCall call) {

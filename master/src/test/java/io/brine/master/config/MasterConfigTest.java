@@ -43,6 +43,54 @@ class MasterConfigTest {
   }
 
   @Test
+  void pillar_takesSaltsKeys_andBindsSecretPolicies_toMinionGlobs() throws Exception {
+    MasterConfig defaults = MasterConfig.load(file(MINIMAL));
+    assertThat(defaults.pillar().roots()).containsExactly(Path.of("/srv/pillar"));
+    assertThat(defaults.pillar().strategy()).isEqualTo(io.brine.master.pillar.MergeStrategy.SMART);
+    assertThat(defaults.pillar().mergeLists()).isFalse();
+    assertThat(defaults.pillar().secretPolicies().isEmpty()).isTrue();
+    assertThat(MasterConfig.load(file(MINIMAL + "root_dir: root\n")).pillar().roots())
+        .as("under root_dir")
+        .containsExactly(dir.resolve("root/srv/pillar"));
+
+    MasterConfig c =
+        MasterConfig.load(
+            file(
+                MINIMAL
+                    + "pillar_roots:\n  base:\n    - pillar\n    - /srv/more\n"
+                    + "pillar_source_merging_strategy: overwrite\n"
+                    + "pillar_merge_lists: true\n"
+                    + "pillar_secret_policies:\n"
+                    + "  'web*': [web-db, Common]\n"
+                    + "  db1: db\n"));
+    assertThat(c.pillar().roots()).containsExactly(dir.resolve("pillar"), Path.of("/srv/more"));
+    assertThat(c.pillar().strategy()).isEqualTo(io.brine.master.pillar.MergeStrategy.OVERWRITE);
+    assertThat(c.pillar().mergeLists()).isTrue();
+    assertThat(c.pillar().secretPolicies().bindings())
+        .containsExactly(
+            Map.entry("web*", List.of("web-db", "common")), Map.entry("db1", List.of("db")));
+    assertThat(
+            c.pillar().secretPolicies().policiesFor(io.brine.protocol.MinionId.of("web1")))
+        .containsExactly("web-db", "common");
+    assertThat(MasterConfig.load(file(MINIMAL + "pillar_roots: [a, b]\n")).pillar().roots())
+        .containsExactly(dir.resolve("a"), dir.resolve("b"));
+
+    assertThatThrownBy(
+            () -> MasterConfig.load(file(MINIMAL + "pillar_source_merging_strategy: aggregate\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "pillar_source_merging_strategy: expected one of smart, recurse, overwrite, got"
+                + " 'aggregate'");
+    assertThatThrownBy(
+            () -> MasterConfig.load(file(MINIMAL + "pillar_secret_policies:\n  'web*': [a, 3]\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pillar_secret_policies.web*: entry 2 is");
+    assertThatThrownBy(() -> MasterConfig.load(file(MINIMAL + "pillar_roots:\n  prod: [x]\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pillar_roots.prod: unknown key");
+  }
+
+  @Test
   void load_fullFile_readsEveryKey_andResolvesRelativePathsFromTheFilesFolder() throws Exception {
     Files.writeString(dir.resolve("api.crt"), "cert");
     Files.writeString(dir.resolve("api.key"), "key");

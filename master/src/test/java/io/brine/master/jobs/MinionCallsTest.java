@@ -274,7 +274,8 @@ class MinionCallsTest {
     try (LogLines logged = LogLines.of(MinionCalls.class)) {
       SessionReply ret = callSession(WEB1, ret(6, jid, true));
       assertThat(ret.error()).isEqualTo(
-          "a call session (brine call) may only read the master's files, not 'return'");
+          "a call session (brine call) may only read the master's files and its pillar, not"
+              + " 'return'");
       assertThat(callSession(WEB1, grains).error()).contains("not 'grains'");
       assertThat(callSession(WEB1, staged).error()).contains("not staged files");
       assertThat(logged.containing("call session of minion web1")).hasSize(3);
