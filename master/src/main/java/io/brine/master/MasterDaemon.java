@@ -406,7 +406,8 @@ public final class MasterDaemon implements AutoCloseable {
                           vault,
                           audit,
                           ha == null ? ClusterStatus.SINGLE : ha,
-                          rotationTimer)),
+                          rotationTimer))
+                  .rememberPillarsIn(lastPillars),
               config.vault().apiLimits().maxConnections());
       // brine key through the API acts on this very folder and tells the listener at once.
       MinionListener listener = minions;

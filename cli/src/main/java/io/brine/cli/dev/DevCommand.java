@@ -10,6 +10,7 @@ import io.brine.minion.daemon.MinionDaemon;
 import io.brine.minion.keys.KeyFileException;
 import io.brine.vault.InitRequest;
 import io.brine.vault.InitResult;
+import io.brine.vault.Vault;
 import io.brine.vault.VaultException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -97,6 +98,7 @@ public final class DevCommand implements Callable<Integer> {
     try {
       InitResult init = master.vault().initialize(new InitRequest(1, 1, 0, 0));
       master.vault().submitUnsealKey(init.keys().get(0), false);
+      devSecrets(master.vault());
       minion = startMinion(files.minionConfig(master.minionPort()));
       MinionDaemon started = minion;
       stop = () -> stop(started, master, delete);
@@ -111,6 +113,20 @@ public final class DevCommand implements Callable<Integer> {
     }
     master.awaitShutdown();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The dev pillar's policy and its example secret, so that a first {@code pillar.items} shows a
+   * secret travelling from the vault to the one minion a policy names.
+   */
+  private static void devSecrets(Vault vault) throws VaultException {
+    vault.policies().put(DevFiles.PILLAR_POLICY, DevFiles.PILLAR_POLICY_TEXT);
+    byte[] random = new byte[12];
+    new java.security.SecureRandom().nextBytes(random);
+    vault.kv().write(
+        DevFiles.EXAMPLE_SECRET,
+        java.util.Map.of("password", java.util.HexFormat.of().formatHex(random)),
+        java.util.OptionalInt.empty());
   }
 
   private static MasterDaemon startMaster(Path config) {
@@ -205,6 +221,8 @@ public final class DevCommand implements Callable<Integer> {
     out.println("    export BRINE_MASTER_CONFIG='" + dir.resolve("master/master.yaml") + "'");
     out.println("    brine key -L");
     out.println("    brine run '*' test.ping");
+    out.println("    brine run '*' pillar.items       # a secret from the vault, to this minion only");
+    out.println("    brine run '*' state.apply test=True");
     out.println();
     out.println("Ctrl-C stops the master and the minion.");
     out.flush();

@@ -7,15 +7,49 @@ import java.nio.file.Path;
 
 /**
  * The files of a dev master and its minion under one folder: their configs, an autosign file that
- * accepts the local minion alone, and a file root with a file to fetch.
+ * accepts the local minion alone, a file root with a file to fetch and a first state, and a pillar
+ * root whose pillar reads a secret from the vault (the dev-only policy {@link #PILLAR_POLICY}
+ * lets the local minion's pillar read {@code secret/*}).
  */
 record DevFiles(Path dir, Path masterConfig, String minionId) {
+  /** The policy dev mode binds to its minion's pillar: read on secret/*. Dev only. */
+  static final String PILLAR_POLICY = "dev-pillar";
+
+  static final String PILLAR_POLICY_TEXT =
+      "# brine dev only: the local minion's pillar may read every secret.\n"
+          + "path \"secret/data/*\" {\n  capabilities = [\"read\"]\n}\n";
+
+  /** The example secret the dev pillar reads (its value is made at start). */
+  static final String EXAMPLE_SECRET = "dev/db";
+
   static DevFiles write(Path dir, String apiAddr, int retPort, String minionId)
       throws IOException {
     Path master = Files.createDirectories(dir.resolve("master"));
     Path srv = Files.createDirectories(dir.resolve("srv"));
+    Path pillar = Files.createDirectories(dir.resolve("pillar"));
     Files.writeString(
         srv.resolve("hello.txt"), "Hello from the brine dev master's file server.\n");
+    Files.writeString(srv.resolve("top.sls"), "base:\n  '*':\n    - motd\n");
+    Files.writeString(
+        srv.resolve("motd.sls"),
+        "# brine dev: a first state. brine run '*' state.apply test=True shows what it would do.\n"
+            + "motd:\n"
+            + "  file.managed:\n"
+            + "    - name: " + dir.resolve("minion").resolve("motd") + "\n"
+            + "    - makedirs: True\n"
+            + "    - mode: '0644'\n"
+            + "    - contents: |\n"
+            + "        {{ pillar['greeting'] }}\n"
+            + "        This is {{ grains['id'] }}, on {{ grains['os'] }}.\n");
+    Files.writeString(pillar.resolve("top.sls"), "base:\n  '*':\n    - dev\n");
+    Files.writeString(
+        pillar.resolve("dev.sls"),
+        "# brine dev: compiled on the master for each minion, sent to it alone.\n"
+            + "greeting: Hello from the dev master's pillar.\n"
+            + "db:\n"
+            + "  # From the vault's KV engine, allowed by the dev-only policy " + PILLAR_POLICY
+            + ".\n"
+            + "  password: {{ vault_secret('" + EXAMPLE_SECRET + "', 'password') }}\n");
     Path autosign = master.resolve("autosign.conf");
     Files.writeString(autosign, minionId + "\n");
     Path config = master.resolve("master.yaml");
@@ -26,6 +60,9 @@ record DevFiles(Path dir, Path masterConfig, String minionId) {
             + "cachedir: " + master.resolve("cache") + "\n"
             + "autosign_file: " + autosign + "\n"
             + "file_roots:\n  base:\n    - " + srv + "\n"
+            + "pillar_roots:\n  base:\n    - " + pillar + "\n"
+            + "# Dev only: the local minion's pillar may read secret/* (see the policy).\n"
+            + "pillar_secret_policies:\n  '" + minionId + "':\n    - " + PILLAR_POLICY + "\n"
             + "keysize: 2048\n"
             + "interface: 127.0.0.1\n"
             + "ret_port: " + retPort + "\n"

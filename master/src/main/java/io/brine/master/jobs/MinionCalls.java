@@ -69,6 +69,7 @@ public final class MinionCalls implements SessionRequests {
   private final FileRoots files;
   private final StagedFiles staged;
   private volatile PillarCompiler pillars;
+  private volatile LastPillars lastPillars;
   private final ServedFiles served;
   private final ExecutorService workers;
   private final Clock clock;
@@ -144,6 +145,12 @@ public final class MinionCalls implements SessionRequests {
    */
   public MinionCalls pillarFrom(PillarCompiler compiler) {
     this.pillars = compiler;
+    return this;
+  }
+
+  /** Keeps each pillar compiled in {@code last}, for pillar targets (memory only). */
+  public MinionCalls rememberPillarsIn(LastPillars last) {
+    this.lastPillars = last;
     return this;
   }
 
@@ -395,6 +402,10 @@ public final class MinionCalls implements SessionRequests {
     }
     ObjectNode body = JobJson.MAPPER.createObjectNode();
     body.set("pillar", pillar.pillar());
+    LastPillars last = lastPillars;
+    if (last != null) {
+      last.compiled(id, JobJson.MAPPER.convertValue(pillar.pillar(), Map.class));
+    }
     log.debug(
         "pillar of minion {} compiled ({} bytes, {} errors)",
         id,

@@ -115,6 +115,13 @@ public final class StateEngine {
               OneLine.of(e.getMessage())),
           PILLAR_FAILED);
     }
+    if (pillar.get("_errors") instanceof List<?> errors && !errors.isEmpty()) {
+      // Salt's master puts what failed to render in _errors; Salt runs no state with it.
+      List<String> lines = new ArrayList<>();
+      lines.add("Pillar failed to render with the following messages:");
+      errors.forEach(e -> lines.add(OneLine.of(String.valueOf(e))));
+      throw new CompileException(lines, PILLAR_FAILED);
+    }
     pillar.putAll(request.pillarOverride());
     Map<String, Object> grainItems = grains.items(functions.minionId());
     Map<String, Object> opts = new LinkedHashMap<>();
