@@ -29,6 +29,7 @@ public final class RecordingProxy implements AutoCloseable {
   private final List<byte[]> publications = new CopyOnWriteArrayList<>();
   private final List<byte[]> hellos = new CopyOnWriteArrayList<>();
   private final Object toMinionLock = new Object();
+  private final java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
   private volatile OutputStream toMinion;
 
   public RecordingProxy(int masterPort) throws IOException {
@@ -53,6 +54,13 @@ public final class RecordingProxy implements AutoCloseable {
     return List.copyOf(hellos);
   }
 
+  /** Every byte that crossed the proxy so far, both directions, as an eavesdropper sees them. */
+  public byte[] wire() {
+    synchronized (wire) {
+      return wire.toByteArray();
+    }
+  }
+
   /** Writes {@code frame} to the minion's connection, as if the master had sent it. */
   public void inject(byte[] frame) throws IOException {
     synchronized (toMinionLock) {
@@ -71,8 +79,8 @@ public final class RecordingProxy implements AutoCloseable {
         Socket minion = server.accept();
         Socket master = new Socket(InetAddress.getLoopbackAddress(), masterPort);
         toMinion = minion.getOutputStream();
-        relay("minion-to-master", minion, master, HELLO, hellos, new Object());
-        relay("master-to-minion", master, minion, PUBLISH, publications, toMinionLock);
+        relay("minion-to-master", minion, master, HELLO, hellos, new Object(), wire);
+        relay("master-to-minion", master, minion, PUBLISH, publications, toMinionLock, wire);
       } catch (IOException e) {
         return; // closed
       }
@@ -85,7 +93,13 @@ public final class RecordingProxy implements AutoCloseable {
    * under {@code lock}, so a frame injected meanwhile never lands inside another.
    */
   private static void relay(
-      String name, Socket from, Socket to, int recorded, List<byte[]> record, Object lock) {
+      String name,
+      Socket from,
+      Socket to,
+      int recorded,
+      List<byte[]> record,
+      Object lock,
+      java.io.ByteArrayOutputStream wire) {
     Thread t =
         new Thread(
             () -> {
@@ -99,6 +113,9 @@ public final class RecordingProxy implements AutoCloseable {
                   }
                   byte[] frame = ByteBuffer.allocate(4 + length).putInt(length).array();
                   in.readFully(frame, 4, length);
+                  synchronized (wire) {
+                    wire.write(frame, 0, frame.length);
+                  }
                   if ((frame[5] & 0xff) == recorded) {
                     record.add(recorded == HELLO ? Arrays.copyOfRange(frame, 6, frame.length) : frame);
                   }
