@@ -1,9 +1,14 @@
 package io.brine.minion.states;
 
+import io.brine.minion.functions.Arguments;
+import io.brine.minion.functions.FunctionCall;
+import io.brine.minion.functions.FunctionException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One state to apply, after rendering and requisite ordering.
@@ -22,5 +27,14 @@ public record StateCall(
     Objects.requireNonNull(name, "name");
     args = args == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(args));
     Objects.requireNonNull(context, "context");
+  }
+
+  /**
+   * The arguments read as an execution function's keywords, so a misspelt or unknown one is
+   * refused in Salt's words ("got an unexpected keyword argument").
+   */
+  public Arguments arguments(String state, Set<String> keywords) throws FunctionException {
+    return Arguments.parse(
+        new FunctionCall(List.of(), args, context.functions()), state, List.of(), keywords);
   }
 }

@@ -41,7 +41,7 @@ final class CmdRunState implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = CmdStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       return run(call, a);
     } catch (FunctionException | IllegalArgumentException e) {
       return StateResult.failed(e.getMessage());

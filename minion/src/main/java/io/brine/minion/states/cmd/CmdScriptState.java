@@ -36,7 +36,7 @@ final class CmdScriptState implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = CmdStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       boolean stateful = a.bool("stateful", false);
       String name = call.name();
       String source = a.optionalString("source").orElse(name.split(" ", 2)[0]);

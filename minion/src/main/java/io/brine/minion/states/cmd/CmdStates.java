@@ -1,12 +1,7 @@
 package io.brine.minion.states.cmd;
 
-import io.brine.minion.functions.Arguments;
-import io.brine.minion.functions.FunctionCall;
-import io.brine.minion.functions.FunctionException;
-import io.brine.minion.states.StateCall;
 import io.brine.minion.states.StateFunction;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Salt's {@code cmd} states: {@code cmd.run} and {@code cmd.script} run a command through the
@@ -22,16 +17,4 @@ public final class CmdStates {
     return List.of(new CmdRunState(), new CmdWaitState(), new CmdScriptState());
   }
 
-  /**
-   * A state's arguments read as an execution function's keywords, so a misspelt or unknown one is
-   * refused in Salt's words ("got an unexpected keyword argument").
-   */
-  static Arguments arguments(StateCall call, String state, Set<String> keywords)
-      throws FunctionException {
-    return Arguments.parse(
-        new FunctionCall(List.of(), call.args(), call.context().functions()),
-        state,
-        List.of(),
-        keywords);
-  }
 }

@@ -25,7 +25,7 @@ final class CronAbsent implements StateFunction {
   public StateResult apply(StateCall call) throws InterruptedException {
     String name = call.name().strip();
     try {
-      Arguments a = CronStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       CronEntry e = CronEntry.of(name(), call.name(), a);
       Crontab tab = Crontab.read(call.context(), e.user());
       Optional<CronJob> job = tab.find(e.identifier(), e.cmd());

@@ -31,7 +31,7 @@ final class CronPresent implements StateFunction {
   public StateResult apply(StateCall call) throws InterruptedException {
     String name = call.name().strip();
     try {
-      Arguments a = CronStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       CronEntry e = CronEntry.of(name(), call.name(), a);
       String schedule = schedule(a);
       Optional<String> comment = a.optionalString("comment");

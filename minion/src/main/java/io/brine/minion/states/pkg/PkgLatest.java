@@ -31,7 +31,7 @@ final class PkgLatest implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = PkgStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       Targets t = Targets.of(name(), call.name(), a, false);
       List<String> names = List.copyOf(t.versions().keySet());
       Map<String, String> avail = versions(call.context(), "pkg.latest_version", names,

@@ -28,7 +28,7 @@ final class PkgRemoved implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = PkgStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       Targets t = Targets.of(name(), call.name(), a, true);
       Map<String, List<String>> before = Packages.installed(call.context());
       List<String> targets = new ArrayList<>();

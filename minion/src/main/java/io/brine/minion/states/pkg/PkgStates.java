@@ -1,12 +1,7 @@
 package io.brine.minion.states.pkg;
 
-import io.brine.minion.functions.Arguments;
-import io.brine.minion.functions.FunctionCall;
-import io.brine.minion.functions.FunctionException;
-import io.brine.minion.states.StateCall;
 import io.brine.minion.states.StateFunction;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Salt's {@code pkg} states over the minion's pkg functions (pkg.list_pkgs, pkg.install,
@@ -20,16 +15,4 @@ public final class PkgStates {
     return List.of(new PkgInstalled(), new PkgRemoved(), new PkgLatest());
   }
 
-  /**
-   * A state's arguments read as an execution function's keywords, so a misspelt or unknown one is
-   * refused in Salt's words ("got an unexpected keyword argument").
-   */
-  static Arguments arguments(StateCall call, String state, Set<String> keywords)
-      throws FunctionException {
-    return Arguments.parse(
-        new FunctionCall(List.of(), call.args(), call.context().functions()),
-        state,
-        List.of(),
-        keywords);
-  }
 }

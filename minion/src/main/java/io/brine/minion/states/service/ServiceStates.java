@@ -1,7 +1,6 @@
 package io.brine.minion.states.service;
 
 import io.brine.minion.functions.Arguments;
-import io.brine.minion.functions.FunctionCall;
 import io.brine.minion.functions.FunctionException;
 import io.brine.minion.states.StateCall;
 import io.brine.minion.states.StateFunction;
@@ -22,9 +21,8 @@ public final class ServiceStates {
   }
 
   /**
-   * A state's arguments read as an execution function's keywords, so a misspelt or unknown one is
-   * refused in Salt's words ("got an unexpected keyword argument"); Salt's own words for the
-   * common slip of {@code enabled} for {@code enable}.
+   * {@link StateCall#arguments}, with Salt's own words for the common slip of {@code enabled} for
+   * {@code enable}.
    */
   static Arguments arguments(StateCall call, String state, Set<String> keywords)
       throws FunctionException {
@@ -32,11 +30,7 @@ public final class ServiceStates {
       throw new FunctionException("Service " + call.name() + " uses non-existent option"
           + " \"enabled\".  Perhaps \"enable\" option was intended?");
     }
-    return Arguments.parse(
-        new FunctionCall(List.of(), call.args(), call.context().functions()),
-        state,
-        List.of(),
-        keywords);
+    return call.arguments(state, keywords);
   }
 
   /** {@code enable}: true, false, or not given (null): boot status left alone. */

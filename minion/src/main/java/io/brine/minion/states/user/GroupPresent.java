@@ -37,7 +37,7 @@ final class GroupPresent implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = UserStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       String group = ShadowTools.account(name(), "name", call.name());
       Wanted w = wanted(a);
       if (w.members().isPresent() && (!w.add().isEmpty() || !w.del().isEmpty())) {

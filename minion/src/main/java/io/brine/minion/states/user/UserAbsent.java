@@ -27,7 +27,7 @@ final class UserAbsent implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = UserStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       String user = ShadowTools.account(name(), "name", call.name());
       Map<String, Object> info = Info.user(call.context(), user);
       if (info.isEmpty()) {

@@ -40,7 +40,7 @@ final class UserPresent implements StateFunction {
   @Override
   public StateResult apply(StateCall call) throws InterruptedException {
     try {
-      Arguments a = UserStates.arguments(call, name(), KEYWORDS);
+      Arguments a = call.arguments(name(), KEYWORDS);
       String user = ShadowTools.account(name(), "name", call.name());
       Wanted w = wanted(a);
       StateContext ctx = call.context();

@@ -1,12 +1,7 @@
 package io.brine.minion.states.user;
 
-import io.brine.minion.functions.Arguments;
-import io.brine.minion.functions.FunctionCall;
-import io.brine.minion.functions.FunctionException;
-import io.brine.minion.states.StateCall;
 import io.brine.minion.states.StateFunction;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Salt's {@code user.present}, {@code user.absent} and {@code group.present}: accounts are read
@@ -21,16 +16,4 @@ public final class UserStates {
     return List.of(new UserPresent(), new UserAbsent(), new GroupPresent());
   }
 
-  /**
-   * A state's arguments read as an execution function's keywords, so a misspelt or unknown one is
-   * refused in Salt's words ("got an unexpected keyword argument").
-   */
-  static Arguments arguments(StateCall call, String state, Set<String> keywords)
-      throws FunctionException {
-    return Arguments.parse(
-        new FunctionCall(List.of(), call.args(), call.context().functions()),
-        state,
-        List.of(),
-        keywords);
-  }
 }
