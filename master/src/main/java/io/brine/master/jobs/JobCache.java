@@ -473,7 +473,10 @@ public final class JobCache implements JobStore {
   private int removeJobsInClear() throws IOException {
     int removed = 0;
     for (String jid : jidsNewestFirst()) {
-      if (startsInClear(dir.resolve(jid).resolve(JOB_FILE)) && remove(jid)) {
+      Path folder = dir.resolve(jid);
+      if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) // a link is never followed
+          && startsInClear(folder.resolve(JOB_FILE))
+          && remove(jid)) {
         removed++;
       }
     }
