@@ -266,8 +266,16 @@ public final class MasterDaemon implements AutoCloseable {
       MasterConfig.Jobs jobs = config.jobs();
       if (postgres == null) {
         pki = PkiDirectory.open(config.pkiDir(), AcceptancePolicy.from(config));
+        // Returns can hold vault secrets: sealed under a data key kept in the barrier.
+        secrets = new ClusterSecrets(() -> true, new SecureRandom());
+        vault.addListener(secrets);
         jobCache =
-            JobCache.open(jobs.jobsDir(), jobs.maxJobs(), jobs.keepJobs(), Clock.systemUTC());
+            JobCache.open(
+                jobs.jobsDir(),
+                jobs.maxJobs(),
+                jobs.keepJobs(),
+                Clock.systemUTC(),
+                secrets.dataAead());
         FileGrainStore grainFiles = FileGrainStore.open(jobs.grainsDir());
         int forgotten = grainFiles.retainOnly(pki.acceptedKeys().ids());
         if (forgotten > 0) {

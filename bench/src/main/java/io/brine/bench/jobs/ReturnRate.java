@@ -102,8 +102,12 @@ public final class ReturnRate {
     List<Double> ratios = new ArrayList<>();
     try (HikariDataSource pool = new HikariDataSource(config);
         JobCache fileCache =
-            JobCache.open(Files.createTempDirectory(o.work(), "jobs-"), 100_000,
-                Duration.ofDays(1), Clock.systemUTC());
+            JobCache.open(
+                Files.createTempDirectory(o.work(), "jobs-"),
+                100_000,
+                Duration.ofDays(1),
+                Clock.systemUTC(),
+                RandomNonceAesGcm.create(AesGcmKey.generate()));
         SharedJobCache sharedCache =
             SharedJobCache.open(
                 pool,

@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * missing tries again at each {@link #refresh} until the active has written them. They are wiped
  * at seal. Until they are loaded, {@link #dataAead()} and {@link #keyMac()} refuse, the way a
  * sealed vault does.
+ *
+ * <p>A master of its own holds them too, always active: its data key seals its file job cache
+ * ({@link io.brine.master.jobs.JobCache}), for the same reason, a job's returns can hold a vault
+ * secret.
  */
 public final class ClusterSecrets implements VaultListener {
   private static final Logger log = LoggerFactory.getLogger(ClusterSecrets.class);
@@ -40,6 +45,9 @@ public final class ClusterSecrets implements VaultListener {
   private final BooleanSupplier active;
   private final SecureRandom random;
   private final Aead dataAead = new DataAead();
+
+  /** Held for reading by each use of the data key, for writing while the seal wipes it. */
+  private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
   private Storage barrier;
   private AesGcmKey dataKey;
@@ -131,17 +139,24 @@ public final class ClusterSecrets implements VaultListener {
   }
 
   @Override
-  public synchronized void sealed() {
-    barrier = null;
-    data = null;
-    mac = null;
-    if (dataKey != null) {
-      dataKey.destroy();
-      dataKey = null;
-    }
-    if (macKey != null) {
-      macKey.destroy();
-      macKey = null;
+  public void sealed() {
+    inUse.writeLock().lock(); // first, then the monitor: the order a DataAead call takes them
+    try {
+      synchronized (this) {
+        barrier = null;
+        data = null;
+        mac = null;
+        if (dataKey != null) {
+          dataKey.destroy();
+          dataKey = null;
+        }
+        if (macKey != null) {
+          macKey.destroy();
+          macKey = null;
+        }
+      }
+    } finally {
+      inUse.writeLock().unlock();
     }
   }
 
@@ -154,17 +169,31 @@ public final class ClusterSecrets implements VaultListener {
     return data;
   }
 
-  /** Delegates to the loaded key, so the stores can hold one object across seals. */
+  /**
+   * Delegates to the loaded key, so the stores can hold one object across seals. Each call holds
+   * {@link #inUse} for reading, so a seal waits for the calls using the key before it wipes it: a
+   * value is never sealed under a key being zeroed.
+   */
   private final class DataAead implements Aead {
     @Override
     public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-      return data().encrypt(plaintext, associatedData);
+      inUse.readLock().lock();
+      try {
+        return data().encrypt(plaintext, associatedData);
+      } finally {
+        inUse.readLock().unlock();
+      }
     }
 
     @Override
     public byte[] decrypt(byte[] ciphertext, byte[] associatedData)
         throws GeneralSecurityException {
-      return data().decrypt(ciphertext, associatedData);
+      inUse.readLock().lock();
+      try {
+        return data().decrypt(ciphertext, associatedData);
+      } finally {
+        inUse.readLock().unlock();
+      }
     }
   }
 }

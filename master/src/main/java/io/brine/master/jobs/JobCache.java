@@ -1,13 +1,16 @@
 package io.brine.master.jobs;
 
 import io.brine.common.files.DurableFiles;
+import io.brine.crypto.aead.Aead;
 import io.brine.master.jobs.RecentJobs.Known;
 import io.brine.protocol.MinionId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +35,30 @@ import org.slf4j.LoggerFactory;
  * The master's job cache (Salt's {@code local_cache} returner): each published job and the
  * returns of its minions, on disk so they survive a restart.
  *
- * <p>Layout, every file written atomically with {@link DurableFiles} in PRIVATE mode (returns can
- * hold secrets: files 0600, folders 0700):
+ * <p>Layout, every file written atomically with {@link DurableFiles} in PRIVATE mode (files 0600,
+ * folders 0700):
  *
  * <pre>
- * {dir}/{jid}/job.json      the {@link JobRecord}
- * {dir}/{jid}/returns.log   its {@link JobReturn}s, one JSON line each, one per minion
+ * {dir}/{jid}/job.json      the {@link JobRecord}, sealed: base64 of its JSON under the data key
+ * {dir}/{jid}/returns.log   its {@link JobReturn}s, one line each, one per minion:
+ *                           "{minion id} {base64 of the return's JSON under the data key}"
  * </pre>
+ *
+ * <p>Sealed because a job and its returns can hold a vault secret (a pillar value, a file's diff)
+ * and no secret is ever in clear on the master's disk: each value is AES-256-GCM ciphertext under
+ * the master's data key, which lives in the vault's barrier ({@link
+ * io.brine.master.cluster.ClusterSecrets}: made at the first unseal, loaded at each unseal, wiped
+ * at seal), with associated data naming its jid, and for a return its minion ({@link
+ * JobCacheCipher}), so a file or line moved to another job or minion does not open there and is
+ * skipped as damage. While the vault is sealed nothing can be read or stored: find, list, create
+ * and addReturn fail with a {@link JobStoreUnavailableException}, "the job cache is sealed with
+ * the vault" (a minion's return is then held and tried again, {@link MinionCalls}). What needs no
+ * key still works: expiry and purge go by the time in the jid (the folder's name), and {@link
+ * #returnedCount} counts lines.
+ *
+ * <p>A job an earlier version stored in clear (its job.json starts with <code>{</code>, which
+ * base64 never does) is removed by {@link #open}, with one log line: kept, it would be a secret in
+ * clear on the disk until it expired, and the cache is a day's history, not a record.
  *
  * A job folder appears whole: it is built under a temp name (job.json and an empty returns log)
  * and renamed into place, and removed by renaming it to a temp name before deleting its content.
@@ -90,16 +111,18 @@ public final class JobCache implements JobStore {
   private final int maxJobs;
   private final Duration keepJobs;
   private final Clock clock;
+  private final JobCacheCipher cipher;
   private final ReturnWriter writer;
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final RecentJobs recent = new RecentJobs(RECENT_JOBS);
 
-  private JobCache(Path dir, int maxJobs, Duration keepJobs, Clock clock) {
+  private JobCache(Path dir, int maxJobs, Duration keepJobs, Clock clock, Aead dataKey) {
     this.dir = dir;
     this.maxJobs = maxJobs;
     this.keepJobs = keepJobs;
     this.clock = clock;
-    this.writer = new ReturnWriter("brine-job-returns");
+    this.cipher = new JobCacheCipher(dataKey);
+    this.writer = new ReturnWriter("brine-job-returns", cipher);
     for (int i = 0; i < LOCK_STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -107,11 +130,16 @@ public final class JobCache implements JobStore {
 
   /**
    * Opens the cache under {@code dir}, creating it (0700) when missing; then removes leftover temp
-   * files and folders, jobs older than {@code keepJobs}, and the oldest beyond {@code maxJobs}.
+   * files and folders, jobs an earlier version stored in clear, jobs older than {@code keepJobs},
+   * and the oldest beyond {@code maxJobs}. Needs no key: the vault may still be sealed.
+   *
+   * @param dataKey seals what the cache writes; the same object across seals, refusing while the
+   *     vault is sealed ({@link io.brine.master.cluster.ClusterSecrets#dataAead})
    */
-  public static JobCache open(Path dir, int maxJobs, Duration keepJobs, Clock clock)
-      throws IOException {
+  public static JobCache open(
+      Path dir, int maxJobs, Duration keepJobs, Clock clock, Aead dataKey) throws IOException {
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(dataKey, "dataKey");
     if (maxJobs < 1) {
       throw new IllegalArgumentException("max_jobs is " + maxJobs + "; it must be at least 1");
     }
@@ -119,9 +147,16 @@ public final class JobCache implements JobStore {
       throw new IllegalArgumentException("keep_jobs must be a positive duration, not " + keepJobs);
     }
     DurableFiles.ensureFolder(dir);
-    JobCache cache = new JobCache(dir.toAbsolutePath(), maxJobs, keepJobs, clock);
+    JobCache cache = new JobCache(dir.toAbsolutePath(), maxJobs, keepJobs, clock, dataKey);
     try {
       cache.removeLeftoversInJobs();
+      int inClear = cache.removeJobsInClear();
+      if (inClear > 0) {
+        log.warn(
+            "job cache: removed {} job(s) an earlier version stored in clear; job returns are now"
+                + " sealed with the vault",
+            inClear);
+      }
       int removed = cache.purgeExpired();
       if (removed > 0) {
         log.info("job cache: removed {} expired jobs at start", removed);
@@ -146,7 +181,7 @@ public final class JobCache implements JobStore {
   @Override
   public void create(JobRecord job) throws IOException {
     String jid = job.jid();
-    byte[] json = JobJson.write(job);
+    byte[] sealed = cipher.seal(JobJson.write(job), JobCacheCipher.job(jid));
     synchronized (lock(jid)) {
       Path target = dir.resolve(jid);
       if (DurableFiles.exists(target)) {
@@ -156,7 +191,7 @@ public final class JobCache implements JobStore {
       try {
         DurableFiles.ensureFolder(temp);
         DurableFiles.write(temp.resolve(ReturnLog.FILE), new byte[0], DurableFiles.PRIVATE);
-        DurableFiles.write(temp.resolve(JOB_FILE), json, DurableFiles.PRIVATE);
+        DurableFiles.write(temp.resolve(JOB_FILE), sealed, DurableFiles.PRIVATE);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         DurableFiles.forceFolder(dir);
       } finally {
@@ -169,8 +204,8 @@ public final class JobCache implements JobStore {
   /**
    * As {@link #addReturn}, without waiting: completes once the return is on disk (so it may be
    * acknowledged to its minion), or exceptionally with an {@link IOException} when it could not be
-   * stored. Checks the job and its targets on the calling thread; may block when the writer's
-   * queue is full.
+   * stored ({@link JobStoreUnavailableException} while the vault is sealed). Checks the job and its
+   * targets and seals the return on the calling thread; may block when the writer's queue is full.
    */
   @Override
   public CompletableFuture<AddResult> addReturnAsync(String jid, JobReturn ret) {
@@ -195,31 +230,56 @@ public final class JobCache implements JobStore {
         throw new IOException(
             "job " + jid + " has no " + ReturnLog.FILE + "; its cache entry is damaged");
       }
-      return writer.append(jid, file, ret.id(), JobJson.write(ret), JobJson.contentDigest(ret));
+      byte[] line = ReturnLog.line(cipher, jid, ret);
+      return writer.append(jid, file, ret.id(), line, JobJson.contentDigest(ret));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JobStoreUnavailableException while the vault is sealed
+   */
   @Override
   public Optional<JobView> find(String jid) throws IOException {
     if (!Jid.isValid(jid)) {
       return Optional.empty();
     }
-    // No lock: files appear and disappear by atomic renames, so a reader sees whole files.
-    Optional<Known> job = load(jid);
+    // No lock: files appear and disappear by atomic renames, so a reader sees whole files. From
+    // the disk, never from memory: while the vault is sealed nothing of the cache can be read.
+    Optional<Known> job = read(jid);
     if (job.isEmpty()) {
       return Optional.empty();
     }
     Map<MinionId, JobReturn> returns = new HashMap<>();
     Path file = dir.resolve(jid).resolve(ReturnLog.FILE);
-    if (!ReturnLog.read(file, jid, job.get().targets(), r -> returns.putIfAbsent(r.id(), r))) {
+    Set<MinionId> targets = job.get().targets();
+    boolean found =
+        ReturnLog.read(
+            file,
+            jid,
+            cipher,
+            r -> {
+              if (targets.contains(r.id())) {
+                returns.putIfAbsent(r.id(), r);
+              } else {
+                skipped(jid, "the job did not target " + r.id());
+              }
+            },
+            why -> skipped(jid, why));
+    if (!found) {
       if (!DurableFiles.exists(dir.resolve(jid))) {
         return Optional.empty(); // removed since it was read
       }
       log.warn("job cache: job {} has no {}; showing it without returns", jid, ReturnLog.FILE);
     }
     return Optional.of(new JobView(job.get().job(), returns));
+  }
+
+  private static void skipped(String jid, String why) {
+    log.warn("job cache: skipping a damaged return of job {}: {}", jid, why);
   }
 
   /**
@@ -241,6 +301,11 @@ public final class JobCache implements JobStore {
     return list(Integer.MAX_VALUE);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws JobStoreUnavailableException while the vault is sealed
+   */
   @Override
   public List<JobRecord> list(int limit) throws IOException {
     List<JobRecord> jobs = new ArrayList<>();
@@ -248,7 +313,7 @@ public final class JobCache implements JobStore {
       if (jobs.size() >= limit) {
         break;
       }
-      load(jid).ifPresent(known -> jobs.add(known.job()));
+      read(jid).ifPresent(known -> jobs.add(known.job()));
     }
     return jobs;
   }
@@ -304,14 +369,21 @@ public final class JobCache implements JobStore {
   }
 
   /**
-   * The job from memory or job.json; empty when missing or damaged (logged). Not remembered here:
-   * list() reads every job, which would push out the ones minions are returning to.
+   * The job from memory or job.json, for checking a return against its targets: a return is
+   * sealed before it is stored, so it too fails while the vault is sealed.
    */
   private Optional<Known> load(String jid) throws IOException {
     Optional<Known> known = recent.get(jid);
-    if (known.isPresent()) {
-      return known;
-    }
+    return known.isPresent() ? known : read(jid);
+  }
+
+  /**
+   * The job from its job.json; empty when missing or damaged (logged). Not remembered here:
+   * list() reads every job, which would push out the ones minions are returning to.
+   *
+   * @throws JobStoreUnavailableException while the vault is sealed
+   */
+  private Optional<Known> read(String jid) throws IOException {
     Path folder = dir.resolve(jid);
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       if (DurableFiles.exists(folder)) {
@@ -327,7 +399,15 @@ public final class JobCache implements JobStore {
         }
         return Optional.empty();
       }
-      JobRecord job = JobJson.readJob(content);
+      if (JobCacheCipher.isClearJson(content)) {
+        throw new JobJson.MalformedException("it is in clear (an earlier version's format)");
+      }
+      Optional<byte[]> json = cipher.open(content, JobCacheCipher.job(jid));
+      if (json.isEmpty()) {
+        throw new JobJson.MalformedException(
+            "it does not open (copied from another job, altered, or sealed under another key)");
+      }
+      JobRecord job = JobJson.readJob(json.get());
       if (!job.jid().equals(jid)) {
         throw new JobJson.MalformedException("it holds job " + job.jid());
       }
@@ -381,6 +461,36 @@ public final class JobCache implements JobStore {
   private void removeLeftoversInJobs() throws IOException {
     for (String jid : jidsNewestFirst()) {
       removeTempFiles(dir.resolve(jid));
+    }
+  }
+
+  /**
+   * Removes the jobs whose job.json is in clear, as an earlier version wrote it: their returns are
+   * in clear too. Tells them by the first byte, without the key.
+   *
+   * @return how many were removed
+   */
+  private int removeJobsInClear() throws IOException {
+    int removed = 0;
+    for (String jid : jidsNewestFirst()) {
+      Path folder = dir.resolve(jid);
+      if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) // a link is never followed
+          && startsInClear(folder.resolve(JOB_FILE))
+          && remove(jid)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private static boolean startsInClear(Path file) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return false; // a missing, linked or odd job.json is damage, skipped where it is read
+    }
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      return JobCacheCipher.isClearJson(in.readNBytes(1));
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 

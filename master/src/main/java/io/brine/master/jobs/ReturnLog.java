@@ -6,20 +6,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One job's returns on disk: {@code {jid}/returns.log}, one JSON return ({@link JobJson}) per
- * line, in the order they arrived. JSON escapes every control character, so a return never holds
- * a raw newline and a line is exactly one return.
+ * One job's returns on disk: {@code {jid}/returns.log}, one return per line, in the order they
+ * arrived. A line is the minion's id, a space, and its return ({@link JobJson}) sealed by {@link
+ * JobCacheCipher} for this job and this minion, in base64: neither holds a space or a newline, so a
+ * line is exactly one return. The id is in clear, as in the cluster's rows (which minions answered
+ * a job is no secret; what they answered may be); it only says which key the line opens with, and
+ * the return inside must name the same minion.
  *
  * <p>Why one appended file rather than a file per return: a return is acknowledged to its minion
  * only once it is on disk, and a file per return cost a write, two fsyncs and a rename each, one
@@ -28,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only complete lines count. A line without its newline is a write in progress (a reader races
  * the writer) or one a crash cut short; it was never acknowledged, so {@link #repairTail} drops
- * it before the next append and its minion sends it again. A complete line that does not parse is
- * damage: logged and skipped, like a damaged file. Reading needs no lock.
+ * it before the next append and its minion sends it again. A complete line that does not open
+ * (moved from another job or minion, tampered with) or does not parse is damage: skipped, like a
+ * damaged file. Reading needs no lock, only the key: while the vault is sealed a read fails with
+ * {@link JobStoreUnavailableException}.
  */
 final class ReturnLog {
   private static final Logger log = LoggerFactory.getLogger(ReturnLog.class);
@@ -95,26 +102,80 @@ final class ReturnLog {
   }
 
   /**
-   * The returns in {@code file}, each checked to be for one of {@code targets}; damage skipped.
+   * The line that stores {@code ret} in {@code jid}'s log, without its newline.
+   *
+   * @throws JobStoreUnavailableException while the vault is sealed
+   */
+  static byte[] line(JobCacheCipher cipher, String jid, JobReturn ret) throws IOException {
+    byte[] id = ret.id().value().getBytes(StandardCharsets.UTF_8);
+    byte[] sealed = cipher.seal(JobJson.write(ret), JobCacheCipher.jobReturn(jid, ret.id()));
+    byte[] line = new byte[id.length + 1 + sealed.length];
+    System.arraycopy(id, 0, line, 0, id.length);
+    line[id.length] = ' ';
+    System.arraycopy(sealed, 0, line, id.length + 1, sealed.length);
+    return line;
+  }
+
+  /**
+   * The returns in {@code file}, opened and parsed, to {@code sink}; each line that is not a return
+   * of this job is skipped, and why told to {@code damaged}.
    *
    * @return false when the file does not exist
+   * @throws JobStoreUnavailableException while the vault is sealed
    */
-  static boolean read(Path file, String jid, Set<MinionId> targets, Consumer<JobReturn> sink)
+  static boolean read(
+      Path file,
+      String jid,
+      JobCacheCipher cipher,
+      Consumer<JobReturn> sink,
+      Consumer<String> damaged)
       throws IOException {
     return forEachLine(
         file,
         JobCache.MAX_RETURN_BYTES,
         line -> {
           try {
-            JobReturn ret = JobJson.readReturn(line);
-            if (!targets.contains(ret.id())) {
-              throw new JobJson.MalformedException("the job did not target " + ret.id());
-            }
-            sink.accept(ret);
+            sink.accept(open(line, jid, cipher));
           } catch (JobJson.MalformedException e) {
-            log.warn("job cache: skipping a damaged return of job {}: {}", jid, e.getMessage());
+            damaged.accept(e.getMessage());
           }
         });
+  }
+
+  private static JobReturn open(byte[] line, String jid, JobCacheCipher cipher)
+      throws IOException {
+    if (JobCacheCipher.isClearJson(line)) {
+      throw new JobJson.MalformedException("it is in clear (an earlier version's format)");
+    }
+    int space = indexOf(line, (byte) ' ');
+    String name = new String(line, 0, Math.max(space, 0), StandardCharsets.UTF_8);
+    if (space < 0 || !MinionId.isValid(name)) {
+      throw new JobJson.MalformedException("it does not start with a minion id");
+    }
+    MinionId id = MinionId.of(name);
+    byte[] sealed = Arrays.copyOfRange(line, space + 1, line.length);
+    Optional<byte[]> plain = cipher.open(sealed, JobCacheCipher.jobReturn(jid, id));
+    if (plain.isEmpty()) {
+      throw new JobJson.MalformedException(
+          "the line of "
+              + id
+              + " does not open (moved from another job or minion, altered, or sealed under"
+              + " another key)");
+    }
+    JobReturn ret = JobJson.readReturn(plain.get());
+    if (!ret.id().equals(id)) {
+      throw new JobJson.MalformedException("the line of " + id + " holds a return of " + ret.id());
+    }
+    return ret;
+  }
+
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Complete lines in {@code file}, without parsing them; -1 when it is missing or no file. */

@@ -69,20 +69,24 @@ final class ReturnWriter implements AutoCloseable {
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
   private final Map<String, OpenLog> open = new LinkedHashMap<>(16, 0.75f, true);
   private final Thread thread;
+  private final JobCacheCipher cipher;
   private volatile boolean closing;
 
-  ReturnWriter(String name) {
+  /** @param cipher opens the lines already in a log, for the digests of its returns */
+  ReturnWriter(String name, JobCacheCipher cipher) {
+    this.cipher = cipher;
     thread = new Thread(this::run, name);
     thread.setDaemon(true);
     thread.start();
   }
 
   /**
-   * Queues {@code line} (one JSON return, no newline) for {@code id} in the log {@code file} of
-   * {@code jid}, {@code digest} being its {@link JobJson#contentDigest}. Completes with ADDED once
-   * it is durable, ALREADY_STORED or CONFLICTING when the minion already returned (the same return,
-   * or another), UNKNOWN_JOB when the log is gone (the job was removed), or exceptionally when the
-   * disk failed.
+   * Queues {@code line} (one sealed return, {@link ReturnLog#line}, no newline) for {@code id} in
+   * the log {@code file} of {@code jid}, {@code digest} being its {@link JobJson#contentDigest}
+   * (of the return in clear; kept in memory only). Completes with ADDED once it is durable,
+   * ALREADY_STORED or CONFLICTING when the minion already returned (the same return, or another),
+   * UNKNOWN_JOB when the log is gone (the job was removed), or exceptionally when the disk failed
+   * or (opening a log's lines) the vault sealed.
    */
   CompletableFuture<AddResult> append(
       String jid, Path file, MinionId id, byte[] line, byte[] digest) {
@@ -238,15 +242,15 @@ final class ReturnWriter implements AutoCloseable {
       if (cut > 0) {
         log.warn("job cache: cut {} bytes of an unfinished return off job {}", cut, jid);
       }
+      // The first return per minion counts; a damaged line is skipped here as in every view,
+      // where find() logs it. Sealed meanwhile, this fails and so does the batch, to be retried.
       Map<MinionId, byte[]> digests = new HashMap<>();
-      ReturnLog.forEachLine(file, JobCache.MAX_RETURN_BYTES, line -> {
-        try {
-          JobReturn ret = JobJson.readReturn(line);
-          digests.putIfAbsent(ret.id(), JobJson.contentDigest(ret)); // the first one counts
-        } catch (JobJson.MalformedException e) {
-          // skipped here as in every view; find() logs it
-        }
-      });
+      ReturnLog.read(
+          file,
+          jid,
+          cipher,
+          ret -> digests.putIfAbsent(ret.id(), JobJson.contentDigest(ret)),
+          damaged -> {});
       OpenLog opened = new OpenLog(channel, digests);
       open.put(jid, opened);
       evictBeyondLimit();

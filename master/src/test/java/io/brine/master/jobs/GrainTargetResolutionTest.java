@@ -3,6 +3,8 @@ package io.brine.master.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.RandomNonceAesGcm;
 import io.brine.crypto.rsa.Pem;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.config.MasterConfig;
@@ -77,7 +79,13 @@ class GrainTargetResolutionTest {
             pki,
             rotator,
             (id, request) -> CompletableFuture.completedFuture(new byte[0]));
-    cache = JobCache.open(dir.resolve("jobs"), 100, Duration.ofHours(1), Clock.systemUTC());
+    cache =
+        JobCache.open(
+            dir.resolve("jobs"),
+            100,
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            RandomNonceAesGcm.create(AesGcmKey.generate()));
     grains = FileGrainStore.open(dir.resolve("grains"));
     grains.put(MinionId.of("web1"), json(Map.of("os", "Debian", "ipv4", List.of("10.0.0.1"),
         "roles", List.of("web"))));

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brine.common.files.DurableFiles;
+import io.brine.common.log.LogLines;
+import io.brine.master.cluster.ClusterSecrets;
+import io.brine.vault.VaultException;
+import io.brine.vault.storage.InMemoryStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +15,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,10 +32,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The file cache: the {@link JobStoreContract} every job store meets, and what is its own (the
- * folder layout and modes, a crash's leftovers, damaged files, links).
+ * folder layout and modes, sealing with the vault, a crash's leftovers, damaged files, links).
+ * Its data key is a master's own, {@link ClusterSecrets} over a barrier in memory, unsealed for
+ * each test.
  */
 class JobCacheTest extends JobStoreContract {
   @TempDir Path tmp;
+
+  private final InMemoryStorage barrier = new InMemoryStorage();
+  private final ClusterSecrets secrets = new ClusterSecrets(() -> true, new SecureRandom());
+
+  @BeforeEach
+  void unseal() throws VaultException {
+    secrets.unsealed(barrier);
+  }
 
   private Path cacheDir() {
     return tmp.resolve("jobs");
@@ -38,7 +55,7 @@ class JobCacheTest extends JobStoreContract {
 
   @Override
   protected JobStore openStore(int maxJobs, Duration keepJobs, Clock clock) throws IOException {
-    return JobCache.open(cacheDir(), maxJobs, keepJobs, clock);
+    return JobCache.open(cacheDir(), maxJobs, keepJobs, clock, secrets.dataAead());
   }
 
   @Override
@@ -55,7 +72,12 @@ class JobCacheTest extends JobStoreContract {
   /** The file cache itself, for what only it has ({@link JobCache#dir}). */
   private JobCache openCache() throws IOException {
     JobCache cache =
-        JobCache.open(cacheDir(), JobCache.DEFAULT_MAX_JOBS, JobCache.DEFAULT_KEEP_JOBS, clock);
+        JobCache.open(
+            cacheDir(),
+            JobCache.DEFAULT_MAX_JOBS,
+            JobCache.DEFAULT_KEEP_JOBS,
+            clock,
+            secrets.dataAead());
     opened.add(cache);
     return cache;
   }
@@ -66,7 +88,7 @@ class JobCacheTest extends JobStoreContract {
   }
 
   @Test
-  void layoutIsJobJsonAndOneReturnPerLine_privateModes() throws IOException {
+  void layoutIsASealedJobJsonAndOneSealedReturnPerLine_privateModes() throws IOException {
     JobCache cache = openCache();
     JobRecord job = job(NOW);
     cache.create(job);
@@ -85,16 +107,17 @@ class JobCacheTest extends JobStoreContract {
     assertThat(mode(folder.resolve("job.json"))).isEqualTo("rw-------");
     assertThat(mode(folder.resolve("returns.log"))).isEqualTo("rw-------");
     List<String> lines = Files.readAllLines(folder.resolve("returns.log"));
-    assertThat(lines).hasSize(2); // the newlines inside a return are escaped
-    assertThat(lines.get(0))
-        .contains("\"id\":\"web1\"")
-        .contains("\"return\":\"up 3 days\\nand\\r\\n2 users\"");
-    assertThat(lines.get(1)).contains("\"id\":\"web2\"");
+    assertThat(lines).hasSize(2); // base64 holds no newline, whatever the return does
+    assertThat(lines.get(0)).startsWith("web1 ").doesNotContain("up 3 days");
+    assertThat(lines.get(1)).startsWith("web2 ").doesNotContain("up 1 day");
+    for (String line : lines) {
+      assertThat(Base64.getDecoder().decode(line.substring(line.indexOf(' ') + 1))).isNotEmpty();
+    }
     assertThat(cache.find(job.jid()).orElseThrow().returns().get(WEB1).ret())
         .isEqualTo("up 3 days\nand\r\n2 users");
-    assertThat(Files.readString(folder.resolve("job.json")))
-        .contains("\"minions\":[\"web1\",\"web2\"]")
-        .contains("\"missing\":[\"db1\"]");
+    String jobFile = Files.readString(folder.resolve("job.json"));
+    assertThat(Base64.getDecoder().decode(jobFile)).isNotEmpty();
+    assertThat(jobFile).doesNotContain("web1").doesNotContain("uptime");
   }
 
   @Test
@@ -156,6 +179,17 @@ class JobCacheTest extends JobStoreContract {
   @ValueSource(
       strings = {
         "", // empty
+        "not base64 at all",
+        "QUJD", // base64, but too short to be sealed
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // zeros: no key sealed them
+      })
+  void aDamagedJobFileIsSkipped(String content) throws IOException {
+    assertDamagedJobFileIsSkipped(damaged -> content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "{\"jid\":\"2026", // truncated
         "not json at all",
         "[1,2,3]", // not an object
@@ -163,20 +197,52 @@ class JobCacheTest extends JobStoreContract {
         "{\"jid\":\"20261123090000000000\",\"jid\":\"20261123090000000000\"}", // duplicate key
         "{} {}" // trailing tokens
       })
-  void aDamagedJobFileIsSkipped(String content) throws IOException {
+  void aSealedJobFileThatIsNotAJobIsSkipped(String json) throws IOException {
+    assertDamagedJobFileIsSkipped(damaged -> sealJob(damaged.jid(), json));
+  }
+
+  @Test
+  void aJobFileSealedForItsJidHoldingAnotherJobIsSkipped() throws IOException {
+    String other = new String(JobJson.write(job(NOW.plusSeconds(1))), StandardCharsets.UTF_8);
+    assertDamagedJobFileIsSkipped(damaged -> sealJob(damaged.jid(), other));
+  }
+
+  private interface Content {
+    byte[] of(JobRecord damaged) throws IOException;
+  }
+
+  private void assertDamagedJobFileIsSkipped(Content content) throws IOException {
     JobCache cache = openCache();
     JobRecord damaged = job(NOW.minusSeconds(10));
     JobRecord good = job(NOW);
     cache.create(damaged);
     cache.create(good);
-    Files.writeString(cacheDir().resolve(damaged.jid()).resolve("job.json"), content);
+    Files.write(cacheDir().resolve(damaged.jid()).resolve("job.json"), content.of(damaged));
 
     JobCache reopened = openCache(); // a fresh process: nothing remembered
-    assertThat(reopened.list()).containsExactly(good);
+    try (LogLines log = LogLines.of(JobCache.class)) {
+      assertThat(reopened.list()).containsExactly(good);
+      assertThat(log.containing("skipping damaged " + damaged.jid() + "/job.json")).hasSize(1);
+    }
     assertThat(reopened.find(damaged.jid())).isEmpty();
     assertThat(reopened.addReturn(damaged.jid(), ret(WEB1, "x")))
         .isEqualTo(AddResult.UNKNOWN_JOB);
     assertThat(reopened.find(good.jid())).isPresent();
+  }
+
+  private byte[] sealJob(String jid, String json) throws IOException {
+    return new JobCacheCipher(secrets.dataAead())
+        .seal(json.getBytes(StandardCharsets.UTF_8), JobCacheCipher.job(jid));
+  }
+
+  /** A line as the cache writes one, the JSON {@code json} sealed for {@code minion}. */
+  private String sealedLine(String jid, String minion, String json) throws IOException {
+    byte[] sealed =
+        new JobCacheCipher(secrets.dataAead())
+            .seal(
+                json.getBytes(StandardCharsets.UTF_8),
+                JobCacheCipher.jobReturn(jid, io.brine.protocol.MinionId.of(minion)));
+    return minion + " " + new String(sealed, StandardCharsets.US_ASCII);
   }
 
   @Test
@@ -194,17 +260,29 @@ class JobCacheTest extends JobStoreContract {
     assertThat(openCache().list()).containsExactly(b);
   }
 
+  /**
+   * Each case a line appended to a log: "raw:" then the line itself, or a minion id, a space and
+   * the JSON the test seals for it with the cache's own key.
+   */
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "{\"id\":\"web2\",\"fun\":\"cmd.run\",\"ret", // truncated
-        "\u0000\u0000\u0000", // zeros, as after a power cut on some file systems
-        "{\"id\":\"web2\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":\"0\",\"success\":true,"
-            + "\"received\":\"2026-11-23T09:00:01Z\"}", // retcode a string
-        "{\"id\":\"web1\",\"fun\":\"cmd.run\",\"return\":2,\"retcode\":0,\"success\":true,"
-            + "\"received\":\"2026-11-23T09:00:01Z\"}", // web1's second return: the first wins
-        "{\"id\":\"evil\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,\"success\":true,"
-            + "\"received\":\"2026-11-23T09:00:01Z\"}" // a minion the job did not target
+        "web2 {\"id\":\"web2\",\"fun\":\"cmd.run\",\"ret", // truncated
+        "raw:\u0000\u0000\u0000", // zeros, as after a power cut on some file systems
+        "raw:web2 not-base64!",
+        "raw:web2 QUJDRA==", // base64, but no ciphertext
+        "raw:../x QUJDRA==", // not a minion id
+        "raw:web2", // no sealed part
+        "raw:{\"id\":\"web2\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,"
+            + "\"success\":true,\"received\":\"2026-11-23T09:00:01Z\"}", // in clear
+        "web2 {\"id\":\"web2\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":\"0\","
+            + "\"success\":true,\"received\":\"2026-11-23T09:00:01Z\"}", // retcode a string
+        "web2 {\"id\":\"db1\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,"
+            + "\"success\":true,\"received\":\"2026-11-23T09:00:01Z\"}", // another minion's
+        "web1 {\"id\":\"web1\",\"fun\":\"cmd.run\",\"return\":2,\"retcode\":0,"
+            + "\"success\":true,\"received\":\"2026-11-23T09:00:01Z\"}", // web1's second
+        "evil {\"id\":\"evil\",\"fun\":\"cmd.run\",\"return\":1,\"retcode\":0,"
+            + "\"success\":true,\"received\":\"2026-11-23T09:00:01Z\"}" // a minion not targeted
       })
   void aDamagedReturnLineIsSkipped_andTheLinesAroundItAreKept(String content) throws IOException {
     JobCache cache = openCache();
@@ -212,7 +290,14 @@ class JobCacheTest extends JobStoreContract {
     cache.create(job);
     cache.addReturn(job.jid(), ret(WEB1, "good"));
     Path log = cacheDir().resolve(job.jid()).resolve("returns.log");
-    Files.writeString(log, content + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    String line =
+        content.startsWith("raw:")
+            ? content.substring(4)
+            : sealedLine(
+                job.jid(),
+                content.substring(0, content.indexOf(' ')),
+                content.substring(content.indexOf(' ') + 1));
+    Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
     JobCache reopened = openCache();
     assertThat(reopened.addReturn(job.jid(), ret(DB1, "after"))).isEqualTo(AddResult.ADDED);
@@ -230,7 +315,7 @@ class JobCacheTest extends JobStoreContract {
     cache.create(job);
     cache.addReturn(job.jid(), ret(WEB1, "good"));
     Path log = cacheDir().resolve(job.jid()).resolve("returns.log");
-    String torn = "{\"id\":\"web2\",\"fun\":\"cmd.run\",\"return\":\"cut";
+    String torn = sealedLine(job.jid(), "web2", "{}").substring(0, 30) + "#cut#"; // never base64
     Files.writeString(log, torn, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
     JobCache reopened = openCache(); // the master after the crash
@@ -239,7 +324,7 @@ class JobCacheTest extends JobStoreContract {
 
     // web2 was never acknowledged, so it sends its return again: it must land on a line of its own.
     assertThat(reopened.addReturn(job.jid(), ret(WEB2, "again"))).isEqualTo(AddResult.ADDED);
-    assertThat(Files.readString(log)).doesNotContain("cut");
+    assertThat(Files.readString(log)).doesNotContain("#cut#");
     assertThat(Files.readAllLines(log)).hasSize(2);
     JobView view = reopened.find(job.jid()).orElseThrow();
     assertThat(view.returns().get(WEB2).ret()).isEqualTo("again");
@@ -307,13 +392,181 @@ class JobCacheTest extends JobStoreContract {
   void openRefusesALinkedCacheFolderAndBadLimits() throws IOException {
     Path real = Files.createDirectory(tmp.resolve("real"));
     Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
-    assertThatThrownBy(() -> JobCache.open(link, 10, Duration.ofHours(1), clock))
+    assertThatThrownBy(
+            () -> JobCache.open(link, 10, Duration.ofHours(1), clock, secrets.dataAead()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("symbolic link");
-    assertThatThrownBy(() -> JobCache.open(real, 0, Duration.ofHours(1), clock))
+    assertThatThrownBy(
+            () -> JobCache.open(real, 0, Duration.ofHours(1), clock, secrets.dataAead()))
         .hasMessage("max_jobs is 0; it must be at least 1");
-    assertThatThrownBy(() -> JobCache.open(real, 10, Duration.ZERO, clock))
+    assertThatThrownBy(
+            () -> JobCache.open(real, 10, Duration.ZERO, clock, secrets.dataAead()))
         .hasMessageContaining("keep_jobs must be a positive duration");
+  }
+
+  @Test
+  void aSecretInAJobOrItsReturns_isInNoByteOfTheCacheFolder() throws IOException {
+    String secret = "pillar-db-password-7Qx9";
+    JobCache cache = openCache();
+    JobRecord job =
+        new JobRecord(
+            Jid.of(NOW),
+            "pillar.get",
+            List.of("db:password", secret),
+            Map.of("default", secret),
+            "web*",
+            "glob",
+            List.of(WEB1, WEB2),
+            List.of(),
+            NOW);
+    cache.create(job);
+    assertThat(cache.addReturn(job.jid(), ret(WEB1, secret))).isEqualTo(AddResult.ADDED);
+    assertThat(cache.addReturn(job.jid(), ret(WEB2, Map.of("diff", "+" + secret + "\n"))))
+        .isEqualTo(AddResult.ADDED);
+    assertThat(cache.addReturn(job.jid(), ret(WEB1, secret))).isEqualTo(AddResult.ALREADY_STORED);
+    cache.close();
+
+    JobCache reopened = openCache(); // its writer reads the log back for the next return
+    assertThat(reopened.addReturn(job.jid(), ret(WEB2, "other")))
+        .isEqualTo(AddResult.CONFLICTING);
+    assertThat(reopened.find(job.jid()).orElseThrow().returns().get(WEB1).ret()).isEqualTo(secret);
+    assertThat(reopened.list()).containsExactly(job);
+
+    // The secret itself, and its base64 at each of the three alignments: encoding is no seal.
+    byte[] clear = secret.getBytes(StandardCharsets.UTF_8);
+    List<byte[]> needles = new ArrayList<>(List.of(clear));
+    for (int skip = 0; skip < 3; skip++) {
+      int whole = (clear.length - skip) / 3 * 3;
+      needles.add(
+          Base64.getEncoder()
+              .withoutPadding()
+              .encode(java.util.Arrays.copyOfRange(clear, skip, skip + whole)));
+    }
+    List<Path> files;
+    try (Stream<Path> all = Files.walk(tmp)) {
+      files = all.filter(Files::isRegularFile).toList();
+    }
+    assertThat(files).hasSize(2); // job.json and returns.log, nothing else anywhere
+    for (Path file : files) {
+      byte[] content = Files.readAllBytes(file);
+      for (byte[] needle : needles) {
+        assertThat(indexOf(content, needle)).as(file + " holds the secret").isEqualTo(-1);
+      }
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void aReturnLineMovedToAnotherJobOrMinion_doesNotOpen_andIsSkippedWithOneLogLine()
+      throws IOException {
+    JobCache cache = openCache();
+    JobRecord a = job(NOW.minusSeconds(10));
+    JobRecord b = job(NOW);
+    cache.create(a);
+    cache.create(b);
+    cache.addReturn(a.jid(), ret(WEB1, "a's"));
+    Path aLog = cacheDir().resolve(a.jid()).resolve("returns.log");
+    Path bLog = cacheDir().resolve(b.jid()).resolve("returns.log");
+    String line = Files.readAllLines(aLog).get(0);
+
+    Files.writeString(bLog, line + "\n"); // to another job, same minion
+    Files.writeString(
+        aLog, "web2" + line.substring(line.indexOf(' ')) + "\n", StandardOpenOption.APPEND);
+
+    JobCache reopened = openCache();
+    try (LogLines log = LogLines.of(JobCache.class)) {
+      assertThat(reopened.find(b.jid()).orElseThrow().returns()).isEmpty();
+      assertThat(reopened.find(a.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1);
+      assertThat(log.containing("skipping a damaged return of job " + b.jid()))
+          .singleElement()
+          .asString()
+          .contains("the line of web1 does not open (moved from another job or minion");
+      assertThat(log.containing("skipping a damaged return of job " + a.jid()))
+          .singleElement()
+          .asString()
+          .contains("the line of web2 does not open");
+    }
+    // The moved line is no return of web1 to b: web1's own still goes in.
+    assertThat(reopened.addReturn(b.jid(), ret(WEB1, "b's"))).isEqualTo(AddResult.ADDED);
+    assertThat(reopened.find(b.jid()).orElseThrow().returns().get(WEB1).ret()).isEqualTo("b's");
+  }
+
+  @Test
+  void whileTheVaultIsSealed_theCacheRefusesInOneLine_andStillExpiresWithoutTheKey()
+      throws IOException {
+    JobCache cache = openCache();
+    JobRecord old = job(NOW.minusSeconds(10));
+    cache.create(old);
+    cache.addReturn(old.jid(), ret(WEB1, "before the seal"));
+
+    secrets.sealed();
+    String sealed = "the job cache is sealed with the vault";
+    assertThatThrownBy(() -> cache.find(old.jid()))
+        .isInstanceOf(JobStoreUnavailableException.class)
+        .hasMessage(sealed);
+    assertThatThrownBy(cache::list).isInstanceOf(JobStoreUnavailableException.class);
+    assertThatThrownBy(() -> cache.create(job(NOW)))
+        .isInstanceOf(JobStoreUnavailableException.class)
+        .hasMessage(sealed);
+    assertThatThrownBy(() -> cache.addReturn(old.jid(), ret(WEB2, "while sealed")))
+        .as("a return is refused as unavailable, so MinionCalls holds it")
+        .isInstanceOf(JobStoreUnavailableException.class)
+        .hasMessage(sealed);
+    assertThatThrownBy(() -> openCache().find(old.jid()))
+        .as("a restarted master, sealed")
+        .isInstanceOf(JobStoreUnavailableException.class);
+    assertThat(cache.returnedCount(old.jid())).hasValue(1); // lines, counted without the key
+    assertThat(entries()).containsExactly(old.jid()); // nothing was written for the refusals
+
+    secrets.unsealed(barrier); // the same key, kept in the barrier
+    assertThat(cache.addReturn(old.jid(), ret(WEB2, "after"))).isEqualTo(AddResult.ADDED);
+    assertThat(cache.find(old.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1, WEB2);
+
+    secrets.sealed();
+    clock.set(NOW.plus(JobCache.DEFAULT_KEEP_JOBS));
+    assertThat(cache.purgeExpired()).isEqualTo(1);
+    assertThat(entries()).isEmpty();
+  }
+
+  @Test
+  void jobsAnEarlierVersionStoredInClear_areRemovedAtOpen_withOneLogLine() throws IOException {
+    JobCache cache = openCache();
+    JobRecord sealedJob = job(NOW);
+    cache.create(sealedJob);
+    cache.addReturn(sealedJob.jid(), ret(WEB1, "sealed"));
+    cache.close();
+    // What the previous version left: job.json and returns.log in clear JSON.
+    List<JobRecord> inClear = List.of(job(NOW.minusSeconds(20)), job(NOW.minusSeconds(10)));
+    for (JobRecord old : inClear) {
+      Path folder = Files.createDirectory(cacheDir().resolve(old.jid()));
+      Files.write(folder.resolve("job.json"), JobJson.write(old));
+      Files.write(folder.resolve("returns.log"), (new String(JobJson.write(ret(WEB1, "s3cret")),
+          StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    JobCache reopened;
+    try (LogLines log = LogLines.of(JobCache.class)) {
+      reopened = openCache();
+      assertThat(log.containing("in clear"))
+          .containsExactly(
+              "WARN job cache: removed 2 job(s) an earlier version stored in clear; job returns"
+                  + " are now sealed with the vault");
+    }
+    assertThat(entries()).containsExactly(sealedJob.jid());
+    assertThat(reopened.list()).containsExactly(sealedJob);
+    assertThat(reopened.find(sealedJob.jid()).orElseThrow().returns()).containsOnlyKeys(WEB1);
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.common.log.LogLines;
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.RandomNonceAesGcm;
 import io.brine.master.files.FileRoots;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.ProtocolException;
@@ -47,7 +49,13 @@ class MinionCallsTest {
 
   @BeforeEach
   void cacheWithOneJob() throws Exception {
-    cache = JobCache.open(dir.resolve("jobs"), 100, Duration.ofHours(24), Clock.systemUTC());
+    cache =
+        JobCache.open(
+            dir.resolve("jobs"),
+            100,
+            Duration.ofHours(24),
+            Clock.systemUTC(),
+            RandomNonceAesGcm.create(AesGcmKey.generate()));
     Files.createDirectories(dir.resolve("srv"));
     Files.writeString(dir.resolve("srv/motd"), "hello from the master\n");
     calls =

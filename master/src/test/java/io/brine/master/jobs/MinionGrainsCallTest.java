@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brine.common.log.LogLines;
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.RandomNonceAesGcm;
 import io.brine.master.grains.FileGrainStore;
 import io.brine.protocol.MinionId;
 import io.brine.protocol.job.JobJson;
@@ -33,7 +35,13 @@ class MinionGrainsCallTest {
 
   @BeforeEach
   void open() throws Exception {
-    cache = JobCache.open(dir.resolve("jobs"), 100, Duration.ofHours(24), Clock.systemUTC());
+    cache =
+        JobCache.open(
+            dir.resolve("jobs"),
+            100,
+            Duration.ofHours(24),
+            Clock.systemUTC(),
+            RandomNonceAesGcm.create(AesGcmKey.generate()));
     grains = FileGrainStore.open(dir.resolve("grains"));
     calls = new MinionCalls(cache, grains, null, null, workers, Clock.systemUTC());
   }

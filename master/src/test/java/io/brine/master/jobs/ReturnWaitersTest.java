@@ -3,6 +3,8 @@ package io.brine.master.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.RandomNonceAesGcm;
 import io.brine.protocol.MinionId;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +31,13 @@ class ReturnWaitersTest {
 
   @BeforeEach
   void job() throws Exception {
-    cache = JobCache.open(dir, 100, Duration.ofHours(1), Clock.systemUTC());
+    cache =
+        JobCache.open(
+            dir,
+            100,
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            RandomNonceAesGcm.create(AesGcmKey.generate()));
     jid = Jid.next(Clock.systemUTC());
     cache.create(
         new JobRecord(jid, "test.ping", List.of(), Map.of(), "web*", "glob", List.of(WEB1, WEB2),

@@ -2,6 +2,8 @@ package io.brine.master.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.RandomNonceAesGcm;
 import io.brine.crypto.rsa.RsaKeys;
 import io.brine.master.config.MasterConfig;
 import io.brine.master.jobs.JobCache;
@@ -97,7 +99,13 @@ class QueuedJobDeliveryTest {
             pki,
             rotator,
             (id, request) -> CompletableFuture.completedFuture(new byte[0]));
-    cache = JobCache.open(dir.resolve("jobs"), 100, Duration.ofHours(1), Clock.systemUTC());
+    cache =
+        JobCache.open(
+            dir.resolve("jobs"),
+            100,
+            Duration.ofHours(1),
+            Clock.systemUTC(),
+            RandomNonceAesGcm.create(AesGcmKey.generate()));
     JobPublisher publisher =
         new JobPublisher(epoch -> Optional.of(master), pki, listener, cache, Clock.systemUTC());
     MasterTrust trust = MasterTrust.pinned((RSAPublicKey) master.getPublic());
