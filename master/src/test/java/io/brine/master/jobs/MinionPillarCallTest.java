@@ -1,5 +1,7 @@
 package io.brine.master.jobs;
 
+import io.brine.crypto.aead.AesGcmKey;
+import io.brine.crypto.aead.RandomNonceAesGcm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brine.common.log.LogLines;
@@ -71,7 +73,13 @@ class MinionPillarCallTest {
     InitResult init = vault.initialize(new InitRequest(1, 1, 0, 0));
     rootToken = init.rootToken();
     vault.submitUnsealKey(init.keys().get(0), false);
-    cache = JobCache.open(dir.resolve("jobs"), 100, Duration.ofHours(24), Clock.systemUTC());
+    cache =
+        JobCache.open(
+            dir.resolve("jobs"),
+            100,
+            Duration.ofHours(24),
+            Clock.systemUTC(),
+            RandomNonceAesGcm.create(AesGcmKey.generate()));
     PillarCompiler compiler =
         PillarCompiler.create(
             new PillarConfig(List.of(roots), MergeStrategy.SMART, false, SecretPolicies.NONE),
