@@ -108,7 +108,8 @@ class OutputsAndBatchesEndToEndTest {
     Result quiet = cli().run("run", "web1", "test.echo", "hello", "--out", "quiet");
     Result verbose = cli().run("run", "web1", "test.ping", "-v");
     Result toFile = cli().run("run", "web1", "test.ping", "--out-file", file.toString());
-    Result wrong = cli().run("run", "web1", "test.ping", "--out", "highstate");
+    Result wrong = cli().run("run", "web1", "test.ping", "--out", "pprint");
+    Result highstate = cli().run("run", "web1", "test.ping", "--out", "highstate");
 
     assertThat(txt.out()).isEqualTo("web1: hello\n");
     assertThat(raw.out()).isEqualTo("{'web1': 'hello'}\n");
@@ -120,6 +121,8 @@ class OutputsAndBatchesEndToEndTest {
     assertThat(Files.readString(file)).isEqualTo("web1:\n    True\n");
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.err()).contains("--out must be one of nested, json");
+    // Salt's highstate outputter prints a return that is no state run as nested.
+    assertThat(highstate.out()).isEqualTo("web1:\n    True\n");
   }
 
   @Test
