@@ -23,9 +23,19 @@ class SwarmSmokeTest {
     int port = MasterChild.freePort();
     String api = "http://127.0.0.1:" + MasterChild.freePort();
     Path config = dir.resolve("master.yaml");
+    Path files = Files.createDirectories(dir.resolve("files"));
+    Path out = dir.resolve("state-out");
+    // The state phase for real: each minion renders this and writes its own two files.
+    Files.writeString(
+        files.resolve("smoke.sls"),
+        "{% for i in range(2) %}\nsmoke-{{ i }}:\n  file.managed:\n"
+            + "    - name: " + out + "/{{ grains['id'] }}/f{{ i }}\n"
+            + "    - contents: '{{ grains['id'] }} {{ i }}'\n    - makedirs: True\n"
+            + "{% endfor %}\n");
     Files.writeString(
         config,
-        MasterChild.swarmConfig(dir, port, api, "  storage_dir: " + dir.resolve("vault")));
+        "file_roots:\n  base:\n    - " + files + "\n"
+            + MasterChild.swarmConfig(dir, port, api, "  storage_dir: " + dir.resolve("vault")));
     try (MasterChild master = MasterChild.start(config, api)) {
       String token = master.initAndUnseal();
       Path masterPub = dir.resolve("pki/master/master.pub");
@@ -54,7 +64,11 @@ class SwarmSmokeTest {
                 "--reconnect",
                 "--rotation",
                 "--warmup",
-                "10"
+                "10",
+                "--state",
+                "smoke",
+                "--state-runs",
+                "2"
               });
 
       Swarm.Result result = new Swarm(options, master::killAndRestart).run();
@@ -89,6 +103,14 @@ class SwarmSmokeTest {
       assertThat(rotation.jobExpected()).isEqualTo(MINIONS - 1);
       assertThat(rotation.lost()).as(log).isZero();
       assertThat(rotation.sealStatus().count()).isPositive();
+
+      StatePhase.Result state = result.state();
+      assertThat(state.seconds()).as(log).hasSize(2);
+      assertThat(state.failedReturns()).as(state.firstFailure()).containsExactly(0, 0);
+      assertThat(Files.readString(out.resolve("swarm-00007/f1"))).isEqualTo("swarm-00007 1\n");
+      try (var minionDirs = Files.list(out)) {
+        assertThat(minionDirs.count()).isEqualTo(MINIONS);
+      }
 
       RestartPhase.Result restart = result.restart();
       assertThat(restart.minions()).isEqualTo(MINIONS - 1);
