@@ -7,6 +7,7 @@ import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.functions.MinionFunction;
 import io.brine.minion.functions.builtin.CommandError;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -65,7 +66,16 @@ public final class FileMkdir implements MinionFunction {
         missing.push(p);
       }
       for (Path p : missing) {
-        Files.createDirectory(p);
+        try {
+          Files.createDirectory(p);
+        } catch (FileAlreadyExistsException e) {
+          // Made meanwhile by someone else (minions sharing a parent, two jobs at once): a folder
+          // is what was wanted, but it is not ours to chown or chmod. Anything else is refused.
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            continue;
+          }
+          throw e;
+        }
         PosixFileAttributeView view =
             Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (owner.isPresent()) {
