@@ -16,14 +16,15 @@ import picocli.CommandLine.ParameterException;
 public final class OutputOptions {
   /** The functions whose returns Salt prints with its highstate outputter. */
   private static final java.util.Set<String> STATE_RUNS =
-      java.util.Set.of("state.apply", "state.sls", "state.highstate");
+      java.util.Set.of("state.apply", "state.sls", "state.highstate", "state.single");
 
   @Option(
       names = "--out",
       paramLabel = "<outputter>",
       description =
-          "nested (Salt's default), highstate (the default for state.apply, state.sls and"
-              + " state.highstate), json, yaml, txt, raw or quiet; text is nested.")
+          "nested (Salt's default), highstate (the default for state.apply, state.sls,"
+              + " state.highstate and state.single), json, yaml, txt, raw or quiet; text is"
+              + " nested.")
   String out;
 
   @Option(

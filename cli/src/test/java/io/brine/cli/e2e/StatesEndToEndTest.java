@@ -156,4 +156,13 @@ class StatesEndToEndTest {
       assertThat(r.err()).doesNotContain("Exception");
     }
   }
+
+  @Test
+  void stateSingle_printsTheHighstateOfOneState() {
+    Result r = brine("run", "web1", "state.single", "test.succeed_with_changes", "one");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("          ID: one\n    Function: test.succeed_with_changes\n")
+        .contains("Succeeded: 1 (changed=1)\n");
+  }
 }

@@ -67,6 +67,27 @@ public final class StateEngine {
     return new Compiled(context, mods, high);
   }
 
+  /**
+   * state.single's run: one state, {@code module.fun} for {@code name} with {@code args}, as an
+   * SLS of one id would be (no SLS, so {@code __sls__} is null, as Salt's).
+   */
+  Compiled single(
+      FunctionContext functions, Request request, String function, String name,
+      Map<String, Object> args)
+      throws CompileException, InterruptedException {
+    RunContext context = context(functions, request);
+    int dot = function.indexOf('.');
+    IdDecl decl = new IdDecl(name, null);
+    StateDecl state = new StateDecl(function.substring(0, dot), 10_000);
+    state.fun = function.substring(dot + 1);
+    state.args.put("name", name);
+    state.args.putAll(args);
+    decl.states.put(state.module, state);
+    Map<String, IdDecl> high = new LinkedHashMap<>();
+    high.put(name, decl);
+    return new Compiled(context, List.of(), high);
+  }
+
   /** Runs the compiled states; Salt's retcode with the returns. */
   RunResult run(Compiled compiled, Request request) throws CompileException, InterruptedException {
     List<LowChunk> chunks = Lowstate.of(compiled.high());

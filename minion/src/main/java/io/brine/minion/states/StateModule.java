@@ -7,6 +7,7 @@ import io.brine.minion.functions.FunctionCall;
 import io.brine.minion.functions.FunctionException;
 import io.brine.minion.functions.FunctionOutput;
 import io.brine.minion.functions.MinionFunction;
+import io.brine.minion.functions.OneLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Set;
 
 /**
  * Salt's state module: {@code state.apply}, {@code state.sls}, {@code state.highstate} and the
- * {@code show_*} functions, each one {@link StateModule} over the minion's
+ * {@code show_*} functions (with {@link StateSingle}, {@code state.single}), each one {@link StateModule} over the minion's
  * {@link StateEngine}. A run returns Salt's dict of state returns with retcode 2 when a state
  * failed; a run that could not compile returns Salt's list of errors with retcode 1 (5 when the
  * pillar could not be had).
@@ -59,6 +60,7 @@ public final class StateModule implements MinionFunction {
     for (Mode m : Mode.values()) {
       fns.add(new StateModule(m, engine));
     }
+    fns.add(new StateSingle(engine));
     return fns;
   }
 
@@ -154,8 +156,26 @@ public final class StateModule implements MinionFunction {
     return mods.isEmpty() ? Optional.empty() : Optional.of(mods);
   }
 
+  /** A true/false keyword as Salt's CLI gives it ("True", "false") or as JSON. */
+  static boolean flag(String name, Object value) throws FunctionException {
+    if (value == null) {
+      return false;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    String text = String.valueOf(value).strip().toLowerCase(java.util.Locale.ROOT);
+    if (text.equals("true")) {
+      return true;
+    }
+    if (text.equals("false")) {
+      return false;
+    }
+    throw new FunctionException("'" + name + "' must be true or false, got " + OneLine.of(text));
+  }
+
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> pillar(Optional<Object> given) throws FunctionException {
+  static Map<String, Object> pillar(Optional<Object> given) throws FunctionException {
     if (given.isEmpty()) {
       return Map.of();
     }

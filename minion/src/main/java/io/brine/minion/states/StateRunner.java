@@ -138,8 +138,8 @@ final class StateRunner {
     }
     Optional<StateFunction> fn = functions.find(chunk.function());
     if (fn.isEmpty()) {
-      return Outcome.skipped(StateResult.failed(
-          "State '" + chunk.function() + "' was not found in SLS '" + chunk.sls + "'"));
+      return Outcome.skipped(StateResult.failed("State '" + chunk.function() + "' was not found"
+          + (chunk.sls == null ? "" : " in SLS '" + chunk.sls + "'")));
     }
     StateResult r = apply(fn.get(), chunk, test);
     List<LowChunk> watched = chunk.targets.getOrDefault(Requisites.Kind.WATCH, List.of());

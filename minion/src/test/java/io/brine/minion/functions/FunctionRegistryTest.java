@@ -70,6 +70,7 @@ class FunctionRegistryTest {
             "state.show_lowstate",
             "state.show_sls",
             "state.show_top",
+            "state.single",
             "state.sls",
             "status.loadavg",
             "status.meminfo",

@@ -205,4 +205,31 @@ class StateEngineTest {
         "Pillar failed to render with the following messages:",
         "pillar is unavailable: the master's vault is sealed"));
   }
+
+  @Test
+  void stateSingle_runsOneStateWithoutAnSls_testTrueChangesNothing() throws Exception {
+    StateRuns runs = runs();
+    Path motd = root.resolve("out/motd");
+
+    FunctionOutput dry = runs.call("state.single", List.of("file.managed", motd.toString()),
+        Map.of("contents", "hi", "makedirs", "True", "test", "True"));
+    assertThat(dry.retcode()).isZero();
+    assertThat(motd).doesNotExist();
+
+    FunctionOutput out = runs.call("state.single", List.of("file.managed"),
+        Map.of("name", motd.toString(), "contents", "hi", "makedirs", true));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> value = (Map<String, Map<String, Object>>) out.value();
+    assertThat(value).containsOnlyKeys("file_|-" + motd + "_|-" + motd + "_|-managed");
+    assertThat(value.values().iterator().next()).containsEntry("result", true)
+        .containsEntry("__sls__", null);
+    assertThat(java.nio.file.Files.readString(motd)).isEqualTo("hi\n");
+
+    FunctionOutput unknown = runs.call("state.single", List.of("nosuch.thing", "x"), Map.of());
+    assertThat(unknown.retcode()).isEqualTo(2);
+    assertThat(unknown.value().toString()).contains("State 'nosuch.thing' was not found");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> runs.call("state.single", List.of("managed", "x"), Map.of()))
+        .hasMessageContaining("module.function");
+  }
 }
