@@ -70,6 +70,8 @@ public final class MinionCalls implements SessionRequests {
   private final StagedFiles staged;
   private volatile PillarCompiler pillars;
   private volatile LastPillars lastPillars;
+  private final Map<MinionId, CompletableFuture<SessionReply>> compilingPillars =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ServedFiles served;
   private final ExecutorService workers;
   private final Clock clock;
@@ -217,7 +219,7 @@ public final class MinionCalls implements SessionRequests {
         case SessionCall.FILE_STAT -> CompletableFuture.completedFuture(stat(id, call));
         case SessionCall.FILE_READ -> CompletableFuture.completedFuture(read(call));
         case SessionCall.GRAINS -> CompletableFuture.completedFuture(grains(id, call));
-        case SessionCall.PILLAR -> CompletableFuture.completedFuture(pillar(id, call));
+        case SessionCall.PILLAR -> sharedPillar(id, call);
         default ->
             CompletableFuture.completedFuture(
                 SessionReply.error(call.rid(), "unknown request kind '" + call.kind() + "'"));
@@ -383,6 +385,30 @@ public final class MinionCalls implements SessionRequests {
    * for it (none yet: an empty map). A pillar the master cannot give (sealed vault, too large) is
    * an error reply; the compiler has logged it.
    */
+  /**
+   * One compile per minion at a time: a pillar call that comes while that minion's pillar is
+   * being compiled gets the same answer, not a compile of its own. A minion that floods the call
+   * (each compile renders its files and may write audit entries) costs one compile's worth, and
+   * no worker waits for another's.
+   */
+  private CompletableFuture<SessionReply> sharedPillar(MinionId id, SessionCall call) {
+    CompletableFuture<SessionReply> mine = new CompletableFuture<>();
+    CompletableFuture<SessionReply> running = compilingPillars.putIfAbsent(id, mine);
+    if (running != null) {
+      return running.thenApply(
+          r -> r.isOk() ? SessionReply.ok(call.rid(), r.body()) : SessionReply.error(call.rid(),
+              r.error()));
+    }
+    try {
+      mine.complete(pillar(id, call));
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+    } finally {
+      compilingPillars.remove(id, mine);
+    }
+    return mine;
+  }
+
   private SessionReply pillar(MinionId id, SessionCall call) throws IOException {
     PillarCompiler compiler = pillars;
     if (compiler == null) {

@@ -28,6 +28,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -168,5 +169,69 @@ class MinionPillarCallTest {
             none.handle(WEB1, SessionCall.of(5, SessionCall.PILLAR).toJson())
                 .get(10, TimeUnit.SECONDS));
     assertThat(reply.error()).isEqualTo("this master compiles no pillar");
+  }
+
+  @Test
+  void callsWhileThatMinionsPillarIsBeingCompiled_shareTheOneCompile() throws Exception {
+    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    io.brine.master.grains.GrainStore slow =
+        new io.brine.master.grains.GrainStore() {
+          @Override
+          public void put(MinionId id, byte[] json) {}
+
+          @Override
+          public void remove(MinionId id) {}
+
+          @Override
+          public Snapshot snapshot() {
+            throw new UnsupportedOperationException("one minion's grains only");
+          }
+
+          @Override
+          public Map<String, Object> grains(MinionId id) {
+            // The compile starts by reading the grains: the first one waits here until the
+            // flood below has come in.
+            reads.incrementAndGet();
+            reading.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Map.of("os", "Debian");
+          }
+        };
+    MinionCalls flooded =
+        new MinionCalls(cache, slow, null, null, workers, Clock.systemUTC())
+            .pillarFrom(
+                PillarCompiler.create(
+                    new PillarConfig(
+                        List.of(dir.resolve("pillar")), MergeStrategy.SMART, false,
+                        SecretPolicies.NONE),
+                    vault, audit, ClusterStatus.SINGLE, timer));
+    List<java.util.concurrent.CompletableFuture<byte[]>> replies = new java.util.ArrayList<>();
+    replies.add(flooded.handle(WEB1, SessionCall.of(100, SessionCall.PILLAR).toJson()));
+    assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+    for (int rid = 101; rid < 120; rid++) {
+      replies.add(flooded.handle(WEB1, SessionCall.of(rid, SessionCall.PILLAR).toJson()));
+    }
+    // The other worker takes each of them in turn and finds the compile under way; once it has
+    // taken them all, only the first compile is still running (without the sharing, the second
+    // worker would be stuck in a compile of its own and the calls still queued).
+    java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) workers;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!(pool.getQueue().isEmpty() && pool.getActiveCount() == 1)
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    release.countDown();
+    for (int i = 0; i < replies.size(); i++) {
+      SessionReply reply = SessionReply.parse(replies.get(i).get(10, TimeUnit.SECONDS));
+      assertThat(reply.rid()).isEqualTo(100 + i);
+      assertThat(reply.body().path("pillar").path("pkg").asText()).isEqualTo("apt");
+    }
+    assertThat(reads).hasValue(1);
   }
 }
