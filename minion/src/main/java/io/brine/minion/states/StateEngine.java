@@ -58,8 +58,10 @@ public final class StateEngine {
   /** Renders and compiles; the lock is the caller's. */
   Compiled compile(FunctionContext functions, Request request)
       throws CompileException, InterruptedException {
-    RunContext context = context(functions, request);
+    // One reader per run: the SLS files, the top file and the templates' includes are each
+    // fetched from the master once.
     SlsFiles files = new SlsFiles(functions.files());
+    RunContext context = context(functions, request, files);
     List<String> mods = request.mods().isPresent()
         ? request.mods().get()
         : top(context, files, functions);
@@ -75,7 +77,7 @@ public final class StateEngine {
       FunctionContext functions, Request request, String function, String name,
       Map<String, Object> args)
       throws CompileException, InterruptedException {
-    RunContext context = context(functions, request);
+    RunContext context = context(functions, request, new SlsFiles(functions.files()));
     int dot = function.indexOf('.');
     IdDecl decl = new IdDecl(name, null);
     StateDecl state = new StateDecl(function.substring(0, dot), 10_000);
@@ -125,7 +127,7 @@ public final class StateEngine {
     return Lowstate.of(compiled.high());
   }
 
-  private RunContext context(FunctionContext functions, Request request)
+  private RunContext context(FunctionContext functions, Request request, SlsFiles files)
       throws CompileException, InterruptedException {
     Map<String, Object> pillar;
     try {
@@ -157,7 +159,7 @@ public final class StateEngine {
     opts.put("grains", grainItems);
     return new RunContext(
         registry.get(), functions, grainItems, pillar, opts, renderer,
-        new SlsFiles(functions.files()));
+        files);
   }
 
   private List<String> top(RunContext context, SlsFiles files, FunctionContext functions)
