@@ -93,12 +93,22 @@ public final class MasterCluster implements AutoCloseable {
     return ClusterProbe.awaitActive(alive, within);
   }
 
-  /** A live master other than {@code active}. */
-  public MasterProcess standby(MasterProcess active) {
-    return masters.stream()
-        .filter(m -> m != active && m.isAlive())
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no live standby"));
+  /**
+   * A live master other than {@code active}, once it knows who the active is (its {@code
+   * sys/leader} names a leader): a standby that has not yet read the lock forwards nothing, and a
+   * test that asks it at once would fail on that race, not on what it tests.
+   */
+  public MasterProcess standby(MasterProcess active) throws InterruptedException {
+    MasterProcess standby =
+        masters.stream()
+            .filter(m -> m != active && m.isAlive())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no live standby"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (ClusterProbe.leaderAddress(standby).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    return standby;
   }
 
   /** {@code brine} run with the root token against {@code master}. */
